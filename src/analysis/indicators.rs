@@ -1,0 +1,223 @@
+//! Circularity indicators (indicators.md §2–4): the flow classes, the EMF Material
+//! Circularity Indicator with LFI, and end-of-life and recycling rates.
+
+use serde::Serialize;
+
+use super::linear::System;
+use super::topology::Topology;
+use super::total;
+use crate::model::{Document, Loop, NodeKind, Supply};
+
+/// Every value is `None` when a flow it needs is undetermined or its denominator is 0.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Indicators {
+    pub virgin_input: Option<f64>,
+    /// W0 + Wc: what physically reaches waste nodes.
+    pub waste: Option<f64>,
+    pub product_mass: Option<f64>,
+    pub eol_discards: Option<f64>,
+    pub lfi: Option<f64>,
+    pub utility: Option<f64>,
+    pub mci: Option<f64>,
+    pub recycled_content: Option<f64>,
+    pub eol_rir: Option<f64>,
+    pub collection_rate: Option<f64>,
+    pub eol_recycling_rate: Option<f64>,
+    pub reuse_rate: Option<f64>,
+    pub landfill_rate: Option<f64>,
+    pub loops: LoopAmounts,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LoopAmounts {
+    pub maintain: Option<f64>,
+    pub reuse: Option<f64>,
+    pub remanufacture: Option<f64>,
+    pub recycle: Option<f64>,
+}
+
+impl LoopAmounts {
+    pub fn get(&self, kind: Loop) -> Option<f64> {
+        match kind {
+            Loop::Maintain => self.maintain,
+            Loop::Reuse => self.reuse,
+            Loop::Remanufacture => self.remanufacture,
+            Loop::Recycle => self.recycle,
+            Loop::None => None,
+        }
+    }
+}
+
+fn ratio(num: Option<f64>, den: Option<f64>) -> Option<f64> {
+    let (n, d) = (num?, den?);
+    (d > 0.0).then(|| n / d)
+}
+
+pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Indicators {
+    let kind = |n: usize| doc.nodes[n].kind;
+    let from_kind = |f: usize| kind(topo.from[f]);
+    let to_kind = |f: usize| kind(topo.to[f]);
+    let loop_of = |f: usize| doc.flows[f].loop_kind;
+    let sum_where = |pred: &dyn Fn(usize) -> bool| {
+        total((0..doc.flows.len()).filter(|&f| pred(f)).map(|f| flows[f]))
+    };
+    let source_supply = |f: usize| {
+        let n = &doc.nodes[topo.from[f]];
+        (n.kind == NodeKind::Source).then(|| n.supply())
+    };
+
+    // §2 classes of flows.
+    let virgin = sum_where(&|f| source_supply(f) == Some(Supply::Virgin));
+    let r_ext = sum_where(&|f| source_supply(f) == Some(Supply::Recycled));
+    let wf_ext = total(
+        (0..doc.flows.len())
+            .filter(|&f| source_supply(f) == Some(Supply::Recycled))
+            .map(|f| {
+                let e = doc.nodes[topo.from[f]].efficiency();
+                flows[f].map(|a| a * (1.0 - e) / e)
+            }),
+    );
+    let product_mass = sum_where(&|f| to_kind(f) == NodeKind::Use && loop_of(f) != Loop::Maintain);
+    let discards = sum_where(&|f| from_kind(f) == NodeKind::Use && loop_of(f) != Loop::Maintain);
+    let w0 = sum_where(&|f| to_kind(f) == NodeKind::Waste && from_kind(f) != NodeKind::Recovery);
+    let wc = sum_where(&|f| to_kind(f) == NodeKind::Waste && from_kind(f) == NodeKind::Recovery);
+    let useful = |f: usize| {
+        from_kind(f) == NodeKind::Recovery
+            && !matches!(to_kind(f), NodeKind::Recovery | NodeKind::Waste)
+    };
+    let y = sum_where(&useful);
+    let y_int = sum_where(&|f| useful(f) && to_kind(f) != NodeKind::Export);
+    let into_production = |f: usize| matches!(to_kind(f), NodeKind::Process | NodeKind::Use);
+    let r_loop = sum_where(&|f| loop_of(f) == Loop::Recycle && into_production(f));
+    let input = total([virgin, r_ext, r_loop].into_iter());
+
+    // §3 MCI.
+    let wf = (|| {
+        let (wc, y, y_int, wf_ext) = (wc?, y?, y_int?, wf_ext?);
+        Some(if y > 0.0 { wc * y_int / y } else { 0.0 } + wf_ext)
+    })();
+    let lfi = (|| {
+        let (v, w0, wc, wf, m) = (virgin?, w0?, wc?, wf?, product_mass?);
+        let w = w0 + (wf + wc) / 2.0;
+        let den = 2.0 * m + (wf - wc) / 2.0;
+        (m > 0.0 && den > 0.0).then(|| (v + w) / den)
+    })();
+    let utility = (|| {
+        let m = product_mass?;
+        let weighted = total(
+            doc.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.kind == NodeKind::Use)
+                .map(|(i, n)| {
+                    let m_u = total(
+                        topo.inflows[i]
+                            .iter()
+                            .filter(|&&f| loop_of(f) != Loop::Maintain)
+                            .map(|&f| flows[f]),
+                    )?;
+                    Some(m_u * n.lifetime_ratio() * n.intensity_ratio())
+                }),
+        )?;
+        (m > 0.0).then(|| weighted / m)
+    })();
+    let mci = (|| Some((1.0 - lfi? * 0.9 / utility?).max(0.0)))();
+
+    // §4 rates, weighting each flow by the post-use fraction of its source.
+    let phi = post_use_fractions(doc, topo, flows);
+    let eol = |pred: &dyn Fn(usize) -> bool| -> Option<f64> {
+        let phi = phi.as_ref()?;
+        total(
+            (0..doc.flows.len())
+                .filter(|&f| pred(f))
+                .map(|f| flows[f].map(|a| a * phi[topo.from[f]])),
+        )
+    };
+    let collected = eol(&|f| {
+        to_kind(f) == NodeKind::Recovery
+            && from_kind(f) != NodeKind::Recovery
+            && loop_of(f) != Loop::Maintain
+    });
+    let recycled = eol(&|f| from_kind(f) == NodeKind::Recovery && loop_of(f) == Loop::Recycle);
+    let reused = eol(&|f| {
+        matches!(from_kind(f), NodeKind::Recovery | NodeKind::Use)
+            && matches!(loop_of(f), Loop::Reuse | Loop::Remanufacture)
+    });
+    let landfilled = eol(&|f| to_kind(f) == NodeKind::Waste);
+    let old_scrap_in = eol(&|f| loop_of(f) == Loop::Recycle && into_production(f));
+    let loop_amount = |k: Loop| sum_where(&|f| loop_of(f) == k);
+
+    Indicators {
+        virgin_input: virgin,
+        waste: (|| Some(w0? + wc?))(),
+        product_mass,
+        eol_discards: discards,
+        lfi,
+        utility,
+        mci,
+        recycled_content: ratio((|| Some(r_ext? + r_loop?))(), input),
+        eol_rir: ratio((|| Some(r_ext? + old_scrap_in?))(), input),
+        collection_rate: ratio(collected, discards),
+        eol_recycling_rate: ratio(recycled, discards),
+        reuse_rate: ratio(reused, discards),
+        landfill_rate: ratio(landfilled, discards),
+        loops: LoopAmounts {
+            maintain: loop_amount(Loop::Maintain),
+            reuse: loop_amount(Loop::Reuse),
+            remanufacture: loop_amount(Loop::Remanufacture),
+            recycle: loop_amount(Loop::Recycle),
+        },
+    }
+}
+
+/// φ of each node (§4): how much of its outflow is end-of-life material. Use nodes and
+/// secondary sources give 1; nodes downstream of use take the inflow-weighted mean of
+/// what feeds them (a linear system where they feed each other); all others give 0.
+pub fn post_use_fractions(
+    doc: &Document,
+    topo: &Topology,
+    flows: &[Option<f64>],
+) -> Option<Vec<f64>> {
+    let fixed: Vec<f64> = doc
+        .nodes
+        .iter()
+        .map(|n| {
+            if n.kind == NodeKind::Use || n.is_secondary_source() {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let downstream = topo.downstream_of_use(doc);
+    let mut col = vec![usize::MAX; doc.nodes.len()];
+    let members: Vec<usize> = (0..doc.nodes.len()).filter(|&n| downstream[n]).collect();
+    for (i, &n) in members.iter().enumerate() {
+        col[n] = i;
+    }
+    let mut system = System::new(members.len());
+    for &n in &members {
+        let inflow: f64 = total(topo.inflows[n].iter().map(|&f| flows[f]))?;
+        if inflow <= 0.0 {
+            system.add_row([(col[n], 1.0)], 0.0);
+            continue;
+        }
+        let mut terms = vec![(col[n], inflow)];
+        let mut rhs = 0.0;
+        for &f in &topo.inflows[n] {
+            let (m, a) = (topo.from[f], flows[f]?);
+            if col[m] != usize::MAX {
+                terms.push((col[m], -a));
+            } else {
+                rhs += a * fixed[m];
+            }
+        }
+        system.add_row(terms, rhs);
+    }
+    let solution = system.solve();
+    let mut phi = fixed;
+    for (&n, v) in members.iter().zip(solution.values) {
+        phi[n] = v?.clamp(0.0, 1.0);
+    }
+    Some(phi)
+}

@@ -1,0 +1,105 @@
+//! Analysis of a map: solve the flows, compute the indicators, supply concentration and
+//! diagnostics. Pure functions of a document; no UI here.
+
+pub mod diagnostics;
+pub mod indicators;
+pub mod linear;
+pub mod solve;
+pub mod supply;
+pub mod topology;
+
+use serde_json::{Map, Value, json};
+
+pub use diagnostics::{Diagnostic, Severity, Subject};
+pub use indicators::Indicators;
+pub use solve::{FlowSolution, Status};
+pub use supply::Supply;
+
+use crate::model::{Document, NodeKind, ScenarioIssue, apply_scenario};
+use topology::Topology;
+
+/// Sum that is unknown as soon as one term is. (An empty float sum is -0.0 in Rust; adding
+/// 0.0 makes it a plain 0.)
+pub(crate) fn total(terms: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    terms.sum::<Option<f64>>().map(|s| s + 0.0)
+}
+
+/// Everything the indicator panel and `loopmap indicators` show for one map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysis {
+    pub solution: FlowSolution,
+    /// Solver status messages (§1).
+    pub messages: Vec<String>,
+    pub indicators: Indicators,
+    pub supply: Supply,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Analyses the map as it is (the baseline).
+pub fn analyse(doc: &Document) -> Analysis {
+    analyse_with_issues(doc, &[])
+}
+
+/// Analyses the map with a scenario's changes applied; changes that could not be applied
+/// are reported among the diagnostics.
+pub fn analyse_scenario(doc: &Document, scenario: &crate::model::Scenario) -> Analysis {
+    let (changed, issues) = apply_scenario(doc, scenario);
+    analyse_with_issues(&changed, &issues)
+}
+
+fn analyse_with_issues(doc: &Document, issues: &[ScenarioIssue]) -> Analysis {
+    let topo = Topology::new(doc);
+    let solution = solve::solve_flows(doc, &topo);
+    let indicators = indicators::compute(doc, &topo, &solution.flows);
+    let supply = supply::compute(doc, &topo, &solution.flows);
+    let diagnostics = diagnostics::diagnose(doc, &topo, &solution, &supply, issues);
+    Analysis {
+        messages: solution.messages(doc),
+        solution,
+        indicators,
+        supply,
+        diagnostics,
+    }
+}
+
+impl Analysis {
+    /// The JSON of `loopmap indicators --json` (indicators.md §8), for the map analysed.
+    pub fn to_json(&self, doc: &Document) -> Value {
+        let flows: Map<String, Value> = doc
+            .flows
+            .iter()
+            .zip(&self.solution.flows)
+            .map(|(f, a)| (f.id.clone(), json!(a)))
+            .collect();
+        let stock: Map<String, Value> = doc
+            .nodes
+            .iter()
+            .zip(&self.solution.stock_change)
+            .filter(|(n, _)| n.kind == NodeKind::Use)
+            .map(|(n, s)| (n.id.clone(), json!(s)))
+            .collect();
+        let stages: Vec<Value> = self
+            .supply
+            .stages
+            .iter()
+            .map(|s| {
+                let shares: Map<String, Value> = s
+                    .shares
+                    .iter()
+                    .map(|(c, v)| (c.clone(), json!(v)))
+                    .collect();
+                json!({ "stage": s.stage, "hhi": s.hhi, "shares": shares,
+                        "top": s.top, "coverage": s.coverage })
+            })
+            .collect();
+        json!({
+            "status": self.solution.status,
+            "messages": self.messages,
+            "flows": flows,
+            "stock_change": stock,
+            "indicators": self.indicators,
+            "supply": { "stages": stages, "bottleneck": self.supply.bottleneck },
+            "diagnostics": self.diagnostics,
+        })
+    }
+}

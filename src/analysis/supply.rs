@@ -1,0 +1,122 @@
+//! Supply concentration by value-chain stage (indicators.md §5): country shares of each
+//! stage's throughput, HHI, top country, coverage, and the bottleneck stage.
+
+use std::collections::BTreeMap;
+
+use super::topology::Topology;
+use crate::model::Document;
+
+/// HHI above which a market counts as highly concentrated (US DoJ/FTC 2010).
+pub const HHI_HIGH: f64 = 2500.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageSupply {
+    pub stage: String,
+    /// Country shares of the covered throughput, largest first.
+    pub shares: Vec<(String, f64)>,
+    /// Σ (100 × share)², 0–10,000; `None` when no throughput has a country.
+    pub hhi: Option<f64>,
+    pub top: Option<String>,
+    /// Throughput with a country / all throughput of the stage.
+    pub coverage: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Supply {
+    /// Stages in alphabetical order.
+    pub stages: Vec<StageSupply>,
+    pub bottleneck: Option<String>,
+}
+
+/// T_n: Σ outflows, or Σ inflows for wastes and exports.
+pub fn throughput(doc: &Document, topo: &Topology, flows: &[Option<f64>], n: usize) -> Option<f64> {
+    let list = if doc.nodes[n].kind.gives_outflows() {
+        &topo.outflows[n]
+    } else {
+        &topo.inflows[n]
+    };
+    super::total(list.iter().map(|&f| flows[f]))
+}
+
+pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Supply {
+    let mut by_stage: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (n, node) in doc.nodes.iter().enumerate() {
+        if let Some(stage) = node.stage.as_deref().filter(|s| !s.is_empty()) {
+            by_stage.entry(stage).or_default().push(n);
+        }
+    }
+    let stages: Vec<StageSupply> = by_stage
+        .into_iter()
+        .map(|(stage, nodes)| stage_supply(doc, topo, flows, stage, &nodes))
+        .collect();
+    let home = doc.meta.home_country.as_deref();
+    let mut bottleneck: Option<(&str, f64)> = None;
+    for s in &stages {
+        let (Some(hhi), Some(top)) = (s.hhi, s.top.as_deref()) else {
+            continue;
+        };
+        if Some(top) == home {
+            continue;
+        }
+        // Stages come alphabetically, so a tie keeps the first.
+        if bottleneck.is_none_or(|(_, best)| hhi > best) {
+            bottleneck = Some((&s.stage, hhi));
+        }
+    }
+    let bottleneck = bottleneck.map(|(s, _)| s.to_string());
+    Supply { stages, bottleneck }
+}
+
+fn stage_supply(
+    doc: &Document,
+    topo: &Topology,
+    flows: &[Option<f64>],
+    stage: &str,
+    nodes: &[usize],
+) -> StageSupply {
+    let unknown = StageSupply {
+        stage: stage.to_string(),
+        shares: Vec::new(),
+        hhi: None,
+        top: None,
+        coverage: None,
+    };
+    let mut total = 0.0;
+    let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
+    for &n in nodes {
+        let Some(t) = throughput(doc, topo, flows, n) else {
+            return unknown;
+        };
+        total += t;
+        for (country, share) in doc.nodes[n].country_shares() {
+            *by_country.entry(country).or_default() += t * share;
+        }
+    }
+    let covered: f64 = by_country.values().sum();
+    let coverage = (total > 0.0).then(|| covered / total);
+    if covered <= 0.0 {
+        return StageSupply {
+            coverage,
+            ..unknown
+        };
+    }
+    let mut top: Option<(&str, f64)> = None;
+    for (&c, &v) in &by_country {
+        if top.is_none_or(|(_, best)| v > best) {
+            top = Some((c, v));
+        }
+    }
+    let mut shares: Vec<(String, f64)> = by_country
+        .into_iter()
+        .map(|(c, v)| (c.to_string(), v / covered))
+        .collect();
+    shares.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let hhi = shares.iter().map(|(_, s)| (100.0 * s).powi(2)).sum();
+    StageSupply {
+        stage: stage.to_string(),
+        shares,
+        hhi: Some(hhi),
+        top: top.map(|(c, _)| c.to_string()),
+        coverage,
+    }
+}

@@ -1,0 +1,307 @@
+//! The headless commands (`check`, `indicators`, `fmt`) over the same core as the editor.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::analysis::{self, Analysis, Severity};
+use crate::io;
+use crate::model::{Document, apply_scenario};
+
+/// Circular-economy value-stream mapping of material supply chains.
+///
+/// With no command, or with just a FILE, the editor opens.
+#[derive(Debug, Parser)]
+#[command(name = "loopmap", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A map file (*.loopmap.json) to open in the editor.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load a map and list what is odd about it (exit 0 if it loads, 2 if it is refused).
+    Check {
+        /// The map file.
+        file: PathBuf,
+    },
+    /// Solve a map's flows and print its circularity and supply indicators.
+    Indicators {
+        /// The map file.
+        file: PathBuf,
+        /// Apply this scenario of the map over the baseline first.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+        /// Print JSON (the format of indicators.md §8) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rewrite maps in canonical form, so that git diffs show only real changes.
+    Fmt {
+        /// The map files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; exit 1 if a file is not in canonical form.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// Exit code for a file that cannot be used.
+const REFUSED: u8 = 2;
+
+/// Runs a headless command; `None` means the editor should open instead.
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Check { file } => check(&file),
+        Command::Indicators {
+            file,
+            scenario,
+            json,
+        } => indicators(&file, scenario.as_deref(), json),
+        Command::Fmt { files, check } => fmt(&files, check),
+    }
+}
+
+fn refuse(file: &Path, reason: impl std::fmt::Display) -> ExitCode {
+    eprintln!("loopmap: {}: {reason}", file.display());
+    ExitCode::from(REFUSED)
+}
+
+fn check(file: &Path) -> ExitCode {
+    let doc = match io::load(file) {
+        Ok(doc) => doc,
+        Err(e) => return refuse(file, e),
+    };
+    let analysis = analysis::analyse(&doc);
+    println!(
+        "{}: {} nodes, {} flows, {} pain points, {} scenarios",
+        file.display(),
+        doc.nodes.len(),
+        doc.flows.len(),
+        doc.pain_points.len(),
+        doc.scenarios.len()
+    );
+    println!("solver: {}", analysis.solution.status.name());
+    for m in &analysis.messages {
+        println!("  {m}");
+    }
+    let mut diagnostics = analysis.diagnostics.clone();
+    for s in &doc.scenarios {
+        let (changed, issues) = apply_scenario(&doc, s);
+        let status = analysis::analyse(&changed).solution.status;
+        println!("scenario '{}': solver {}", s.name, status.name());
+        for issue in issues {
+            println!("  {issue}");
+        }
+    }
+    diagnostics.sort_by_key(|d| d.severity);
+    if diagnostics.is_empty() {
+        println!("no diagnostics");
+    }
+    for d in &diagnostics {
+        println!("{d}");
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    println!(
+        "{errors} errors, {} warnings and notes",
+        diagnostics.len() - errors
+    );
+    ExitCode::SUCCESS
+}
+
+fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
+    let doc = match io::load(file) {
+        Ok(doc) => doc,
+        Err(e) => return refuse(file, e),
+    };
+    let (analysed, label) = match scenario {
+        None => (doc.clone(), "baseline".to_string()),
+        Some(name) => match doc.scenario(name) {
+            Some(s) => (apply_scenario(&doc, s).0, format!("scenario '{name}'")),
+            None => {
+                let names: Vec<String> = doc
+                    .scenarios
+                    .iter()
+                    .map(|s| format!("'{}'", s.name))
+                    .collect();
+                let known = if names.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    format!("it has {}", names.join(", "))
+                };
+                return refuse(file, format!("no scenario '{name}' in this map; {known}"));
+            }
+        },
+    };
+    let analysis = match scenario.and_then(|n| doc.scenario(n)) {
+        Some(s) => analysis::analyse_scenario(&doc, s),
+        None => analysis::analyse(&doc),
+    };
+    if json {
+        let value = analysis.to_json(&analysed);
+        match serde_json::to_string_pretty(&value) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return refuse(file, e),
+        }
+    } else {
+        print!("{}", table(&analysed, &analysis, &label));
+    }
+    ExitCode::SUCCESS
+}
+
+fn fmt(files: &[PathBuf], check: bool) -> ExitCode {
+    let mut code = ExitCode::SUCCESS;
+    let mut refused = false;
+    for file in files {
+        let doc = match io::load(file) {
+            Ok(doc) => doc,
+            Err(e) => {
+                refuse(file, e);
+                refused = true;
+                continue;
+            }
+        };
+        let canonical = io::to_canonical_string(&doc);
+        let current = std::fs::read(file).unwrap_or_default();
+        if current == canonical.as_bytes() {
+            continue;
+        }
+        if check {
+            println!("{}: not in canonical form", file.display());
+            code = ExitCode::from(1);
+        } else if let Err(e) = io::save(&doc, file) {
+            refuse(file, e);
+            refused = true;
+        } else {
+            println!("formatted {}", file.display());
+        }
+    }
+    if refused {
+        ExitCode::from(REFUSED)
+    } else {
+        code
+    }
+}
+
+/// The readable form of `loopmap indicators`.
+fn table(doc: &Document, a: &Analysis, label: &str) -> String {
+    use std::fmt::Write;
+    let unit = doc.meta.unit();
+    let mut out = String::new();
+    let title = if doc.meta.title.is_empty() {
+        "(untitled map)"
+    } else {
+        &doc.meta.title
+    };
+    let _ = writeln!(out, "{title} — {label}");
+    let _ = writeln!(out, "solver: {}", a.solution.status.name());
+    for m in &a.messages {
+        let _ = writeln!(out, "  {m}");
+    }
+    let i = &a.indicators;
+    let rows: [(&str, Option<f64>, Kind); 13] = [
+        ("Material Circularity Indicator (MCI)", i.mci, Kind::Index),
+        ("Linear Flow Index (LFI)", i.lfi, Kind::Index),
+        ("Utility (X)", i.utility, Kind::Index),
+        ("Virgin input (V)", i.virgin_input, Kind::Amount),
+        ("Waste (W0 + Wc)", i.waste, Kind::Amount),
+        ("Products into use (M)", i.product_mass, Kind::Amount),
+        ("End-of-life discards (D)", i.eol_discards, Kind::Amount),
+        ("Recycled content", i.recycled_content, Kind::Rate),
+        (
+            "End-of-life recycling input rate (EOL-RIR)",
+            i.eol_rir,
+            Kind::Rate,
+        ),
+        ("Collection rate", i.collection_rate, Kind::Rate),
+        (
+            "End-of-life recycling rate",
+            i.eol_recycling_rate,
+            Kind::Rate,
+        ),
+        ("Reuse rate", i.reuse_rate, Kind::Rate),
+        ("Landfill rate", i.landfill_rate, Kind::Rate),
+    ];
+    let _ = writeln!(out, "\nCircularity");
+    for (name, value, kind) in rows {
+        let _ = writeln!(out, "  {name:<44} {}", kind.show(value, unit));
+    }
+    let _ = writeln!(out, "\nReverse loops ({unit})");
+    for k in crate::model::Loop::REVERSE {
+        let _ = writeln!(
+            out,
+            "  {:<44} {}",
+            k.name(),
+            Kind::Amount.show(i.loops.get(k), unit)
+        );
+    }
+    if !a.supply.stages.is_empty() {
+        let _ = writeln!(out, "\nSupply concentration by stage");
+        let _ = writeln!(
+            out,
+            "  {:<16} {:>7}  {:<4} {:>9}  shares",
+            "stage", "HHI", "top", "coverage"
+        );
+        for s in &a.supply.stages {
+            let shares: Vec<String> = s
+                .shares
+                .iter()
+                .map(|(c, v)| format!("{c} {:.0} %", 100.0 * v))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {:<16} {:>7}  {:<4} {:>9}  {}",
+                s.stage,
+                s.hhi.map_or("—".into(), |h| format!("{h:.0}")),
+                s.top.as_deref().unwrap_or("—"),
+                Kind::Rate.show(s.coverage, unit),
+                shares.join(", ")
+            );
+        }
+        match &a.supply.bottleneck {
+            Some(b) => {
+                let _ = writeln!(out, "  bottleneck: {b}");
+            }
+            None => {
+                let _ = writeln!(out, "  bottleneck: none");
+            }
+        }
+    }
+    let _ = writeln!(out, "\nFlows ({unit})");
+    for (f, amount) in doc.flows.iter().zip(&a.solution.flows) {
+        let _ = writeln!(
+            out,
+            "  {:<20} {:>16} → {:<16} {}",
+            f.id,
+            f.from,
+            f.to,
+            Kind::Amount.show(*amount, unit)
+        );
+    }
+    out
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Index,
+    Amount,
+    Rate,
+}
+
+impl Kind {
+    fn show(self, value: Option<f64>, unit: &str) -> String {
+        match (self, value) {
+            (_, None) => "— (not determined)".into(),
+            (Kind::Index, Some(v)) => format!("{v:.3}"),
+            (Kind::Amount, Some(v)) => format!("{v:.2} {unit}"),
+            (Kind::Rate, Some(v)) => format!("{:.1} %", 100.0 * v),
+        }
+    }
+}

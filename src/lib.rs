@@ -1,0 +1,9 @@
+//! Loopmap: circular-economy value-stream mapping of material supply chains.
+//!
+//! Layers look only down: `model` (the document) ← `io` (files) and `analysis`
+//! (solver, indicators, diagnostics) ← `cli` (and the editor).
+
+pub mod analysis;
+pub mod cli;
+pub mod io;
+pub mod model;
