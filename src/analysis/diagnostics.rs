@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::indicators::Indicators;
 use super::solve::{Equation, FlowSolution, Unknown};
 use super::supply::{Supply, throughput};
 use super::topology::Topology;
@@ -59,6 +60,7 @@ pub fn diagnose(
     doc: &Document,
     topo: &Topology,
     solution: &FlowSolution,
+    indicators: &Indicators,
     supply: &Supply,
     scenario_issues: &[ScenarioIssue],
 ) -> Vec<Diagnostic> {
@@ -213,6 +215,18 @@ pub fn diagnose(
                 }
             }
         }
+    }
+
+    for (name, raw) in &indicators.capped {
+        push(
+            Severity::Warning,
+            Subject::Map,
+            format!(
+                "the {name} comes out at {:.1} % and is shown as 100 %: material passes \
+                 through end-of-life nodes more than once, or a recycled source feeds them",
+                100.0 * raw
+            ),
+        );
     }
 
     for p in &doc.pain_points {

@@ -26,6 +26,10 @@ pub struct Indicators {
     pub reuse_rate: Option<f64>,
     pub landfill_rate: Option<f64>,
     pub loops: LoopAmounts,
+    /// End-of-life rates that came out above 1 and are shown as 1, with their raw value:
+    /// material that passes through recovery more than once is counted at every pass.
+    #[serde(skip)]
+    pub capped: Vec<(&'static str, f64)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -146,6 +150,18 @@ pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Indica
     let landfilled = eol(&|f| to_kind(f) == NodeKind::Waste);
     let old_scrap_in = eol(&|f| loop_of(f) == Loop::Recycle && into_production(f));
     let loop_amount = |k: Loop| sum_where(&|f| loop_of(f) == k);
+    let mut capped = Vec::new();
+    let mut rate = |name: &'static str, num: Option<f64>| {
+        let r = ratio(num, discards)?;
+        if r > 1.0 + 1e-9 {
+            capped.push((name, r));
+        }
+        Some(r.min(1.0))
+    };
+    let collection_rate = rate("collection rate", collected);
+    let eol_recycling_rate = rate("end-of-life recycling rate", recycled);
+    let reuse_rate = rate("reuse rate", reused);
+    let landfill_rate = rate("landfill rate", landfilled);
 
     Indicators {
         virgin_input: virgin,
@@ -157,16 +173,17 @@ pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Indica
         mci,
         recycled_content: ratio((|| Some(r_ext? + r_loop?))(), input),
         eol_rir: ratio((|| Some(r_ext? + old_scrap_in?))(), input),
-        collection_rate: ratio(collected, discards),
-        eol_recycling_rate: ratio(recycled, discards),
-        reuse_rate: ratio(reused, discards),
-        landfill_rate: ratio(landfilled, discards),
+        collection_rate,
+        eol_recycling_rate,
+        reuse_rate,
+        landfill_rate,
         loops: LoopAmounts {
             maintain: loop_amount(Loop::Maintain),
             reuse: loop_amount(Loop::Reuse),
             remanufacture: loop_amount(Loop::Remanufacture),
             recycle: loop_amount(Loop::Recycle),
         },
+        capped,
     }
 }
 

@@ -50,9 +50,15 @@ pub fn analyse_scenario(doc: &Document, scenario: &crate::model::Scenario) -> An
 fn analyse_with_issues(doc: &Document, issues: &[ScenarioIssue]) -> Analysis {
     let topo = Topology::new(doc);
     let solution = solve::solve_flows(doc, &topo);
-    let indicators = indicators::compute(doc, &topo, &solution.flows);
-    let supply = supply::compute(doc, &topo, &solution.flows);
-    let diagnostics = diagnostics::diagnose(doc, &topo, &solution, &supply, issues);
+    // Numbers built on a negative or contradictory flow would mislead: with those
+    // statuses the flows are still shown, but indicators and concentrations are unknown.
+    let usable: Vec<Option<f64>> = match solution.status {
+        Status::Ok | Status::Underdetermined => solution.flows.clone(),
+        Status::Negative | Status::Inconsistent => vec![None; solution.flows.len()],
+    };
+    let indicators = indicators::compute(doc, &topo, &usable);
+    let supply = supply::compute(doc, &topo, &usable);
+    let diagnostics = diagnostics::diagnose(doc, &topo, &solution, &indicators, &supply, issues);
     Analysis {
         messages: solution.messages(doc),
         solution,

@@ -1,0 +1,254 @@
+//! Property tests on random maps: the solver never panics, every `ok` solution meets every
+//! equation, rates lie in [0, 1], and the canonical text of any map is stable.
+
+use loopmap::analysis::{Analysis, Status, analyse};
+use loopmap::io;
+use loopmap::model::{Document, Flow, FlowValue, Loop, Node, NodeKind, StockChange};
+use proptest::prelude::*;
+
+const KINDS: [NodeKind; 6] = NodeKind::ALL;
+const LOOPS: [Loop; 5] = [
+    Loop::None,
+    Loop::Maintain,
+    Loop::Reuse,
+    Loop::Remanufacture,
+    Loop::Recycle,
+];
+
+/// Any map the format can represent: flows between any two nodes, any mode, any loop.
+fn any_map() -> impl Strategy<Value = Document> {
+    (2usize..10)
+        .prop_flat_map(|n| {
+            (
+                prop::collection::vec((0..6usize, 0..3u8, 0.5..40.0f64), n),
+                prop::collection::vec(
+                    (0..n, 0..n, 0..3u8, 0.0..500.0f64, 0.0..=1.0f64, 0..5usize),
+                    0..3 * n,
+                ),
+            )
+        })
+        .prop_map(|(nodes, flows)| {
+            let mut doc = Document::new("random");
+            for (i, (kind, stock, lifetime)) in nodes.into_iter().enumerate() {
+                let mut node = Node::new(format!("n{i}"), format!("Node {i}"), KINDS[kind]);
+                node.lifetime = (i % 2 == 0).then_some(lifetime);
+                if node.kind == NodeKind::Use {
+                    node.stock_change = Some(match stock {
+                        0 => StockChange::Fixed(0.0),
+                        1 => StockChange::Fixed(lifetime),
+                        _ => StockChange::Auto,
+                    });
+                }
+                if i % 3 == 0 {
+                    node.stage = Some("stage".into());
+                    node.country = Some(["CN", "GB", "US"][i % 3].into());
+                }
+                doc.nodes.push(node);
+            }
+            for (i, (from, to, mode, amount, share, lp)) in flows.into_iter().enumerate() {
+                if from == to {
+                    continue;
+                }
+                let mut flow = Flow::new(format!("f{i}"), format!("n{from}"), format!("n{to}"));
+                flow.value = match mode {
+                    0 => FlowValue::Amount(amount),
+                    1 => FlowValue::Share(share),
+                    _ => FlowValue::Auto,
+                };
+                flow.loop_kind = LOOPS[lp];
+                doc.flows.push(flow);
+            }
+            doc
+        })
+}
+
+/// A map with exactly one non-negative solution: sources give fixed amounts; each
+/// balanced node sends shares (summing below 1, some of them back as loops) and one auto
+/// flow forward, or keeps the rest as stock.
+fn well_posed_map() -> impl Strategy<Value = Document> {
+    (3usize..14)
+        .prop_flat_map(|n| {
+            (
+                prop::collection::vec((0..3usize, any::<bool>()), n),
+                prop::collection::vec((0..n, 1.0..100.0f64), 1..4),
+                prop::collection::vec(
+                    prop::collection::vec((0..n + 2, 0.01..1.0f64, 0..5usize), 0..3),
+                    n,
+                ),
+                prop::collection::vec(0..n + 2, n),
+            )
+        })
+        .prop_map(|(kinds, sources, shares, forward)| {
+            let n = kinds.len();
+            let mut doc = Document::new("well posed");
+            let balanced = [NodeKind::Process, NodeKind::Use, NodeKind::Recovery];
+            for (i, (k, auto_stock)) in kinds.iter().enumerate() {
+                let mut node = Node::new(format!("b{i}"), format!("B{i}"), balanced[*k]);
+                if node.kind == NodeKind::Use {
+                    node.lifetime = Some(5.0 + i as f64);
+                    if *auto_stock {
+                        node.stock_change = Some(StockChange::Auto);
+                    }
+                }
+                doc.nodes.push(node);
+            }
+            doc.nodes
+                .push(Node::new("landfill", "Landfill", NodeKind::Waste));
+            doc.nodes
+                .push(Node::new("export", "Export", NodeKind::Export));
+            let target = |j: usize| match j {
+                j if j < n => format!("b{j}"),
+                j if j == n => "landfill".to_string(),
+                _ => "export".to_string(),
+            };
+            let mut id = 0;
+            let mut next_id = || {
+                id += 1;
+                format!("f{id}")
+            };
+            for (s, (to, amount)) in sources.iter().enumerate() {
+                let mut src = Node::new(format!("s{s}"), format!("S{s}"), NodeKind::Source);
+                src.supply = Some(if s == 1 {
+                    loopmap::model::Supply::Recycled
+                } else {
+                    loopmap::model::Supply::Virgin
+                });
+                src.efficiency = Some(0.8);
+                doc.nodes.push(src);
+                let mut flow = Flow::new(next_id(), format!("s{s}"), format!("b{to}"));
+                flow.value = FlowValue::Amount(*amount);
+                doc.flows.push(flow);
+            }
+            for i in 0..n {
+                let weights: f64 = shares[i].iter().map(|(_, w, _)| w).sum();
+                let scale = if weights > 0.0 {
+                    0.9 / weights.max(1.0)
+                } else {
+                    0.0
+                };
+                for (to, w, lp) in &shares[i] {
+                    if *to == i {
+                        continue;
+                    }
+                    let mut flow = Flow::new(next_id(), format!("b{i}"), target(*to));
+                    flow.value = FlowValue::Share(w * scale);
+                    flow.loop_kind = if *to < i {
+                        LOOPS[1 + lp % 4]
+                    } else {
+                        Loop::None
+                    };
+                    doc.flows.push(flow);
+                }
+                let keeps_stock = doc.nodes[i].stock_change == Some(StockChange::Auto);
+                if !keeps_stock {
+                    // The auto flow goes strictly forward, so every path ends in a terminal.
+                    let to = forward[i].max(i + 1);
+                    doc.flows
+                        .push(Flow::new(next_id(), format!("b{i}"), target(to)));
+                }
+            }
+            doc
+        })
+}
+
+fn scale(analysis: &Analysis) -> f64 {
+    analysis
+        .solution
+        .flows
+        .iter()
+        .flatten()
+        .fold(1.0f64, |m, a| m.max(a.abs()))
+}
+
+/// Every equation of indicators.md §1 holds to 1e-9 relative to the map's flows.
+fn assert_meets_every_equation(doc: &Document, analysis: &Analysis) {
+    let a: Vec<f64> = analysis.solution.flows.iter().map(|x| x.unwrap()).collect();
+    let tol = 1e-9 * scale(analysis);
+    let outflow = |id: &str| -> f64 {
+        doc.flows
+            .iter()
+            .zip(&a)
+            .filter(|(f, _)| f.from == id)
+            .map(|(_, x)| x)
+            .sum()
+    };
+    for (f, flow) in doc.flows.iter().enumerate() {
+        match flow.value {
+            FlowValue::Amount(x) => assert_eq!(a[f], x, "fixed flow {}", flow.id),
+            FlowValue::Share(s) => {
+                let r = a[f] - s * outflow(&flow.from);
+                assert!(r.abs() <= tol, "share of {} off by {r}", flow.id);
+            }
+            FlowValue::Auto => assert!(a[f] >= 0.0, "flow {} negative", flow.id),
+        }
+    }
+    for (n, node) in doc.nodes.iter().enumerate() {
+        if !node.kind.is_balanced() {
+            continue;
+        }
+        let inflow: f64 = doc
+            .flows
+            .iter()
+            .zip(&a)
+            .filter(|(f, _)| f.to == node.id)
+            .map(|(_, x)| x)
+            .sum();
+        let stock = analysis.solution.stock_change[n].unwrap();
+        let r = inflow - outflow(&node.id) - stock;
+        assert!(r.abs() <= tol, "balance of {} off by {r}", node.id);
+    }
+}
+
+fn assert_rates_in_unit_interval(analysis: &Analysis) {
+    let i = &analysis.indicators;
+    for (name, v) in [
+        ("mci", i.mci),
+        ("recycled_content", i.recycled_content),
+        ("eol_rir", i.eol_rir),
+        ("collection_rate", i.collection_rate),
+        ("eol_recycling_rate", i.eol_recycling_rate),
+        ("reuse_rate", i.reuse_rate),
+        ("landfill_rate", i.landfill_rate),
+    ] {
+        if let Some(v) = v {
+            assert!((-1e-12..=1.0 + 1e-12).contains(&v), "{name} = {v}");
+        }
+    }
+    for stage in &analysis.supply.stages {
+        if let Some(h) = stage.hhi {
+            assert!((0.0..=10_000.0 + 1e-6).contains(&h));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn the_solver_never_panics_and_ok_solutions_meet_every_equation(doc in any_map()) {
+        let analysis = analyse(&doc);
+        if analysis.solution.status == Status::Ok {
+            assert_meets_every_equation(&doc, &analysis);
+        }
+        assert_rates_in_unit_interval(&analysis);
+        if analysis.solution.status != Status::Ok {
+            prop_assert!(!analysis.messages.is_empty(), "a non-ok status says why");
+        }
+    }
+
+    #[test]
+    fn well_posed_maps_solve_ok_and_meet_every_equation(doc in well_posed_map()) {
+        let analysis = analyse(&doc);
+        prop_assert_eq!(analysis.solution.status, Status::Ok, "{:?}", analysis.messages);
+        assert_meets_every_equation(&doc, &analysis);
+        assert_rates_in_unit_interval(&analysis);
+    }
+
+    #[test]
+    fn canonical_text_of_any_map_reloads_to_the_same_map(doc in any_map()) {
+        let text = io::to_canonical_string(&doc);
+        let again = io::parse(&text).expect("canonical text loads");
+        prop_assert_eq!(&again, &doc);
+        prop_assert_eq!(io::to_canonical_string(&again), text);
+    }
+}
