@@ -105,13 +105,18 @@ fn check(file: &Path) -> ExitCode {
     for d in &diagnostics {
         println!("{d}");
     }
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let count = |severity: Severity, word: &str| {
+        let n = diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count();
+        format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    };
     println!(
-        "{errors} errors, {} warnings and notes",
-        diagnostics.len() - errors
+        "{}, {}, {}",
+        count(Severity::Error, "error"),
+        count(Severity::Warning, "warning"),
+        count(Severity::Info, "note")
     );
     ExitCode::SUCCESS
 }

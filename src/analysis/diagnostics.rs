@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::indicators::Indicators;
+use super::show_amount;
 use super::solve::{Equation, FlowSolution, Unknown};
 use super::supply::{Supply, throughput};
 use super::topology::Topology;
@@ -102,8 +103,8 @@ pub fn diagnose(
             Severity::Error,
             flow_subject(f),
             format!(
-                "comes out negative ({:.4} {}): the shares or amounts around it ask for more than arrives",
-                solution.flows[f].unwrap_or(0.0),
+                "comes out negative ({} {}): the shares or amounts around it ask for more than arrives",
+                show_amount(solution.flows[f].unwrap_or(0.0)),
                 doc.meta.unit()
             ),
         );
@@ -120,8 +121,12 @@ pub fn diagnose(
                         Severity::Error,
                         node_subject(n),
                         format!(
-                            "balance is off by {off:.4} {} (in {i:.4}, out {o:.4}, stock change {s:.4})",
-                            doc.meta.unit()
+                            "balance is off by {} {} (in {}, out {}, stock change {})",
+                            show_amount(off),
+                            doc.meta.unit(),
+                            show_amount(i),
+                            show_amount(o),
+                            show_amount(s)
                         ),
                     );
                 }

@@ -222,7 +222,7 @@ impl FlowSolution {
                 flow.id,
                 flow.from,
                 flow.to,
-                self.flows[f].map_or(String::new(), |a| format!("{a:.6}")),
+                self.flows[f].map_or(String::new(), super::show_amount),
                 doc.meta.unit()
             ));
         }

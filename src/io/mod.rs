@@ -51,6 +51,24 @@ pub fn load(path: &Path) -> Result<Document, LoadError> {
 
 /// Parses and validates the text of a map file.
 pub fn parse(text: &str) -> Result<Document, LoadError> {
+    // Fast path: typed straight from the text. Only when that fails is the file read a
+    // second time, piece by piece, to say exactly what is wrong and where.
+    let doc = match serde_json::from_str::<Document>(text) {
+        Ok(mut doc) => {
+            check_header(&doc.extra)?;
+            doc.extra.remove("format");
+            doc.extra.remove("version");
+            doc
+        }
+        Err(_) => explain_refusal(text)?,
+    };
+    model::validate(&doc)?;
+    Ok(doc)
+}
+
+/// Reads a file that failed to parse, step by step, to find the first problem; returns
+/// the document only if no problem is found after all.
+fn explain_refusal(text: &str) -> Result<Document, LoadError> {
     let root: Value = serde_json::from_str(text).map_err(|e| LoadError::Json {
         line: e.line(),
         column: e.column(),
@@ -72,16 +90,14 @@ pub fn parse(text: &str) -> Result<Document, LoadError> {
     let flows = list(&mut root, "flows", "flow", "id", true)?;
     let pain_points = list(&mut root, "pain_points", "pain point", "id", false)?;
     let scenarios = list(&mut root, "scenarios", "scenario", "name", false)?;
-    let doc = Document {
+    Ok(Document {
         meta,
         nodes,
         flows,
         pain_points,
         scenarios,
         extra: root,
-    };
-    model::validate(&doc)?;
-    Ok(doc)
+    })
 }
 
 /// Writes the map in canonical form, atomically: a crash mid-save leaves the old file whole.

@@ -1,7 +1,7 @@
 //! Refusals on load (format.md "Refused on load"): what a map must satisfy to be opened.
 //! Everything odd but representable passes here and is reported by `analysis::diagnostics`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Change, Document, FlowValue};
 
@@ -30,22 +30,22 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
     for node in &doc.nodes {
         validate_node(node)?;
     }
-    let node_ids: HashMap<&str, ()> = doc.nodes.iter().map(|n| (n.id.as_str(), ())).collect();
+    let node_ids: HashSet<&str> = doc.nodes.iter().map(|n| n.id.as_str()).collect();
     for flow in &doc.flows {
-        let what = format!("flow '{}'", flow.id);
+        let what = || format!("flow '{}'", flow.id);
         for (key, id) in [("from", &flow.from), ("to", &flow.to)] {
-            if !node_ids.contains_key(id.as_str()) {
-                return Err(invalid(what, format!("`{key}` names no node: '{id}'")));
+            if !node_ids.contains(id.as_str()) {
+                return Err(invalid(what(), format!("`{key}` names no node: '{id}'")));
             }
         }
         if flow.from == flow.to {
             return Err(invalid(
-                what,
+                what(),
                 format!("`from` and `to` are the same node '{}'", flow.from),
             ));
         }
-        validate_flow_value(&what, flow.value)?;
-        non_negative(&what, "uncertainty", flow.uncertainty)?;
+        validate_flow_value(what, flow.value)?;
+        non_negative(what, "uncertainty", flow.uncertainty)?;
     }
     for p in &doc.pain_points {
         if let Some(s) = p.severity
@@ -60,8 +60,8 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
     for s in &doc.scenarios {
         for (i, change) in s.changes.iter().enumerate() {
             if let Change::Flow { value, .. } = change {
-                let what = format!("scenario '{}', change #{}", s.name, i + 1);
-                validate_flow_value(&what, *value)?;
+                let what = || format!("scenario '{}', change #{}", s.name, i + 1);
+                validate_flow_value(what, *value)?;
             }
         }
     }
@@ -70,7 +70,7 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
 
 /// Checks one node's id and numbers; also used for scenario changes to a node.
 pub(crate) fn validate_node(node: &super::Node) -> Result<(), Invalid> {
-    let what = format!("node '{}'", node.id);
+    let what = || format!("node '{}'", node.id);
     if node.id.is_empty()
         || !node
             .id
@@ -78,7 +78,7 @@ pub(crate) fn validate_node(node: &super::Node) -> Result<(), Invalid> {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
     {
         return Err(invalid(
-            what,
+            what(),
             "`id` may only use letters, digits, '_', '.' and '-'",
         ));
     }
@@ -86,11 +86,11 @@ pub(crate) fn validate_node(node: &super::Node) -> Result<(), Invalid> {
         && !(e > 0.0 && e <= 1.0)
     {
         return Err(invalid(
-            what,
+            what(),
             format!("`efficiency` must be above 0 and at most 1, got {e}"),
         ));
     }
-    in_unit_range(&what, "certified", node.certified)?;
+    in_unit_range(what, "certified", node.certified)?;
     for (key, v) in [
         ("lifetime", node.lifetime),
         ("lifetime_avg", node.lifetime_avg),
@@ -100,14 +100,14 @@ pub(crate) fn validate_node(node: &super::Node) -> Result<(), Invalid> {
         if let Some(v) = v
             && v <= 0.0
         {
-            return Err(invalid(what, format!("`{key}` must be above 0, got {v}")));
+            return Err(invalid(what(), format!("`{key}` must be above 0, got {v}")));
         }
     }
     if let Some(map) = &node.countries {
         for (c, s) in map {
             if !(0.0..=1.0).contains(s) {
                 return Err(invalid(
-                    what,
+                    what(),
                     format!("`countries` share of {c} must be in [0, 1], got {s}"),
                 ));
             }
@@ -116,7 +116,7 @@ pub(crate) fn validate_node(node: &super::Node) -> Result<(), Invalid> {
     Ok(())
 }
 
-fn validate_flow_value(what: &str, value: FlowValue) -> Result<(), Invalid> {
+fn validate_flow_value(what: impl Fn() -> String, value: FlowValue) -> Result<(), Invalid> {
     match value {
         FlowValue::Amount(a) => non_negative(what, "amount", Some(a)),
         FlowValue::Share(s) => in_unit_range(what, "share", Some(s)),
@@ -124,20 +124,20 @@ fn validate_flow_value(what: &str, value: FlowValue) -> Result<(), Invalid> {
     }
 }
 
-fn non_negative(what: &str, key: &str, v: Option<f64>) -> Result<(), Invalid> {
+fn non_negative(what: impl Fn() -> String, key: &str, v: Option<f64>) -> Result<(), Invalid> {
     match v {
         Some(v) if !(v >= 0.0 && v.is_finite()) => Err(invalid(
-            what,
+            what(),
             format!("`{key}` must not be negative, got {v}"),
         )),
         _ => Ok(()),
     }
 }
 
-fn in_unit_range(what: &str, key: &str, v: Option<f64>) -> Result<(), Invalid> {
+fn in_unit_range(what: impl Fn() -> String, key: &str, v: Option<f64>) -> Result<(), Invalid> {
     match v {
         Some(v) if !(0.0..=1.0).contains(&v) => Err(invalid(
-            what,
+            what(),
             format!("`{key}` must be between 0 and 1, got {v}"),
         )),
         _ => Ok(()),
