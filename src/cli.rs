@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::analysis::{self, Analysis, Severity};
+use crate::analysis::{self, Analysis, Severity, Subject};
 use crate::io;
 use crate::model::{Document, apply_scenario};
 
@@ -209,6 +209,13 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
     let _ = writeln!(out, "solver: {}", a.solution.status.name());
     for m in &a.messages {
         let _ = writeln!(out, "  {m}");
+    }
+    for d in a
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d.subject, Subject::Scenario(_)))
+    {
+        let _ = writeln!(out, "  not applied: {d}");
     }
     let i = &a.indicators;
     let rows: [(&str, Option<f64>, Kind); 13] = [

@@ -9,6 +9,14 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
         Some(command) => cli::run(command),
+        None if args.file.as_ref().is_some_and(|f| !f.exists()) => {
+            let name = args.file.unwrap_or_default();
+            eprintln!(
+                "loopmap: '{}' is neither a command nor a file (see loopmap --help)",
+                name.display()
+            );
+            ExitCode::from(2)
+        }
         None => {
             println!(
                 "The Loopmap editor is not part of this build yet. Use the commands: \

@@ -61,11 +61,14 @@ pub fn analyse_scenario(doc: &Document, scenario: &crate::model::Scenario) -> An
 fn analyse_with_issues(doc: &Document, issues: &[ScenarioIssue]) -> Analysis {
     let topo = Topology::new(doc);
     let solution = solve::solve_flows(doc, &topo);
-    // Numbers built on a negative or contradictory flow would mislead: with those
-    // statuses the flows are still shown, but indicators and concentrations are unknown.
-    let usable: Vec<Option<f64>> = match solution.status {
-        Status::Ok | Status::Underdetermined => solution.flows.clone(),
-        Status::Negative | Status::Inconsistent => vec![None; solution.flows.len()],
+    // Numbers built on a negative or contradictory flow would mislead: the flows are still
+    // shown, but indicators and concentrations are unknown.
+    // (An underdetermined map can have a negative flow among those it does determine.)
+    let usable: Vec<Option<f64>> = if solution.negative.is_empty() && solution.conflicts.is_empty()
+    {
+        solution.flows.clone()
+    } else {
+        vec![None; solution.flows.len()]
     };
     let indicators = indicators::compute(doc, &topo, &usable);
     let supply = supply::compute(doc, &topo, &usable);

@@ -2,6 +2,7 @@
 //! write in one canonical, diff-friendly form, and save atomically.
 
 mod canonical;
+pub mod samples;
 
 pub use canonical::to_canonical_string;
 
@@ -32,6 +33,32 @@ pub enum LoadError {
     Invalid(#[from] model::validate::Invalid),
 }
 
+impl LoadError {
+    /// Ids and values are quoted as they are; a line break inside one must not break the
+    /// one-line message.
+    fn one_line(self) -> LoadError {
+        let clean = |s: String| {
+            s.replace('\n', "\\n")
+                .replace('\r', "\\r")
+                .replace('\t', "\\t")
+        };
+        match self {
+            LoadError::Json {
+                line,
+                column,
+                message,
+            } => LoadError::Json {
+                line,
+                column,
+                message: clean(message),
+            },
+            LoadError::Format(m) => LoadError::Format(clean(m)),
+            LoadError::Invalid(i) => LoadError::Format(clean(i.to_string())),
+            other => other,
+        }
+    }
+}
+
 /// Why a map could not be saved; the file on disk is unchanged.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot save {path}: {source}")]
@@ -51,6 +78,12 @@ pub fn load(path: &Path) -> Result<Document, LoadError> {
 
 /// Parses and validates the text of a map file.
 pub fn parse(text: &str) -> Result<Document, LoadError> {
+    parse_text(text).map_err(LoadError::one_line)
+}
+
+fn parse_text(text: &str) -> Result<Document, LoadError> {
+    // Some Windows editors start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Fast path: typed straight from the text. Only when that fails is the file read a
     // second time, piece by piece, to say exactly what is wrong and where.
     let doc = match serde_json::from_str::<Document>(text) {
@@ -60,7 +93,16 @@ pub fn parse(text: &str) -> Result<Document, LoadError> {
             doc.extra.remove("version");
             doc
         }
-        Err(_) => explain_refusal(text)?,
+        Err(typed) => {
+            explain_refusal(text)?;
+            // The piece-by-piece reading found nothing (e.g. a key given twice, which a
+            // JSON object tree silently collapses): the typed parser's reason stands.
+            return Err(LoadError::Json {
+                line: typed.line(),
+                column: typed.column(),
+                message: strip_position(&typed.to_string()),
+            });
+        }
     };
     model::validate(&doc)?;
     Ok(doc)
@@ -166,11 +208,11 @@ fn check_header(root: &Map<String, Value>) -> Result<(), LoadError> {
     }
     match root.get("version") {
         None => Err(format_error("`version` is missing")),
-        Some(v) => match v.as_u64() {
-            Some(n) if n > FORMAT_VERSION => Err(format_error(format!(
-                "made by a newer Loopmap (format {n}); this build reads up to {FORMAT_VERSION}"
+        Some(v) => match (v.as_u64(), v.as_f64()) {
+            (Some(n), _) if (1..=FORMAT_VERSION).contains(&n) => Ok(()),
+            (_, Some(n)) if n > FORMAT_VERSION as f64 => Err(format_error(format!(
+                "made by a newer Loopmap (format {v}); this build reads up to {FORMAT_VERSION}"
             ))),
-            Some(n) if n >= 1 => Ok(()),
             _ => Err(format_error(format!(
                 "`version` must be a whole number from 1, got {v}"
             ))),
@@ -181,14 +223,38 @@ fn check_header(root: &Map<String, Value>) -> Result<(), LoadError> {
 /// Deserializes one part of the file, naming the item and the key on error.
 fn from_value<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, LoadError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
+        let path = friendly_path(&e.path().to_string());
         let inner = e.into_inner().to_string();
         if path == "." || path.is_empty() {
             format_error(format!("{what}: {inner}"))
+        } else if path.starts_with("change #") {
+            format_error(format!("{what}, {path}: {inner}"))
         } else {
             format_error(format!("{what}, key `{path}`: {inner}"))
         }
     })
+}
+
+/// Paths into a scenario's changes are counted from 1, as the user counts them:
+/// `changes[0].share` → `change #1, share`.
+fn friendly_path(path: &str) -> String {
+    match path
+        .strip_prefix("changes[")
+        .and_then(|rest| rest.split_once(']'))
+    {
+        Some((n, rest)) => {
+            let n = n
+                .parse::<usize>()
+                .map_or(n.to_string(), |n| (n + 1).to_string());
+            let rest = rest.trim_start_matches('.');
+            if rest.is_empty() {
+                format!("change #{n}")
+            } else {
+                format!("change #{n}, {rest}")
+            }
+        }
+        None => path.to_string(),
+    }
 }
 
 /// Deserializes an array of items, each named by its id (or position) on error.

@@ -270,7 +270,9 @@ impl Node {
 }
 
 /// The reverse loop a flow belongs to, or `None` for a forward flow.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Loop {
     #[default]

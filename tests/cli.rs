@@ -1,0 +1,441 @@
+//! The headless commands: exit codes, messages, JSON output against the worked examples,
+//! scenarios and canonical formatting.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+const FIXTURES: [&str; 3] = ["closed-loop", "emf-product", "magnet-chain"];
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn loopmap() -> Command {
+    Command::cargo_bin("loopmap").unwrap()
+}
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Output {
+    let out = loopmap().args(args).output().unwrap();
+    Output {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Copies a fixture into `dir`, returning the copy's path.
+fn copy_fixture(dir: &Path, name: &str) -> PathBuf {
+    let to = dir.join(format!("{name}.loopmap.json"));
+    std::fs::copy(fixture(&format!("{name}.loopmap.json")), &to).unwrap();
+    to
+}
+
+/// closed-loop with a scenario that collects twice as much.
+fn closed_loop_with_scenario(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(fixture("closed-loop.loopmap.json")).unwrap();
+    let mut map: Value = serde_json::from_str(&text).unwrap();
+    map["scenarios"] = json!([
+        { "name": "more collection", "changes": [{ "flow": "c", "share": 0.8 }] },
+        { "name": "no recycling", "changes": [{ "flow": "r", "share": 0 }] }
+    ]);
+    let path = dir.join("scenario.loopmap.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&map).unwrap()).unwrap();
+    path
+}
+
+/// A map refused on load (a flow to a node that does not exist).
+fn write_refused(dir: &Path) -> (PathBuf, String) {
+    let text = std::fs::read_to_string(fixture("closed-loop.loopmap.json"))
+        .unwrap()
+        .replace("\"to\": \"rec\"", "\"to\": \"shop\"");
+    let path = dir.join("broken.loopmap.json");
+    std::fs::write(&path, &text).unwrap();
+    (path, text)
+}
+
+fn indicators_json(args: &[&str]) -> Value {
+    let out = run(args);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
+}
+
+fn number(v: &Value, path: &str) -> f64 {
+    v.pointer(path)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("{path} is not a number in {v:#}"))
+}
+
+/// Equal to 1e-6 relative, or to half a unit of the 6th decimal: the expected files are
+/// rounded to 6 decimals (magnet-chain's MCI 0.3932014… is written 0.393201).
+fn assert_close(expected: f64, actual: f64, what: &str) {
+    let tolerance = (1e-6 * expected.abs()).max(5e-7);
+    assert!(
+        (expected - actual).abs() <= tolerance,
+        "{what}: expected {expected}, got {actual}"
+    );
+}
+
+// ---- check ----
+
+#[test]
+fn check_accepts_a_good_map_and_reports_the_solver() {
+    let file = fixture("magnet-chain.loopmap.json");
+    let out = run(&["check", path_str(&file)]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(out.stdout.contains("solver: ok"), "{}", out.stdout);
+    assert!(out.stdout.contains("13 nodes, 20 flows"), "{}", out.stdout);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
+
+#[test]
+fn check_refuses_a_broken_map_with_one_line_naming_file_and_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, text) = write_refused(dir.path());
+    let out = run(&["check", path_str(&file)]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.trim_end().lines().count(), 1, "{}", out.stderr);
+    for part in ["broken.loopmap.json", "flow 'c'", "`to`", "shop"] {
+        assert!(out.stderr.contains(part), "{part:?} in {}", out.stderr);
+    }
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
+
+#[test]
+fn check_refuses_invalid_json_naming_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.loopmap.json");
+    std::fs::write(
+        &file,
+        "{\n  \"format\": \"loopmap\",\n  \"version\": 1,,\n}\n",
+    )
+    .unwrap();
+    let out = run(&["check", path_str(&file)]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.trim_end().lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("bad.loopmap.json"), "{}", out.stderr);
+    assert!(out.stderr.contains("line 3, column"), "{}", out.stderr);
+}
+
+#[test]
+fn check_of_a_missing_file_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nowhere.loopmap.json");
+    let out = run(&["check", path_str(&file)]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("nowhere.loopmap.json"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn check_lists_diagnostics_of_a_map_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("closed-loop.loopmap.json")).unwrap();
+    let mut map: Value = serde_json::from_str(&text).unwrap();
+    map["pain_points"] = json!([{ "id": "p1", "on": "node:ghost", "title": "Lost" }]);
+    let file = dir.path().join("odd.loopmap.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&map).unwrap()).unwrap();
+    let out = run(&["check", path_str(&file)]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(
+        out.stdout.contains("pain point 'p1'") && out.stdout.contains("ghost"),
+        "{}",
+        out.stdout
+    );
+}
+
+// ---- indicators ----
+
+#[test]
+fn indicators_json_matches_the_worked_examples() {
+    for name in FIXTURES {
+        let file = fixture(&format!("{name}.loopmap.json"));
+        let actual = indicators_json(&["indicators", "--json", path_str(&file)]);
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture(&format!("{name}.expected.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(actual["status"], "ok", "{name}");
+        assert_eq!(actual["status"], expected["status"], "{name}");
+        assert_close(
+            number(&expected, "/indicators/mci"),
+            number(&actual, "/indicators/mci"),
+            &format!("{name} mci"),
+        );
+        assert_close(
+            number(&expected, "/indicators/virgin_input"),
+            number(&actual, "/indicators/virgin_input"),
+            &format!("{name} virgin_input"),
+        );
+    }
+}
+
+#[test]
+fn indicators_table_prints_the_mci() {
+    let file = fixture("closed-loop.loopmap.json");
+    let out = run(&["indicators", path_str(&file)]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("(MCI)"))
+        .unwrap_or_else(|| panic!("no MCI line in:\n{}", out.stdout));
+    assert!(line.contains("0.424"), "{line}");
+    assert!(out.stdout.contains("solver: ok"), "{}", out.stdout);
+    assert!(out.stdout.contains("baseline"), "{}", out.stdout);
+}
+
+#[test]
+fn indicators_with_a_scenario_moves_the_numbers_the_expected_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = closed_loop_with_scenario(dir.path());
+    let baseline = indicators_json(&["indicators", "--json", path_str(&file)]);
+    let more = indicators_json(&[
+        "indicators",
+        "--json",
+        "--scenario",
+        "more collection",
+        path_str(&file),
+    ]);
+    assert_eq!(more["status"], "ok");
+    assert_close(
+        0.4,
+        number(&baseline, "/indicators/collection_rate"),
+        "base",
+    );
+    assert_close(0.8, number(&more, "/indicators/collection_rate"), "more");
+    assert_close(0.8, number(&more, "/flows/c") / 100.0, "flow c");
+    // Collecting 80 of 100 and recycling 90 % of it returns 72: virgin input 100 − 72.
+    assert_close(28.0, number(&more, "/indicators/virgin_input"), "virgin");
+    assert!(
+        number(&more, "/indicators/virgin_input") < number(&baseline, "/indicators/virgin_input")
+    );
+    assert!(number(&more, "/indicators/mci") > number(&baseline, "/indicators/mci"));
+
+    let none = indicators_json(&[
+        "indicators",
+        "--json",
+        "--scenario",
+        "no recycling",
+        path_str(&file),
+    ]);
+    assert_close(100.0, number(&none, "/indicators/virgin_input"), "none");
+}
+
+#[test]
+fn indicators_table_with_a_scenario_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = closed_loop_with_scenario(dir.path());
+    let out = run(&[
+        "indicators",
+        "--scenario",
+        "more collection",
+        path_str(&file),
+    ]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(
+        out.stdout.contains("scenario 'more collection'"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("80.0 %"), "{}", out.stdout);
+}
+
+#[test]
+fn indicators_table_reports_a_scenario_change_that_names_a_missing_flow() {
+    // format.md: "A change that names an id not in the map is reported, not silently
+    // dropped." `check` and `indicators --json` report it; the table shows the baseline
+    // numbers under the scenario's name and says nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("closed-loop.loopmap.json")).unwrap();
+    let mut map: Value = serde_json::from_str(&text).unwrap();
+    map["scenarios"] = json!([{ "name": "typo", "changes": [{ "flow": "cc", "share": 0.8 }] }]);
+    let file = dir.path().join("typo.loopmap.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&map).unwrap()).unwrap();
+    let out = run(&["indicators", "--scenario", "typo", path_str(&file)]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        all.contains("'cc'"),
+        "the missing flow is not mentioned:\n{all}"
+    );
+}
+
+#[test]
+fn unknown_scenario_exits_2_and_lists_the_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = closed_loop_with_scenario(dir.path());
+    let out = run(&["indicators", "--scenario", "less", path_str(&file)]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.trim_end().lines().count(), 1, "{}", out.stderr);
+    for part in ["'less'", "'more collection'", "'no recycling'"] {
+        assert!(out.stderr.contains(part), "{part:?} in {}", out.stderr);
+    }
+}
+
+#[test]
+fn unknown_scenario_on_a_map_without_scenarios_says_so() {
+    let file = fixture("closed-loop.loopmap.json");
+    let out = run(&["indicators", "--scenario", "less", path_str(&file)]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("'less'"), "{}", out.stderr);
+    assert!(out.stderr.contains("none"), "{}", out.stderr);
+}
+
+#[test]
+fn indicators_of_a_refused_map_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _) = write_refused(dir.path());
+    let out = run(&["indicators", "--json", path_str(&file)]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(out.stderr.contains("broken.loopmap.json"), "{}", out.stderr);
+}
+
+// ---- fmt ----
+
+#[test]
+fn fmt_check_on_a_non_canonical_file_exits_1_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_fixture(dir.path(), "magnet-chain");
+    let before = std::fs::read(&file).unwrap();
+    let out = run(&["fmt", "--check", path_str(&file)]);
+    assert_eq!(out.code, 1, "stderr: {}", out.stderr);
+    assert!(
+        out.stdout.contains("not in canonical form"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+#[test]
+fn fmt_rewrites_a_file_after_which_fmt_check_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in FIXTURES {
+        let file = copy_fixture(dir.path(), name);
+        let before = std::fs::read(&file).unwrap();
+        let out = run(&["fmt", path_str(&file)]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        assert!(out.stdout.contains("formatted"), "{name}: {}", out.stdout);
+        let after = std::fs::read(&file).unwrap();
+        assert_ne!(after, before, "{name} was not canonical, so it changes");
+
+        let out = run(&["fmt", "--check", path_str(&file)]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stdout);
+
+        // A second fmt changes nothing, and the map means the same.
+        assert_eq!(run(&["fmt", path_str(&file)]).code, 0);
+        assert_eq!(std::fs::read(&file).unwrap(), after, "{name}");
+        assert_eq!(
+            loopmap::io::load(&file).unwrap(),
+            loopmap::io::load(&fixture(&format!("{name}.loopmap.json"))).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn fmt_on_a_refused_file_exits_2_and_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, text) = write_refused(dir.path());
+    for args in [vec!["fmt"], vec!["fmt", "--check"]] {
+        let mut args = args;
+        args.push(path_str(&file));
+        let out = run(&args);
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(out.stderr.contains("broken.loopmap.json"), "{}", out.stderr);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    }
+}
+
+#[test]
+fn fmt_of_several_files_formats_the_good_and_refuses_the_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = copy_fixture(dir.path(), "closed-loop");
+    let (bad, _) = write_refused(dir.path());
+    let out = run(&["fmt", path_str(&bad), path_str(&good)]);
+    assert_eq!(out.code, 2);
+    assert_eq!(run(&["fmt", "--check", path_str(&good)]).code, 0);
+}
+
+#[test]
+fn fmt_needs_a_file() {
+    assert_eq!(run(&["fmt"]).code, 2);
+}
+
+// ---- help and no arguments ----
+
+#[test]
+fn help_lists_the_commands() {
+    let out = run(&["--help"]);
+    assert_eq!(out.code, 0);
+    for command in ["check", "indicators", "fmt"] {
+        assert!(out.stdout.contains(command), "{command}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn each_command_has_help() {
+    for (command, words) in [
+        ("check", "Load a map"),
+        ("indicators", "indicators"),
+        ("fmt", "canonical form"),
+    ] {
+        let out = run(&[command, "--help"]);
+        assert_eq!(out.code, 0, "{command}");
+        assert!(out.stdout.contains(words), "{command}: {}", out.stdout);
+        assert!(out.stdout.contains("Usage"), "{command}: {}", out.stdout);
+    }
+    let out = run(&["indicators", "--help"]);
+    assert!(out.stdout.contains("--scenario") && out.stdout.contains("--json"));
+    let out = run(&["fmt", "--help"]);
+    assert!(out.stdout.contains("--check"));
+}
+
+#[test]
+fn no_arguments_exits_0_and_points_at_the_commands() {
+    let out = run(&[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("loopmap check"), "{}", out.stdout);
+}
+
+#[test]
+fn version_exits_0() {
+    let out = run(&["--version"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains(env!("CARGO_PKG_VERSION")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_mistyped_command_exits_2_instead_of_opening_the_editor() {
+    let out = run(&["chekc"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("'chekc' is neither a command nor a file"),
+        "{}",
+        out.stderr
+    );
+}
