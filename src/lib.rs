@@ -4,6 +4,8 @@
 //! (solver, indicators, diagnostics) ← `cli` (and the editor).
 
 pub mod analysis;
+pub mod app;
 pub mod cli;
+pub mod geometry;
 pub mod io;
 pub mod model;

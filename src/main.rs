@@ -17,13 +17,15 @@ fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
-        None => {
-            println!(
-                "The Loopmap editor is not part of this build yet. Use the commands: \
-                 loopmap check FILE, loopmap indicators FILE [--scenario NAME] [--json], \
-                 loopmap fmt FILE... [--check] (loopmap --help for more)."
-            );
-            ExitCode::SUCCESS
-        }
+        None => match loopmap::app::run(args.file) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!(
+                    "loopmap: the editor could not open a window ({e}). \
+                     Without a desktop, use the commands: loopmap --help"
+                );
+                ExitCode::from(1)
+            }
+        },
     }
 }

@@ -411,10 +411,18 @@ fn each_command_has_help() {
 }
 
 #[test]
-fn no_arguments_exits_0_and_points_at_the_commands() {
-    let out = run(&[]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("loopmap check"), "{}", out.stdout);
+fn without_a_desktop_the_editor_says_so_and_points_at_the_commands() {
+    let out = Command::cargo_bin("loopmap")
+        .unwrap()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("could not open a window"), "{stderr}");
+    assert!(stderr.contains("loopmap --help"), "{stderr}");
 }
 
 #[test]

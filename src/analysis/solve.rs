@@ -218,7 +218,7 @@ impl FlowSolution {
         for &f in &self.negative {
             let flow = &doc.flows[f];
             out.push(format!(
-                "flow '{}' ({} → {}) comes out negative: {} {}",
+                "flow '{}' ({} -> {}) comes out negative: {} {}",
                 flow.id,
                 flow.from,
                 flow.to,
@@ -241,7 +241,7 @@ pub fn unknown_name(doc: &Document, u: Unknown) -> String {
     match u {
         Unknown::Flow(f) => {
             let flow = &doc.flows[f];
-            format!("flow '{}' ({} → {})", flow.id, flow.from, flow.to)
+            format!("flow '{}' ({} -> {})", flow.id, flow.from, flow.to)
         }
         Unknown::StockChange(n) => format!("stock change of node '{}'", doc.nodes[n].id),
     }

@@ -1,0 +1,165 @@
+//! Every command of the editor, one enum: its menu text, tooltip and keyboard shortcut
+//! come from here, so the menus, the shortcut handling and Help ▸ Shortcuts agree.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    New,
+    Open,
+    Save,
+    SaveAs,
+    Quit,
+    Undo,
+    Redo,
+    RedoAlt,
+    Copy,
+    Cut,
+    Paste,
+    Duplicate,
+    Delete,
+    SelectAll,
+    Rename,
+    Arrange,
+    Fit,
+    ToggleSankey,
+    ToggleGrid,
+    ToggleDark,
+    TextLarger,
+    TextSmaller,
+    Shortcuts,
+    About,
+}
+
+impl Command {
+    /// In menu order; `RedoAlt` is only a second shortcut.
+    pub const ALL: [Command; 24] = [
+        Command::New,
+        Command::Open,
+        Command::Save,
+        Command::SaveAs,
+        Command::Quit,
+        Command::Undo,
+        Command::Redo,
+        Command::RedoAlt,
+        Command::Cut,
+        Command::Copy,
+        Command::Paste,
+        Command::Duplicate,
+        Command::Delete,
+        Command::SelectAll,
+        Command::Rename,
+        Command::Arrange,
+        Command::Fit,
+        Command::ToggleSankey,
+        Command::ToggleGrid,
+        Command::ToggleDark,
+        Command::TextLarger,
+        Command::TextSmaller,
+        Command::Shortcuts,
+        Command::About,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Command::New => "New",
+            Command::Open => "Open…",
+            Command::Save => "Save",
+            Command::SaveAs => "Save as…",
+            Command::Quit => "Quit",
+            Command::Undo => "Undo",
+            Command::Redo | Command::RedoAlt => "Redo",
+            Command::Copy => "Copy",
+            Command::Cut => "Cut",
+            Command::Paste => "Paste",
+            Command::Duplicate => "Duplicate",
+            Command::Delete => "Delete",
+            Command::SelectAll => "Select all",
+            Command::Rename => "Rename",
+            Command::Arrange => "Arrange left to right",
+            Command::Fit => "Fit map to window",
+            Command::ToggleSankey => "Sankey widths",
+            Command::ToggleGrid => "Grid and snapping",
+            Command::ToggleDark => "Dark theme",
+            Command::TextLarger => "Larger text",
+            Command::TextSmaller => "Smaller text",
+            Command::Shortcuts => "Keyboard shortcuts",
+            Command::About => "About Loopmap",
+        }
+    }
+
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Command::New => "Start an empty map",
+            Command::Open => "Open a map file (*.loopmap.json)",
+            Command::Save => "Save the map to its file",
+            Command::SaveAs => "Save the map to a new file",
+            Command::Quit => "Close Loopmap",
+            Command::Undo => "Take back the last edit",
+            Command::Redo | Command::RedoAlt => "Do again what was undone",
+            Command::Copy => "Copy the selected nodes and flows as map JSON",
+            Command::Cut => "Copy the selection, then delete it",
+            Command::Paste => "Paste nodes and flows copied from Loopmap",
+            Command::Duplicate => "Copy and paste the selection in one step",
+            Command::Delete => "Delete the selected nodes (with their flows) and flows",
+            Command::SelectAll => "Select every node and flow",
+            Command::Rename => "Rename the selected node",
+            Command::Arrange => "Lay the nodes out in columns by the order of the forward flows",
+            Command::Fit => "Zoom so that the whole map fits the canvas",
+            Command::ToggleSankey => "Draw flows with widths proportional to their amounts",
+            Command::ToggleGrid => "Show a grid and snap moved nodes to it",
+            Command::ToggleDark => "Switch between a dark and a light theme",
+            Command::TextLarger => "Make all text larger (for projectors)",
+            Command::TextSmaller => "Make all text smaller",
+            Command::Shortcuts => "List the keyboard shortcuts",
+            Command::About => "What Loopmap is",
+        }
+    }
+
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        let cmd = Modifiers::COMMAND;
+        let cmd_shift = Modifiers::COMMAND | Modifiers::SHIFT;
+        let key = |m, k| Some(KeyboardShortcut::new(m, k));
+        match self {
+            Command::New => key(cmd, Key::N),
+            Command::Open => key(cmd, Key::O),
+            Command::Save => key(cmd, Key::S),
+            Command::SaveAs => key(cmd_shift, Key::S),
+            Command::Quit => key(cmd, Key::Q),
+            Command::Undo => key(cmd, Key::Z),
+            Command::Redo => key(cmd_shift, Key::Z),
+            Command::RedoAlt => key(cmd, Key::Y),
+            Command::Copy | Command::Cut | Command::Paste => None, // arrive as clipboard events
+            Command::Duplicate => key(cmd, Key::D),
+            Command::Delete => key(Modifiers::NONE, Key::Delete),
+            Command::SelectAll => key(cmd, Key::A),
+            Command::Rename => key(Modifiers::NONE, Key::F2),
+            Command::Arrange => key(cmd, Key::L),
+            Command::Fit => key(Modifiers::NONE, Key::F),
+            Command::ToggleSankey => None,
+            Command::ToggleGrid => key(cmd, Key::G),
+            Command::ToggleDark => None,
+            Command::TextLarger | Command::TextSmaller => None,
+            Command::Shortcuts => key(Modifiers::NONE, Key::F1),
+            Command::About => None,
+        }
+    }
+
+    /// The shortcut as shown in menus and Help.
+    pub fn shortcut_text(self, ctx: &egui::Context) -> String {
+        match self {
+            Command::Copy => "Ctrl+C".into(),
+            Command::Cut => "Ctrl+X".into(),
+            Command::Paste => "Ctrl+V".into(),
+            Command::Delete => "Del / Backspace".into(),
+            _ => self
+                .shortcut()
+                .map_or(String::new(), |s| ctx.format_shortcut(&s)),
+        }
+    }
+
+    /// Plain-key shortcuts must not fire while the user types in a text field.
+    pub fn is_plain_key(self) -> bool {
+        self.shortcut().is_some_and(|s| s.modifiers.is_none())
+    }
+}

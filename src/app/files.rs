@@ -1,0 +1,93 @@
+//! Files around the editor: native open/save dialogs (rfd), recent files and view
+//! settings kept between runs, and the autosave copy kept while there are unsaved changes.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::io;
+use crate::model::Document;
+
+/// Seconds between autosaves while the map has unsaved changes.
+pub const AUTOSAVE_SECONDS: f64 = 30.0;
+const RECENT: usize = 10;
+
+/// What the editor remembers between runs (never part of a map file).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub recent: Vec<PathBuf>,
+    pub dark: bool,
+    /// Scale of all text and controls (larger for projectors).
+    pub text_scale: f32,
+    pub sankey: bool,
+    pub grid: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            recent: Vec::new(),
+            dark: false,
+            text_scale: 1.0,
+            sankey: true,
+            grid: false,
+        }
+    }
+}
+
+impl Settings {
+    pub fn add_recent(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT);
+    }
+}
+
+pub fn pick_map_to_open() -> Option<PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Open a map")
+        .add_filter("Loopmap map", &["json"])
+        .pick_file()
+}
+
+pub fn pick_save_path(doc: &Document, current: Option<&Path>) -> Option<PathBuf> {
+    let name = current
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| {
+            let stem = crate::model::fragment::slug(&doc.meta.title);
+            format!("{stem}.loopmap.json")
+        });
+    let mut dialog = rfd::FileDialog::new()
+        .set_title("Save the map")
+        .add_filter("Loopmap map", &["json"])
+        .set_file_name(name);
+    if let Some(dir) = current.and_then(|p| p.parent()) {
+        dialog = dialog.set_directory(dir);
+    }
+    dialog.save_file()
+}
+
+/// Where the autosave copy lives: the user's data folder.
+pub fn autosave_path() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("org", "Loopmap", "Loopmap")?;
+    Some(dirs.data_dir().join("autosave.loopmap.json"))
+}
+
+pub fn autosave(doc: &Document) {
+    if let Some(path) = autosave_path() {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        // A failed autosave must not interrupt the workshop; the next one tries again.
+        let _ = io::save(doc, &path);
+    }
+}
+
+pub fn remove_autosave() {
+    if let Some(path) = autosave_path() {
+        let _ = std::fs::remove_file(path);
+    }
+}

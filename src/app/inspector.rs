@@ -1,0 +1,743 @@
+//! The inspector: every field of the selected node or flow, or of the map itself when
+//! nothing is selected, edited in place. A value that is not allowed is refused where it
+//! is typed, with the reason; typing in one field is one undo step.
+
+use std::collections::{BTreeMap, HashMap};
+
+use egui::RichText;
+
+use super::{LoopmapApp, theme};
+use crate::model::{Document, FlowValue, Loop, Node, NodeKind, StockChange, Supply};
+
+#[derive(Default)]
+pub struct InspectorState {
+    /// Text being typed, by field key; kept while the field has focus.
+    buffers: HashMap<String, String>,
+    /// Why the text in a field is refused.
+    errors: HashMap<String, String>,
+}
+
+/// What a number field accepts.
+#[derive(Clone, Copy)]
+enum Rule {
+    Any,
+    NonNegative,
+    Positive,
+    /// 0 to 1 inclusive.
+    Fraction,
+    /// Above 0, at most 1.
+    Efficiency,
+    Percent,
+}
+
+impl Rule {
+    fn check(self, v: f64) -> Result<f64, String> {
+        let ok = match self {
+            Rule::Any => true,
+            Rule::NonNegative => v >= 0.0,
+            Rule::Positive => v > 0.0,
+            Rule::Fraction => (0.0..=1.0).contains(&v),
+            Rule::Efficiency => v > 0.0 && v <= 1.0,
+            Rule::Percent => (0.0..=100.0).contains(&v),
+        };
+        if ok && v.is_finite() {
+            return Ok(v);
+        }
+        Err(match self {
+            Rule::Any => "must be a finite number",
+            Rule::NonNegative => "must not be negative",
+            Rule::Positive => "must be above 0",
+            Rule::Fraction => "must be between 0 and 1",
+            Rule::Efficiency => "must be above 0 and at most 1",
+            Rule::Percent => "must be between 0 and 100 %",
+        }
+        .to_string())
+    }
+}
+
+/// Parses what was typed: `Ok(None)` for an empty optional field.
+fn parse_number(text: &str, rule: Rule, optional: bool) -> Result<Option<f64>, String> {
+    let t = text.trim().replace(',', "");
+    if t.is_empty() {
+        return if optional {
+            Ok(None)
+        } else {
+            Err("a number is needed".into())
+        };
+    }
+    let v: f64 = t
+        .parse()
+        .map_err(|_| format!("'{}' is not a number", text.trim()))?;
+    rule.check(v).map(Some)
+}
+
+fn show_number(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    })
+}
+
+/// `CN 0.69, US 0.31` → shares; refused unless codes are two letters and shares sum to 1.
+fn parse_countries(text: &str) -> Result<Option<BTreeMap<String, f64>>, String> {
+    let mut map = BTreeMap::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let mut words = part.split_whitespace();
+        let (Some(code), Some(share), None) = (words.next(), words.next(), words.next()) else {
+            return Err(format!(
+                "'{part}': write a country code and a share, e.g. CN 0.69"
+            ));
+        };
+        let code = country_code(code)?;
+        let share = parse_number(share, Rule::Fraction, false)?.unwrap_or(0.0);
+        map.insert(code, share);
+    }
+    if map.is_empty() {
+        return Ok(None);
+    }
+    let sum: f64 = map.values().sum();
+    if (sum - 1.0).abs() > 0.01 {
+        return Err(format!("shares sum to {sum:.3}; they must sum to 1"));
+    }
+    Ok(Some(map))
+}
+
+fn country_code(text: &str) -> Result<String, String> {
+    let code = text.trim().to_ascii_uppercase();
+    if code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(code)
+    } else {
+        Err(format!(
+            "'{text}' is not a two-letter country code (ISO 3166, e.g. GB, CN)"
+        ))
+    }
+}
+
+impl LoopmapApp {
+    pub(super) fn inspector_ui(&mut self, ui: &mut egui::Ui) {
+        let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
+        let flows: Vec<String> = self.selection.flows.iter().cloned().collect();
+        match (&nodes[..], &flows[..]) {
+            ([], []) => self.meta_ui(ui),
+            ([id], []) => self.node_ui(ui, id),
+            ([], [id]) => self.flow_ui(ui, id),
+            _ => {
+                ui.label(format!(
+                    "{} nodes and {} flows selected.",
+                    nodes.len(),
+                    flows.len()
+                ));
+                if ui.button("Delete them").clicked() {
+                    self.delete_selection();
+                }
+            }
+        }
+    }
+
+    /// A text field; returns the new text when it changed and is accepted by `check`.
+    fn text_field(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        label: &str,
+        current: &str,
+        multiline: bool,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Option<String> {
+        let label = ui.label(label).id;
+        let buffer = self
+            .inspector
+            .buffers
+            .entry(key.to_string())
+            .or_insert_with(|| current.to_string());
+        let widget = if multiline {
+            egui::TextEdit::multiline(buffer).desired_rows(3)
+        } else {
+            egui::TextEdit::singleline(buffer)
+        };
+        let response = if multiline {
+            // Long texts scroll inside a few lines instead of pushing everything down.
+            egui::ScrollArea::vertical()
+                .id_salt(("scroll", key))
+                .max_height(72.0)
+                .show(ui, |ui| {
+                    ui.add(widget.desired_width(f32::INFINITY).id_salt(key))
+                        .labelled_by(label)
+                })
+                .inner
+        } else {
+            ui.add(widget.desired_width(f32::INFINITY).id_salt(key))
+                .labelled_by(label)
+        };
+        let mut result = None;
+        if response.changed() {
+            match check(buffer) {
+                Ok(()) => {
+                    self.inspector.errors.remove(key);
+                    result = Some(buffer.clone());
+                }
+                Err(e) => {
+                    self.inspector.errors.insert(key.to_string(), e);
+                }
+            }
+        }
+        self.finish_field(ui, key, &response, current.to_string());
+        result
+    }
+
+    /// A number field; returns the new value when it changed and is allowed.
+    fn number_field(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        label: &str,
+        current: Option<f64>,
+        rule: Rule,
+        optional: bool,
+    ) -> Option<Option<f64>> {
+        let label = ui.label(label).id;
+        let buffer = self
+            .inspector
+            .buffers
+            .entry(key.to_string())
+            .or_insert_with(|| show_number(current));
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(buffer)
+                    .desired_width(f32::INFINITY)
+                    .id_salt(key),
+            )
+            .labelled_by(label);
+        let mut result = None;
+        if response.changed() {
+            match parse_number(buffer, rule, optional) {
+                Ok(v) => {
+                    self.inspector.errors.remove(key);
+                    if v != current {
+                        result = Some(v);
+                    }
+                }
+                Err(e) => {
+                    self.inspector.errors.insert(key.to_string(), e);
+                }
+            }
+        }
+        self.finish_field(ui, key, &response, show_number(current));
+        result
+    }
+
+    /// Shows a field's error under it; when the field is left, its text follows the map
+    /// again and the typing gesture ends.
+    fn finish_field(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        response: &egui::Response,
+        current: String,
+    ) {
+        if let Some(e) = self.inspector.errors.get(key) {
+            ui.end_row();
+            ui.label("");
+            ui.label(RichText::new(format!("! {e}")).color(theme::ERROR));
+        }
+        ui.end_row();
+        if response.lost_focus() {
+            self.end_gesture();
+            self.inspector.errors.remove(key);
+            self.inspector.buffers.insert(key.to_string(), current);
+        } else if !response.has_focus() {
+            self.inspector.buffers.insert(key.to_string(), current);
+        }
+    }
+
+    fn edit_node(&mut self, id: &str, key: &str, change: impl FnOnce(&mut Node)) {
+        let id = id.to_string();
+        self.edit(Some(key), move |doc| {
+            if let Some(node) = doc.nodes.iter_mut().find(|n| n.id == id) {
+                change(node);
+            }
+        });
+    }
+
+    fn node_ui(&mut self, ui: &mut egui::Ui, id: &str) {
+        let Some(node) = self.doc.node(id).cloned() else {
+            return;
+        };
+        let k = |field: &str| format!("node:{id}:{field}");
+        ui.label(RichText::new(format!("{} node '{}'", node.kind.name(), node.id)).weak());
+        egui::Grid::new("node")
+            .num_columns(2)
+            .striped(false)
+            .show(ui, |ui| {
+                if let Some(v) =
+                    self.text_field(ui, &k("label"), "Label", &node.label, false, |t| {
+                        if t.trim().is_empty() {
+                            Err("a label is needed".into())
+                        } else {
+                            Ok(())
+                        }
+                    })
+                {
+                    self.edit_node(id, &k("label"), |n| n.label = v);
+                }
+                let label = ui.label("Kind").id;
+                let mut kind = node.kind;
+                egui::ComboBox::from_id_salt(k("kind"))
+                    .selected_text(kind.name())
+                    .show_ui(ui, |ui| {
+                        for option in NodeKind::ALL {
+                            ui.selectable_value(&mut kind, option, option.name());
+                        }
+                    })
+                    .response
+                    .labelled_by(label);
+                ui.end_row();
+                if kind != node.kind {
+                    self.edit_node(id, &k("kind"), |n| n.kind = kind);
+                    self.end_gesture();
+                }
+                let stage = node.stage.clone().unwrap_or_default();
+                if let Some(v) =
+                    self.text_field(ui, &k("stage"), "Stage", &stage, false, |_| Ok(()))
+                {
+                    self.edit_node(id, &k("stage"), |n| {
+                        n.stage = Some(v.trim().to_string()).filter(|s| !s.is_empty())
+                    });
+                }
+                let countries = match (&node.countries, &node.country) {
+                    (Some(map), _) => map
+                        .iter()
+                        .map(|(c, s)| format!("{c} {}", show_number(Some(*s))))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    (None, Some(c)) => c.clone(),
+                    (None, None) => String::new(),
+                };
+                if let Some(v) = self.text_field(
+                    ui,
+                    &k("country"),
+                    "Country or shares",
+                    &countries,
+                    false,
+                    |t| {
+                        if t.contains(' ') || t.contains(',') {
+                            parse_countries(t).map(|_| ())
+                        } else if t.trim().is_empty() {
+                            Ok(())
+                        } else {
+                            country_code(t).map(|_| ())
+                        }
+                    },
+                ) {
+                    self.edit_node(id, &k("country"), |n| {
+                        if v.contains(' ') || v.contains(',') {
+                            n.countries = parse_countries(&v).ok().flatten();
+                            n.country = None;
+                        } else {
+                            n.countries = None;
+                            n.country = country_code(&v).ok();
+                        }
+                    });
+                }
+                if node.kind == NodeKind::Source {
+                    let label = ui.label("Supply").id;
+                    let mut supply = node.supply();
+                    egui::ComboBox::from_id_salt(k("supply"))
+                        .selected_text(format!("{supply:?}").to_lowercase())
+                        .show_ui(ui, |ui| {
+                            for option in [Supply::Virgin, Supply::Recycled, Supply::Reused] {
+                                ui.selectable_value(
+                                    &mut supply,
+                                    option,
+                                    format!("{option:?}").to_lowercase(),
+                                );
+                            }
+                        })
+                        .response
+                        .labelled_by(label);
+                    ui.end_row();
+                    if supply != node.supply() {
+                        self.edit_node(id, &k("supply"), |n| n.supply = Some(supply));
+                        self.end_gesture();
+                    }
+                    if supply == Supply::Recycled
+                        && let Some(v) = self.number_field(
+                            ui,
+                            &k("efficiency"),
+                            "Recycling efficiency (0–1]",
+                            node.efficiency,
+                            Rule::Efficiency,
+                            true,
+                        )
+                    {
+                        self.edit_node(id, &k("efficiency"), |n| n.efficiency = v);
+                    }
+                    if let Some(v) = self.number_field(
+                        ui,
+                        &k("certified"),
+                        "Certified share (0–1)",
+                        node.certified,
+                        Rule::Fraction,
+                        true,
+                    ) {
+                        self.edit_node(id, &k("certified"), |n| n.certified = v);
+                    }
+                }
+                if node.kind == NodeKind::Use {
+                    for (field, label, current) in [
+                        ("lifetime", "Lifetime (years)", node.lifetime),
+                        (
+                            "lifetime_avg",
+                            "Industry-average lifetime",
+                            node.lifetime_avg,
+                        ),
+                        ("intensity", "Intensity of use", node.intensity),
+                        (
+                            "intensity_avg",
+                            "Industry-average intensity",
+                            node.intensity_avg,
+                        ),
+                    ] {
+                        if let Some(v) =
+                            self.number_field(ui, &k(field), label, current, Rule::Positive, true)
+                        {
+                            self.edit_node(id, &k(field), |n| match field {
+                                "lifetime" => n.lifetime = v,
+                                "lifetime_avg" => n.lifetime_avg = v,
+                                "intensity" => n.intensity = v,
+                                _ => n.intensity_avg = v,
+                            });
+                        }
+                    }
+                    ui.label("Stock change");
+                    let mut auto = node.stock_change() == StockChange::Auto;
+                    if ui.checkbox(&mut auto, "solved (auto)").changed() {
+                        self.edit_node(id, &k("stock"), |n| {
+                            n.stock_change = Some(if auto {
+                                StockChange::Auto
+                            } else {
+                                StockChange::Fixed(0.0)
+                            })
+                        });
+                        self.end_gesture();
+                    }
+                    ui.end_row();
+                    if let StockChange::Fixed(s) = node.stock_change()
+                        && let Some(v) = self.number_field(
+                            ui,
+                            &k("stock_value"),
+                            &format!("  added to stock ({})", self.doc.meta.unit()),
+                            Some(s),
+                            Rule::Any,
+                            false,
+                        )
+                    {
+                        self.edit_node(id, &k("stock_value"), |n| {
+                            n.stock_change = Some(StockChange::Fixed(v.unwrap_or(0.0)))
+                        });
+                    }
+                    if auto {
+                        let solved = self
+                            .doc
+                            .nodes
+                            .iter()
+                            .position(|n| n.id == id)
+                            .and_then(|i| self.analysis().solution.stock_change[i]);
+                        ui.label("  solved");
+                        ui.label(solved.map_or("not determined".into(), |s| {
+                            format!("{} {}", show_number(Some(s)), self.doc.meta.unit())
+                        }));
+                        ui.end_row();
+                    }
+                }
+                if let Some(v) =
+                    self.text_field(ui, &k("notes"), "Notes", &node.notes, true, |_| Ok(()))
+                {
+                    self.edit_node(id, &k("notes"), |n| n.notes = v);
+                }
+            });
+        if ui
+            .button("Delete node")
+            .on_hover_text("Deletes the node and every flow touching it")
+            .clicked()
+        {
+            self.delete_selection();
+        }
+    }
+
+    fn flow_ui(&mut self, ui: &mut egui::Ui, id: &str) {
+        let Some(flow) = self.doc.flow(id).cloned() else {
+            return;
+        };
+        let index = self.doc.flows.iter().position(|f| f.id == id);
+        let solved = index.and_then(|i| self.analysis().solution.flows[i]);
+        let unit = self.doc.meta.unit().to_string();
+        let name = |doc: &Document, node: &str| {
+            doc.node(node).map_or(node.to_string(), |n| n.label.clone())
+        };
+        ui.label(
+            RichText::new(format!(
+                "flow '{}': {} -> {}",
+                flow.id,
+                name(&self.doc, &flow.from),
+                name(&self.doc, &flow.to)
+            ))
+            .weak(),
+        );
+        let k = |field: &str| format!("flow:{id}:{field}");
+        let edit_flow =
+            |app: &mut LoopmapApp, key: &str, change: Box<dyn FnOnce(&mut crate::model::Flow)>| {
+                let id = id.to_string();
+                app.edit(Some(key), move |doc| {
+                    if let Some(f) = doc.flows.iter_mut().find(|f| f.id == id) {
+                        change(f);
+                    }
+                });
+            };
+        egui::Grid::new("flow").num_columns(2).show(ui, |ui| {
+            let label = ui.label("Loop").id;
+            let mut kind = flow.loop_kind;
+            egui::ComboBox::from_id_salt(k("loop"))
+                .selected_text(kind.name())
+                .show_ui(ui, |ui| {
+                    for option in [
+                        Loop::None,
+                        Loop::Maintain,
+                        Loop::Reuse,
+                        Loop::Remanufacture,
+                        Loop::Recycle,
+                    ] {
+                        ui.selectable_value(&mut kind, option, option.name());
+                    }
+                })
+                .response
+                .labelled_by(label);
+            ui.end_row();
+            if kind != flow.loop_kind {
+                edit_flow(self, &k("loop"), Box::new(move |f| f.loop_kind = kind));
+                self.end_gesture();
+            }
+            ui.label("Amount given as");
+            let mut mode = match flow.value {
+                FlowValue::Amount(_) => 0,
+                FlowValue::Share(_) => 1,
+                FlowValue::Auto => 2,
+            };
+            let before = mode;
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut mode, 0, unit.as_str())
+                    .on_hover_text("A fixed amount");
+                ui.selectable_value(&mut mode, 1, "% of outflow")
+                    .on_hover_text("A share of everything leaving the 'from' node");
+                ui.selectable_value(&mut mode, 2, "auto")
+                    .on_hover_text("Solved from the mass balances");
+            });
+            ui.end_row();
+            if mode != before {
+                let value = match mode {
+                    0 => FlowValue::Amount(solved.unwrap_or(0.0).max(0.0)),
+                    1 => FlowValue::Share(0.5),
+                    _ => FlowValue::Auto,
+                };
+                edit_flow(self, &k("mode"), Box::new(move |f| f.value = value));
+                self.end_gesture();
+                self.inspector.buffers.remove(&k("value"));
+            }
+            match flow.value {
+                FlowValue::Amount(a) => {
+                    if let Some(Some(v)) = self.number_field(
+                        ui,
+                        &k("value"),
+                        &format!("Amount ({unit})"),
+                        Some(a),
+                        Rule::NonNegative,
+                        false,
+                    ) {
+                        edit_flow(
+                            self,
+                            &k("value"),
+                            Box::new(move |f| f.value = FlowValue::Amount(v)),
+                        );
+                    }
+                }
+                FlowValue::Share(s) => {
+                    if let Some(Some(v)) = self.number_field(
+                        ui,
+                        &k("value"),
+                        "Share of outflow (%)",
+                        Some(100.0 * s),
+                        Rule::Percent,
+                        false,
+                    ) {
+                        edit_flow(
+                            self,
+                            &k("value"),
+                            Box::new(move |f| f.value = FlowValue::Share(v / 100.0)),
+                        );
+                    }
+                }
+                FlowValue::Auto => {}
+            }
+            ui.label("Solved amount");
+            ui.label(
+                RichText::new(solved.map_or("not determined".into(), |a| {
+                    format!("{} {unit}", show_number(Some(a)))
+                }))
+                .strong(),
+            );
+            ui.end_row();
+            if let Some(v) = self.number_field(
+                ui,
+                &k("uncertainty"),
+                "Uncertainty (relative, e.g. 0.1)",
+                flow.uncertainty,
+                Rule::NonNegative,
+                true,
+            ) {
+                edit_flow(
+                    self,
+                    &k("uncertainty"),
+                    Box::new(move |f| f.uncertainty = v),
+                );
+            }
+            if let Some(v) =
+                self.text_field(ui, &k("notes"), "Notes", &flow.notes, true, |_| Ok(()))
+            {
+                edit_flow(self, &k("notes"), Box::new(move |f| f.notes = v));
+            }
+        });
+        if ui.button("Delete flow").clicked() {
+            self.delete_selection();
+        }
+    }
+
+    fn meta_ui(&mut self, ui: &mut egui::Ui) {
+        let meta = self.doc.meta.clone();
+        ui.label(RichText::new("Nothing selected: the map's own fields.").weak());
+        egui::Grid::new("meta").num_columns(2).show(ui, |ui| {
+            if let Some(v) =
+                self.text_field(ui, "meta:title", "Title", &meta.title, false, |_| Ok(()))
+            {
+                self.edit(Some("meta:title"), |d| d.meta.title = v);
+            }
+            if let Some(v) = self.text_field(ui, "meta:unit", "Unit", meta.unit(), false, |t| {
+                if t.trim().is_empty() {
+                    Err("a unit is needed, e.g. t/yr".into())
+                } else {
+                    Ok(())
+                }
+            }) {
+                self.edit(Some("meta:unit"), |d| d.meta.unit = Some(v));
+            }
+            if let Some(v) = self.text_field(
+                ui,
+                "meta:basis",
+                "Basis (what is counted)",
+                &meta.basis,
+                false,
+                |_| Ok(()),
+            ) {
+                self.edit(Some("meta:basis"), |d| d.meta.basis = v);
+            }
+            let year = meta.year.map_or(String::new(), |y| y.to_string());
+            if let Some(v) = self.text_field(ui, "meta:year", "Year", &year, false, |t| {
+                if t.trim().is_empty() || t.trim().parse::<i32>().is_ok() {
+                    Ok(())
+                } else {
+                    Err(format!("'{t}' is not a year"))
+                }
+            }) {
+                self.edit(Some("meta:year"), |d| d.meta.year = v.trim().parse().ok());
+            }
+            let home = meta.home_country.clone().unwrap_or_default();
+            if let Some(v) = self.text_field(ui, "meta:home", "Home country", &home, false, |t| {
+                if t.trim().is_empty() {
+                    Ok(())
+                } else {
+                    country_code(t).map(|_| ())
+                }
+            }) {
+                self.edit(Some("meta:home"), |d| {
+                    d.meta.home_country = country_code(&v).ok()
+                });
+            }
+            if let Some(v) = self.text_field(
+                ui,
+                "meta:description",
+                "Description",
+                &meta.description,
+                true,
+                |_| Ok(()),
+            ) {
+                self.edit(Some("meta:description"), |d| d.meta.description = v);
+            }
+            let sources = meta.sources.join("\n");
+            if let Some(v) = self.text_field(
+                ui,
+                "meta:sources",
+                "Sources (one a line)",
+                &sources,
+                true,
+                |_| Ok(()),
+            ) {
+                self.edit(Some("meta:sources"), |d| {
+                    d.meta.sources = v
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(String::from)
+                        .collect()
+                });
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_refused_with_the_reason() {
+        assert_eq!(
+            parse_number("12.5", Rule::NonNegative, false),
+            Ok(Some(12.5))
+        );
+        assert_eq!(
+            parse_number("1,250", Rule::NonNegative, false),
+            Ok(Some(1250.0))
+        );
+        assert_eq!(parse_number("", Rule::Positive, true), Ok(None));
+        assert!(
+            parse_number("-3", Rule::NonNegative, false)
+                .unwrap_err()
+                .contains("negative")
+        );
+        assert!(
+            parse_number("abc", Rule::Any, false)
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert!(
+            parse_number("1.2", Rule::Fraction, false)
+                .unwrap_err()
+                .contains("between 0 and 1")
+        );
+    }
+
+    #[test]
+    fn country_shares_must_sum_to_one() {
+        let map = parse_countries("cn 0.9, MY 0.1").unwrap().unwrap();
+        assert_eq!(map.get("CN"), Some(&0.9));
+        assert!(
+            parse_countries("CN 0.5, MY 0.1")
+                .unwrap_err()
+                .contains("sum")
+        );
+        assert!(
+            parse_countries("China 1")
+                .unwrap_err()
+                .contains("two-letter")
+        );
+    }
+}

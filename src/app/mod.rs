@@ -1,0 +1,973 @@
+//! The desktop editor (eframe): the document being edited, its undo history and cached
+//! analysis, and the frame: menus, palette, canvas, inspector, indicators, status bar.
+//! Every change to the map goes through `LoopmapApp::edit`, so undo, the unsaved mark,
+//! autosave and the analysis cache see all of them.
+
+mod canvas;
+mod command;
+mod files;
+mod history;
+mod inspector;
+mod palette;
+mod panel;
+pub mod theme;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::analysis::{self, Analysis};
+use crate::geometry::{self, Layout};
+use crate::io;
+use crate::model::{Document, fragment};
+
+pub use canvas::View;
+pub use command::Command;
+use files::Settings;
+use history::History;
+
+/// What is selected on the canvas, by id (ids survive edits, indices do not).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Selection {
+    pub nodes: BTreeSet<String>,
+    pub flows: BTreeSet<String>,
+}
+
+impl Selection {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty() && self.flows.is_empty()
+    }
+
+    pub fn node(id: &str) -> Self {
+        Selection {
+            nodes: [id.to_string()].into(),
+            flows: BTreeSet::new(),
+        }
+    }
+
+    pub fn flow(id: &str) -> Self {
+        Selection {
+            nodes: BTreeSet::new(),
+            flows: [id.to_string()].into(),
+        }
+    }
+}
+
+/// Analysis and layout of the current revision of the document.
+struct Derived {
+    revision: u64,
+    sankey: bool,
+    analysis: Analysis,
+    layout: Layout,
+    /// Each node's throughput (Σ outflows; Σ inflows for wastes and exports).
+    throughput: Vec<Option<f64>>,
+    /// Nodes and flows an error or warning names: they get a red badge or outline.
+    flagged_nodes: Vec<bool>,
+    flagged_flows: Vec<bool>,
+}
+
+/// Something that would drop unsaved changes, waiting for the user to confirm.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    New,
+    Open(Option<PathBuf>),
+    Sample(usize),
+    Quit,
+}
+
+/// A modal window.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dialog {
+    Error(String),
+    ConfirmDiscard(Pending),
+    Rename { id: String, label: String },
+    Recover(PathBuf),
+    Shortcuts,
+    About,
+}
+
+pub struct LoopmapApp {
+    pub doc: Document,
+    /// The file the map came from or was last saved to.
+    pub path: Option<PathBuf>,
+    /// The map as it is on disk, to tell whether there are unsaved changes.
+    saved: Document,
+    pub dirty: bool,
+    history: History,
+    revision: u64,
+    derived: Derived,
+    pub selection: Selection,
+    pub view: View,
+    canvas: canvas::CanvasState,
+    inspector: inspector::InspectorState,
+    pub settings: Settings,
+    pub dialog: Option<Dialog>,
+    /// A one-line hint shown in the status bar (e.g. why a flow was refused).
+    pub hint: Option<String>,
+    last_autosave: f64,
+    /// Keep an autosave copy while dirty (the real app; off for editors made in tests).
+    autosave: bool,
+    allow_close: bool,
+    window_title: String,
+}
+
+impl LoopmapApp {
+    /// An editor on `doc`, read from `path` if it came from a file.
+    pub fn new(doc: Document, path: Option<PathBuf>, settings: Settings) -> Self {
+        let derived = derive(&doc, 0, settings.sankey);
+        let mut app = LoopmapApp {
+            saved: doc.clone(),
+            doc,
+            path,
+            dirty: false,
+            history: History::default(),
+            revision: 0,
+            derived,
+            selection: Selection::default(),
+            view: View::default(),
+            canvas: canvas::CanvasState::default(),
+            inspector: inspector::InspectorState::default(),
+            settings,
+            dialog: None,
+            hint: None,
+            last_autosave: 0.0,
+            autosave: false,
+            allow_close: false,
+            window_title: String::new(),
+        };
+        app.view.fit_pending = true;
+        app
+    }
+
+    /// The editor as eframe starts it: the file given, else the UK sample; recent files
+    /// and view settings from the last run; an autosave left by a crash is offered back.
+    pub fn from_creation_context(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> Self {
+        let settings = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        let mut error = None;
+        let (doc, path) = match file {
+            Some(path) => match io::load(&path) {
+                Ok(doc) => (doc, Some(path)),
+                Err(e) => {
+                    error = Some(e.to_string());
+                    (start_map(), None)
+                }
+            },
+            None => (start_map(), None),
+        };
+        let mut app = LoopmapApp::new(doc, path, settings);
+        app.autosave = true;
+        app.apply_settings(&cc.egui_ctx);
+        if let Some(e) = error {
+            app.dialog = Some(Dialog::Error(e));
+        } else if let Some(autosave) = files::autosave_path().filter(|p| p.exists()) {
+            app.dialog = Some(Dialog::Recover(autosave));
+        }
+        if let Some(path) = &app.path {
+            app.settings.add_recent(path);
+        }
+        app
+    }
+
+    /// Changes the map: records an undo point (joined to the open step when `merge`
+    /// names the same gesture), applies `change`, and invalidates the analysis.
+    pub fn edit(&mut self, merge: Option<&str>, change: impl FnOnce(&mut Document)) {
+        self.history.record(&self.doc, merge);
+        change(&mut self.doc);
+        self.changed();
+    }
+
+    /// Ends a continuous gesture (drag, typing in one field): the next edit is a new step.
+    pub fn end_gesture(&mut self) {
+        self.history.close();
+    }
+
+    fn changed(&mut self) {
+        self.revision += 1;
+        self.dirty = self.doc != self.saved;
+        let doc = &self.doc;
+        self.selection.nodes.retain(|id| doc.node(id).is_some());
+        self.selection.flows.retain(|id| doc.flow(id).is_some());
+    }
+
+    /// The analysis of the map as it is now, recomputed only after a change.
+    pub fn analysis(&mut self) -> &Analysis {
+        &self.derived().analysis
+    }
+
+    pub fn layout(&mut self) -> &Layout {
+        &self.derived().layout
+    }
+
+    fn derived(&mut self) -> &Derived {
+        if self.derived.revision != self.revision || self.derived.sankey != self.settings.sankey {
+            self.derived = derive(&self.doc, self.revision, self.settings.sankey);
+        }
+        &self.derived
+    }
+
+    /// Replaces the whole map (open, new, sample, recover): fresh history and view.
+    pub fn replace_document(&mut self, doc: Document, path: Option<PathBuf>) {
+        self.saved = doc.clone();
+        self.doc = doc;
+        self.path = path;
+        self.history.clear();
+        self.selection = Selection::default();
+        self.inspector = inspector::InspectorState::default();
+        self.changed();
+        self.dirty = false;
+        self.view.fit_pending = true;
+        if let Some(p) = &self.path {
+            self.settings.add_recent(p);
+        }
+    }
+
+    pub fn undo(&mut self) {
+        if self.history.undo(&mut self.doc) {
+            self.changed();
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if self.history.redo(&mut self.doc) {
+            self.changed();
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    /// Marks the map as saved to `path`.
+    pub fn mark_saved(&mut self, path: PathBuf) {
+        self.saved = self.doc.clone();
+        self.dirty = false;
+        self.settings.add_recent(&path);
+        self.path = Some(path);
+        if self.autosave {
+            files::remove_autosave();
+        }
+    }
+
+    /// The window title: map title, file name, unsaved mark.
+    pub fn title(&self) -> String {
+        let file = self
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or("unsaved map".to_string(), |n| {
+                n.to_string_lossy().into_owned()
+            });
+        let mark = if self.dirty { "* " } else { "" };
+        let title = if self.doc.meta.title.is_empty() {
+            "Untitled map"
+        } else {
+            &self.doc.meta.title
+        };
+        format!("{mark}{title} — {file} — Loopmap")
+    }
+
+    fn apply_settings(&self, ctx: &egui::Context) {
+        ctx.set_theme(if self.settings.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
+        ctx.set_zoom_factor(self.settings.text_scale);
+        ctx.options_mut(|o| o.zoom_with_keyboard = false);
+    }
+
+    /// Runs a command from a menu, a shortcut or a button.
+    pub fn run(&mut self, command: Command, ctx: &egui::Context) {
+        match command {
+            Command::New => self.guard(Pending::New),
+            Command::Open => self.guard(Pending::Open(None)),
+            Command::Save => self.save(false),
+            Command::SaveAs => self.save(true),
+            Command::Quit => self.guard(Pending::Quit),
+            Command::Undo => self.undo(),
+            Command::Redo | Command::RedoAlt => self.redo(),
+            Command::Copy => self.copy(ctx),
+            Command::Cut => {
+                self.copy(ctx);
+                self.delete_selection();
+            }
+            Command::Paste => {} // handled from the clipboard event
+            Command::Duplicate => self.duplicate(),
+            Command::Delete => self.delete_selection(),
+            Command::SelectAll => {
+                self.selection = Selection {
+                    nodes: self.doc.nodes.iter().map(|n| n.id.clone()).collect(),
+                    flows: self.doc.flows.iter().map(|f| f.id.clone()).collect(),
+                }
+            }
+            Command::Rename => self.start_rename(),
+            Command::Arrange => self.arrange(),
+            Command::Fit => self.view.fit_pending = true,
+            Command::ToggleSankey => self.settings.sankey = !self.settings.sankey,
+            Command::ToggleGrid => self.settings.grid = !self.settings.grid,
+            Command::ToggleDark => {
+                self.settings.dark = !self.settings.dark;
+                self.apply_settings(ctx);
+            }
+            Command::TextLarger | Command::TextSmaller => {
+                let step = if command == Command::TextLarger {
+                    0.15
+                } else {
+                    -0.15
+                };
+                self.settings.text_scale = (self.settings.text_scale + step).clamp(0.7, 2.5);
+                self.apply_settings(ctx);
+            }
+            Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
+            Command::About => self.dialog = Some(Dialog::About),
+        }
+    }
+
+    /// Runs `action` now, or first asks whether to drop unsaved changes.
+    pub fn guard(&mut self, action: Pending) {
+        if self.dirty {
+            self.dialog = Some(Dialog::ConfirmDiscard(action));
+        } else {
+            self.perform(action);
+        }
+    }
+
+    fn perform(&mut self, action: Pending) {
+        match action {
+            Pending::New => self.replace_document(Document::new("New map"), None),
+            Pending::Open(path) => {
+                if let Some(path) = path.or_else(files::pick_map_to_open) {
+                    self.open(path);
+                }
+            }
+            Pending::Sample(i) => {
+                if let Some(sample) = io::samples::SAMPLES.get(i) {
+                    match sample.load() {
+                        Ok(doc) => self.replace_document(doc, None),
+                        Err(e) => {
+                            self.dialog = Some(Dialog::Error(format!("{}: {e}", sample.file_name)))
+                        }
+                    }
+                }
+            }
+            Pending::Quit => self.allow_close = true,
+        }
+    }
+
+    /// Opens a map file; a file that cannot be read changes nothing and says why.
+    pub fn open(&mut self, path: PathBuf) {
+        match io::load(&path) {
+            Ok(doc) => self.replace_document(doc, Some(path)),
+            Err(e) => {
+                self.settings.recent.retain(|p| p != &path);
+                self.dialog = Some(Dialog::Error(format!(
+                    "Could not open {}:\n{e}",
+                    path.display()
+                )));
+            }
+        }
+    }
+
+    /// Saves to the current file, or asks where (always, with `ask`).
+    pub fn save(&mut self, ask: bool) {
+        let target = match (&self.path, ask) {
+            (Some(p), false) => Some(p.clone()),
+            _ => files::pick_save_path(&self.doc, self.path.as_deref()),
+        };
+        if let Some(path) = target {
+            self.save_to(path);
+        }
+    }
+
+    /// Saves to `path` atomically; on failure the old file is intact and the user is told.
+    pub fn save_to(&mut self, path: PathBuf) {
+        match io::save(&self.doc, &path) {
+            Ok(()) => self.mark_saved(path),
+            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+        }
+    }
+
+    pub(super) fn start_rename(&mut self) {
+        if let [id] = self.selection.nodes.iter().collect::<Vec<_>>()[..]
+            && let Some(node) = self.doc.node(id)
+        {
+            self.dialog = Some(Dialog::Rename {
+                id: id.clone(),
+                label: node.label.clone(),
+            });
+        }
+    }
+
+    /// Deletes the selected nodes (with every flow touching them) and flows.
+    pub fn delete_selection(&mut self) {
+        if self.selection.is_empty() {
+            return;
+        }
+        let selection = self.selection.clone();
+        self.edit(None, |doc| {
+            doc.nodes.retain(|n| !selection.nodes.contains(&n.id));
+            doc.flows.retain(|f| {
+                !selection.flows.contains(&f.id)
+                    && !selection.nodes.contains(&f.from)
+                    && !selection.nodes.contains(&f.to)
+            });
+        });
+        self.selection = Selection::default();
+    }
+
+    /// The selection as map JSON, for the clipboard.
+    fn copied_text(&self) -> Option<String> {
+        let part = fragment::extract(&self.doc, &self.selection.nodes)?;
+        Some(io::to_canonical_string(&part))
+    }
+
+    fn copy(&mut self, ctx: &egui::Context) {
+        if let Some(text) = self.copied_text() {
+            ctx.copy_text(text);
+        }
+    }
+
+    /// Pastes map JSON (from this or another Loopmap window) with fresh ids, offset.
+    pub fn paste(&mut self, text: &str) {
+        match io::parse(text) {
+            Ok(part) => {
+                let mut pasted = (BTreeSet::new(), BTreeSet::new());
+                self.edit(None, |doc| {
+                    pasted = fragment::insert(doc, part, [40.0, 40.0])
+                });
+                self.selection = Selection {
+                    nodes: pasted.0,
+                    flows: pasted.1,
+                };
+            }
+            Err(e) => {
+                self.hint = Some(format!(
+                    "Nothing pasted: the clipboard holds no Loopmap map ({e})"
+                ))
+            }
+        }
+    }
+
+    fn duplicate(&mut self) {
+        if let Some(text) = self.copied_text() {
+            self.paste(&text);
+        }
+    }
+
+    /// Lays the nodes out in columns by the longest path of forward flows.
+    pub fn arrange(&mut self) {
+        let positions = geometry::arranged_positions(&self.doc);
+        self.edit(None, |doc| {
+            for (node, pos) in doc.nodes.iter_mut().zip(positions) {
+                node.pos = pos;
+            }
+        });
+        self.view.fit_pending = true;
+    }
+
+    /// Builds the whole frame.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.handle_input(&ctx);
+        self.menu_bar(ui);
+        self.status_bar(ui);
+        egui::Panel::left("palette")
+            .resizable(false)
+            .default_size(215.0)
+            .show(ui, |ui| self.palette_ui(ui));
+        egui::Panel::right("side")
+            .resizable(true)
+            .default_size(340.0)
+            .min_size(280.0)
+            .show(ui, |ui| self.side_ui(ui));
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| self.canvas_ui(ui));
+        self.dialogs(&ctx);
+        // Each viewport command asks for a repaint: send the title only when it changes.
+        let title = self.title();
+        if title != self.window_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
+        if self.derived.revision != self.revision {
+            // An edit on the canvas came after the panels were drawn: show it next frame.
+            ctx.request_repaint();
+        }
+    }
+
+    fn handle_input(&mut self, ctx: &egui::Context) {
+        let typing = ctx.egui_wants_keyboard_input();
+        // egui matches shortcuts "logically" (an extra Shift still matches), so Ctrl+Shift+Z
+        // must be tried before Ctrl+Z: most modifiers first.
+        let mut commands: Vec<(Command, egui::KeyboardShortcut)> = Command::ALL
+            .iter()
+            .filter_map(|c| Some((*c, c.shortcut()?)))
+            .collect();
+        commands.sort_by_key(|(_, s)| {
+            std::cmp::Reverse(
+                s.modifiers.shift as u8 + s.modifiers.command as u8 + s.modifiers.alt as u8,
+            )
+        });
+        for (command, shortcut) in commands {
+            if typing
+                && (command.is_plain_key()
+                    || matches!(
+                        command,
+                        Command::Undo | Command::Redo | Command::RedoAlt | Command::SelectAll
+                    ))
+            {
+                continue;
+            }
+            if self.dialog.is_some() && command != Command::Quit {
+                continue;
+            }
+            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                self.run(command, ctx);
+            }
+        }
+        if !typing && self.dialog.is_none() {
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace)) {
+                self.delete_selection();
+            }
+            let events = ctx.input(|i| i.events.clone());
+            for event in events {
+                match event {
+                    egui::Event::Copy => self.run(Command::Copy, ctx),
+                    egui::Event::Cut => self.run(Command::Cut, ctx),
+                    egui::Event::Paste(text) => self.paste(&text),
+                    _ => {}
+                }
+            }
+        }
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        if let Some(path) = dropped.first().map(|f| f.path().to_path_buf()) {
+            self.guard(Pending::Open(Some(path)));
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && self.dirty && !self.allow_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::ConfirmDiscard(Pending::Quit));
+        }
+        if self.allow_close {
+            if self.autosave {
+                files::remove_autosave();
+            }
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        let now = ctx.input(|i| i.time);
+        if self.autosave && self.dirty && now - self.last_autosave > files::AUTOSAVE_SECONDS {
+            self.last_autosave = now;
+            files::autosave(&self.doc);
+        }
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("menu").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                ui.menu_button("File", |ui| {
+                    self.menu_item(ui, Command::New);
+                    self.menu_item(ui, Command::Open);
+                    ui.menu_button("Open sample", |ui| {
+                        for (i, sample) in io::samples::SAMPLES.iter().enumerate() {
+                            if ui.button(sample.title).clicked() {
+                                self.guard(Pending::Sample(i));
+                            }
+                        }
+                    });
+                    ui.menu_button("Open recent", |ui| {
+                        if self.settings.recent.is_empty() {
+                            ui.label("No recent files");
+                        }
+                        for path in self.settings.recent.clone() {
+                            let name = path.file_name().map_or(path.display().to_string(), |n| {
+                                n.to_string_lossy().into_owned()
+                            });
+                            if ui
+                                .button(name)
+                                .on_hover_text(path.display().to_string())
+                                .clicked()
+                            {
+                                self.guard(Pending::Open(Some(path)));
+                            }
+                        }
+                    });
+                    ui.separator();
+                    self.menu_item(ui, Command::Save);
+                    self.menu_item(ui, Command::SaveAs);
+                    ui.separator();
+                    self.menu_item(ui, Command::Quit);
+                });
+                ui.menu_button("Edit", |ui| {
+                    for c in [Command::Undo, Command::Redo] {
+                        self.menu_item(ui, c);
+                    }
+                    ui.separator();
+                    for c in [
+                        Command::Cut,
+                        Command::Copy,
+                        Command::Paste,
+                        Command::Duplicate,
+                        Command::Delete,
+                        Command::SelectAll,
+                        Command::Rename,
+                    ] {
+                        self.menu_item(ui, c);
+                    }
+                    ui.separator();
+                    self.menu_item(ui, Command::Arrange);
+                });
+                ui.menu_button("View", |ui| {
+                    self.menu_item(ui, Command::Fit);
+                    let mut sankey = self.settings.sankey;
+                    if ui
+                        .checkbox(&mut sankey, Command::ToggleSankey.label())
+                        .on_hover_text(Command::ToggleSankey.tooltip())
+                        .clicked()
+                    {
+                        self.run(Command::ToggleSankey, ui.ctx());
+                    }
+                    let mut grid = self.settings.grid;
+                    if ui
+                        .checkbox(&mut grid, Command::ToggleGrid.label())
+                        .on_hover_text(Command::ToggleGrid.tooltip())
+                        .clicked()
+                    {
+                        self.run(Command::ToggleGrid, ui.ctx());
+                    }
+                    let mut dark = self.settings.dark;
+                    if ui
+                        .checkbox(&mut dark, Command::ToggleDark.label())
+                        .clicked()
+                    {
+                        self.run(Command::ToggleDark, ui.ctx());
+                    }
+                    ui.separator();
+                    self.menu_item(ui, Command::TextLarger);
+                    self.menu_item(ui, Command::TextSmaller);
+                });
+                ui.menu_button("Help", |ui| {
+                    self.menu_item(ui, Command::Shortcuts);
+                    self.menu_item(ui, Command::About);
+                });
+            });
+        });
+    }
+
+    fn menu_item(&mut self, ui: &mut egui::Ui, command: Command) {
+        let enabled = match command {
+            Command::Undo => self.history.can_undo(),
+            Command::Redo => self.history.can_redo(),
+            Command::Cut | Command::Copy | Command::Duplicate | Command::Delete => {
+                !self.selection.is_empty()
+            }
+            Command::Rename => self.selection.nodes.len() == 1,
+            _ => true,
+        };
+        let button =
+            egui::Button::new(command.label()).shortcut_text(command.shortcut_text(ui.ctx()));
+        let response = ui
+            .add_enabled(enabled, button)
+            .on_hover_text(command.tooltip());
+        if response.clicked() {
+            if command == Command::Paste {
+                ui.ctx()
+                    .send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+            } else {
+                self.run(command, ui.ctx());
+            }
+        }
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        let status = self.analysis().solution.status;
+        let zoom = self.view.zoom;
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let file = self
+                    .path
+                    .as_ref()
+                    .map_or("unsaved map".to_string(), |p| p.display().to_string());
+                ui.label(if self.dirty {
+                    format!("* {file} (unsaved changes)")
+                } else {
+                    file
+                });
+                ui.separator();
+                let colour = if status == analysis::Status::Ok {
+                    theme::OK
+                } else {
+                    theme::ERROR
+                };
+                ui.colored_label(colour, format!("solver: {}", status.name()));
+                ui.separator();
+                ui.label(format!("zoom {:.0} %", 100.0 * zoom));
+                ui.separator();
+                ui.label(format!(
+                    "{} nodes · {} flows",
+                    self.doc.nodes.len(),
+                    self.doc.flows.len()
+                ));
+                if let Some(hint) = &self.hint {
+                    ui.separator();
+                    ui.colored_label(theme::WARNING, hint);
+                }
+            });
+        });
+    }
+
+    /// Inspector above, indicators below; each scrolls on its own so the indicators stay
+    /// in view whatever is selected.
+    fn side_ui(&mut self, ui: &mut egui::Ui) {
+        let inspector_height = (ui.available_height() * 0.42).max(160.0);
+        ui.heading(if self.selection.is_empty() {
+            "Map"
+        } else {
+            "Inspector"
+        });
+        egui::ScrollArea::vertical()
+            .id_salt("inspector")
+            .max_height(inspector_height)
+            .auto_shrink([false, true])
+            .show(ui, |ui| self.inspector_ui(ui));
+        ui.separator();
+        ui.heading("Indicators");
+        egui::ScrollArea::vertical()
+            .id_salt("indicators")
+            .auto_shrink([false, false])
+            .show(ui, |ui| self.indicators_ui(ui));
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = self.dialog.clone() else {
+            return;
+        };
+        let mut close = false;
+        let mut then: Option<Pending> = None;
+        let modal = egui::Modal::new(egui::Id::unique("loopmap dialog")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            match &dialog {
+                Dialog::Error(message) => {
+                    ui.heading("Something went wrong");
+                    ui.label(message);
+                    if ui.button("OK").clicked() {
+                        close = true;
+                    }
+                }
+                Dialog::ConfirmDiscard(action) => {
+                    ui.heading("Unsaved changes");
+                    ui.label("The map has changes that are not saved. Save them first?");
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() {
+                            self.save(false);
+                            if !self.dirty {
+                                then = Some(action.clone());
+                            }
+                            close = true;
+                        }
+                        if ui.button("Discard changes").clicked() {
+                            self.dirty = false;
+                            then = Some(action.clone());
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::Rename { id, label } => {
+                    ui.heading("Rename");
+                    let mut text = label.clone();
+                    let edit = ui.text_edit_singleline(&mut text);
+                    edit.request_focus();
+                    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if text != *label {
+                        self.dialog = Some(Dialog::Rename { id: id.clone(), label: text.clone() });
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Rename").clicked() || enter {
+                            let (id, text) = (id.clone(), text.clone());
+                            self.edit(None, |doc| {
+                                if let Some(n) = doc.nodes.iter_mut().find(|n| n.id == id) {
+                                    n.label = text;
+                                }
+                            });
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::Recover(path) => {
+                    ui.heading("Recover unsaved work?");
+                    ui.label("Loopmap closed last time with unsaved changes. A copy was kept.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Recover").clicked() {
+                            match io::load(path) {
+                                Ok(doc) => {
+                                    self.replace_document(doc, None);
+                                    self.dirty = true;
+                                }
+                                Err(e) => self.hint = Some(format!("The autosaved copy could not be read: {e}")),
+                            }
+                            files::remove_autosave();
+                            close = true;
+                        }
+                        if ui.button("Discard it").clicked() {
+                            files::remove_autosave();
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::Shortcuts => {
+                    ui.heading("Keyboard shortcuts");
+                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                        for command in Command::ALL {
+                            let keys = command.shortcut_text(ui.ctx());
+                            if !keys.is_empty() && command != Command::RedoAlt {
+                                ui.label(command.label());
+                                ui.label(keys);
+                                ui.end_row();
+                            }
+                        }
+                        for (what, keys) in canvas::GESTURES {
+                            ui.label(*what);
+                            ui.label(*keys);
+                            ui.end_row();
+                        }
+                    });
+                    if ui.button("Close").clicked() {
+                        close = true;
+                    }
+                }
+                Dialog::About => {
+                    ui.heading("Loopmap");
+                    ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
+                    ui.label("Circular-economy value-stream mapping of material supply chains: flows, reverse loops, pain points, circularity and supply-security indicators.");
+                    if ui.button("Close").clicked() {
+                        close = true;
+                    }
+                }
+            }
+        });
+        if modal.should_close() {
+            close = true;
+        }
+        if close {
+            if matches!(self.dialog, Some(Dialog::Recover(_))) {
+                files::remove_autosave();
+            }
+            if self
+                .dialog
+                .as_ref()
+                .is_some_and(|d| std::mem::discriminant(d) == std::mem::discriminant(&dialog))
+            {
+                self.dialog = None;
+            }
+        }
+        if let Some(action) = then {
+            self.perform(action);
+        }
+    }
+}
+
+impl eframe::App for LoopmapApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+}
+
+fn derive(doc: &Document, revision: u64, sankey: bool) -> Derived {
+    let analysis = analysis::analyse(doc);
+    let layout = geometry::layout(doc, &analysis.solution.flows, sankey);
+    let index: std::collections::HashMap<&str, usize> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let mut outflow = vec![Some(0.0); doc.nodes.len()];
+    let mut inflow = vec![Some(0.0); doc.nodes.len()];
+    for (flow, amount) in doc.flows.iter().zip(&analysis.solution.flows) {
+        for (sums, end) in [(&mut outflow, &flow.from), (&mut inflow, &flow.to)] {
+            if let Some(&n) = index.get(end.as_str()) {
+                sums[n] = sums[n].zip(*amount).map(|(s, a)| s + a);
+            }
+        }
+    }
+    let throughput = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(n, node)| {
+            if node.kind.gives_outflows() {
+                outflow[n]
+            } else {
+                inflow[n]
+            }
+        })
+        .collect();
+    let mut flagged_nodes = vec![false; doc.nodes.len()];
+    let mut flagged_flows = vec![false; doc.flows.len()];
+    for d in &analysis.diagnostics {
+        if d.severity == analysis::Severity::Info {
+            continue;
+        }
+        match &d.subject {
+            analysis::Subject::Node(id) => {
+                if let Some(&n) = index.get(id.as_str()) {
+                    flagged_nodes[n] = true;
+                }
+            }
+            analysis::Subject::Flow(id) => {
+                if let Some(f) = doc.flows.iter().position(|f| &f.id == id) {
+                    flagged_flows[f] = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    Derived {
+        revision,
+        sankey,
+        analysis,
+        layout,
+        throughput,
+        flagged_nodes,
+        flagged_flows,
+    }
+}
+
+/// The UK sample, or an empty map should it ever fail to load.
+fn start_map() -> Document {
+    io::samples::default_sample()
+        .load()
+        .unwrap_or_else(|_| Document::new("New map"))
+}
+
+/// Opens the editor window; `file` is opened instead of the UK sample.
+pub fn run(file: Option<PathBuf>) -> eframe::Result {
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
+        .unwrap_or_default();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1440.0, 900.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_title("Loopmap")
+            .with_app_id("loopmap")
+            .with_icon(icon)
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Loopmap",
+        options,
+        Box::new(move |cc| Ok(Box::new(LoopmapApp::from_creation_context(cc, file)))),
+    )
+}

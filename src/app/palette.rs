@@ -1,0 +1,135 @@
+//! The palette: the six node kinds and value-chain presets, placed by a click on the
+//! canvas or dragged onto it.
+
+use egui::{Color32, Sense, Stroke, StrokeKind, vec2};
+
+use super::{LoopmapApp, theme};
+use crate::model::{Document, Node, NodeKind, Supply, fragment};
+
+/// A ready-made node.
+pub struct Preset {
+    pub label: &'static str,
+    pub kind: NodeKind,
+    pub stage: Option<&'static str>,
+    pub lifetime: Option<f64>,
+    pub supply: Option<Supply>,
+}
+
+const fn preset(
+    label: &'static str,
+    kind: NodeKind,
+    stage: Option<&'static str>,
+    lifetime: Option<f64>,
+) -> Preset {
+    Preset {
+        label,
+        kind,
+        stage,
+        lifetime,
+        supply: None,
+    }
+}
+
+/// The six kinds first, then the value-chain stages of a magnet chain.
+pub const PRESETS: [Preset; 19] = [
+    preset("Source", NodeKind::Source, None, None),
+    preset("Process", NodeKind::Process, None, None),
+    preset("Use", NodeKind::Use, None, Some(10.0)),
+    preset("Recovery", NodeKind::Recovery, None, None),
+    preset("Waste", NodeKind::Waste, None, None),
+    preset("Export", NodeKind::Export, None, None),
+    preset("Mining", NodeKind::Source, Some("mining"), None),
+    preset("Separation", NodeKind::Process, Some("separation"), None),
+    preset("Metal & alloy", NodeKind::Process, Some("metal"), None),
+    preset("Magnet making", NodeKind::Process, Some("magnet"), None),
+    preset(
+        "Motor / generator",
+        NodeKind::Process,
+        Some("component"),
+        None,
+    ),
+    preset("EVs in use", NodeKind::Use, Some("product"), Some(18.4)),
+    preset(
+        "Wind turbines in use",
+        NodeKind::Use,
+        Some("product"),
+        Some(25.0),
+    ),
+    preset(
+        "Electronics in use",
+        NodeKind::Use,
+        Some("product"),
+        Some(3.0),
+    ),
+    preset("Collection", NodeKind::Recovery, None, None),
+    preset("Dismantling", NodeKind::Recovery, None, None),
+    preset("Magnet-to-magnet recycling", NodeKind::Recovery, None, None),
+    preset(
+        "Hydrometallurgical recycling",
+        NodeKind::Recovery,
+        None,
+        None,
+    ),
+    preset("Landfill", NodeKind::Waste, None, None),
+];
+
+/// A new node from preset `i`, with an id not yet used in `doc`.
+pub fn new_node(doc: &Document, i: usize) -> Option<Node> {
+    let p = PRESETS.get(i)?;
+    let mut node = Node::new(fragment::unique_node_id(doc, p.label), p.label, p.kind);
+    node.stage = p.stage.map(String::from);
+    node.lifetime = p.lifetime;
+    node.supply = p.supply;
+    Some(node)
+}
+
+impl LoopmapApp {
+    pub(super) fn palette_ui(&mut self, ui: &mut egui::Ui) {
+        let dark = ui.visuals().dark_mode;
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading("Add");
+            ui.label("Click, then click the canvas — or drag onto it.");
+            for (i, p) in PRESETS.iter().enumerate() {
+                if i == 6 {
+                    ui.add_space(6.0);
+                    ui.strong("Value-chain stages");
+                }
+                let id = ui.scope_id().with(("preset", i));
+                let placing = self.canvas.placing == Some(i);
+                let response = ui
+                    .dnd_drag_source(id, i, |ui| {
+                        let (rect, _) = ui
+                            .allocate_exact_size(vec2(ui.available_width(), 26.0), Sense::hover());
+                        let fill = theme::kind_fill(p.kind, dark);
+                        let stroke = if placing {
+                            Stroke::new(2.5, theme::SELECTED)
+                        } else {
+                            Stroke::new(1.0, Color32::from_gray(140))
+                        };
+                        ui.painter()
+                            .rect(rect, 6.0, fill, stroke, StrokeKind::Inside);
+                        ui.painter().text(
+                            rect.left_center() + vec2(8.0, 0.0),
+                            egui::Align2::LEFT_CENTER,
+                            p.label,
+                            egui::FontId::proportional(14.0),
+                            ui.visuals().strong_text_color(),
+                        );
+                    })
+                    .response;
+                let response = ui.interact(response.rect, id.with("click"), Sense::click());
+                response.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Add {}", p.label))
+                });
+                if response.clicked() {
+                    self.canvas.placing = if placing { None } else { Some(i) };
+                }
+                response.on_hover_text(format!(
+                    "{} node{}",
+                    p.kind.name(),
+                    p.stage.map_or(String::new(), |s| format!(", stage {s}"))
+                ));
+            }
+        });
+    }
+}

@@ -1,0 +1,242 @@
+//! The live indicator panel: circularity and supply indicators with their meaning on
+//! hover, solver status, and the diagnostics (a click selects and centres what one names).
+
+use egui::RichText;
+
+use super::{LoopmapApp, Selection, theme};
+use crate::analysis::{Severity, Status, Subject};
+use crate::model::Loop;
+
+enum Show {
+    Index,
+    Amount,
+    Rate,
+}
+
+/// Name, value, how it is shown, and what it means (formula in words).
+fn rows(i: &crate::analysis::Indicators) -> [(&'static str, Option<f64>, Show, &'static str); 13] {
+    [
+        (
+            "Material Circularity Indicator",
+            i.mci,
+            Show::Index,
+            "MCI (Ellen MacArthur Foundation): 1 minus the Linear Flow Index times 0.9, divided by the utility. 0.1 is a fully linear product of average utility, 1 a fully closed loop.",
+        ),
+        (
+            "Linear Flow Index (LFI)",
+            i.lfi,
+            Show::Index,
+            "LFI: virgin input plus unrecoverable waste, divided by twice the mass of products put into use (adjusted for recycling losses). 1 is fully linear. It moves before MCI does on very linear chains.",
+        ),
+        (
+            "Utility (X)",
+            i.utility,
+            Show::Index,
+            "Lifetime relative to the industry average times intensity of use relative to the average, weighted by the mass going into each use node.",
+        ),
+        (
+            "Virgin input",
+            i.virgin_input,
+            Show::Amount,
+            "Everything leaving sources of virgin material.",
+        ),
+        (
+            "Waste",
+            i.waste,
+            Show::Amount,
+            "Everything reaching waste nodes: landfill and dissipation, plus the losses of recovery.",
+        ),
+        (
+            "Products into use",
+            i.product_mass,
+            Show::Amount,
+            "Everything entering use nodes, except flows of the maintain loop.",
+        ),
+        (
+            "End-of-life discards",
+            i.eol_discards,
+            Show::Amount,
+            "Everything leaving use nodes, except flows of the maintain loop.",
+        ),
+        (
+            "Recycled content",
+            i.recycled_content,
+            Show::Rate,
+            "Recycled material (from recycled sources and recycle loops, old and new scrap) as a share of all input to production.",
+        ),
+        (
+            "EOL recycling input rate",
+            i.eol_rir,
+            Show::Rate,
+            "EU EOL-RIR: recycled material that comes from end-of-life products (old scrap only) as a share of all input to production.",
+        ),
+        (
+            "Collection rate",
+            i.collection_rate,
+            Show::Rate,
+            "End-of-life material entering recovery nodes, as a share of end-of-life discards.",
+        ),
+        (
+            "EOL recycling rate",
+            i.eol_recycling_rate,
+            Show::Rate,
+            "UNEP EOL-RR: end-of-life material leaving recovery in recycle loops, as a share of end-of-life discards.",
+        ),
+        (
+            "Reuse rate",
+            i.reuse_rate,
+            Show::Rate,
+            "End-of-life material going to reuse or remanufacture, as a share of end-of-life discards.",
+        ),
+        (
+            "Landfill rate",
+            i.landfill_rate,
+            Show::Rate,
+            "End-of-life material reaching waste nodes, as a share of end-of-life discards.",
+        ),
+    ]
+}
+
+fn show(value: Option<f64>, how: &Show, unit: &str) -> String {
+    match (value, how) {
+        (None, _) => "—".into(),
+        (Some(v), Show::Index) => format!("{v:.3}"),
+        (Some(v), Show::Amount) => format!("{} {unit}", super::canvas::short_amount(v)),
+        (Some(v), Show::Rate) => format!("{:.1} %", 100.0 * v),
+    }
+}
+
+impl LoopmapApp {
+    pub(super) fn indicators_ui(&mut self, ui: &mut egui::Ui) {
+        let unit = self.doc.meta.unit().to_string();
+        let analysis = self.analysis().clone();
+        let status = analysis.solution.status;
+        let colour = if status == Status::Ok {
+            theme::OK
+        } else {
+            theme::ERROR
+        };
+        ui.label(RichText::new(format!("Solver: {}", status.name())).color(colour).strong())
+            .on_hover_text("ok: the flows have exactly one solution · underdetermined: some flows are not fixed by the map · inconsistent: the amounts and shares contradict each other · negative: a flow comes out below zero");
+        if matches!(status, Status::Negative | Status::Inconsistent) {
+            ui.label(
+                RichText::new("Indicators are not shown until the map is consistent.")
+                    .color(theme::ERROR),
+            );
+        }
+        let i = &analysis.indicators;
+        egui::Grid::new("indicators")
+            .num_columns(2)
+            .striped(true)
+            .show(ui, |ui| {
+                for (name, value, how, meaning) in rows(i) {
+                    let big = name == "Material Circularity Indicator";
+                    let text = show(value, &how, &unit);
+                    ui.label(name).on_hover_text(meaning);
+                    ui.label(if big {
+                        RichText::new(text).size(20.0).strong()
+                    } else {
+                        RichText::new(text).strong()
+                    })
+                    .on_hover_text(meaning);
+                    ui.end_row();
+                }
+                for kind in Loop::REVERSE {
+                    ui.label(
+                        RichText::new(format!("— {} loop", kind.name()))
+                            .color(theme::loop_colour(kind, ui.visuals().dark_mode)),
+                    )
+                    .on_hover_text("Sum of the amounts of the flows in this loop.");
+                    ui.label(show(i.loops.get(kind), &Show::Amount, &unit));
+                    ui.end_row();
+                }
+            });
+        ui.add_space(6.0);
+        ui.strong("Supply concentration");
+        match analysis
+            .supply
+            .bottleneck
+            .as_deref()
+            .and_then(|b| analysis.supply.stages.iter().find(|s| s.stage == b))
+        {
+            Some(stage) => {
+                ui.label(format!(
+                    "Bottleneck: {} — HHI {:.0}, top {} ({:.0} %)",
+                    stage.stage,
+                    stage.hhi.unwrap_or(0.0),
+                    stage.top.as_deref().unwrap_or("?"),
+                    100.0 * stage.shares.first().map_or(0.0, |s| s.1)
+                ))
+                .on_hover_text("The stage with the highest Herfindahl–Hirschman Index (sum of squared country shares × 10,000), leaving out stages led by the home country. Above 2,500 is highly concentrated.");
+            }
+            None => {
+                ui.label(
+                    RichText::new("No stage with countries yet: give nodes a stage and a country.")
+                        .weak(),
+                );
+            }
+        }
+        egui::Grid::new("stages")
+            .num_columns(3)
+            .striped(true)
+            .show(ui, |ui| {
+                for s in &analysis.supply.stages {
+                    ui.label(&s.stage);
+                    let hhi = s.hhi.map_or("—".into(), |h| format!("HHI {h:.0}"));
+                    ui.label(
+                        if s.hhi.is_some_and(|h| h > crate::analysis::supply::HHI_HIGH) {
+                            RichText::new(hhi).color(theme::ERROR)
+                        } else {
+                            RichText::new(hhi)
+                        },
+                    );
+                    ui.label(s.top.clone().unwrap_or_default());
+                    ui.end_row();
+                }
+            });
+        ui.add_space(6.0);
+        ui.strong(format!("Diagnostics ({})", analysis.diagnostics.len()));
+        if analysis.diagnostics.is_empty() {
+            ui.label(RichText::new("Nothing to report.").weak());
+        }
+        for m in &analysis.messages {
+            ui.label(RichText::new(m).color(theme::ERROR));
+        }
+        for d in &analysis.diagnostics {
+            let (mark, colour) = match d.severity {
+                Severity::Error => ("!", theme::ERROR),
+                Severity::Warning => ("!", theme::WARNING),
+                Severity::Info => ("i", ui.visuals().text_color()),
+            };
+            let text = format!("{mark} {d}");
+            let response = ui.add(
+                egui::Label::new(RichText::new(text).color(colour)).sense(egui::Sense::click()),
+            );
+            if response
+                .on_hover_text("Click to select it on the canvas")
+                .clicked()
+            {
+                self.reveal(&d.subject);
+            }
+        }
+    }
+
+    /// Selects what a diagnostic names and centres the canvas on it.
+    pub fn reveal(&mut self, subject: &Subject) {
+        match subject {
+            Subject::Node(id) => {
+                if let Some(node) = self.doc.node(id) {
+                    self.view.center = crate::geometry::Point::new(node.pos[0], node.pos[1]);
+                    self.selection = Selection::node(id);
+                }
+            }
+            Subject::Flow(id) => {
+                if let Some(f) = self.doc.flows.iter().position(|f| &f.id == id) {
+                    self.view.center = self.layout().flows[f].label_at;
+                    self.selection = Selection::flow(id);
+                }
+            }
+            _ => {}
+        }
+    }
+}

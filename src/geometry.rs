@@ -1,0 +1,498 @@
+//! Where things go on the canvas, in canvas points: node boxes, flow paths with their
+//! widths, and reverse-loop arcs routed around the nodes they span. Shared by the editor's
+//! painter and the picture exports; nothing is drawn here.
+
+use crate::model::Document;
+
+/// Size of a node box.
+pub const NODE_SIZE: [f64; 2] = [164.0, 70.0];
+/// Thinnest and thickest flow line (Sankey widths are proportional between them).
+pub const MIN_WIDTH: f64 = 2.0;
+pub const MAX_WIDTH: f64 = 30.0;
+/// Gap between a loop arc and the nodes it passes, and between nested arcs.
+const ARC_CLEARANCE: f64 = 34.0;
+const ARC_LANE: f64 = 18.0;
+/// Horizontal run of a flow out of and into a node before it turns.
+const STUB: f64 = 28.0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Point {
+    pub fn new(x: f64, y: f64) -> Self {
+        Point { x, y }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub min: Point,
+    pub max: Point,
+}
+
+impl Rect {
+    pub fn from_center(c: Point, size: [f64; 2]) -> Self {
+        Rect {
+            min: Point::new(c.x - size[0] / 2.0, c.y - size[1] / 2.0),
+            max: Point::new(c.x + size[0] / 2.0, c.y + size[1] / 2.0),
+        }
+    }
+
+    pub fn center(&self) -> Point {
+        Point::new(
+            (self.min.x + self.max.x) / 2.0,
+            (self.min.y + self.max.y) / 2.0,
+        )
+    }
+
+    pub fn height(&self) -> f64 {
+        self.max.y - self.min.y
+    }
+
+    pub fn contains(&self, p: Point) -> bool {
+        p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
+    }
+
+    pub fn intersects(&self, o: &Rect) -> bool {
+        self.min.x <= o.max.x
+            && o.min.x <= self.max.x
+            && self.min.y <= o.max.y
+            && o.min.y <= self.max.y
+    }
+
+    pub fn union(&self, o: &Rect) -> Rect {
+        Rect {
+            min: Point::new(self.min.x.min(o.min.x), self.min.y.min(o.min.y)),
+            max: Point::new(self.max.x.max(o.max.x), self.max.y.max(o.max.y)),
+        }
+    }
+
+    pub fn expand(&self, by: f64) -> Rect {
+        Rect {
+            min: Point::new(self.min.x - by, self.min.y - by),
+            max: Point::new(self.max.x + by, self.max.y + by),
+        }
+    }
+}
+
+/// How one flow is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowShape {
+    /// The centre line, from the `from` node's right side to the `to` node's left side.
+    pub points: Vec<Point>,
+    pub width: f64,
+    /// Where the amount label goes.
+    pub label_at: Point,
+    /// Drawn as an arc back to an earlier stage.
+    pub is_arc: bool,
+    /// Bounding box of the line including its width, for culling and hit tests.
+    pub bounds: Rect,
+}
+
+/// Every node box and flow line of a map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub nodes: Vec<Rect>,
+    pub flows: Vec<FlowShape>,
+}
+
+impl Layout {
+    /// The box around everything drawn.
+    pub fn bounds(&self) -> Option<Rect> {
+        let nodes = self.nodes.iter().copied();
+        let flows = self.flows.iter().map(|f| f.bounds);
+        nodes.chain(flows).reduce(|a, b| a.union(&b))
+    }
+
+    /// The flow whose line passes within `slack` of `p`, topmost (last drawn) first.
+    pub fn flow_at(&self, p: Point, slack: f64) -> Option<usize> {
+        (0..self.flows.len()).rev().find(|&f| {
+            let shape = &self.flows[f];
+            shape.bounds.expand(slack).contains(p)
+                && distance_to_polyline(p, &shape.points) <= shape.width / 2.0 + slack
+        })
+    }
+
+    pub fn node_at(&self, p: Point) -> Option<usize> {
+        (0..self.nodes.len())
+            .rev()
+            .find(|&n| self.nodes[n].contains(p))
+    }
+}
+
+pub fn node_rect(pos: [f64; 2]) -> Rect {
+    Rect::from_center(Point::new(pos[0], pos[1]), NODE_SIZE)
+}
+
+/// Sankey width of a flow: proportional to its amount, never thinner than `MIN_WIDTH`.
+pub fn flow_width(amount: Option<f64>, largest: f64) -> f64 {
+    match amount {
+        Some(a) if largest > 0.0 && a > 0.0 => (MAX_WIDTH * a / largest).max(MIN_WIDTH),
+        _ => MIN_WIDTH,
+    }
+}
+
+/// Lays out a map; `amounts` are the solved flow amounts (for widths), `sankey` false
+/// draws every flow at the minimum width.
+pub fn layout(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
+    let nodes: Vec<Rect> = doc.nodes.iter().map(|n| node_rect(n.pos)).collect();
+    let index: std::collections::HashMap<&str, usize> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let ends: Vec<Option<(usize, usize)>> = doc
+        .flows
+        .iter()
+        .map(|f| Some((*index.get(f.from.as_str())?, *index.get(f.to.as_str())?)))
+        .collect();
+    let largest = amounts.iter().flatten().fold(0.0f64, |m, a| m.max(*a));
+    let width = |f: usize| {
+        if sankey {
+            flow_width(amounts.get(f).copied().flatten(), largest)
+        } else {
+            MIN_WIDTH * 1.5
+        }
+    };
+
+    // Ports: outflows spread down the right side, inflows down the left, ordered by the
+    // other end's height so lines do not cross at the node.
+    let mut out_ports = vec![Vec::new(); nodes.len()];
+    let mut in_ports = vec![Vec::new(); nodes.len()];
+    for (f, e) in ends.iter().enumerate() {
+        if let Some((a, b)) = *e {
+            out_ports[a].push(f);
+            in_ports[b].push(f);
+        }
+    }
+    let mut port_y = vec![[0.0f64; 2]; doc.flows.len()];
+    for (n, rect) in nodes.iter().enumerate() {
+        for (side, ports) in [(0usize, &mut out_ports[n]), (1, &mut in_ports[n])] {
+            ports.sort_by(|&f, &g| {
+                let other = |h: usize| {
+                    ends[h].map_or(0.0, |(a, b)| {
+                        nodes[if side == 0 { b } else { a }].center().y
+                    })
+                };
+                other(f).total_cmp(&other(g))
+            });
+            let k = ports.len() as f64;
+            let step = (rect.height() * 0.7 / k.max(1.0)).min(14.0);
+            for (i, &f) in ports.iter().enumerate() {
+                port_y[f][side] = rect.center().y + (i as f64 - (k - 1.0) / 2.0) * step;
+            }
+        }
+    }
+
+    // A flow back to an earlier (or the same) column is an arc; arcs nest, shorter spans
+    // closer to the nodes.
+    let is_arc =
+        |f: usize| ends[f].is_some_and(|(a, b)| nodes[b].center().x <= nodes[a].center().x + 1.0);
+    let mut arcs: Vec<usize> = (0..doc.flows.len()).filter(|&f| is_arc(f)).collect();
+    arcs.sort_by(|&f, &g| span(&nodes, ends[f]).total_cmp(&span(&nodes, ends[g])));
+    let mut lane_count = [0usize; 2];
+    let mut arc_lane = vec![(false, 0usize); doc.flows.len()];
+    for &f in &arcs {
+        let Some((a, b)) = ends[f] else { continue };
+        let (top, bottom) = clear_band(&nodes, a, b);
+        let (sa, sb) = (port_y[f][0], port_y[f][1]);
+        let above =
+            (sa - top).abs() + (sb - top).abs() <= (bottom - sa).abs() + (bottom - sb).abs();
+        let side = usize::from(!above);
+        arc_lane[f] = (above, lane_count[side]);
+        lane_count[side] += 1;
+    }
+
+    let flows = (0..doc.flows.len())
+        .map(|f| {
+            let w = width(f);
+            let Some((a, b)) = ends[f] else {
+                let p = Point::default();
+                return FlowShape {
+                    points: vec![p, p],
+                    width: w,
+                    label_at: p,
+                    is_arc: false,
+                    bounds: Rect { min: p, max: p },
+                };
+            };
+            let start = Point::new(nodes[a].max.x, port_y[f][0]);
+            let end = Point::new(nodes[b].min.x, port_y[f][1]);
+            let (points, arc) = if is_arc(f) {
+                let (top, bottom) = clear_band(&nodes, a, b);
+                let (above, lane) = arc_lane[f];
+                let offset = ARC_CLEARANCE + lane as f64 * ARC_LANE + w / 2.0;
+                let y = if above { top - offset } else { bottom + offset };
+                (arc_path(start, end, y), true)
+            } else {
+                (forward_path(start, end), false)
+            };
+            let label_at = points[points.len() / 2];
+            let bounds = bounding_box(&points).expand(w / 2.0);
+            FlowShape {
+                points,
+                width: w,
+                label_at,
+                is_arc: arc,
+                bounds,
+            }
+        })
+        .collect();
+    Layout { nodes, flows }
+}
+
+fn span(nodes: &[Rect], ends: Option<(usize, usize)>) -> f64 {
+    ends.map_or(0.0, |(a, b)| {
+        (nodes[a].center().x - nodes[b].center().x).abs()
+    })
+}
+
+/// Top and bottom of the nodes an arc from `a` back to `b` passes over.
+fn clear_band(nodes: &[Rect], a: usize, b: usize) -> (f64, f64) {
+    let left = nodes[b].min.x - STUB;
+    let right = nodes[a].max.x + STUB;
+    let mut top = nodes[a].min.y.min(nodes[b].min.y);
+    let mut bottom = nodes[a].max.y.max(nodes[b].max.y);
+    for r in nodes {
+        if r.max.x >= left && r.min.x <= right {
+            top = top.min(r.min.y);
+            bottom = bottom.max(r.max.y);
+        }
+    }
+    (top, bottom)
+}
+
+/// A forward flow: an S-curve with horizontal ends.
+fn forward_path(start: Point, end: Point) -> Vec<Point> {
+    let dx = ((end.x - start.x) / 2.0).max(STUB * 1.5);
+    cubic(
+        start,
+        Point::new(start.x + dx, start.y),
+        Point::new(end.x - dx, end.y),
+        end,
+        24,
+    )
+}
+
+/// A loop arc: out to the right, round to the lane at `y`, back along it, and in from the left.
+fn arc_path(start: Point, end: Point, y: f64) -> Vec<Point> {
+    let turn = STUB + 14.0;
+    let right = start.x + turn;
+    let left = end.x - turn;
+    let mut points = cubic(
+        start,
+        Point::new(right, start.y),
+        Point::new(right, start.y),
+        Point::new(right, y),
+        10,
+    );
+    let back = cubic(
+        Point::new(left, y),
+        Point::new(left, end.y),
+        Point::new(left, end.y),
+        end,
+        10,
+    );
+    points.extend(back);
+    points
+}
+
+fn cubic(p0: Point, p1: Point, p2: Point, p3: Point, segments: usize) -> Vec<Point> {
+    (0..=segments)
+        .map(|i| {
+            let t = i as f64 / segments as f64;
+            let u = 1.0 - t;
+            let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+            Point::new(
+                a * p0.x + b * p1.x + c * p2.x + d * p3.x,
+                a * p0.y + b * p1.y + c * p2.y + d * p3.y,
+            )
+        })
+        .collect()
+}
+
+fn bounding_box(points: &[Point]) -> Rect {
+    let mut r = Rect {
+        min: points[0],
+        max: points[0],
+    };
+    for p in points {
+        r.min.x = r.min.x.min(p.x);
+        r.min.y = r.min.y.min(p.y);
+        r.max.x = r.max.x.max(p.x);
+        r.max.y = r.max.y.max(p.y);
+    }
+    r
+}
+
+fn distance_to_polyline(p: Point, points: &[Point]) -> f64 {
+    points
+        .windows(2)
+        .map(|w| distance_to_segment(p, w[0], w[1]))
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (cx, cy) = (a.x + t * dx - p.x, a.y + t * dy - p.y);
+    (cx * cx + cy * cy).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Flow, Loop, Node, NodeKind};
+
+    fn two_nodes_and_back() -> Document {
+        let mut doc = Document::new("t");
+        let mut a = Node::new("a", "A", NodeKind::Process);
+        a.pos = [0.0, 0.0];
+        let mut b = Node::new("b", "B", NodeKind::Use);
+        b.pos = [300.0, 0.0];
+        let mut mid = Node::new("m", "M", NodeKind::Process);
+        mid.pos = [150.0, 10.0];
+        doc.nodes = vec![a, b, mid];
+        doc.flows.push(Flow::new("ab", "a", "b"));
+        let mut back = Flow::new("ba", "b", "a");
+        back.loop_kind = Loop::Recycle;
+        doc.flows.push(back);
+        doc
+    }
+
+    #[test]
+    fn forward_flows_run_from_the_right_side_to_the_left_side() {
+        let doc = two_nodes_and_back();
+        let l = layout(&doc, &[Some(10.0), Some(5.0)], true);
+        let f = &l.flows[0];
+        assert!(!f.is_arc);
+        assert_eq!(f.points[0].x, l.nodes[0].max.x);
+        assert_eq!(f.points.last().unwrap().x, l.nodes[1].min.x);
+        assert_eq!(f.width, MAX_WIDTH);
+        assert_eq!(l.flows[1].width, MAX_WIDTH / 2.0);
+    }
+
+    #[test]
+    fn loop_arcs_never_pass_under_a_node() {
+        let doc = two_nodes_and_back();
+        let l = layout(&doc, &[Some(10.0), Some(5.0)], true);
+        let arc = &l.flows[1];
+        assert!(arc.is_arc);
+        assert_eq!(arc.points[0].x, l.nodes[1].max.x, "leaves the right side");
+        assert_eq!(
+            arc.points.last().unwrap().x,
+            l.nodes[0].min.x,
+            "comes in at the left"
+        );
+        for p in &arc.points[3..arc.points.len() - 3] {
+            for (n, r) in l.nodes.iter().enumerate() {
+                assert!(
+                    !r.expand(-1.0).contains(*p),
+                    "arc point {p:?} inside node {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hit_testing_finds_nodes_and_flows() {
+        let doc = two_nodes_and_back();
+        let l = layout(&doc, &[Some(10.0), Some(5.0)], true);
+        assert_eq!(l.node_at(Point::new(300.0, 0.0)), Some(1));
+        let mid = l.flows[1].label_at;
+        assert_eq!(l.flow_at(mid, 2.0), Some(1));
+        assert_eq!(l.flow_at(Point::new(5000.0, 5000.0), 2.0), None);
+    }
+}
+
+/// Column spacing and row spacing of Arrange.
+const COLUMN: f64 = 250.0;
+const ROW: f64 = 120.0;
+
+/// Positions for Arrange: each node in the column of its longest chain of forward
+/// (`loop: none`) flows from a node without forward inflows; forward cycles are collapsed
+/// first (petgraph condensation). Nodes keep their vertical order within a column.
+pub fn arranged_positions(doc: &Document) -> Vec<[f64; 2]> {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let index: std::collections::HashMap<&str, usize> = doc
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let mut graph = DiGraph::<usize, ()>::new();
+    for i in 0..doc.nodes.len() {
+        graph.add_node(i);
+    }
+    for f in &doc.flows {
+        if let (crate::model::Loop::None, Some(&a), Some(&b)) = (
+            f.loop_kind,
+            index.get(f.from.as_str()),
+            index.get(f.to.as_str()),
+        ) {
+            graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
+        }
+    }
+    let dag = petgraph::algo::condensation(graph, true);
+    let order = petgraph::algo::toposort(&dag, None).unwrap_or_default();
+    let mut depth = vec![0usize; dag.node_count()];
+    for &v in &order {
+        for w in dag.neighbors(v) {
+            depth[w.index()] = depth[w.index()].max(depth[v.index()] + 1);
+        }
+    }
+    let mut column = vec![0usize; doc.nodes.len()];
+    for v in dag.node_indices() {
+        for &n in &dag[v] {
+            column[n] = depth[v.index()];
+        }
+    }
+    let columns = column.iter().copied().max().map_or(0, |m| m + 1);
+    let mut positions = vec![[0.0, 0.0]; doc.nodes.len()];
+    for c in 0..columns {
+        let mut members: Vec<usize> = (0..doc.nodes.len()).filter(|&n| column[n] == c).collect();
+        members.sort_by(|&a, &b| doc.nodes[a].pos[1].total_cmp(&doc.nodes[b].pos[1]));
+        let k = members.len() as f64;
+        for (i, &n) in members.iter().enumerate() {
+            positions[n] = [c as f64 * COLUMN, (i as f64 - (k - 1.0) / 2.0) * ROW];
+        }
+    }
+    positions
+}
+
+#[cfg(test)]
+mod arrange_tests {
+    use super::*;
+    use crate::model::{Flow, Loop, Node, NodeKind};
+
+    #[test]
+    fn arrange_puts_each_node_after_its_forward_inputs_and_ignores_loops() {
+        let mut doc = Document::new("t");
+        for (id, kind) in [
+            ("mine", NodeKind::Source),
+            ("make", NodeKind::Process),
+            ("use", NodeKind::Use),
+            ("rec", NodeKind::Recovery),
+        ] {
+            doc.nodes.push(Node::new(id, id, kind));
+        }
+        doc.flows.push(Flow::new("a", "mine", "make"));
+        doc.flows.push(Flow::new("b", "make", "use"));
+        doc.flows.push(Flow::new("c", "use", "rec"));
+        let mut back = Flow::new("d", "rec", "make");
+        back.loop_kind = Loop::Recycle;
+        doc.flows.push(back);
+        let p = arranged_positions(&doc);
+        let xs: Vec<f64> = p.iter().map(|p| p[0]).collect();
+        assert_eq!(xs, vec![0.0, COLUMN, 2.0 * COLUMN, 3.0 * COLUMN]);
+    }
+}
