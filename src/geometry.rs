@@ -139,12 +139,7 @@ pub fn flow_width(amount: Option<f64>, largest: f64) -> f64 {
 /// draws every flow at the minimum width.
 pub fn layout(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
     let nodes: Vec<Rect> = doc.nodes.iter().map(|n| node_rect(n.pos)).collect();
-    let index: std::collections::HashMap<&str, usize> = doc
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+    let index = doc.node_index();
     let ends: Vec<Option<(usize, usize)>> = doc
         .flows
         .iter()
@@ -423,12 +418,7 @@ const ROW: f64 = 120.0;
 /// first (petgraph condensation). Nodes keep their vertical order within a column.
 pub fn arranged_positions(doc: &Document) -> Vec<[f64; 2]> {
     use petgraph::graph::{DiGraph, NodeIndex};
-    let index: std::collections::HashMap<&str, usize> = doc
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+    let index = doc.node_index();
     let mut graph = DiGraph::<usize, ()>::new();
     for i in 0..doc.nodes.len() {
         graph.add_node(i);

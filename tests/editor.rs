@@ -268,3 +268,233 @@ fn snapshot_four_loop_kinds() {
     h.run_steps(3);
     h.snapshot("ev_motor_four_loops");
 }
+
+fn ev_motor() -> Document {
+    loopmap::io::samples::SAMPLES[2].load().unwrap()
+}
+
+#[test]
+fn shift_drag_on_empty_canvas_selects_the_nodes_in_the_box() {
+    let mut h = editor(ev_motor());
+    let (a, b) = (
+        h.state().doc.nodes[0].clone(),
+        h.state().doc.nodes[1].clone(),
+    );
+    let area = node_rect(&h, &a.label)
+        .union(node_rect(&h, &b.label))
+        .expand(12.0);
+    let (from, to) = (area.left_top(), area.right_bottom());
+    h.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    h.hover_at(from);
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::SHIFT,
+    });
+    h.run();
+    for i in 1..=4 {
+        h.hover_at(from + (to - from) * (i as f32 / 4.0));
+        h.run();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::SHIFT,
+    });
+    h.run();
+    h.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+    let selected = &h.state().selection.nodes;
+    assert!(
+        selected.contains(&a.id) && selected.contains(&b.id),
+        "{selected:?}"
+    );
+    assert!(
+        h.query_by_label_contains("nodes and").is_some(),
+        "the inspector shows the multiple selection"
+    );
+}
+
+#[test]
+fn copy_and_paste_add_a_copy_with_fresh_ids_through_the_clipboard() {
+    let doc = ev_motor();
+    let n = doc.nodes.len();
+    let mut h = editor(doc);
+    let label = h.state().doc.nodes[0].label.clone();
+    h.get_by_label(&label).click();
+    h.run();
+    h.event(egui::Event::Copy);
+    h.step();
+    let copied = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .expect("copy puts map JSON on the clipboard");
+    assert!(copied.contains("\"format\": \"loopmap\""));
+    h.event(egui::Event::Paste(copied));
+    h.run();
+    assert_eq!(h.state().doc.nodes.len(), n + 1);
+    let pasted = h.state().doc.nodes.last().unwrap();
+    assert_ne!(pasted.id, h.state().doc.nodes[0].id);
+    assert_eq!(pasted.label, label);
+    assert!(
+        h.state().selection.nodes.contains(&pasted.id),
+        "the pasted copy is selected"
+    );
+}
+
+#[test]
+fn pasting_text_that_is_not_a_map_changes_nothing_and_says_so() {
+    let doc = ev_motor();
+    let mut h = editor(doc.clone());
+    h.event(egui::Event::Paste("hello".into()));
+    h.run();
+    assert_eq!(h.state().doc, doc);
+    assert!(
+        h.state()
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("Nothing pasted")
+    );
+}
+
+#[test]
+fn f2_renames_the_selected_node_and_undo_takes_it_back() {
+    let mut h = editor(ev_motor());
+    let label = h.state().doc.nodes[0].label.clone();
+    h.get_by_label(&label).click();
+    h.run();
+    h.key_press(Key::F2);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.event(egui::Event::Text("Imported magnets".into()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(h.state().doc.nodes[0].label, "Imported magnets");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.nodes[0].label, label);
+}
+
+#[test]
+fn ctrl_l_arranges_the_map_in_columns_and_is_one_undo_step() {
+    let doc = ev_motor();
+    let before: Vec<[f64; 2]> = doc.nodes.iter().map(|n| n.pos).collect();
+    let mut h = editor(doc);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    let after: Vec<[f64; 2]> = h.state().doc.nodes.iter().map(|n| n.pos).collect();
+    assert_ne!(before, after);
+    let doc = &h.state().doc;
+    for f in doc
+        .flows
+        .iter()
+        .filter(|f| f.loop_kind == loopmap::model::Loop::None)
+    {
+        let (a, b) = (doc.node(&f.from).unwrap(), doc.node(&f.to).unwrap());
+        assert!(
+            a.pos[0] < b.pos[0],
+            "forward flow {} runs left to right",
+            f.id
+        );
+    }
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let undone: Vec<[f64; 2]> = h.state().doc.nodes.iter().map(|n| n.pos).collect();
+    assert_eq!(undone, before);
+}
+
+#[test]
+fn clicking_a_diagnostic_selects_what_it_names() {
+    let mut doc = Document::new("t");
+    doc.nodes
+        .push(loopmap::model::Node::new("a", "A", NodeKind::Source));
+    doc.nodes
+        .push(loopmap::model::Node::new("b", "B", NodeKind::Waste));
+    doc.flows
+        .push(loopmap::model::Flow::new("open_flow", "a", "b"));
+    // Tall enough for the diagnostics list to be on screen without scrolling.
+    let mut h = Harness::builder()
+        .with_size([1400.0, 1600.0])
+        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
+    h.run();
+    h.get_by_label_contains("flow 'open_flow': amount is not determined")
+        .click();
+    h.run();
+    assert_eq!(
+        h.state().selection,
+        loopmap::app::Selection::flow("open_flow")
+    );
+}
+
+#[test]
+fn new_map_over_unsaved_changes_asks_first() {
+    let mut h = editor(ev_motor());
+    h.state_mut()
+        .edit(None, |d| d.meta.title = "changed".into());
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    assert!(h.query_by_label("Unsaved changes").is_some());
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().doc.meta.title, "changed");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    h.get_by_label("Discard changes").click();
+    h.run();
+    assert!(h.state().doc.nodes.is_empty(), "a new, empty map");
+    assert!(!h.state().dirty);
+}
+
+#[test]
+fn help_lists_the_shortcuts_from_the_command_list() {
+    let mut h = editor(ev_motor());
+    h.key_press(Key::F1);
+    h.run();
+    assert!(h.query_all_by_label("Keyboard shortcuts").count() >= 1);
+    for label in [
+        "Undo",
+        "Redo",
+        "Arrange left to right",
+        "Fit map to window",
+        "Select with a box",
+    ] {
+        assert!(h.query_by_label(label).is_some(), "{label}");
+    }
+}
+
+#[test]
+fn the_analysis_is_not_recomputed_while_nothing_changes() {
+    let mut h = editor(ev_motor());
+    h.run_steps(5);
+    let runs = h.state().analysis_runs();
+    h.run_steps(10);
+    assert_eq!(h.state().analysis_runs(), runs);
+    h.state_mut().edit(None, |d| d.meta.title = "x".into());
+    h.run();
+    assert_eq!(h.state().analysis_runs(), runs + 1);
+}
+
+#[test]
+fn view_menu_switches_to_the_dark_theme() {
+    let mut h = editor(ev_motor());
+    let dark_before = h.state().settings.dark;
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Dark theme").click();
+    h.run();
+    assert_ne!(h.state().settings.dark, dark_before);
+    assert_eq!(h.ctx.global_style().visuals.dark_mode, !dark_before);
+}

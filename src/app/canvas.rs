@@ -38,6 +38,9 @@ const MIN_ZOOM: f32 = 0.05;
 const MAX_ZOOM: f32 = 4.0;
 /// Below this zoom, flow labels are left out.
 const LABEL_ZOOM: f32 = 0.4;
+/// Nodes narrower than this on screen are drawn as plain boxes, without text, handle or
+/// a widget of their own.
+const COMPACT_WIDTH: f32 = 36.0;
 
 /// Which part of the map fills the canvas: the canvas point at the centre, and the scale.
 #[derive(Clone, Debug, PartialEq)]
@@ -122,9 +125,23 @@ enum Gesture {
     Panning,
 }
 
+/// What the cached flow mesh was drawn for.
+#[derive(Clone, Debug, PartialEq)]
+struct FlowMeshKey {
+    revision: u64,
+    sankey: bool,
+    dark: bool,
+    canvas: Rect,
+    zoom: f32,
+    center: (f64, f64),
+    pixels_per_point: f32,
+    selected: std::collections::BTreeSet<String>,
+}
+
 #[derive(Default)]
 pub struct CanvasState {
     gesture: Gesture,
+    flow_mesh: Option<(FlowMeshKey, std::sync::Arc<egui::epaint::Mesh>)>,
     /// A palette item waiting for a click on the canvas.
     pub placing: Option<usize>,
 }
@@ -273,10 +290,126 @@ impl LoopmapApp {
         }
     }
 
-    fn draw_flows(&self, painter: &egui::Painter, canvas: Rect, dark: bool) {
+    /// Flows are drawn from one cached mesh, rebuilt only when the map, the view, the
+    /// selection or the theme changes: idle and hover frames do not tessellate thousands
+    /// of lines again.
+    fn draw_flows(&mut self, painter: &egui::Painter, canvas: Rect, dark: bool) {
+        let key = FlowMeshKey {
+            revision: self.derived.revision,
+            sankey: self.derived.sankey,
+            dark,
+            canvas,
+            zoom: self.view.zoom,
+            center: (self.view.center.x, self.view.center.y),
+            pixels_per_point: painter.ctx().pixels_per_point(),
+            selected: self.selection.flows.clone(),
+        };
+        let cached = match &self.canvas.flow_mesh {
+            Some((k, mesh)) if *k == key => mesh.clone(),
+            _ => {
+                let ctx = painter.ctx();
+                let mut tessellator = egui::epaint::Tessellator::new(
+                    ctx.pixels_per_point(),
+                    ctx.tessellation_options(|o| *o),
+                    [1, 1],
+                    Vec::new(),
+                );
+                tessellator.set_clip_rect(canvas);
+                let mut mesh = egui::epaint::Mesh::default();
+                for shape in self.flow_shapes(canvas, dark) {
+                    tessellator.tessellate_shape(shape, &mut mesh);
+                }
+                let mesh = std::sync::Arc::new(mesh);
+                self.canvas.flow_mesh = Some((key, mesh.clone()));
+                mesh
+            }
+        };
+        painter.add(Shape::Mesh(cached));
+        if self.view.zoom >= LABEL_ZOOM {
+            self.draw_flow_labels(painter, canvas, dark);
+        }
+    }
+
+    /// The lines and arrowheads of the visible flows, in screen coordinates.
+    fn flow_shapes(&self, canvas: Rect, dark: bool) -> Vec<Shape> {
         let visible = self.view.visible(canvas);
         let z = self.view.zoom;
-        let layout = &self.derived.layout;
+        let amounts = &self.derived.analysis.solution.flows;
+        let mut shapes = Vec::new();
+        for (f, shape) in self.derived.layout.flows.iter().enumerate() {
+            if !shape.bounds.intersects(&visible) {
+                continue;
+            }
+            let flow = &self.doc.flows[f];
+            // Level of detail: a curve a few pixels long needs few points.
+            let extent = (shape.bounds.max.x - shape.bounds.min.x)
+                .max(shape.bounds.max.y - shape.bounds.min.y) as f32
+                * z;
+            let step = if extent < 40.0 {
+                6
+            } else if extent < 160.0 {
+                2
+            } else {
+                1
+            };
+            let last = shape.points.len() - 1;
+            let points: Vec<Pos2> = shape
+                .points
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % step == 0 || *i == last)
+                .map(|(_, p)| self.view.to_screen(canvas, *p))
+                .collect();
+            let width = (shape.width as f32 * z).max(1.5);
+            let known = amounts.get(f).copied().flatten().is_some();
+            let colour = if known {
+                theme::loop_colour(flow.loop_kind, dark)
+            } else {
+                theme::UNKNOWN
+            };
+            if self.selection.flows.contains(&flow.id) {
+                shapes.push(Shape::line(
+                    points.clone(),
+                    Stroke::new(width + 8.0, theme::SELECTED),
+                ));
+            }
+            if self.derived.flagged_flows[f] {
+                shapes.push(Shape::line(
+                    points.clone(),
+                    Stroke::new(width + 5.0, theme::ERROR.gamma_multiply(0.6)),
+                ));
+            }
+            let stroke = Stroke::new(width, colour);
+            let dash = if known {
+                theme::loop_dash(flow.loop_kind)
+            } else {
+                Some((8.0, 6.0))
+            };
+            // Dash patterns scale with the zoom but stay at least 2 px, so loop kinds stay
+            // apart without colour; a flow only a few pixels long is drawn solid.
+            let scale = z * (1.0 + width / 20.0);
+            match dash.filter(|_| extent >= 40.0) {
+                Some((d, g)) => shapes.extend(Shape::dashed_line(
+                    &points,
+                    stroke,
+                    (d * scale).max(2.0),
+                    (g * scale).max(2.0),
+                )),
+                None => shapes.push(Shape::line(points.clone(), stroke)),
+            }
+            if extent >= 40.0
+                && let Some(head) = arrowhead(&points, width, z, colour)
+            {
+                shapes.push(head);
+            }
+        }
+        shapes
+    }
+
+    /// Amount (or share) labels, above every line.
+    fn draw_flow_labels(&self, painter: &egui::Painter, canvas: Rect, dark: bool) {
+        let visible = self.view.visible(canvas);
+        let z = self.view.zoom;
         let amounts = &self.derived.analysis.solution.flows;
         let label_colour = if dark {
             Color32::from_gray(230)
@@ -288,63 +421,17 @@ impl LoopmapApp {
         } else {
             Color32::from_white_alpha(220)
         };
-        for (f, shape) in layout.flows.iter().enumerate() {
-            if !shape.bounds.intersects(&visible) {
+        for (f, shape) in self.derived.layout.flows.iter().enumerate() {
+            if !visible.contains(shape.label_at) {
                 continue;
             }
-            let flow = &self.doc.flows[f];
-            let points: Vec<Pos2> = shape
-                .points
-                .iter()
-                .map(|p| self.view.to_screen(canvas, *p))
-                .collect();
-            let width = (shape.width as f32 * z).max(1.5);
-            let known = amounts.get(f).copied().flatten().is_some();
-            let colour = if known {
-                theme::loop_colour(flow.loop_kind, dark)
-            } else {
-                theme::UNKNOWN
-            };
-            if self.selection.flows.contains(&flow.id) {
-                painter.add(Shape::line(
-                    points.clone(),
-                    Stroke::new(width + 8.0, theme::SELECTED),
-                ));
-            }
-            if self.derived.flagged_flows[f] {
-                painter.add(Shape::line(
-                    points.clone(),
-                    Stroke::new(width + 5.0, theme::ERROR.gamma_multiply(0.6)),
-                ));
-            }
-            let stroke = Stroke::new(width, colour);
-            let dash = if known {
-                theme::loop_dash(flow.loop_kind)
-            } else {
-                Some((8.0, 6.0))
-            };
-            match dash {
-                Some((d, g)) => {
-                    let scale = z.max(0.5) * (1.0 + width / 20.0);
-                    painter.extend(Shape::dashed_line(&points, stroke, d * scale, g * scale));
-                }
-                None => {
-                    painter.add(Shape::line(points.clone(), stroke));
-                }
-            }
-            arrowhead(painter, &points, width, colour);
-            if z >= LABEL_ZOOM {
-                let text = flow_label(flow, amounts.get(f).copied().flatten());
-                let at = self.view.to_screen(canvas, shape.label_at);
-                let galley = painter.layout_no_wrap(
-                    text,
-                    FontId::proportional(12.0 * z.min(1.6)),
-                    label_colour,
-                );
-                let r = Rect::from_center_size(at, galley.size() + vec2(8.0, 2.0));
-                painter.rect_filled(r, 4.0, label_fill);
-                painter.galley(r.min + vec2(4.0, 1.0), galley, label_colour);
-            }
+            let text = flow_label(&self.doc.flows[f], amounts.get(f).copied().flatten());
+            let at = self.view.to_screen(canvas, shape.label_at);
+            let galley =
+                painter.layout_no_wrap(text, FontId::proportional(12.0 * z.min(1.6)), label_colour);
+            let r = Rect::from_center_size(at, galley.size() + vec2(8.0, 2.0));
+            painter.rect_filled(r, 4.0, label_fill);
+            painter.galley(r.min + vec2(4.0, 1.0), galley, label_colour);
         }
     }
 
@@ -373,6 +460,21 @@ impl LoopmapApp {
             let node = &self.doc.nodes[n];
             let id = node.id.clone();
             let screen = self.view.screen_rect(canvas, rect);
+            if screen.width() < COMPACT_WIDTH {
+                // Too small to read or grab a handle: a plain box, hit-tested through the
+                // geometry by the canvas itself (see `background_gestures`).
+                let fill = theme::kind_fill(node.kind, dark);
+                painter.rect_filled(screen, 1.0, fill);
+                if self.selection.nodes.contains(&id) || self.derived.flagged_nodes[n] {
+                    let colour = if self.selection.nodes.contains(&id) {
+                        theme::SELECTED
+                    } else {
+                        theme::ERROR
+                    };
+                    painter.rect_stroke(screen, 1.0, Stroke::new(2.0, colour), StrokeKind::Outside);
+                }
+                continue;
+            }
             let response = ui.interact(
                 screen,
                 ui.scope_id().with(("node", &id)),
@@ -584,11 +686,32 @@ impl LoopmapApp {
                 at: self.view.to_canvas(canvas, p),
             });
         }
+        let node_under = |app: &Self, p: Option<Pos2>| {
+            p.and_then(|p| app.derived.layout.node_at(app.view.to_canvas(canvas, p)))
+        };
         if response.drag_started_by(egui::PointerButton::Primary) {
-            self.canvas.gesture = match (shift, response.interact_pointer_pos()) {
-                (true, Some(start)) => Gesture::BoxSelect { start },
+            let start = response.interact_pointer_pos();
+            self.canvas.gesture = match (shift, start, node_under(self, start)) {
+                (true, Some(start), _) => Gesture::BoxSelect { start },
+                (false, _, Some(n)) => {
+                    let id = self.doc.nodes[n].id.clone();
+                    if !self.selection.nodes.contains(&id) {
+                        self.selection = Selection::node(&id);
+                    }
+                    Gesture::Moving
+                }
                 _ => Gesture::Panning,
             };
+        }
+        if self.canvas.gesture == Gesture::Moving && response.dragged() {
+            let d = response.drag_delta() / self.view.zoom;
+            if d != Vec2::ZERO {
+                actions.push(Action::Move(d));
+            }
+        }
+        if self.canvas.gesture == Gesture::Moving && response.drag_stopped() {
+            actions.push(Action::EndMove);
+            self.canvas.gesture = Gesture::Idle;
         }
         if response.dragged_by(egui::PointerButton::Primary)
             && self.canvas.gesture == Gesture::Panning
@@ -639,6 +762,12 @@ impl LoopmapApp {
             let at = self.view.to_canvas(canvas, p);
             if let Some(preset) = self.canvas.placing.take() {
                 actions.push(Action::Place { preset, at });
+                return;
+            }
+            if let Some(n) = self.derived.layout.node_at(at) {
+                // A compact node (a detailed one has its own widget and takes the click).
+                let id = self.doc.nodes[n].id.clone();
+                self.selection = Selection::node(&id);
                 return;
             }
             match self.derived.layout.flow_at(at, 6.0 / self.view.zoom as f64) {
@@ -854,24 +983,23 @@ fn snap(v: f64) -> f64 {
     (v / GRID).round() * GRID
 }
 
-fn arrowhead(painter: &egui::Painter, points: &[Pos2], width: f32, colour: Color32) {
-    let (Some(&tip), Some(&before)) = (points.last(), points.get(points.len().saturating_sub(3)))
-    else {
-        return;
-    };
+/// An arrowhead at the end of a flow, sized by its width and the zoom.
+fn arrowhead(points: &[Pos2], width: f32, zoom: f32, colour: Color32) -> Option<Shape> {
+    let (&tip, &before) = (points.last()?, points.get(points.len().saturating_sub(3))?);
     let dir = (tip - before).normalized();
     if !dir.is_finite() {
-        return;
+        return None;
     }
-    let length = (width * 0.9).clamp(9.0, 22.0);
-    let half = (width / 2.0 + 4.0).max(6.0);
+    let z = zoom.min(1.0);
+    let length = (width * 0.9).clamp(9.0 * z, 22.0);
+    let half = (width / 2.0 + 4.0 * z).max(6.0 * z);
     let base = tip - dir * length;
     let normal = vec2(-dir.y, dir.x);
-    painter.add(Shape::convex_polygon(
+    Some(Shape::convex_polygon(
         vec![tip, base + normal * half, base - normal * half],
         colour,
         Stroke::NONE,
-    ));
+    ))
 }
 
 /// A flow's label: its amount, or its share and solved amount.

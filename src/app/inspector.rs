@@ -9,6 +9,9 @@ use egui::RichText;
 use super::{LoopmapApp, theme};
 use crate::model::{Document, FlowValue, Loop, Node, NodeKind, StockChange, Supply};
 
+/// Width of the inspector's fields: fixed, so a long value cannot widen the panel.
+const FIELD_WIDTH: f32 = 190.0;
+
 #[derive(Default)]
 pub struct InspectorState {
     /// Text being typed, by field key; kept while the field has focus.
@@ -161,12 +164,12 @@ impl LoopmapApp {
                 .id_salt(("scroll", key))
                 .max_height(72.0)
                 .show(ui, |ui| {
-                    ui.add(widget.desired_width(f32::INFINITY).id_salt(key))
+                    ui.add(widget.desired_width(FIELD_WIDTH).id_salt(key))
                         .labelled_by(label)
                 })
                 .inner
         } else {
-            ui.add(widget.desired_width(f32::INFINITY).id_salt(key))
+            ui.add(widget.desired_width(FIELD_WIDTH).id_salt(key))
                 .labelled_by(label)
         };
         let mut result = None;
@@ -204,7 +207,7 @@ impl LoopmapApp {
         let response = ui
             .add(
                 egui::TextEdit::singleline(buffer)
-                    .desired_width(f32::INFINITY)
+                    .desired_width(FIELD_WIDTH)
                     .id_salt(key),
             )
             .labelled_by(label);

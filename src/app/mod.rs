@@ -5,6 +5,7 @@
 
 mod canvas;
 mod command;
+mod dialogs;
 mod files;
 mod history;
 mod inspector;
@@ -22,7 +23,7 @@ use crate::model::{Document, fragment};
 
 pub use canvas::View;
 pub use command::Command;
-use files::Settings;
+pub use files::Settings;
 use history::History;
 
 /// What is selected on the canvas, by id (ids survive edits, indices do not).
@@ -108,6 +109,7 @@ pub struct LoopmapApp {
     autosave: bool,
     allow_close: bool,
     window_title: String,
+    analysis_runs: u64,
 }
 
 impl LoopmapApp {
@@ -133,6 +135,7 @@ impl LoopmapApp {
             autosave: false,
             allow_close: false,
             window_title: String::new(),
+            analysis_runs: 1,
         };
         app.view.fit_pending = true;
         app
@@ -203,8 +206,14 @@ impl LoopmapApp {
     fn derived(&mut self) -> &Derived {
         if self.derived.revision != self.revision || self.derived.sankey != self.settings.sankey {
             self.derived = derive(&self.doc, self.revision, self.settings.sankey);
+            self.analysis_runs += 1;
         }
         &self.derived
+    }
+
+    /// How many times the map has been analysed (to check that idle frames do not).
+    pub fn analysis_runs(&self) -> u64 {
+        self.analysis_runs
     }
 
     /// Replaces the whole map (open, new, sample, recover): fresh history and view.
@@ -479,8 +488,9 @@ impl LoopmapApp {
             .show(ui, |ui| self.palette_ui(ui));
         egui::Panel::right("side")
             .resizable(true)
-            .default_size(340.0)
-            .min_size(280.0)
+            .default_size(360.0)
+            .min_size(300.0)
+            .max_size(560.0)
             .show(ui, |ui| self.side_ui(ui));
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
@@ -738,139 +748,6 @@ impl LoopmapApp {
             .auto_shrink([false, false])
             .show(ui, |ui| self.indicators_ui(ui));
     }
-
-    fn dialogs(&mut self, ctx: &egui::Context) {
-        let Some(dialog) = self.dialog.clone() else {
-            return;
-        };
-        let mut close = false;
-        let mut then: Option<Pending> = None;
-        let modal = egui::Modal::new(egui::Id::unique("loopmap dialog")).show(ctx, |ui| {
-            ui.set_max_width(520.0);
-            match &dialog {
-                Dialog::Error(message) => {
-                    ui.heading("Something went wrong");
-                    ui.label(message);
-                    if ui.button("OK").clicked() {
-                        close = true;
-                    }
-                }
-                Dialog::ConfirmDiscard(action) => {
-                    ui.heading("Unsaved changes");
-                    ui.label("The map has changes that are not saved. Save them first?");
-                    ui.horizontal(|ui| {
-                        if ui.button("Save").clicked() {
-                            self.save(false);
-                            if !self.dirty {
-                                then = Some(action.clone());
-                            }
-                            close = true;
-                        }
-                        if ui.button("Discard changes").clicked() {
-                            self.dirty = false;
-                            then = Some(action.clone());
-                            close = true;
-                        }
-                        if ui.button("Cancel").clicked() {
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::Rename { id, label } => {
-                    ui.heading("Rename");
-                    let mut text = label.clone();
-                    let edit = ui.text_edit_singleline(&mut text);
-                    edit.request_focus();
-                    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    if text != *label {
-                        self.dialog = Some(Dialog::Rename { id: id.clone(), label: text.clone() });
-                    }
-                    ui.horizontal(|ui| {
-                        if ui.button("Rename").clicked() || enter {
-                            let (id, text) = (id.clone(), text.clone());
-                            self.edit(None, |doc| {
-                                if let Some(n) = doc.nodes.iter_mut().find(|n| n.id == id) {
-                                    n.label = text;
-                                }
-                            });
-                            close = true;
-                        }
-                        if ui.button("Cancel").clicked() {
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::Recover(path) => {
-                    ui.heading("Recover unsaved work?");
-                    ui.label("Loopmap closed last time with unsaved changes. A copy was kept.");
-                    ui.horizontal(|ui| {
-                        if ui.button("Recover").clicked() {
-                            match io::load(path) {
-                                Ok(doc) => {
-                                    self.replace_document(doc, None);
-                                    self.dirty = true;
-                                }
-                                Err(e) => self.hint = Some(format!("The autosaved copy could not be read: {e}")),
-                            }
-                            files::remove_autosave();
-                            close = true;
-                        }
-                        if ui.button("Discard it").clicked() {
-                            files::remove_autosave();
-                            close = true;
-                        }
-                    });
-                }
-                Dialog::Shortcuts => {
-                    ui.heading("Keyboard shortcuts");
-                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                        for command in Command::ALL {
-                            let keys = command.shortcut_text(ui.ctx());
-                            if !keys.is_empty() && command != Command::RedoAlt {
-                                ui.label(command.label());
-                                ui.label(keys);
-                                ui.end_row();
-                            }
-                        }
-                        for (what, keys) in canvas::GESTURES {
-                            ui.label(*what);
-                            ui.label(*keys);
-                            ui.end_row();
-                        }
-                    });
-                    if ui.button("Close").clicked() {
-                        close = true;
-                    }
-                }
-                Dialog::About => {
-                    ui.heading("Loopmap");
-                    ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
-                    ui.label("Circular-economy value-stream mapping of material supply chains: flows, reverse loops, pain points, circularity and supply-security indicators.");
-                    if ui.button("Close").clicked() {
-                        close = true;
-                    }
-                }
-            }
-        });
-        if modal.should_close() {
-            close = true;
-        }
-        if close {
-            if matches!(self.dialog, Some(Dialog::Recover(_))) {
-                files::remove_autosave();
-            }
-            if self
-                .dialog
-                .as_ref()
-                .is_some_and(|d| std::mem::discriminant(d) == std::mem::discriminant(&dialog))
-            {
-                self.dialog = None;
-            }
-        }
-        if let Some(action) = then {
-            self.perform(action);
-        }
-    }
 }
 
 impl eframe::App for LoopmapApp {
@@ -886,12 +763,7 @@ impl eframe::App for LoopmapApp {
 fn derive(doc: &Document, revision: u64, sankey: bool) -> Derived {
     let analysis = analysis::analyse(doc);
     let layout = geometry::layout(doc, &analysis.solution.flows, sankey);
-    let index: std::collections::HashMap<&str, usize> = doc
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+    let index = doc.node_index();
     let mut outflow = vec![Some(0.0); doc.nodes.len()];
     let mut inflow = vec![Some(0.0); doc.nodes.len()];
     for (flow, amount) in doc.flows.iter().zip(&analysis.solution.flows) {

@@ -619,6 +619,15 @@ impl Document {
         }
     }
 
+    /// Position of each node in `nodes`, by id.
+    pub fn node_index(&self) -> std::collections::HashMap<&str, usize> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect()
+    }
+
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.id == id)
     }

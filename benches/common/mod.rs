@@ -1,0 +1,111 @@
+//! Generated maps for the benchmarks. Each bench uses some of them.
+#![allow(dead_code)]
+
+use loopmap::model::{Document, Flow, FlowValue, Loop, Node, NodeKind};
+
+/// `chains` parallel magnet chains (13 flows each); each chain's recycling feeds the next
+/// chain's magnet making, closing one ring through all of them.
+pub fn magnet_chains(chains: usize) -> Document {
+    let mut doc = Document::new("generated");
+    let countries = ["CN", "US", "AU", "MM", "MY", "JP"];
+    doc.nodes
+        .push(Node::new("landfill", "Landfill", NodeKind::Waste));
+    let stages = [
+        ("src", NodeKind::Source, Some("mining")),
+        ("sep", NodeKind::Process, Some("separation")),
+        ("alloy", NodeKind::Process, Some("metal")),
+        ("mag", NodeKind::Process, Some("magnet")),
+        ("use", NodeKind::Use, None),
+        ("eol", NodeKind::Process, None),
+        ("rec", NodeKind::Recovery, None),
+        ("swarf", NodeKind::Recovery, None),
+    ];
+    for i in 0..chains {
+        for (j, (name, kind, stage)) in stages.iter().enumerate() {
+            let mut node = Node::new(format!("{name}{i}"), format!("{name} {i}"), *kind);
+            node.pos = [220.0 * j as f64, 140.0 * i as f64];
+            node.stage = stage.map(String::from);
+            node.country = Some(countries[(i + j) % countries.len()].into());
+            if *kind == NodeKind::Use {
+                node.lifetime = Some(10.0 + (i % 7) as f64);
+                node.lifetime_avg = Some(12.0);
+            }
+            doc.nodes.push(node);
+        }
+    }
+    let mut add = |from: String, to: String, value: FlowValue, loop_kind: Loop| {
+        let mut flow = Flow::new(format!("f{}", doc.flows.len()), from, to);
+        flow.value = value;
+        flow.loop_kind = loop_kind;
+        doc.flows.push(flow);
+    };
+    let land = || "landfill".to_string();
+    for i in 0..chains {
+        let n = |name: &str| format!("{name}{i}");
+        let next = format!("mag{}", (i + 1) % chains);
+        use FlowValue::{Amount, Auto, Share};
+        add(n("src"), n("sep"), Amount(100.0 + i as f64), Loop::None);
+        add(n("sep"), n("alloy"), Auto, Loop::None);
+        add(n("sep"), land(), Share(0.05), Loop::None);
+        add(n("alloy"), n("mag"), Auto, Loop::None);
+        add(n("mag"), n("use"), Auto, Loop::None);
+        add(n("mag"), n("swarf"), Share(0.2), Loop::None);
+        add(n("swarf"), n("alloy"), Share(0.9), Loop::Recycle);
+        add(n("swarf"), land(), Auto, Loop::None);
+        add(n("use"), n("eol"), Auto, Loop::None);
+        add(n("eol"), n("rec"), Share(0.3), Loop::None);
+        add(n("eol"), land(), Auto, Loop::None);
+        add(n("rec"), next, Share(0.5), Loop::Recycle);
+        add(n("rec"), land(), Auto, Loop::None);
+    }
+    doc
+}
+
+/// A map of about `nodes` nodes and twice as many flows for drawing: small chains laid out
+/// in a grid, each with all four reverse loops, so the canvas has arcs everywhere.
+pub fn drawing_map(nodes: usize) -> Document {
+    let mut doc = Document::new("frame benchmark");
+    let chains = nodes / 6;
+    let per_row = 20;
+    let kinds = [
+        ("src", NodeKind::Source),
+        ("p1", NodeKind::Process),
+        ("p2", NodeKind::Process),
+        ("use", NodeKind::Use),
+        ("rec", NodeKind::Recovery),
+        ("lf", NodeKind::Waste),
+    ];
+    for i in 0..chains {
+        let (gx, gy) = ((i % per_row) as f64 * 1400.0, (i / per_row) as f64 * 420.0);
+        for (j, (name, kind)) in kinds.iter().enumerate() {
+            let mut node = Node::new(format!("{name}{i}"), format!("{name} {i}"), *kind);
+            node.pos = [gx + 220.0 * j as f64, gy + if j == 5 { 160.0 } else { 0.0 }];
+            node.stage = Some(name.to_string());
+            node.country = Some(["CN", "GB", "US"][i % 3].into());
+            node.lifetime = (*kind == NodeKind::Use).then_some(12.0);
+            doc.nodes.push(node);
+        }
+        let n = |name: &str| format!("{name}{i}");
+        use FlowValue::{Amount, Auto, Share};
+        for (from, to, value, loop_kind) in [
+            ("src", "p1", Amount(100.0), Loop::None),
+            ("p1", "p2", Auto, Loop::None),
+            ("p1", "lf", Share(0.05), Loop::None),
+            ("p2", "use", Auto, Loop::None),
+            ("p2", "rec", Share(0.1), Loop::None),
+            ("use", "rec", Share(0.3), Loop::None),
+            ("use", "lf", Auto, Loop::None),
+            ("use", "p2", Share(0.05), Loop::Reuse),
+            ("rec", "p1", Share(0.5), Loop::Recycle),
+            ("rec", "p2", Share(0.1), Loop::Remanufacture),
+            ("rec", "use", Share(0.05), Loop::Maintain),
+            ("rec", "lf", Auto, Loop::None),
+        ] {
+            let mut flow = Flow::new(format!("f{}", doc.flows.len()), n(from), n(to));
+            flow.value = value;
+            flow.loop_kind = loop_kind;
+            doc.flows.push(flow);
+        }
+    }
+    doc
+}

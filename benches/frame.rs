@@ -1,0 +1,40 @@
+//! CPU time of one editor frame (egui run + tessellation, no GPU) on a generated map of
+//! 2,000 nodes and 4,000 flows, fitted to the window and at 1:1 zoom.
+//! Target (issue 3): under 8 ms.
+
+mod common;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use loopmap::app::{LoopmapApp, Settings};
+
+fn frame(c: &mut Criterion) {
+    let doc = common::drawing_map(2_000);
+    assert!(doc.flows.len() >= 3_990, "{} flows", doc.flows.len());
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0));
+    let input = || egui::RawInput {
+        screen_rect: Some(screen),
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("editor_frame_2000_nodes_4000_flows");
+    for (name, zoom) in [("fitted", None), ("zoom_1_to_1", Some(1.0))] {
+        let ctx = egui::Context::default();
+        let mut app = LoopmapApp::new(doc.clone(), None, Settings::default());
+        // Warm up: the first frames fit the map and compute the cached analysis.
+        for _ in 0..3 {
+            let _ = ctx.run_ui(input(), |ui| app.frame(ui));
+        }
+        if let Some(z) = zoom {
+            app.view.zoom = z;
+        }
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let output = ctx.run_ui(input(), |ui| app.frame(ui));
+                ctx.tessellate(output.shapes, output.pixels_per_point)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, frame);
+criterion_main!(benches);

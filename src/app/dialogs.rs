@@ -1,0 +1,140 @@
+//! The modal windows: errors, unsaved changes, rename, recovery of an autosave, shortcuts,
+//! about. One is open at a time (`LoopmapApp::dialog`).
+
+use super::{Command, Dialog, LoopmapApp, Pending, canvas, files};
+use crate::io;
+
+impl LoopmapApp {
+    pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = self.dialog.clone() else {
+            return;
+        };
+        let mut close = false;
+        let mut then: Option<Pending> = None;
+        let modal = egui::Modal::new(egui::Id::unique("loopmap dialog")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            match &dialog {
+                Dialog::Error(message) => {
+                    ui.heading("Something went wrong");
+                    ui.label(message);
+                    if ui.button("OK").clicked() {
+                        close = true;
+                    }
+                }
+                Dialog::ConfirmDiscard(action) => {
+                    ui.heading("Unsaved changes");
+                    ui.label("The map has changes that are not saved. Save them first?");
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() {
+                            self.save(false);
+                            if !self.dirty {
+                                then = Some(action.clone());
+                            }
+                            close = true;
+                        }
+                        if ui.button("Discard changes").clicked() {
+                            self.dirty = false;
+                            then = Some(action.clone());
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::Rename { id, label } => {
+                    let heading = ui.heading("Rename").id;
+                    let mut text = label.clone();
+                    let edit = ui.text_edit_singleline(&mut text).labelled_by(heading);
+                    edit.request_focus();
+                    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if text != *label {
+                        self.dialog = Some(Dialog::Rename { id: id.clone(), label: text.clone() });
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Rename").clicked() || enter {
+                            let (id, text) = (id.clone(), text.clone());
+                            self.edit(None, |doc| {
+                                if let Some(n) = doc.nodes.iter_mut().find(|n| n.id == id) {
+                                    n.label = text;
+                                }
+                            });
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::Recover(path) => {
+                    ui.heading("Recover unsaved work?");
+                    ui.label("Loopmap closed last time with unsaved changes. A copy was kept.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Recover").clicked() {
+                            match io::load(path) {
+                                Ok(doc) => {
+                                    self.replace_document(doc, None);
+                                    self.dirty = true;
+                                }
+                                Err(e) => self.hint = Some(format!("The autosaved copy could not be read: {e}")),
+                            }
+                            files::remove_autosave();
+                            close = true;
+                        }
+                        if ui.button("Discard it").clicked() {
+                            files::remove_autosave();
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::Shortcuts => {
+                    ui.heading("Keyboard shortcuts");
+                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                        for command in Command::ALL {
+                            let keys = command.shortcut_text(ui.ctx());
+                            if !keys.is_empty() && command != Command::RedoAlt {
+                                ui.label(command.label());
+                                ui.label(keys);
+                                ui.end_row();
+                            }
+                        }
+                        for (what, keys) in canvas::GESTURES {
+                            ui.label(*what);
+                            ui.label(*keys);
+                            ui.end_row();
+                        }
+                    });
+                    if ui.button("Close").clicked() {
+                        close = true;
+                    }
+                }
+                Dialog::About => {
+                    ui.heading("Loopmap");
+                    ui.label(format!("Version {}", env!("CARGO_PKG_VERSION")));
+                    ui.label("Circular-economy value-stream mapping of material supply chains: flows, reverse loops, pain points, circularity and supply-security indicators.");
+                    if ui.button("Close").clicked() {
+                        close = true;
+                    }
+                }
+            }
+        });
+        if modal.should_close() {
+            close = true;
+        }
+        if close {
+            if matches!(self.dialog, Some(Dialog::Recover(_))) {
+                files::remove_autosave();
+            }
+            if self
+                .dialog
+                .as_ref()
+                .is_some_and(|d| std::mem::discriminant(d) == std::mem::discriminant(&dialog))
+            {
+                self.dialog = None;
+            }
+        }
+        if let Some(action) = then {
+            self.perform(action);
+        }
+    }
+}
