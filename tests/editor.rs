@@ -498,3 +498,89 @@ fn view_menu_switches_to_the_dark_theme() {
     assert_ne!(h.state().settings.dark, dark_before);
     assert_eq!(h.ctx.global_style().visuals.dark_mode, !dark_before);
 }
+
+#[test]
+fn dragging_a_palette_item_onto_the_canvas_places_it_where_it_is_dropped() {
+    let mut h = editor(Document::new("t"));
+    let from = h.get_by_label("Add Magnet making").rect().center();
+    let to = pos2(640.0, 420.0);
+    drag(&mut h, from, to);
+    let doc = &h.state().doc;
+    assert_eq!(doc.nodes.len(), 1, "one node placed");
+    assert_eq!(doc.nodes[0].label, "Magnet making");
+    assert_eq!(doc.nodes[0].stage.as_deref(), Some("magnet"));
+    let placed = node_rect(&h, "Magnet making");
+    assert!(
+        placed.contains(to),
+        "the node sits where it was dropped: {placed:?}"
+    );
+}
+
+#[test]
+fn unsaved_work_is_autosaved_offered_back_at_the_next_start_and_cleared_by_saving() {
+    let dir = tempfile::tempdir().unwrap();
+    let autosave = dir.path().join("data").join("autosave.loopmap.json");
+
+    // A session that changes the map and then stops without saving.
+    let mut h = editor(ev_motor());
+    h.state_mut().autosave = Some(autosave.clone());
+    h.state_mut()
+        .edit(None, |d| d.meta.title = "Workshop, unsaved".into());
+    h.state_mut().autosave_now();
+    assert!(
+        autosave.exists(),
+        "a copy is kept while there are unsaved changes"
+    );
+    drop(h);
+
+    // The next start offers it back.
+    let mut h = editor(ev_motor());
+    h.state_mut().autosave = Some(autosave.clone());
+    h.state_mut().offer_recovery();
+    h.run();
+    assert!(h.query_by_label("Recover unsaved work?").is_some());
+    h.get_by_label("Recover").click();
+    h.run();
+    assert_eq!(h.state().doc.meta.title, "Workshop, unsaved");
+    assert!(h.state().dirty, "recovered work still needs saving");
+
+    // Saving clears the copy.
+    h.state_mut().autosave_now();
+    h.state_mut().save_to(dir.path().join("map.loopmap.json"));
+    assert!(!autosave.exists());
+}
+
+#[test]
+fn a_flow_drawn_back_to_an_earlier_stage_is_proposed_as_the_matching_loop() {
+    use loopmap::model::{Loop, Node};
+    let mut doc = Document::new("t");
+    for (id, kind, x) in [
+        ("make", NodeKind::Process, 0.0),
+        ("collect", NodeKind::Recovery, 150.0),
+        ("use", NodeKind::Use, 300.0),
+        ("repair", NodeKind::Recovery, 600.0),
+    ] {
+        let mut n = Node::new(id, id, kind);
+        n.pos = [x, 0.0];
+        doc.nodes.push(n);
+    }
+    let mut h = editor(doc);
+    let app = h.state_mut();
+    app.connect("use", "collect", None);
+    app.connect("collect", "make", None);
+    app.connect("repair", "use", None);
+    app.connect("use", "make", None);
+    app.connect("make", "use", Some(Loop::Remanufacture));
+    let loops: Vec<Loop> = app.doc.flows.iter().map(|f| f.loop_kind).collect();
+    assert_eq!(
+        loops,
+        vec![
+            Loop::None,
+            Loop::Recycle,
+            Loop::Maintain,
+            Loop::Reuse,
+            Loop::Remanufacture
+        ],
+        "collection is end of life, not a loop; a key chosen while drawing wins"
+    );
+}

@@ -362,10 +362,11 @@ impl LoopmapApp {
                 .collect();
             let width = (shape.width as f32 * z).max(1.5);
             let known = amounts.get(f).copied().flatten().is_some();
-            let colour = if known {
-                theme::loop_colour(flow.loop_kind, dark)
-            } else {
-                theme::UNKNOWN
+            // Not yet solved: dashed, in the loop's colour faded (grey for forward flows).
+            let colour = match (known, flow.loop_kind) {
+                (true, kind) => theme::loop_colour(kind, dark),
+                (false, Loop::None) => theme::UNKNOWN,
+                (false, kind) => theme::loop_colour(kind, dark).gamma_multiply(0.6),
             };
             if self.selection.flows.contains(&flow.id) {
                 shapes.push(Shape::line(
@@ -943,11 +944,12 @@ impl LoopmapApp {
             ));
             return;
         }
+        // Back to an earlier production stage from use or recovery: propose a loop.
         let backwards = b.pos[0] < a.pos[0];
         let loop_kind = chosen.unwrap_or(match (backwards, a.kind, b.kind) {
             (true, NodeKind::Recovery, NodeKind::Use) => Loop::Maintain,
-            (true, NodeKind::Use, _) => Loop::Reuse,
-            (true, NodeKind::Recovery, _) => Loop::Recycle,
+            (true, NodeKind::Recovery, NodeKind::Process) => Loop::Recycle,
+            (true, NodeKind::Use, NodeKind::Process) => Loop::Reuse,
             _ => Loop::None,
         });
         let id = fragment::unique_flow_id(&self.doc, &format!("{from}_to_{to}"));

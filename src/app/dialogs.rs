@@ -1,7 +1,7 @@
 //! The modal windows: errors, unsaved changes, rename, recovery of an autosave, shortcuts,
 //! about. One is open at a time (`LoopmapApp::dialog`).
 
-use super::{Command, Dialog, LoopmapApp, Pending, canvas, files};
+use super::{Command, Dialog, LoopmapApp, Pending, canvas};
 use crate::io;
 
 impl LoopmapApp {
@@ -78,11 +78,11 @@ impl LoopmapApp {
                                 }
                                 Err(e) => self.hint = Some(format!("The autosaved copy could not be read: {e}")),
                             }
-                            files::remove_autosave();
+                            self.remove_autosave();
                             close = true;
                         }
                         if ui.button("Discard it").clicked() {
-                            files::remove_autosave();
+                            self.remove_autosave();
                             close = true;
                         }
                     });
@@ -123,7 +123,7 @@ impl LoopmapApp {
         }
         if close {
             if matches!(self.dialog, Some(Dialog::Recover(_))) {
-                files::remove_autosave();
+                self.remove_autosave();
             }
             if self
                 .dialog

@@ -76,18 +76,11 @@ pub fn autosave_path() -> Option<PathBuf> {
     Some(dirs.data_dir().join("autosave.loopmap.json"))
 }
 
-pub fn autosave(doc: &Document) {
-    if let Some(path) = autosave_path() {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        // A failed autosave must not interrupt the workshop; the next one tries again.
-        let _ = io::save(doc, &path);
+/// Writes the autosave copy (atomically, like any save).
+pub fn autosave(doc: &Document, path: &Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
     }
-}
-
-pub fn remove_autosave() {
-    if let Some(path) = autosave_path() {
-        let _ = std::fs::remove_file(path);
-    }
+    // A failed autosave must not interrupt the workshop; the next one tries again.
+    let _ = io::save(doc, path);
 }

@@ -105,8 +105,9 @@ pub struct LoopmapApp {
     /// A one-line hint shown in the status bar (e.g. why a flow was refused).
     pub hint: Option<String>,
     last_autosave: f64,
-    /// Keep an autosave copy while dirty (the real app; off for editors made in tests).
-    autosave: bool,
+    /// Where to keep a copy while there are unsaved changes (none for editors made in
+    /// tests, unless they ask for one).
+    pub autosave: Option<PathBuf>,
     allow_close: bool,
     window_title: String,
     analysis_runs: u64,
@@ -132,7 +133,7 @@ impl LoopmapApp {
             dialog: None,
             hint: None,
             last_autosave: 0.0,
-            autosave: false,
+            autosave: None,
             allow_close: false,
             window_title: String::new(),
             analysis_runs: 1,
@@ -160,12 +161,12 @@ impl LoopmapApp {
             None => (start_map(), None),
         };
         let mut app = LoopmapApp::new(doc, path, settings);
-        app.autosave = true;
+        app.autosave = files::autosave_path();
         app.apply_settings(&cc.egui_ctx);
         if let Some(e) = error {
             app.dialog = Some(Dialog::Error(e));
-        } else if let Some(autosave) = files::autosave_path().filter(|p| p.exists()) {
-            app.dialog = Some(Dialog::Recover(autosave));
+        } else {
+            app.offer_recovery();
         }
         if let Some(path) = &app.path {
             app.settings.add_recent(path);
@@ -254,8 +255,26 @@ impl LoopmapApp {
         self.dirty = false;
         self.settings.add_recent(&path);
         self.path = Some(path);
-        if self.autosave {
-            files::remove_autosave();
+        self.remove_autosave();
+    }
+
+    /// If a copy of unsaved work was left by the last run, offers it back.
+    pub fn offer_recovery(&mut self) {
+        if let Some(path) = self.autosave.clone().filter(|p| p.exists()) {
+            self.dialog = Some(Dialog::Recover(path));
+        }
+    }
+
+    /// Writes the copy of unsaved work now.
+    pub fn autosave_now(&mut self) {
+        if let Some(path) = &self.autosave {
+            files::autosave(&self.doc, path);
+        }
+    }
+
+    pub(super) fn remove_autosave(&self) {
+        if let Some(path) = &self.autosave {
+            let _ = std::fs::remove_file(path);
         }
     }
 
@@ -486,11 +505,10 @@ impl LoopmapApp {
             .resizable(false)
             .default_size(215.0)
             .show(ui, |ui| self.palette_ui(ui));
+        // A fixed width: the canvas must not shrink or shift when the selection changes.
         egui::Panel::right("side")
-            .resizable(true)
-            .default_size(360.0)
-            .min_size(300.0)
-            .max_size(560.0)
+            .resizable(false)
+            .exact_size(380.0)
             .show(ui, |ui| self.side_ui(ui));
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
@@ -561,15 +579,13 @@ impl LoopmapApp {
             self.dialog = Some(Dialog::ConfirmDiscard(Pending::Quit));
         }
         if self.allow_close {
-            if self.autosave {
-                files::remove_autosave();
-            }
+            self.remove_autosave();
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         let now = ctx.input(|i| i.time);
-        if self.autosave && self.dirty && now - self.last_autosave > files::AUTOSAVE_SECONDS {
+        if self.dirty && now - self.last_autosave > files::AUTOSAVE_SECONDS {
             self.last_autosave = now;
-            files::autosave(&self.doc);
+            self.autosave_now();
         }
     }
 
@@ -797,7 +813,9 @@ fn derive(doc: &Document, revision: u64, sankey: bool) -> Derived {
                     flagged_nodes[n] = true;
                 }
             }
-            analysis::Subject::Flow(id) => {
+            // A flow left open while drawing is normal (it is drawn grey and dashed);
+            // a red outline is for errors: negative or contradictory flows.
+            analysis::Subject::Flow(id) if d.severity == analysis::Severity::Error => {
                 if let Some(f) = doc.flows.iter().position(|f| &f.id == id) {
                     flagged_flows[f] = true;
                 }
