@@ -123,8 +123,13 @@ impl Layout {
     }
 }
 
+/// Farthest a node is drawn from the origin: a file may hold any finite position, but
+/// screen coordinates are `f32`.
+const FAR: f64 = 1e7;
+
 pub fn node_rect(pos: [f64; 2]) -> Rect {
-    Rect::from_center(Point::new(pos[0], pos[1]), NODE_SIZE)
+    let clamp = |v: f64| v.clamp(-FAR, FAR);
+    Rect::from_center(Point::new(clamp(pos[0]), clamp(pos[1])), NODE_SIZE)
 }
 
 /// Sankey width of a flow: proportional to its amount, never thinner than `MIN_WIDTH`.

@@ -584,3 +584,22 @@ fn a_flow_drawn_back_to_an_earlier_stage_is_proposed_as_the_matching_loop() {
         "collection is end of life, not a loop; a key chosen while drawing wins"
     );
 }
+
+#[test]
+fn a_map_with_extreme_positions_and_amounts_draws_without_panicking() {
+    let text = r#"{"format": "loopmap", "version": 1, "meta": {"title": "extreme"},
+        "nodes": [{"id": "a", "label": "A", "kind": "source", "pos": [1e300, -1e300]},
+                  {"id": "b", "label": "B — ünïcödé ✓ 中文", "kind": "waste", "pos": [-1e300, 5e-300]}],
+        "flows": [{"id": "f", "from": "a", "to": "b", "amount": 1e300}]}"#;
+    let doc = loopmap::io::parse(text).unwrap();
+    // A user's label may hold characters no bundled font has: the app draws a box for
+    // them (egui's default), so this test allows it too.
+    let mut h = Harness::builder()
+        .with_size(SIZE)
+        .allow_missing_glyphs()
+        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
+    h.run_steps(5);
+    h.key_press(Key::F);
+    h.run_steps(3);
+    assert_eq!(h.state().doc.nodes.len(), 2);
+}

@@ -521,7 +521,9 @@ impl LoopmapApp {
             self.window_title = title;
         }
         if self.derived.revision != self.revision {
-            // An edit on the canvas came after the panels were drawn: show it next frame.
+            // An edit on the canvas came after the panels were drawn: analyse it in this
+            // frame and show it in the next, asked for at once.
+            self.derived();
             ctx.request_repaint();
         }
     }
