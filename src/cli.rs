@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::analysis::{self, Analysis, Severity, Subject};
 use crate::io;
-use crate::model::{Document, apply_scenario};
+use crate::model::{Document, apply_scenario, pains};
 
 /// Circular-economy value-stream mapping of material supply chains.
 ///
@@ -118,7 +118,38 @@ fn check(file: &Path) -> ExitCode {
         count(Severity::Warning, "warning"),
         count(Severity::Info, "note")
     );
+    print_pain_points(&doc);
     ExitCode::SUCCESS
+}
+
+/// The pain points, most votes first: what the workshop wants fixed.
+fn print_pain_points(doc: &Document) {
+    if doc.pain_points.is_empty() {
+        println!("no pain points");
+        return;
+    }
+    println!("pain points by votes:");
+    println!(
+        "  {:>5}  {:<13} {:>8}  {:<9}  title (on)",
+        "votes", "category", "severity", "status"
+    );
+    for i in pains::ranked(doc) {
+        let p = &doc.pain_points[i];
+        let by = if p.raised_by.is_empty() {
+            String::new()
+        } else {
+            format!(", raised by {}", p.raised_by)
+        };
+        println!(
+            "  {:>5}  {:<13} {:>8}  {:<9}  {} (on {}{by})",
+            p.votes(),
+            p.category().name(),
+            p.severity(),
+            p.status().name(),
+            p.title,
+            p.on.describe(doc)
+        );
+    }
 }
 
 fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {

@@ -2,7 +2,7 @@
 //! widths, and reverse-loop arcs routed around the nodes they span. Shared by the editor's
 //! painter and the picture exports; nothing is drawn here.
 
-use crate::model::Document;
+use crate::model::{Anchor, Category, Document};
 
 /// Size of a node box.
 pub const NODE_SIZE: [f64; 2] = [164.0, 70.0];
@@ -97,6 +97,9 @@ pub struct FlowShape {
 pub struct Layout {
     pub nodes: Vec<Rect>,
     pub flows: Vec<FlowShape>,
+    /// Where each pain point's pin sits; `None` for pain points on the whole map (or
+    /// on something that is not in the map), which are listed rather than pinned.
+    pub pins: Vec<Option<Point>>,
 }
 
 impl Layout {
@@ -104,7 +107,12 @@ impl Layout {
     pub fn bounds(&self) -> Option<Rect> {
         let nodes = self.nodes.iter().copied();
         let flows = self.flows.iter().map(|f| f.bounds);
-        nodes.chain(flows).reduce(|a, b| a.union(&b))
+        let pins = self
+            .pins
+            .iter()
+            .flatten()
+            .map(|&c| Rect::from_center(c, [4.0 * PIN_RADIUS, 4.0 * PIN_RADIUS]));
+        nodes.chain(flows).chain(pins).reduce(|a, b| a.union(&b))
     }
 
     /// The flow whose line passes within `slack` of `p`, topmost (last drawn) first.
@@ -113,6 +121,16 @@ impl Layout {
             let shape = &self.flows[f];
             shape.bounds.expand(slack).contains(p)
                 && distance_to_polyline(p, &shape.points) <= shape.width / 2.0 + slack
+        })
+    }
+
+    /// The pain point whose pin is under `p` (pins are drawn over nodes and flows).
+    pub fn pin_at(&self, p: Point, votes: impl Fn(usize) -> u32) -> Option<usize> {
+        (0..self.pins.len()).rev().find(|&i| {
+            self.pins[i].is_some_and(|c| {
+                let r = pin_radius(votes(i));
+                (c.x - p.x).powi(2) + (c.y - p.y).powi(2) <= r * r
+            })
         })
     }
 
@@ -130,6 +148,115 @@ const FAR: f64 = 1e7;
 pub fn node_rect(pos: [f64; 2]) -> Rect {
     let clamp = |v: f64| v.clamp(-FAR, FAR);
     Rect::from_center(Point::new(clamp(pos[0]), clamp(pos[1])), NODE_SIZE)
+}
+
+/// Radius of a pain point's pin: grows with the votes (by area), within limits so a
+/// popular pin does not hide its node.
+pub fn pin_radius(votes: u32) -> f64 {
+    (PIN_RADIUS + 2.2 * f64::from(votes.min(40)).sqrt()).min(2.0 * PIN_RADIUS)
+}
+
+const PIN_RADIUS: f64 = 10.0;
+
+/// The outline of a pin, one per pain point category, so categories differ in shape as
+/// well as colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinShape {
+    Circle,
+    Square,
+    Diamond,
+    TriangleUp,
+    TriangleDown,
+    Hexagon,
+    Star,
+}
+
+pub fn pin_shape(category: Category) -> PinShape {
+    match category {
+        Category::Technical => PinShape::Circle,
+        Category::Behavioural => PinShape::Square,
+        Category::Economic => PinShape::Diamond,
+        Category::Regulatory => PinShape::TriangleUp,
+        Category::Environmental => PinShape::Hexagon,
+        Category::Social => PinShape::TriangleDown,
+        Category::Supply => PinShape::Star,
+    }
+}
+
+/// Corners of a pin of `shape` centred on `c` with radius `r` (a circle has none); the
+/// shapes are sized so that they look about as large as a circle of radius `r`.
+pub fn pin_outline(shape: PinShape, c: Point, r: f64) -> Vec<Point> {
+    let polygon = |n: usize, radius: f64, start_deg: f64| -> Vec<Point> {
+        (0..n)
+            .map(|k| {
+                let a = (start_deg + 360.0 * k as f64 / n as f64).to_radians();
+                Point::new(c.x + radius * a.cos(), c.y + radius * a.sin())
+            })
+            .collect()
+    };
+    match shape {
+        PinShape::Circle => Vec::new(),
+        PinShape::Square => polygon(4, r * 1.25, 45.0),
+        PinShape::Diamond => polygon(4, r * 1.3, 0.0),
+        PinShape::TriangleUp => polygon(3, r * 1.5, -90.0),
+        PinShape::TriangleDown => polygon(3, r * 1.5, 90.0),
+        PinShape::Hexagon => polygon(6, r * 1.12, 0.0),
+        PinShape::Star => (0..10)
+            .map(|k| {
+                let radius = if k % 2 == 0 { r * 1.45 } else { r * 0.8 };
+                let a = (-90.0 + 36.0 * k as f64).to_radians();
+                Point::new(c.x + radius * a.cos(), c.y + radius * a.sin())
+            })
+            .collect(),
+    }
+}
+/// Space between pins side by side on one node or flow.
+const PIN_GAP: f64 = 5.0;
+
+/// Pins sit in a row along the top edge of their node, or above their flow's label; each
+/// moves with what it is pinned on.
+fn pin_positions(
+    doc: &Document,
+    index: &std::collections::HashMap<&str, usize>,
+    nodes: &[Rect],
+    flows: &[FlowShape],
+) -> Vec<Option<Point>> {
+    let flow_index: std::collections::HashMap<&str, usize> = doc
+        .flows
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    // How far along its row the next pin on each node / flow starts.
+    let mut node_row = vec![0.0f64; nodes.len()];
+    let mut flow_row = vec![0.0f64; flows.len()];
+    let place = |row: &mut f64, r: f64| {
+        let x = *row + r;
+        *row += 2.0 * r + PIN_GAP;
+        x
+    };
+    doc.pain_points
+        .iter()
+        .map(|p| {
+            let r = pin_radius(p.votes());
+            match &p.on {
+                Anchor::Map => None,
+                // Above the node's top edge, so the node's title stays readable.
+                Anchor::Node(id) => {
+                    let n = *index.get(id.as_str())?;
+                    let x = place(&mut node_row[n], r);
+                    let rect = nodes[n];
+                    Some(Point::new(rect.min.x + 4.0 + x, rect.min.y - r))
+                }
+                Anchor::Flow(id) => {
+                    let f = *flow_index.get(id.as_str())?;
+                    let x = place(&mut flow_row[f], r);
+                    let at = flows[f].label_at;
+                    Some(Point::new(at.x - PIN_RADIUS + x, at.y - 10.0 - r))
+                }
+            }
+        })
+        .collect()
 }
 
 /// Sankey width of a flow: proportional to its amount, never thinner than `MIN_WIDTH`.
@@ -207,7 +334,7 @@ pub fn layout(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
         lane_count[side] += 1;
     }
 
-    let flows = (0..doc.flows.len())
+    let flows: Vec<FlowShape> = (0..doc.flows.len())
         .map(|f| {
             let w = width(f);
             let Some((a, b)) = ends[f] else {
@@ -242,7 +369,8 @@ pub fn layout(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             }
         })
         .collect();
-    Layout { nodes, flows }
+    let pins = pin_positions(doc, &index, &nodes, &flows);
+    Layout { nodes, flows, pins }
 }
 
 fn span(nodes: &[Rect], ends: Option<(usize, usize)>) -> f64 {
@@ -367,6 +495,39 @@ mod tests {
         back.loop_kind = Loop::Recycle;
         doc.flows.push(back);
         doc
+    }
+
+    #[test]
+    fn pins_follow_their_node_and_flow_and_map_pins_are_not_placed() {
+        use crate::model::{Anchor, PainPoint};
+        let mut doc = two_nodes_and_back();
+        doc.pain_points = vec![
+            PainPoint::new("p1", Anchor::Node("b".into()), "x"),
+            PainPoint::new("p2", Anchor::Node("b".into()), "y"),
+            PainPoint::new("p3", Anchor::Flow("ab".into()), "z"),
+            PainPoint::new("p4", Anchor::Map, "w"),
+            PainPoint::new("p5", Anchor::Node("gone".into()), "v"),
+        ];
+        let amounts = [Some(1.0), Some(1.0)];
+        let before = layout(&doc, &amounts, true);
+        let [Some(p1), Some(p2), Some(p3), None, None] = before.pins[..] else {
+            panic!("pins: {:?}", before.pins);
+        };
+        assert_eq!(
+            p1.y,
+            before.nodes[1].min.y - pin_radius(0),
+            "just above the node"
+        );
+        assert!(
+            p2.x - p1.x >= 2.0 * pin_radius(0),
+            "two pins on one node sit side by side"
+        );
+        assert!(p3.y < before.flows[0].label_at.y);
+        doc.nodes[1].pos[1] += 100.0;
+        let after = layout(&doc, &amounts, true);
+        assert_eq!(after.pins[0].map(|p| p.y), Some(p1.y + 100.0));
+        assert_eq!(after.pin_at(p2, |_| 0), None, "p2 moved away with its node");
+        assert_eq!(after.pin_at(after.pins[1].unwrap(), |_| 0), Some(1));
     }
 
     #[test]

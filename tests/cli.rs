@@ -102,6 +102,33 @@ fn check_accepts_a_good_map_and_reports_the_solver() {
 }
 
 #[test]
+fn check_lists_the_pain_points_most_votes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("uk.loopmap.json");
+    std::fs::write(&file, loopmap::io::samples::SAMPLES[0].text).unwrap();
+    let out = run(&["check", path_str(&file)]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    let list: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip_while(|l| *l != "pain points by votes:")
+        .skip(2)
+        .collect();
+    assert_eq!(list.len(), 14, "{}", out.stdout);
+    let votes: Vec<u32> = list
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert!(votes.windows(2).all(|w| w[0] >= w[1]), "{votes:?}");
+    assert!(
+        list[0].contains("supply") && list[0].contains("(on Magnet making"),
+        "{}",
+        list[0]
+    );
+    assert!(out.stdout.contains("(on whole map"), "{}", out.stdout);
+}
+
+#[test]
 fn check_refuses_a_broken_map_with_one_line_naming_file_and_problem() {
     let dir = tempfile::tempdir().unwrap();
     let (file, text) = write_refused(dir.path());

@@ -190,16 +190,22 @@ fn deleting_a_node_removes_its_flows_and_undo_brings_them_back() {
         .iter()
         .filter(|f| f.from == id || f.to == id)
         .count();
+    let pains = h.state().doc.pain_points.clone();
     h.get_by_label(&label).click();
     h.run();
     h.key_press(Key::Delete);
     h.run();
+    // The remanufacture loop into assembly carries a pain point: asked what to do with it.
+    h.get_by_label("Delete pain point").click();
+    h.run();
     assert_eq!(h.state().doc.nodes.len(), nodes - 1);
     assert_eq!(h.state().doc.flows.len(), flows - touching);
+    assert_eq!(h.state().doc.pain_points.len(), pains.len() - 1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert_eq!(h.state().doc.nodes.len(), nodes);
     assert_eq!(h.state().doc.flows.len(), flows);
+    assert_eq!(h.state().doc.pain_points, pains);
 }
 
 #[test]
@@ -313,7 +319,7 @@ fn shift_drag_on_empty_canvas_selects_the_nodes_in_the_box() {
         "{selected:?}"
     );
     assert!(
-        h.query_by_label_contains("nodes and").is_some(),
+        h.query_by_label_contains("nodes,").is_some(),
         "the inspector shows the multiple selection"
     );
 }

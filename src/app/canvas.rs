@@ -13,7 +13,7 @@ use egui::{
 use super::{LoopmapApp, Selection, palette, theme};
 use crate::analysis::{Severity, Subject};
 use crate::geometry::{self, Point};
-use crate::model::{Flow, FlowValue, Loop, NodeKind, fragment};
+use crate::model::{Anchor, Flow, FlowValue, Loop, NodeKind, fragment};
 
 /// Mouse gestures, for Help ▸ Shortcuts.
 pub const GESTURES: &[(&str, &str)] = &[
@@ -49,6 +49,9 @@ pub struct View {
     pub zoom: f32,
     /// Fit the whole map on the next frame (at start, after opening, on F).
     pub fit_pending: bool,
+    /// Fit again in each of this many frames: the canvas changes size over a few
+    /// frames after entering or leaving workshop mode.
+    pub refit_frames: u8,
 }
 
 impl Default for View {
@@ -57,6 +60,7 @@ impl Default for View {
             center: Point::new(0.0, 0.0),
             zoom: 1.0,
             fit_pending: true,
+            refit_frames: 0,
         }
     }
 }
@@ -144,6 +148,8 @@ pub struct CanvasState {
     flow_mesh: Option<(FlowMeshKey, std::sync::Arc<egui::epaint::Mesh>)>,
     /// A palette item waiting for a click on the canvas.
     pub placing: Option<usize>,
+    /// What the open right-click menu of the canvas is about.
+    context_target: Option<Anchor>,
 }
 
 /// What a gesture asks of the document, applied after drawing.
@@ -160,6 +166,8 @@ enum Action {
         at: Point,
     },
     Rename(String),
+    AddPain(Anchor),
+    Delete(Selection),
 }
 
 impl LoopmapApp {
@@ -178,6 +186,10 @@ impl LoopmapApp {
             },
         );
         self.derived();
+        if self.view.refit_frames > 0 {
+            self.view.refit_frames -= 1;
+            self.view.fit_pending = true;
+        }
         if self.view.fit_pending {
             if let Some(b) = self.derived.layout.bounds() {
                 self.view.fit(canvas, b);
@@ -191,8 +203,10 @@ impl LoopmapApp {
         }
         self.draw_flows(&painter, canvas, dark);
         self.node_widgets(ui, canvas, &painter, dark, &mut actions);
+        self.pin_widgets(ui, canvas, &painter);
         self.background_gestures(ui, canvas, &response, &painter, &mut actions);
         self.draw_legend(&painter, canvas, dark);
+        self.draw_pin_legend(&painter, canvas, dark);
         if self.canvas.placing.is_some() {
             painter.text(
                 canvas.center_top() + vec2(0.0, 16.0),
@@ -595,6 +609,17 @@ impl LoopmapApp {
             if response.double_clicked() {
                 actions.push(Action::Rename(id.clone()));
             }
+            response.context_menu(|ui| {
+                if ui.button("Add pain point here (P)").clicked() {
+                    actions.push(Action::AddPain(Anchor::Node(id.clone())));
+                }
+                if ui.button("Rename (F2)").clicked() {
+                    actions.push(Action::Rename(id.clone()));
+                }
+                if ui.button("Delete node").clicked() {
+                    actions.push(Action::Delete(Selection::node(&id)));
+                }
+            });
             if response.hovered() {
                 response.clone().on_hover_text(self.node_tooltip(n));
             }
@@ -786,6 +811,44 @@ impl LoopmapApp {
                 None => {}
             }
         }
+        if response.secondary_clicked()
+            && let Some(p) = response.interact_pointer_pos()
+        {
+            let at = self.view.to_canvas(canvas, p);
+            let layout = &self.derived.layout;
+            self.canvas.context_target = Some(if let Some(n) = layout.node_at(at) {
+                Anchor::Node(self.doc.nodes[n].id.clone())
+            } else if let Some(f) = layout.flow_at(at, 6.0 / self.view.zoom as f64) {
+                Anchor::Flow(self.doc.flows[f].id.clone())
+            } else {
+                Anchor::Map
+            });
+        }
+        if let Some(target) = self.canvas.context_target.clone() {
+            let on = target.describe(&self.doc);
+            response.context_menu(|ui| {
+                if ui.button(format!("Add pain point on {on} (P)")).clicked() {
+                    actions.push(Action::AddPain(target.clone()));
+                }
+                match &target {
+                    Anchor::Flow(id) => {
+                        if ui.button("Delete flow").clicked() {
+                            actions.push(Action::Delete(Selection::flow(id)));
+                        }
+                    }
+                    Anchor::Node(id) => {
+                        if ui.button("Delete node").clicked() {
+                            actions.push(Action::Delete(Selection::node(id)));
+                        }
+                    }
+                    Anchor::Map => {
+                        if ui.button("Fit map to window (F)").clicked() {
+                            self.view.fit_pending = true;
+                        }
+                    }
+                }
+            });
+        }
         if let Some(p) = response.hover_pos()
             && self.canvas.gesture == Gesture::Idle
             && let Some(f) = self
@@ -916,6 +979,11 @@ impl LoopmapApp {
             Action::Rename(id) => {
                 self.selection = Selection::node(&id);
                 self.start_rename();
+            }
+            Action::AddPain(on) => self.add_pain_point(on),
+            Action::Delete(what) => {
+                self.selection = what;
+                self.delete_selection();
             }
         }
     }

@@ -21,19 +21,25 @@ pub enum Command {
     SelectAll,
     Rename,
     Arrange,
+    AddPainPoint,
+    VoteUp,
+    VoteDown,
     Fit,
     ToggleSankey,
     ToggleGrid,
     ToggleDark,
     TextLarger,
     TextSmaller,
+    Workshop,
+    TimerStartPause,
+    TimerReset,
     Shortcuts,
     About,
 }
 
 impl Command {
     /// In menu order; `RedoAlt` is only a second shortcut.
-    pub const ALL: [Command; 24] = [
+    pub const ALL: [Command; 30] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -50,12 +56,18 @@ impl Command {
         Command::SelectAll,
         Command::Rename,
         Command::Arrange,
+        Command::AddPainPoint,
+        Command::VoteUp,
+        Command::VoteDown,
         Command::Fit,
         Command::ToggleSankey,
         Command::ToggleGrid,
         Command::ToggleDark,
         Command::TextLarger,
         Command::TextSmaller,
+        Command::Workshop,
+        Command::TimerStartPause,
+        Command::TimerReset,
         Command::Shortcuts,
         Command::About,
     ];
@@ -77,6 +89,12 @@ impl Command {
             Command::SelectAll => "Select all",
             Command::Rename => "Rename",
             Command::Arrange => "Arrange left to right",
+            Command::AddPainPoint => "Add pain point",
+            Command::VoteUp => "Vote for pain point",
+            Command::VoteDown => "Take back a vote",
+            Command::Workshop => "Workshop mode",
+            Command::TimerStartPause => "Start / pause timer",
+            Command::TimerReset => "Reset timer",
             Command::Fit => "Fit map to window",
             Command::ToggleSankey => "Sankey widths",
             Command::ToggleGrid => "Grid and snapping",
@@ -105,6 +123,16 @@ impl Command {
             Command::SelectAll => "Select every node and flow",
             Command::Rename => "Rename the selected node",
             Command::Arrange => "Lay the nodes out in columns by the order of the forward flows",
+            Command::AddPainPoint => {
+                "Pin a pain point on the selected node or flow (on the whole map if nothing is selected)"
+            }
+            Command::VoteUp => "Add a dot vote to the selected pain point",
+            Command::VoteDown => "Take a dot vote from the selected pain point",
+            Command::Workshop => {
+                "Full-screen canvas with large text and a compact indicator strip, for running a session on a projector (Esc leaves)"
+            }
+            Command::TimerStartPause => "Start or pause the round timer",
+            Command::TimerReset => "Set the round timer back to its full length",
             Command::Fit => "Zoom so that the whole map fits the canvas",
             Command::ToggleSankey => "Draw flows with widths proportional to their amounts",
             Command::ToggleGrid => "Show a grid and snap moved nodes to it",
@@ -135,6 +163,12 @@ impl Command {
             Command::SelectAll => key(cmd, Key::A),
             Command::Rename => key(Modifiers::NONE, Key::F2),
             Command::Arrange => key(cmd, Key::L),
+            Command::AddPainPoint => key(Modifiers::NONE, Key::P),
+            Command::VoteUp => key(Modifiers::NONE, Key::Plus),
+            Command::VoteDown => key(Modifiers::NONE, Key::Minus),
+            Command::Workshop => key(Modifiers::NONE, Key::F5),
+            Command::TimerStartPause => key(Modifiers::NONE, Key::T),
+            Command::TimerReset => key(Modifiers::SHIFT, Key::T),
             Command::Fit => key(Modifiers::NONE, Key::F),
             Command::ToggleSankey => None,
             Command::ToggleGrid => key(cmd, Key::G),

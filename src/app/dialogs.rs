@@ -66,6 +66,27 @@ impl LoopmapApp {
                         }
                     });
                 }
+                Dialog::DeletePinned(count) => {
+                    ui.heading("Delete pain points too?");
+                    let (them, s) = if *count == 1 { ("it", "") } else { ("them", "s") };
+                    ui.label(format!(
+                        "What you are deleting carries {count} pain point{s}. Delete {them}, \
+                         or keep {them} on the whole map?"
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button(format!("Delete pain point{s}")).clicked() {
+                            self.delete_selection_with(super::pains::PinnedPains::Delete);
+                            close = true;
+                        }
+                        if ui.button("Move to the map").clicked() {
+                            self.delete_selection_with(super::pains::PinnedPains::MoveToMap);
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
                 Dialog::Recover(path) => {
                     ui.heading("Recover unsaved work?");
                     ui.label("Loopmap closed last time with unsaved changes. A copy was kept.");

@@ -18,6 +18,8 @@ pub struct InspectorState {
     buffers: HashMap<String, String>,
     /// Why the text in a field is refused.
     errors: HashMap<String, String>,
+    /// A field to put the cursor in, its text selected (the title of a new pain point).
+    pub focus: Option<String>,
 }
 
 /// What a number field accepts.
@@ -120,15 +122,18 @@ impl LoopmapApp {
     pub(super) fn inspector_ui(&mut self, ui: &mut egui::Ui) {
         let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
         let flows: Vec<String> = self.selection.flows.iter().cloned().collect();
-        match (&nodes[..], &flows[..]) {
-            ([], []) => self.meta_ui(ui),
-            ([id], []) => self.node_ui(ui, id),
-            ([], [id]) => self.flow_ui(ui, id),
+        let pains: Vec<String> = self.selection.pains.iter().cloned().collect();
+        match (&nodes[..], &flows[..], &pains[..]) {
+            ([], [], []) => self.meta_ui(ui),
+            ([id], [], []) => self.node_ui(ui, id),
+            ([], [id], []) => self.flow_ui(ui, id),
+            ([], [], [id]) => self.pain_inspector_ui(ui, id),
             _ => {
                 ui.label(format!(
-                    "{} nodes and {} flows selected.",
+                    "{} nodes, {} flows and {} pain points selected.",
                     nodes.len(),
-                    flows.len()
+                    flows.len(),
+                    pains.len()
                 ));
                 if ui.button("Delete them").clicked() {
                     self.delete_selection();
@@ -138,7 +143,7 @@ impl LoopmapApp {
     }
 
     /// A text field; returns the new text when it changed and is accepted by `check`.
-    fn text_field(
+    pub(super) fn text_field(
         &mut self,
         ui: &mut egui::Ui,
         key: &str,
@@ -172,6 +177,18 @@ impl LoopmapApp {
             ui.add(widget.desired_width(FIELD_WIDTH).id_salt(key))
                 .labelled_by(label)
         };
+        if self.inspector.focus.as_deref() == Some(key) {
+            self.inspector.focus = None;
+            response.request_focus();
+            if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), response.id) {
+                let all = egui::text::CCursorRange::two(
+                    egui::text::CCursor::new(0),
+                    egui::text::CCursor::new(buffer.chars().count()),
+                );
+                state.cursor.set_char_range(Some(all));
+                state.store(ui.ctx(), response.id);
+            }
+        }
         let mut result = None;
         if response.changed() {
             match check(buffer) {

@@ -9,9 +9,12 @@ mod dialogs;
 mod files;
 mod history;
 mod inspector;
+mod pains;
 mod palette;
 mod panel;
+mod pins;
 pub mod theme;
+mod workshop;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -25,30 +28,51 @@ pub use canvas::View;
 pub use command::Command;
 pub use files::Settings;
 use history::History;
+pub use pains::{Column, PainTable, PinnedPains};
+pub use workshop::{Timer, Workshop};
 
 /// What is selected on the canvas, by id (ids survive edits, indices do not).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Selection {
     pub nodes: BTreeSet<String>,
     pub flows: BTreeSet<String>,
+    pub pains: BTreeSet<String>,
 }
 
 impl Selection {
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty() && self.flows.is_empty()
+        self.nodes.is_empty() && self.flows.is_empty() && self.pains.is_empty()
     }
 
     pub fn node(id: &str) -> Self {
         Selection {
             nodes: [id.to_string()].into(),
-            flows: BTreeSet::new(),
+            ..Selection::default()
         }
     }
 
     pub fn flow(id: &str) -> Self {
         Selection {
-            nodes: BTreeSet::new(),
             flows: [id.to_string()].into(),
+            ..Selection::default()
+        }
+    }
+
+    pub fn pain(id: &str) -> Self {
+        Selection {
+            pains: [id.to_string()].into(),
+            ..Selection::default()
+        }
+    }
+
+    /// The one pain point selected, if that is all that is selected.
+    pub fn single_pain(&self) -> Option<&str> {
+        match (
+            self.nodes.is_empty() && self.flows.is_empty(),
+            self.pains.len(),
+        ) {
+            (true, 1) => self.pains.first().map(String::as_str),
+            _ => None,
         }
     }
 }
@@ -80,10 +104,15 @@ pub enum Pending {
 pub enum Dialog {
     Error(String),
     ConfirmDiscard(Pending),
-    Rename { id: String, label: String },
+    Rename {
+        id: String,
+        label: String,
+    },
     Recover(PathBuf),
     Shortcuts,
     About,
+    /// Deleting nodes or flows that carry this many pain points: delete or move them?
+    DeletePinned(usize),
 }
 
 pub struct LoopmapApp {
@@ -111,6 +140,18 @@ pub struct LoopmapApp {
     allow_close: bool,
     window_title: String,
     analysis_runs: u64,
+    pub pain_table: pains::PainTable,
+    /// Show only the pins of this category on the canvas.
+    pub pin_filter: Option<crate::model::Category>,
+    pub workshop: workshop::Workshop,
+    pub tab: Tab,
+}
+
+/// The tabs under the canvas.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    PainPoints,
 }
 
 impl LoopmapApp {
@@ -137,6 +178,10 @@ impl LoopmapApp {
             allow_close: false,
             window_title: String::new(),
             analysis_runs: 1,
+            pain_table: pains::PainTable::default(),
+            pin_filter: None,
+            workshop: workshop::Workshop::default(),
+            tab: Tab::default(),
         };
         app.view.fit_pending = true;
         app
@@ -193,6 +238,9 @@ impl LoopmapApp {
         let doc = &self.doc;
         self.selection.nodes.retain(|id| doc.node(id).is_some());
         self.selection.flows.retain(|id| doc.flow(id).is_some());
+        self.selection
+            .pains
+            .retain(|id| doc.pain_points.iter().any(|p| &p.id == id));
     }
 
     /// The analysis of the map as it is now, recomputed only after a change.
@@ -302,7 +350,12 @@ impl LoopmapApp {
         } else {
             egui::Theme::Light
         });
-        ctx.set_zoom_factor(self.settings.text_scale);
+        let workshop = if self.workshop.on {
+            workshop::WORKSHOP_SCALE
+        } else {
+            1.0
+        };
+        ctx.set_zoom_factor(self.settings.text_scale * workshop);
         ctx.options_mut(|o| o.zoom_with_keyboard = false);
     }
 
@@ -318,8 +371,9 @@ impl LoopmapApp {
             Command::Redo | Command::RedoAlt => self.redo(),
             Command::Copy => self.copy(ctx),
             Command::Cut => {
+                // The pain points on what is cut go to the clipboard with it.
                 self.copy(ctx);
-                self.delete_selection();
+                self.delete_selection_with(pains::PinnedPains::Delete);
             }
             Command::Paste => {} // handled from the clipboard event
             Command::Duplicate => self.duplicate(),
@@ -328,10 +382,17 @@ impl LoopmapApp {
                 self.selection = Selection {
                     nodes: self.doc.nodes.iter().map(|n| n.id.clone()).collect(),
                     flows: self.doc.flows.iter().map(|f| f.id.clone()).collect(),
+                    pains: BTreeSet::new(),
                 }
             }
             Command::Rename => self.start_rename(),
             Command::Arrange => self.arrange(),
+            Command::AddPainPoint => self.add_pain_point(self.anchor_for_selection()),
+            Command::VoteUp => self.vote(1),
+            Command::VoteDown => self.vote(-1),
+            Command::Workshop => self.set_workshop(!self.workshop.on, ctx),
+            Command::TimerStartPause => self.workshop.timer.start_pause(ctx.input(|i| i.time)),
+            Command::TimerReset => self.workshop.timer.reset(),
             Command::Fit => self.view.fit_pending = true,
             Command::ToggleSankey => self.settings.sankey = !self.settings.sankey,
             Command::ToggleGrid => self.settings.grid = !self.settings.grid,
@@ -428,23 +489,6 @@ impl LoopmapApp {
         }
     }
 
-    /// Deletes the selected nodes (with every flow touching them) and flows.
-    pub fn delete_selection(&mut self) {
-        if self.selection.is_empty() {
-            return;
-        }
-        let selection = self.selection.clone();
-        self.edit(None, |doc| {
-            doc.nodes.retain(|n| !selection.nodes.contains(&n.id));
-            doc.flows.retain(|f| {
-                !selection.flows.contains(&f.id)
-                    && !selection.nodes.contains(&f.from)
-                    && !selection.nodes.contains(&f.to)
-            });
-        });
-        self.selection = Selection::default();
-    }
-
     /// The selection as map JSON, for the clipboard.
     fn copied_text(&self) -> Option<String> {
         let part = fragment::extract(&self.doc, &self.selection.nodes)?;
@@ -468,6 +512,7 @@ impl LoopmapApp {
                 self.selection = Selection {
                     nodes: pasted.0,
                     flows: pasted.1,
+                    pains: BTreeSet::new(),
                 };
             }
             Err(e) => {
@@ -499,17 +544,26 @@ impl LoopmapApp {
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.handle_input(&ctx);
-        self.menu_bar(ui);
-        self.status_bar(ui);
-        egui::Panel::left("palette")
-            .resizable(false)
-            .default_size(215.0)
-            .show(ui, |ui| self.palette_ui(ui));
-        // A fixed width: the canvas must not shrink or shift when the selection changes.
-        egui::Panel::right("side")
-            .resizable(false)
-            .exact_size(380.0)
-            .show(ui, |ui| self.side_ui(ui));
+        if self.workshop.on {
+            egui::Panel::top("workshop strip").show(ui, |ui| self.workshop_strip_ui(ui));
+        } else {
+            self.menu_bar(ui);
+            self.status_bar(ui);
+            egui::Panel::left("palette")
+                .resizable(false)
+                .default_size(215.0)
+                .show(ui, |ui| self.palette_ui(ui));
+            // A fixed width: the canvas must not shrink or shift when the selection changes.
+            egui::Panel::right("side")
+                .resizable(false)
+                .exact_size(380.0)
+                .show(ui, |ui| self.side_ui(ui));
+            egui::Panel::bottom("tabs")
+                .resizable(true)
+                .default_size(200.0)
+                .min_size(90.0)
+                .show(ui, |ui| self.tabs_ui(ui));
+        }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas_ui(ui));
@@ -561,6 +615,15 @@ impl LoopmapApp {
         if !typing && self.dialog.is_none() {
             if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace)) {
                 self.delete_selection();
+            }
+            // `=` is the unshifted `+` key on many keyboards.
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Equals)) {
+                self.vote(1);
+            }
+            if self.workshop.on
+                && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+            {
+                self.set_workshop(false, ctx);
             }
             let events = ctx.input(|i| i.events.clone());
             for event in events {
@@ -645,6 +708,10 @@ impl LoopmapApp {
                     }
                     ui.separator();
                     self.menu_item(ui, Command::Arrange);
+                    ui.separator();
+                    for c in [Command::AddPainPoint, Command::VoteUp, Command::VoteDown] {
+                        self.menu_item(ui, c);
+                    }
                 });
                 ui.menu_button("View", |ui| {
                     self.menu_item(ui, Command::Fit);
@@ -674,11 +741,22 @@ impl LoopmapApp {
                     ui.separator();
                     self.menu_item(ui, Command::TextLarger);
                     self.menu_item(ui, Command::TextSmaller);
+                    ui.separator();
+                    self.menu_item(ui, Command::Workshop);
                 });
                 ui.menu_button("Help", |ui| {
                     self.menu_item(ui, Command::Shortcuts);
                     self.menu_item(ui, Command::About);
                 });
+                // The workshop's own tools, one click away.
+                ui.separator();
+                for c in [Command::AddPainPoint, Command::Workshop] {
+                    let text = format!("{} ({})", c.label(), c.shortcut_text(ui.ctx()));
+                    if ui.button(text).on_hover_text(c.tooltip()).clicked() {
+                        self.run(c, ui.ctx());
+                    }
+                }
+                self.pin_filter_ui(ui);
             });
         });
     }
@@ -691,6 +769,7 @@ impl LoopmapApp {
                 !self.selection.is_empty()
             }
             Command::Rename => self.selection.nodes.len() == 1,
+            Command::VoteUp | Command::VoteDown => !self.selection.pains.is_empty(),
             _ => true,
         };
         let button =
@@ -764,7 +843,26 @@ impl LoopmapApp {
         egui::ScrollArea::vertical()
             .id_salt("indicators")
             .auto_shrink([false, false])
-            .show(ui, |ui| self.indicators_ui(ui));
+            .show(ui, |ui| {
+                self.indicators_ui(ui);
+                ui.separator();
+                self.pain_summary_ui(ui);
+            });
+    }
+
+    /// The tabs under the canvas.
+    fn tabs_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.selectable_value(
+                &mut self.tab,
+                Tab::PainPoints,
+                format!("Pain points ({})", self.doc.pain_points.len()),
+            );
+        });
+        ui.separator();
+        match self.tab {
+            Tab::PainPoints => self.pains_tab_ui(ui),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use egui::Color32;
 
-use crate::model::{Loop, NodeKind};
+use crate::model::{Category, Loop, NodeKind};
 
 pub fn kind_fill(kind: NodeKind, dark: bool) -> Color32 {
     let (light, darkc) = match kind {
@@ -66,3 +66,28 @@ pub const WARNING: Color32 = Color32::from_rgb(230, 140, 0);
 pub const OK: Color32 = Color32::from_rgb(44, 160, 44);
 pub const SELECTED: Color32 = Color32::from_rgb(255, 170, 0);
 pub const UNKNOWN: Color32 = Color32::from_rgb(150, 150, 150);
+
+/// Pain point categories (Paul Tol's "vibrant" scheme, colour-blind safe); each also has
+/// its own pin shape (`geometry::pin_shape`).
+pub fn category_colour(category: Category) -> Color32 {
+    match category {
+        Category::Technical => Color32::from_rgb(0, 119, 187),
+        Category::Behavioural => Color32::from_rgb(238, 51, 119),
+        Category::Economic => Color32::from_rgb(0, 153, 136),
+        Category::Regulatory => Color32::from_rgb(110, 110, 110),
+        Category::Environmental => Color32::from_rgb(51, 187, 238),
+        Category::Social => Color32::from_rgb(238, 119, 51),
+        Category::Supply => Color32::from_rgb(204, 51, 17),
+    }
+}
+
+/// Black or white, whichever reads better on `fill`.
+pub fn text_on(fill: Color32) -> Color32 {
+    let [r, g, b, _] = fill.to_array();
+    let luma = 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
+    if luma > 150.0 {
+        Color32::BLACK
+    } else {
+        Color32::WHITE
+    }
+}

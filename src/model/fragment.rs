@@ -1,9 +1,9 @@
-//! Parts of a map for copy and paste: the selected nodes with the flows among them, and
-//! inserting such a part into a map under fresh ids.
+//! Parts of a map for copy and paste: the selected nodes with the flows among them and
+//! the pain points pinned on those, and inserting such a part into a map under fresh ids.
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Document, Meta};
+use super::{Anchor, Document, Meta};
 
 /// The nodes named with every flow among them (a flow cannot be pasted without its
 /// ends); `None` when no node is named.
@@ -20,6 +20,16 @@ pub fn extract(doc: &Document, nodes: &BTreeSet<String>) -> Option<Document> {
         .flows
         .iter()
         .filter(|f| nodes.contains(&f.from) && nodes.contains(&f.to))
+        .cloned()
+        .collect();
+    part.pain_points = doc
+        .pain_points
+        .iter()
+        .filter(|p| match &p.on {
+            Anchor::Map => false,
+            Anchor::Node(id) => nodes.contains(id),
+            Anchor::Flow(id) => part.flows.iter().any(|f| &f.id == id),
+        })
         .cloned()
         .collect();
     (!part.nodes.is_empty()).then_some(part)
@@ -43,15 +53,32 @@ pub fn insert(
         added_nodes.insert(id);
     }
     let mut added_flows = BTreeSet::new();
+    let mut renamed_flows: HashMap<String, String> = HashMap::new();
     for mut flow in part.flows {
         let (Some(from), Some(to)) = (renamed.get(&flow.from), renamed.get(&flow.to)) else {
             continue;
         };
         flow.from = from.clone();
         flow.to = to.clone();
-        flow.id = unique_flow_id(doc, &flow.id);
-        added_flows.insert(flow.id.clone());
+        let id = unique_flow_id(doc, &flow.id);
+        renamed_flows.insert(std::mem::replace(&mut flow.id, id.clone()), id.clone());
+        added_flows.insert(id);
         doc.flows.push(flow);
+    }
+    for mut pain in part.pain_points {
+        pain.on = match &pain.on {
+            Anchor::Node(id) => match renamed.get(id) {
+                Some(new) => Anchor::Node(new.clone()),
+                None => continue,
+            },
+            Anchor::Flow(id) => match renamed_flows.get(id) {
+                Some(new) => Anchor::Flow(new.clone()),
+                None => continue,
+            },
+            Anchor::Map => Anchor::Map,
+        };
+        pain.id = super::pains::unique_pain_id(doc);
+        doc.pain_points.push(pain);
     }
     (added_nodes, added_flows)
 }
@@ -108,12 +135,26 @@ mod tests {
         doc.nodes.push(Node::new("a", "A", NodeKind::Source));
         doc.nodes.push(Node::new("b", "B", NodeKind::Process));
         doc.flows.push(Flow::new("ab", "a", "b"));
+        doc.pain_points.push(crate::model::PainPoint::new(
+            "p1",
+            Anchor::Flow("ab".into()),
+            "leaks",
+        ));
         let part = extract(&doc, &["a".into(), "b".into()].into()).unwrap();
         let (nodes, flows) = insert(&mut doc, part.clone(), [10.0, 0.0]);
         assert_eq!(nodes, ["a_2".to_string(), "b_2".to_string()].into());
         assert_eq!(flows, ["ab_2".to_string()].into());
         insert(&mut doc, part, [10.0, 0.0]);
         assert_eq!(doc.flow("ab_3").map(|f| f.from.as_str()), Some("a_3"));
+        let pains: Vec<_> = doc.pain_points.iter().map(|p| (&p.id[..], &p.on)).collect();
+        assert_eq!(
+            pains,
+            [
+                ("p1", &Anchor::Flow("ab".into())),
+                ("p2", &Anchor::Flow("ab_2".into())),
+                ("p3", &Anchor::Flow("ab_3".into()))
+            ]
+        );
         assert!(crate::model::validate(&doc).is_ok());
     }
 

@@ -2,6 +2,7 @@
 //! Unknown keys at every level are kept in `extra` so a save loses nothing.
 
 pub mod fragment;
+pub mod pains;
 mod scenario;
 pub mod validate;
 

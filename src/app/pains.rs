@@ -1,0 +1,589 @@
+//! Pain points in the editor: adding one on the selection, voting, deleting what carries
+//! them, the Pain points tab (filter, sort, click to find), the summary under the
+//! indicators, and the inspector of one pain point.
+
+use egui::RichText;
+
+use super::{Dialog, LoopmapApp, Selection, theme};
+use crate::model::pains::{self, pinned_on};
+use crate::model::{Anchor, Category, PainPoint, Status};
+
+/// Width of the title column of the Pain points table.
+const TITLE_WIDTH: f32 = 380.0;
+
+/// A column of the Pain points table, to sort by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Number,
+    Title,
+    Category,
+    Severity,
+    Votes,
+    On,
+    RaisedBy,
+    Status,
+}
+
+impl Column {
+    /// In table order: votes first, where a workshop looks.
+    const ALL: [Column; 8] = [
+        Column::Number,
+        Column::Votes,
+        Column::Title,
+        Column::Category,
+        Column::Severity,
+        Column::On,
+        Column::RaisedBy,
+        Column::Status,
+    ];
+
+    fn heading(self) -> &'static str {
+        match self {
+            Column::Number => "#",
+            Column::Title => "Pain point",
+            Column::Category => "Category",
+            Column::Severity => "Severity",
+            Column::Votes => "Votes",
+            Column::On => "On",
+            Column::RaisedBy => "Raised by",
+            Column::Status => "Status",
+        }
+    }
+}
+
+/// What the Pain points table shows and in which order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PainTable {
+    pub sort: Column,
+    pub descending: bool,
+    pub category: Option<Category>,
+    pub status: Option<Status>,
+    pub text: String,
+}
+
+impl Default for PainTable {
+    fn default() -> Self {
+        PainTable {
+            sort: Column::Votes,
+            descending: true,
+            category: None,
+            status: None,
+            text: String::new(),
+        }
+    }
+}
+
+/// What happens to the pain points on nodes and flows being deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinnedPains {
+    Delete,
+    MoveToMap,
+}
+
+impl LoopmapApp {
+    /// Where a new pain point goes: on the selected node, else the selected flow, else on
+    /// what the selected pain point is on, else the whole map.
+    pub fn anchor_for_selection(&self) -> Anchor {
+        if let Some(id) = self.selection.nodes.first() {
+            Anchor::Node(id.clone())
+        } else if let Some(id) = self.selection.flows.first() {
+            Anchor::Flow(id.clone())
+        } else if let Some(p) = self
+            .selection
+            .pains
+            .first()
+            .and_then(|id| self.doc.pain_points.iter().find(|p| &p.id == id))
+        {
+            p.on.clone()
+        } else {
+            Anchor::Map
+        }
+    }
+
+    /// Adds a pain point on `on`, selects it and puts the cursor in its title.
+    pub fn add_pain_point(&mut self, on: Anchor) {
+        let id = pains::unique_pain_id(&self.doc);
+        let pain = PainPoint::new(id.clone(), on, "New pain point");
+        self.edit(None, |doc| doc.pain_points.push(pain));
+        self.selection = Selection::pain(&id);
+        self.inspector.focus = Some(format!("pain:{id}:title"));
+    }
+
+    /// Adds `delta` dot votes to the selected pain points (never below zero).
+    pub fn vote(&mut self, delta: i64) {
+        let chosen = self.selection.pains.clone();
+        if chosen.is_empty() {
+            self.hint = Some("Select a pain point (click its pin) to vote on it".into());
+            return;
+        }
+        let changes = |p: &PainPoint| {
+            let mut after = p.clone();
+            after.vote(delta);
+            after.votes() != p.votes()
+        };
+        if !self
+            .doc
+            .pain_points
+            .iter()
+            .any(|p| chosen.contains(&p.id) && changes(p))
+        {
+            return; // no vote to take back: no empty undo step
+        }
+        self.edit(None, |doc| {
+            for p in doc
+                .pain_points
+                .iter_mut()
+                .filter(|p| chosen.contains(&p.id))
+            {
+                p.vote(delta);
+            }
+        });
+    }
+
+    fn vote_on(&mut self, id: &str, delta: i64) {
+        let selection = std::mem::replace(&mut self.selection, Selection::pain(id));
+        self.vote(delta);
+        self.selection = selection;
+    }
+
+    /// Deletes the selection; when nodes or flows going carry pain points that are not
+    /// selected themselves, first asks what to do with them.
+    pub fn delete_selection(&mut self) {
+        if self.selection.is_empty() {
+            return;
+        }
+        let carried = pinned_on(&self.doc, &self.selection.nodes, &self.selection.flows)
+            .into_iter()
+            .filter(|&i| !self.selection.pains.contains(&self.doc.pain_points[i].id))
+            .count();
+        if carried > 0 {
+            self.dialog = Some(Dialog::DeletePinned(carried));
+        } else {
+            self.delete_selection_with(PinnedPains::Delete);
+        }
+    }
+
+    /// Deletes the selected nodes (with every flow touching them), flows and pain
+    /// points; the pain points on what goes are deleted or moved to the map. One undo step.
+    pub fn delete_selection_with(&mut self, pinned: PinnedPains) {
+        let selection = std::mem::take(&mut self.selection);
+        self.edit(None, |doc| {
+            let carried = pinned_on(doc, &selection.nodes, &selection.flows);
+            let mut keep = vec![true; doc.pain_points.len()];
+            for i in carried {
+                match pinned {
+                    PinnedPains::Delete => keep[i] = false,
+                    PinnedPains::MoveToMap => doc.pain_points[i].on = Anchor::Map,
+                }
+            }
+            let mut keep = keep.into_iter();
+            doc.pain_points
+                .retain(|p| keep.next().unwrap_or(true) && !selection.pains.contains(&p.id));
+            doc.nodes.retain(|n| !selection.nodes.contains(&n.id));
+            doc.flows.retain(|f| {
+                !selection.flows.contains(&f.id)
+                    && !selection.nodes.contains(&f.from)
+                    && !selection.nodes.contains(&f.to)
+            });
+        });
+    }
+
+    /// Selects a pain point and centres the canvas on its pin.
+    pub fn find_pain(&mut self, id: &str) {
+        self.selection = Selection::pain(id);
+        let index = self.doc.pain_points.iter().position(|p| p.id == id);
+        if let Some(pin) = index.and_then(|i| self.layout().pins.get(i).copied().flatten()) {
+            self.view.center = pin;
+        }
+    }
+
+    /// Pain point indices as the table shows them: filtered, then sorted.
+    pub fn pain_rows(&self) -> Vec<usize> {
+        let t = &self.pain_table;
+        let needle = t.text.trim().to_lowercase();
+        let mut rows: Vec<usize> = (0..self.doc.pain_points.len())
+            .filter(|&i| {
+                let p = &self.doc.pain_points[i];
+                t.category.is_none_or(|c| p.category() == c)
+                    && t.status.is_none_or(|s| p.status() == s)
+                    && (needle.is_empty()
+                        || [&p.title, &p.raised_by, &p.notes, &p.id]
+                            .iter()
+                            .any(|f| f.to_lowercase().contains(&needle)))
+            })
+            .collect();
+        let doc = &self.doc;
+        let on = |i: usize| doc.pain_points[i].on.describe(doc).to_lowercase();
+        rows.sort_by(|&a, &b| {
+            let (p, q) = (&doc.pain_points[a], &doc.pain_points[b]);
+            let order = match t.sort {
+                Column::Number => a.cmp(&b),
+                Column::Title => p.title.to_lowercase().cmp(&q.title.to_lowercase()),
+                Column::Category => p.category().cmp(&q.category()),
+                Column::Severity => p.severity().cmp(&q.severity()),
+                Column::Votes => p.votes().cmp(&q.votes()),
+                Column::On => on(a).cmp(&on(b)),
+                Column::RaisedBy => p.raised_by.to_lowercase().cmp(&q.raised_by.to_lowercase()),
+                Column::Status => (p.status() as u8).cmp(&(q.status() as u8)),
+            };
+            let order = if t.descending { order.reverse() } else { order };
+            order.then(a.cmp(&b))
+        });
+        rows
+    }
+
+    /// The Pain points tab: filters, then the table.
+    pub(super) fn pains_tab_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if ui
+                .button("+ Pain point")
+                .on_hover_text(super::Command::AddPainPoint.tooltip())
+                .clicked()
+            {
+                self.add_pain_point(self.anchor_for_selection());
+            }
+            ui.separator();
+            let t = &mut self.pain_table;
+            let label = ui.label("Show category").id;
+            egui::ComboBox::from_id_salt("pain filter category")
+                .selected_text(t.category.map_or("all", Category::name))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut t.category, None, "all");
+                    for c in Category::ALL {
+                        ui.selectable_value(&mut t.category, Some(c), c.name());
+                    }
+                })
+                .response
+                .labelled_by(label);
+            let label = ui.label("with status").id;
+            egui::ComboBox::from_id_salt("pain filter status")
+                .selected_text(t.status.map_or("all", Status::name))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut t.status, None, "all");
+                    for s in Status::ALL {
+                        ui.selectable_value(&mut t.status, Some(s), s.name());
+                    }
+                })
+                .response
+                .labelled_by(label);
+            let label = ui.label("Search").id;
+            ui.add(
+                egui::TextEdit::singleline(&mut t.text)
+                    .desired_width(180.0)
+                    .hint_text("title, raised by, notes"),
+            )
+            .labelled_by(label);
+        });
+        let rows = self.pain_rows();
+        if self.doc.pain_points.is_empty() {
+            ui.label(
+                "No pain points yet. Select a node or flow and press P (or right-click it) to \
+                 pin what keeps the chain linear or insecure.",
+            );
+            return;
+        }
+        let mut select = None;
+        let mut votes = Vec::new();
+        egui::ScrollArea::both()
+            .id_salt("pain table")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("pain points")
+                    .striped(true)
+                    .num_columns(Column::ALL.len() + 1)
+                    .spacing([14.0, 4.0])
+                    .show(ui, |ui| {
+                        for column in Column::ALL {
+                            let t = &mut self.pain_table;
+                            // The sort arrow is painted: the default font has no ▲ ▼.
+                            let response = ui
+                                .horizontal(|ui| {
+                                    let header =
+                                        egui::Button::new(RichText::new(column.heading()).strong())
+                                            .frame(false);
+                                    let response = ui.add(header).on_hover_text(
+                                        "Sort by this column; click again to reverse",
+                                    );
+                                    let (rect, _) = ui.allocate_exact_size(
+                                        egui::vec2(10.0, 10.0),
+                                        egui::Sense::hover(),
+                                    );
+                                    if t.sort == column {
+                                        let c = rect.center();
+                                        let (tip, base) = if t.descending {
+                                            (4.0, -4.0)
+                                        } else {
+                                            (-4.0, 4.0)
+                                        };
+                                        ui.painter().add(egui::Shape::convex_polygon(
+                                            vec![
+                                                c + egui::vec2(-5.0, base),
+                                                c + egui::vec2(5.0, base),
+                                                c + egui::vec2(0.0, tip),
+                                            ],
+                                            ui.visuals().strong_text_color(),
+                                            egui::Stroke::NONE,
+                                        ));
+                                    }
+                                    response
+                                })
+                                .inner;
+                            if response.clicked() {
+                                if t.sort == column {
+                                    t.descending = !t.descending;
+                                } else {
+                                    t.sort = column;
+                                    t.descending =
+                                        matches!(column, Column::Votes | Column::Severity);
+                                }
+                            }
+                            if column == Column::Votes {
+                                ui.label("");
+                            }
+                        }
+                        ui.end_row();
+                        for &i in &rows {
+                            let p = &self.doc.pain_points[i];
+                            let selected = self.selection.pains.contains(&p.id);
+                            ui.label(format!("{}", i + 1));
+                            ui.label(RichText::new(p.votes().to_string()).strong());
+                            ui.horizontal(|ui| {
+                                if ui
+                                    .small_button("−1")
+                                    .on_hover_text(format!("Take a vote from “{}”", p.title))
+                                    .clicked()
+                                {
+                                    votes.push((p.id.clone(), -1));
+                                }
+                                if ui
+                                    .small_button("+1")
+                                    .on_hover_text(format!("Add a vote to “{}”", p.title))
+                                    .clicked()
+                                {
+                                    votes.push((p.id.clone(), 1));
+                                }
+                            });
+                            // Long titles are cut to keep the table on screen; the whole
+                            // title is in the tooltip and the inspector.
+                            let title = ui
+                                .allocate_ui(egui::vec2(TITLE_WIDTH, 20.0), |ui| {
+                                    ui.set_min_width(TITLE_WIDTH);
+                                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                                    ui.selectable_label(selected, &p.title)
+                                })
+                                .inner;
+                            if title
+                                .on_hover_text(format!(
+                                    "{}\nClick to select it and show its pin",
+                                    p.title
+                                ))
+                                .clicked()
+                            {
+                                select = Some(p.id.clone());
+                            }
+                            let c = p.category();
+                            ui.label(RichText::new(c.name()).color(theme::category_colour(c)));
+                            ui.label(format!("{}", p.severity()));
+                            ui.label(p.on.describe(&self.doc));
+                            ui.label(&p.raised_by);
+                            ui.label(p.status().name());
+                            ui.end_row();
+                        }
+                    });
+                if rows.is_empty() {
+                    ui.label("No pain point matches the filters.");
+                }
+            });
+        for (id, delta) in votes {
+            self.vote_on(&id, delta);
+        }
+        if let Some(id) = select {
+            self.find_pain(&id);
+        }
+    }
+
+    /// Under the indicators: how many pain points of each category, and the three with
+    /// the most votes (a click finds one).
+    pub(super) fn pain_summary_ui(&mut self, ui: &mut egui::Ui) {
+        ui.label(RichText::new("Pain points").strong());
+        if self.doc.pain_points.is_empty() {
+            ui.label(RichText::new("none yet (P adds one on the selection)").weak());
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            for c in Category::ALL {
+                let n = self
+                    .doc
+                    .pain_points
+                    .iter()
+                    .filter(|p| p.category() == c)
+                    .count();
+                if n > 0 {
+                    ui.label(
+                        RichText::new(format!("{} {n}", c.name())).color(theme::category_colour(c)),
+                    );
+                }
+            }
+        });
+        let mut chosen = None;
+        for (rank, i) in pains::ranked(&self.doc).into_iter().take(3).enumerate() {
+            let p = &self.doc.pain_points[i];
+            let text = format!("{}. {} ({} votes)", rank + 1, p.title, p.votes());
+            if ui
+                .link(text)
+                .on_hover_text(format!("Pain point #{}: select it and show its pin", i + 1))
+                .clicked()
+            {
+                chosen = Some(p.id.clone());
+            }
+        }
+        if let Some(id) = chosen {
+            self.find_pain(&id);
+        }
+    }
+
+    /// The inspector of one pain point: every field, edited in place.
+    pub(super) fn pain_inspector_ui(&mut self, ui: &mut egui::Ui, id: &str) {
+        let Some((index, pain)) = self
+            .doc
+            .pain_points
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.id == id)
+            .map(|(i, p)| (i, p.clone()))
+        else {
+            return;
+        };
+        let k = |field: &str| format!("pain:{id}:{field}");
+        let edit = |app: &mut Self, field: &str, change: Box<dyn FnOnce(&mut PainPoint)>| {
+            let id = id.to_string();
+            app.edit(Some(&k(field)), move |doc| {
+                if let Some(p) = doc.pain_points.iter_mut().find(|p| p.id == id) {
+                    change(p);
+                }
+            });
+        };
+        ui.label(
+            RichText::new(format!(
+                "pain point #{} '{}' on {}",
+                index + 1,
+                pain.id,
+                pain.on.describe(&self.doc)
+            ))
+            .weak(),
+        );
+        egui::Grid::new("pain").num_columns(2).show(ui, |ui| {
+            if let Some(v) = self.text_field(ui, &k("title"), "Title", &pain.title, false, |t| {
+                if t.trim().is_empty() {
+                    Err("a title is needed".into())
+                } else {
+                    Ok(())
+                }
+            }) {
+                edit(self, "title", Box::new(move |p| p.title = v));
+            }
+
+            let label = ui.label("Category").id;
+            let mut category = pain.category();
+            egui::ComboBox::from_id_salt(k("category"))
+                .selected_text(category.name())
+                .show_ui(ui, |ui| {
+                    for c in Category::ALL {
+                        ui.selectable_value(&mut category, c, c.name());
+                    }
+                })
+                .response
+                .labelled_by(label);
+            ui.end_row();
+            if category != pain.category() {
+                edit(
+                    self,
+                    "category",
+                    Box::new(move |p| p.category = Some(category)),
+                );
+                self.end_gesture();
+            }
+
+            let label = ui.label("Severity (1–5)").id;
+            let mut severity = pain.severity();
+            let r = ui
+                .add(egui::Slider::new(&mut severity, 1..=5))
+                .labelled_by(label);
+            ui.end_row();
+            if severity != pain.severity() {
+                edit(
+                    self,
+                    "severity",
+                    Box::new(move |p| p.severity = Some(severity)),
+                );
+            }
+            if r.drag_stopped() || r.lost_focus() {
+                self.end_gesture();
+            }
+
+            let label = ui.label("Votes").id;
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(pain.votes().to_string()).strong())
+                    .labelled_by(label);
+                if ui
+                    .button("−1 vote")
+                    .on_hover_text("Take a vote away (−)")
+                    .clicked()
+                {
+                    self.vote_on(id, -1);
+                }
+                if ui
+                    .button("+1 vote")
+                    .on_hover_text("Add a vote (+)")
+                    .clicked()
+                {
+                    self.vote_on(id, 1);
+                }
+            });
+            ui.end_row();
+
+            if let Some(v) = self.text_field(
+                ui,
+                &k("raised_by"),
+                "Raised by",
+                &pain.raised_by,
+                false,
+                |_| Ok(()),
+            ) {
+                edit(self, "raised_by", Box::new(move |p| p.raised_by = v));
+            }
+
+            let label = ui.label("Status").id;
+            let mut status = pain.status();
+            egui::ComboBox::from_id_salt(k("status"))
+                .selected_text(status.name())
+                .show_ui(ui, |ui| {
+                    for s in Status::ALL {
+                        ui.selectable_value(&mut status, s, s.name());
+                    }
+                })
+                .response
+                .labelled_by(label);
+            ui.end_row();
+            if status != pain.status() {
+                edit(self, "status", Box::new(move |p| p.status = Some(status)));
+                self.end_gesture();
+            }
+
+            if let Some(v) =
+                self.text_field(ui, &k("notes"), "Notes", &pain.notes, true, |_| Ok(()))
+            {
+                edit(self, "notes", Box::new(move |p| p.notes = v));
+            }
+        });
+        ui.horizontal(|ui| {
+            if pain.on != Anchor::Map && ui.button("Move to the whole map").clicked() {
+                edit(self, "on", Box::new(|p| p.on = Anchor::Map));
+                self.end_gesture();
+            }
+            if ui.button("Delete pain point").clicked() {
+                self.delete_selection();
+            }
+        });
+    }
+}

@@ -1,0 +1,380 @@
+//! Pain points and workshop mode driven as a facilitator would, with egui_kittest: pin a
+//! pain point on a node, vote with keys and buttons, filter and sort the table, delete a
+//! node that carries pain points, run workshop mode with its timer; and a snapshot of the
+//! UK sample's pins in workshop mode.
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use loopmap::app::{LoopmapApp, Selection};
+use loopmap::model::{Anchor, Category, Document};
+
+fn editor(doc: Document) -> Harness<'static, LoopmapApp> {
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
+    harness.run();
+    harness
+}
+
+fn uk() -> Document {
+    loopmap::io::samples::SAMPLES[0].load().unwrap()
+}
+
+fn ev_motor() -> Document {
+    loopmap::io::samples::SAMPLES[2].load().unwrap()
+}
+
+/// The number a pain point is shown with (its place in the map, from 1).
+fn number(h: &Harness<'_, LoopmapApp>, id: &str) -> usize {
+    1 + h
+        .state()
+        .doc
+        .pain_points
+        .iter()
+        .position(|p| p.id == id)
+        .unwrap()
+}
+
+/// A node on the canvas (its label may also be in the table's "On" column).
+fn node<'h>(h: &'h Harness<'_, LoopmapApp>, label: &'h str) -> egui_kittest::Node<'h> {
+    h.get_by_role_and_label(egui::Role::Button, label)
+}
+
+fn pin_label(h: &Harness<'_, LoopmapApp>, id: &str) -> String {
+    let p = h
+        .state()
+        .doc
+        .pain_points
+        .iter()
+        .find(|p| p.id == id)
+        .unwrap();
+    format!("Pain point {}: {}", number(h, id), p.title)
+}
+
+#[test]
+fn p_pins_a_new_pain_point_on_the_selected_node_and_the_pin_follows_the_node() {
+    let mut h = editor(ev_motor());
+    let before = h.state().doc.pain_points.len();
+    node(&h, "ELV dismantling").click();
+    h.run();
+    h.key_press(Key::P);
+    h.run();
+    h.run();
+    let doc = &h.state().doc;
+    assert_eq!(doc.pain_points.len(), before + 1);
+    let added = doc.pain_points.last().unwrap().clone();
+    assert_eq!(added.on, Anchor::Node("dismantle".into()));
+    assert_eq!(h.state().selection.single_pain(), Some(added.id.as_str()));
+
+    // The title field has the cursor, its placeholder selected: typing replaces it.
+    h.get_by_label("Title").type_text("Rotors are glued shut");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let title = &h.state().doc.pain_points.last().unwrap().title;
+    assert_eq!(title, "Rotors are glued shut");
+
+    // Its pin is on the node, and moves with it.
+    let pin = h.get_by_label(&pin_label(&h, &added.id)).rect();
+    let node = node(&h, "ELV dismantling").rect();
+    assert!(
+        node.expand(12.0).contains(pin.center()),
+        "pin {pin:?} on node {node:?}"
+    );
+    let from = node.center() + egui::vec2(0.0, 10.0);
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for i in 1..=4 {
+        h.hover_at(from + egui::vec2(0.0, 20.0 * i as f32));
+        h.run();
+    }
+    h.drop_at(from + egui::vec2(0.0, 80.0));
+    h.run();
+    h.run();
+    let moved = h.get_by_label(&pin_label(&h, &added.id)).rect();
+    assert!(
+        (moved.center().y - pin.center().y - 80.0).abs() < 2.0,
+        "the pin moved with its node: {pin:?} -> {moved:?}"
+    );
+}
+
+#[test]
+fn the_right_click_menu_of_a_node_adds_a_pain_point_on_it() {
+    let mut h = editor(ev_motor());
+    node(&h, "Motor repair").click_secondary();
+    h.run();
+    h.get_by_label("Add pain point here (P)").click();
+    h.run();
+    let added = h.state().doc.pain_points.last().unwrap();
+    assert_eq!(added.on, Anchor::Node("repair".into()));
+}
+
+#[test]
+fn votes_come_from_the_keyboard_and_the_buttons_and_undo_takes_them_back() {
+    let mut h = editor(ev_motor());
+    let id = "pp_repair_data";
+    let start = h
+        .state()
+        .doc
+        .pain_points
+        .iter()
+        .find(|p| p.id == id)
+        .unwrap()
+        .votes();
+    h.get_by_label(&pin_label(&h, id)).click();
+    h.run();
+    assert_eq!(h.state().selection.single_pain(), Some(id));
+    let votes = |h: &Harness<'_, LoopmapApp>| {
+        h.state()
+            .doc
+            .pain_points
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap()
+            .votes()
+    };
+    h.key_press(Key::Plus);
+    h.run();
+    h.key_press(Key::Plus);
+    h.run();
+    assert_eq!(votes(&h), start + 2);
+    h.key_press(Key::Minus);
+    h.run();
+    assert_eq!(votes(&h), start + 1);
+    // The inspector's button.
+    h.get_by_label("+1 vote").click();
+    h.run();
+    assert_eq!(votes(&h), start + 2);
+    // Never below zero.
+    for _ in 0..(start + 5) {
+        h.key_press(Key::Minus);
+        h.run();
+    }
+    assert_eq!(votes(&h), 0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(votes(&h), 1, "one undo gives one vote back");
+}
+
+#[test]
+fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_column() {
+    let mut h = editor(uk());
+    let doc = h.state().doc.clone();
+    let title = |id: &str| {
+        doc.pain_points
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap()
+            .title
+            .clone()
+    };
+    // Sorted by votes, most first: the top pain point is above the second.
+    let y = |h: &Harness<'_, LoopmapApp>, id: &str| h.get_by_label(&title(id)).rect().center().y;
+    assert!(y(&h, "pp_china_magnets") < y(&h, "pp_hpms_scale"));
+
+    // +1 in a row votes for that row.
+    let row = y(&h, "pp_hpms_scale");
+    let plus = h
+        .get_all_by_label("+1")
+        .min_by(|a, b| {
+            let d = |n: &egui_kittest::Node<'_>| (n.rect().center().y - row).abs();
+            d(a).total_cmp(&d(b))
+        })
+        .unwrap();
+    plus.click();
+    h.run();
+    let hpms = h
+        .state()
+        .doc
+        .pain_points
+        .iter()
+        .find(|p| p.id == "pp_hpms_scale")
+        .unwrap();
+    assert_eq!(hpms.votes(), 12);
+
+    // Sort by title: click the header, alphabetical order.
+    h.get_by_label("Pain point").click();
+    h.run();
+    assert_eq!(h.state().pain_table.sort, loopmap::app::Column::Title);
+    assert!(
+        y(&h, "pp_glued") < y(&h, "pp_binned"),
+        "“{}” sorts before “{}”",
+        title("pp_glued"),
+        title("pp_binned")
+    );
+    // A second click reverses it.
+    h.get_by_label("Pain point").click();
+    h.run();
+    assert!(y(&h, "pp_glued") > y(&h, "pp_binned"));
+
+    // Search by text.
+    h.get_by_label("Search").click();
+    h.run();
+    h.get_by_label("Search").type_text("HPMS");
+    h.run();
+    assert_eq!(h.state().pain_rows().len(), 2);
+    assert!(h.query_by_label(&title("pp_hpms_scale")).is_some());
+    assert!(h.query_by_label(&title("pp_price")).is_none());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.key_press(Key::Backspace);
+    h.run();
+
+    // Filter by category through its drop-down.
+    h.get_by_label("Show category").click();
+    h.run();
+    // The drop-down opens above the table, whose rows say "economic" too.
+    h.get_all_by_label("economic")
+        .min_by(|a, b| a.rect().top().total_cmp(&b.rect().top()))
+        .unwrap()
+        .click();
+    h.run();
+    assert_eq!(h.state().pain_table.category, Some(Category::Economic));
+    let rows = h.state().pain_rows();
+    assert_eq!(rows.len(), 2);
+    assert!(h.query_by_label(&title("pp_price")).is_some());
+    assert!(h.query_by_label(&title("pp_glued")).is_none());
+
+    // Clicking a row selects the pain point and centres the canvas on its pin.
+    h.get_by_label(&title("pp_price")).click();
+    h.run();
+    assert_eq!(h.state().selection.single_pain(), Some("pp_price"));
+    let i = number(&h, "pp_price") - 1;
+    let pin = h.state_mut().layout().pins[i].unwrap();
+    assert_eq!(h.state().view.center, pin);
+}
+
+#[test]
+fn deleting_a_node_that_carries_pain_points_asks_and_can_move_them_to_the_map() {
+    let mut h = editor(uk());
+    let on_hpms = |h: &Harness<'_, LoopmapApp>| {
+        h.state()
+            .doc
+            .pain_points
+            .iter()
+            .filter(|p| p.on == Anchor::Node("hpms".into()))
+            .count()
+    };
+    let count = h.state().doc.pain_points.len();
+    assert_eq!(on_hpms(&h), 2);
+    h.state_mut().selection = Selection::node("hpms");
+    h.run();
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(
+        h.state().doc.node("hpms").is_some(),
+        "nothing deleted before the answer"
+    );
+    // The flow from HPMS back into magnet making carries one more.
+    assert!(h.query_by_label_contains("carries 3 pain points").is_some());
+    h.get_by_label("Move to the map").click();
+    h.run();
+    assert!(h.state().doc.node("hpms").is_none());
+    assert_eq!(h.state().doc.pain_points.len(), count);
+    let price = h
+        .state()
+        .doc
+        .pain_points
+        .iter()
+        .find(|p| p.id == "pp_price")
+        .unwrap();
+    assert_eq!(price.on, Anchor::Map);
+    assert!(loopmap::model::validate(&h.state().doc).is_ok());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(on_hpms(&h), 2, "undo puts them back on the node");
+
+    // Or delete them with it.
+    h.state_mut().selection = Selection::node("hpms");
+    h.key_press(Key::Delete);
+    h.run();
+    h.get_by_label("Delete pain points").click();
+    h.run();
+    assert_eq!(h.state().doc.pain_points.len(), count - 3);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.pain_points.len(), count);
+}
+
+#[test]
+fn workshop_mode_fills_the_window_keeps_the_indicators_in_a_strip_and_esc_leaves() {
+    let mut h = editor(uk());
+    assert!(h.query_by_label("Add Source").is_some(), "palette shown");
+    h.key_press(Key::F5);
+    h.run();
+    h.run();
+    assert!(h.state().workshop.on);
+    assert!(h.query_by_label("Add Source").is_none(), "no palette");
+    assert!(h.query_by_label("Inspector").is_none() && h.query_by_label("Map").is_none());
+    assert!(h.query_by_label("MCI").is_some(), "indicator strip");
+    assert!(h.query_by_label("Timer 05:00").is_some());
+    assert!(
+        h.query_by_label(&pin_label(&h, "pp_china_magnets"))
+            .is_some(),
+        "pins on the canvas"
+    );
+
+    // The timer starts with T and counts down.
+    h.key_press(Key::T);
+    h.run();
+    assert!(h.state().workshop.timer.running());
+    h.get_by_label("Pause").click();
+    h.run();
+    assert!(!h.state().workshop.timer.running());
+
+    // Voting on the selected pin from the keyboard.
+    h.get_by_label(&pin_label(&h, "pp_skills")).click();
+    h.run();
+    h.key_press(Key::Plus);
+    h.run();
+    let skills = h
+        .state()
+        .doc
+        .pain_points
+        .iter()
+        .find(|p| p.id == "pp_skills")
+        .unwrap();
+    assert_eq!(skills.votes(), 3);
+
+    // The category filter hides other pins.
+    h.state_mut().pin_filter = Some(Category::Social);
+    h.run();
+    assert!(
+        h.query_by_label(&pin_label(&h, "pp_china_magnets"))
+            .is_none()
+    );
+    assert!(h.query_by_label(&pin_label(&h, "pp_skills")).is_some());
+
+    h.key_press(Key::Escape);
+    h.run();
+    h.run();
+    assert!(!h.state().workshop.on);
+    assert!(h.query_by_label("Add Source").is_some(), "palette back");
+}
+
+#[test]
+fn pins_on_the_whole_map_are_shown_in_a_row_and_a_click_selects_one() {
+    let mut h = editor(uk());
+    let label = pin_label(&h, "pp_data");
+    let pin = h.get_by_label(&label).rect();
+    assert!(pin.top() < 200.0, "near the top of the canvas: {pin:?}");
+    h.get_by_label(&label).click();
+    h.run();
+    assert_eq!(h.state().selection.single_pain(), Some("pp_data"));
+    assert!(h.query_by_label("Move to the whole map").is_none());
+}
+
+#[test]
+fn snapshot_uk_sample_in_workshop_mode() {
+    let mut h = Harness::builder()
+        .with_size([1920.0, 1080.0])
+        .wgpu()
+        .build_eframe(move |_cc| LoopmapApp::new(uk(), None, Default::default()));
+    h.run();
+    h.key_press(Key::F5);
+    h.run_steps(4);
+    h.snapshot("uk_sample_workshop");
+}
