@@ -1,6 +1,7 @@
 //! Load + solve + indicators on generated maps of 1,000, 10,000 and 100,000 flows, with
 //! recycle loops that tie every chain into one ring (one large block for the solver).
-//! Targets (issue 2): 10,000 flows under 20 ms, 100,000 under 300 ms.
+//! Targets (issue 2): 10,000 flows under 20 ms, 100,000 under 300 ms. Provenance for every
+//! stage (issue 6): 10,000 flows inside 20 ms.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 mod common;
@@ -38,5 +39,25 @@ fn solve_indicators(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load_solve_indicators, solve_indicators);
+/// Provenance for every stage of a solved map (issue 6: 10,000 flows inside 20 ms).
+fn provenance(c: &mut Criterion) {
+    let mut group = c.benchmark_group("provenance_all_stages");
+    group.sample_size(10);
+    for flows in [1_000usize, 10_000] {
+        let doc = generated_map(flows.div_ceil(13));
+        let a = loopmap::analysis::analyse(&doc);
+        let stages: Vec<String> = a.supply.stages.iter().map(|s| s.stage.clone()).collect();
+        assert_eq!(stages.len(), 4);
+        let topo = loopmap::analysis::topology::Topology::new(&doc);
+        group.bench_with_input(BenchmarkId::from_parameter(flows), &doc, |b, doc| {
+            b.iter(|| {
+                loopmap::analysis::provenance::compute(doc, &topo, &a.solution.flows, &stages)
+                    .expect("a solved map has a provenance")
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, load_solve_indicators, solve_indicators, provenance);
 criterion_main!(benches);

@@ -316,6 +316,33 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 let _ = writeln!(out, "  bottleneck: none");
             }
         }
+        if let Some(p) = &a.supply.provenance {
+            let _ = writeln!(out, "\nProvenance of what enters each use node (by stage)");
+            for (node, stages) in &p.by_use {
+                let _ = writeln!(out, "  {node}");
+                for (stage, shares) in stages {
+                    let shares: Vec<String> = shares
+                        .iter()
+                        .map(|(l, v)| format!("{l} {:.1} %", 100.0 * v))
+                        .collect();
+                    let _ = writeln!(out, "    {stage:<14} {}", shares.join(", "));
+                }
+            }
+            let _ = writeln!(
+                out,
+                "  certified or secondary: {}",
+                Kind::Rate.show(p.certified_share, unit)
+            );
+            if let Some(home) = &doc.meta.home_country {
+                for (stage, share) in &p.domestic_share {
+                    let _ = writeln!(
+                        out,
+                        "  domestic ({home} or secondary) at {stage}: {}",
+                        Kind::Rate.show(Some(*share), unit)
+                    );
+                }
+            }
+        }
     }
     let _ = writeln!(out, "\nFlows ({unit})");
     for (f, amount) in doc.flows.iter().zip(&a.solution.flows) {

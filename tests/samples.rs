@@ -125,3 +125,57 @@ fn uk_recycling_scenarios_raise_recycling_and_lower_virgin_input() {
         );
     }
 }
+
+/// The share of `label` in what use node `node` gets, for `stage`.
+fn provenance(a: &loopmap::analysis::Analysis, node: &str, stage: &str, label: &str) -> f64 {
+    let p = a
+        .supply
+        .provenance
+        .as_ref()
+        .expect("provenance of a solved map");
+    let (_, stages) = p.by_use.iter().find(|(n, _)| n == node).unwrap();
+    let (_, shares) = stages.iter().find(|(s, _)| s == stage).unwrap();
+    shares
+        .iter()
+        .find(|(l, _)| l == label)
+        .map_or(0.0, |(_, s)| *s)
+}
+
+#[test]
+fn the_uk_sample_tells_the_supply_story() {
+    let doc = uk();
+    let base = analyse(&doc);
+    let hhi = |stage: &str| {
+        base.supply
+            .stages
+            .iter()
+            .find(|s| s.stage == stage)
+            .and_then(|s| s.hhi)
+            .unwrap()
+    };
+    assert!(hhi("separation") > 8000.0 && hhi("magnet") > 8000.0);
+    // EV motors: nearly all magnets made in China; what bypasses separation is
+    // secondary (mostly swarf, new scrap recycled abroad).
+    assert!(provenance(&base, "ev", "magnet", "CN") > 0.85);
+    let secondary = provenance(&base, "ev", "separation", "secondary");
+    assert!(secondary > 0.05 && secondary < 0.2, "{secondary}");
+    // Domestic share at the magnet stage is near zero today.
+    let domestic = |a: &loopmap::analysis::Analysis| {
+        let p = a.supply.provenance.as_ref().unwrap();
+        p.domestic_share
+            .iter()
+            .find(|(s, _)| s == "magnet")
+            .unwrap()
+            .1
+    };
+    assert!(domestic(&base) < 0.03, "{}", domestic(&base));
+    // Magnet-to-magnet recycling at 350 t/yr: more secondary material in EV motors, and
+    // magnets made in the UK (HPMS makes magnets in Birmingham).
+    let hpms = analyse_scenario(&doc, doc.scenario("HPMS at 350 t/yr").unwrap());
+    assert!(provenance(&hpms, "ev", "separation", "secondary") > secondary + 0.05);
+    assert!(
+        domestic(&hpms) > 2.0 * domestic(&base),
+        "{}",
+        domestic(&hpms)
+    );
+}

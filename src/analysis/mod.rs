@@ -4,6 +4,7 @@
 pub mod diagnostics;
 pub mod indicators;
 pub mod linear;
+pub mod provenance;
 pub mod solve;
 pub mod supply;
 pub mod topology;
@@ -112,13 +113,39 @@ impl Analysis {
                         "top": s.top, "coverage": s.coverage })
             })
             .collect();
+        let shares = |s: &[(String, f64)]| -> Map<String, Value> {
+            s.iter().map(|(l, v)| (l.clone(), json!(v))).collect()
+        };
+        let provenance = self.supply.provenance.as_ref();
+        let by_use = provenance.map(|p| {
+            p.by_use
+                .iter()
+                .map(|(id, stages)| {
+                    let stages: Map<String, Value> = stages
+                        .iter()
+                        .map(|(stage, s)| (stage.clone(), Value::Object(shares(s))))
+                        .collect();
+                    (id.clone(), Value::Object(stages))
+                })
+                .collect::<Map<String, Value>>()
+        });
+        let domestic = match (provenance, &doc.meta.home_country) {
+            (Some(p), Some(_)) => Value::Object(shares(&p.domestic_share)),
+            _ => Value::Null,
+        };
         json!({
             "status": self.solution.status,
             "messages": self.messages,
             "flows": flows,
             "stock_change": stock,
             "indicators": self.indicators,
-            "supply": { "stages": stages, "bottleneck": self.supply.bottleneck },
+            "supply": {
+                "stages": stages,
+                "bottleneck": self.supply.bottleneck,
+                "provenance": by_use,
+                "certified_share": provenance.and_then(|p| p.certified_share),
+                "domestic_share": domestic,
+            },
             "diagnostics": self.diagnostics,
         })
     }

@@ -1,8 +1,10 @@
 //! Supply concentration by value-chain stage (indicators.md §5): country shares of each
-//! stage's throughput, HHI, top country, coverage, and the bottleneck stage.
+//! stage's throughput, HHI, top country, coverage, and the bottleneck stage; with the
+//! provenance of what reaches each use node (`provenance`).
 
 use std::collections::BTreeMap;
 
+use super::provenance::{self, Provenance};
 use super::topology::Topology;
 use crate::model::Document;
 
@@ -26,6 +28,9 @@ pub struct Supply {
     /// Stages in alphabetical order.
     pub stages: Vec<StageSupply>,
     pub bottleneck: Option<String>,
+    /// Where the material of each use node comes from (§6); `None` while any flow is
+    /// unknown.
+    pub provenance: Option<Provenance>,
 }
 
 /// T_n: Σ outflows, or Σ inflows for wastes and exports.
@@ -64,7 +69,13 @@ pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Supply
         }
     }
     let bottleneck = bottleneck.map(|(s, _)| s.to_string());
-    Supply { stages, bottleneck }
+    let names: Vec<String> = stages.iter().map(|s| s.stage.clone()).collect();
+    let provenance = provenance::compute(doc, topo, flows, &names);
+    Supply {
+        stages,
+        bottleneck,
+        provenance,
+    }
 }
 
 fn stage_supply(

@@ -1,0 +1,520 @@
+//! Provenance (indicators.md §6): where the material reaching each use node comes from,
+//! stage by stage; the certified share and, with a home country, the domestic share.
+//!
+//! Every node's outflow carries a composition over labels. Some nodes fix theirs (a node
+//! of the stage traced: its countries; recovery and secondary sources: `secondary`;
+//! other sources: `none`); every other node mixes its inflows, weighted by amount. The
+//! mixing nodes are taken in topological order of their strongly connected components
+//! (petgraph); a component with a loop is a small linear system, solved by sparse LU
+//! for all labels at once.
+
+use std::collections::BTreeMap;
+
+use faer::linalg::solvers::Solve;
+use faer::sparse::{SparseColMat, Triplet};
+use faer::{Mat, MatRef};
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use super::topology::Topology;
+use crate::model::{Document, Loop, NodeKind, Supply};
+
+pub const SECONDARY: &str = "secondary";
+pub const NONE: &str = "none";
+/// A node of the stage traced that has no country.
+pub const UNKNOWN: &str = "unknown";
+pub const CERTIFIED: &str = "certified";
+pub const UNCERTIFIED: &str = "uncertified";
+
+/// Label shares, largest first.
+pub type Shares = Vec<(String, f64)>;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Provenance {
+    /// For each use node (by id, in map order), for each stage (alphabetical): where
+    /// its non-maintain inflow came from.
+    pub by_use: Vec<(String, Vec<(String, Shares)>)>,
+    /// Certified or secondary share of what enters all use nodes (outside maintain loops).
+    pub certified_share: Option<f64>,
+    /// Per stage: the share of what enters use nodes that passed that stage in the home
+    /// country or came back as secondary material. Empty without `meta.home_country`.
+    pub domestic_share: Vec<(String, f64)>,
+}
+
+/// Composition of one node's outflow: a share per label.
+type Mix = Vec<f64>;
+
+/// Traces provenance for every stage; `None` while any flow amount is unknown.
+pub fn compute(
+    doc: &Document,
+    topo: &Topology,
+    flows: &[Option<f64>],
+    stages: &[String],
+) -> Option<Provenance> {
+    let amounts: Vec<f64> = flows.iter().copied().collect::<Option<Vec<f64>>>()?;
+    let uses: Vec<usize> = (0..doc.nodes.len())
+        .filter(|&n| doc.nodes[n].kind == NodeKind::Use)
+        .collect();
+    let tracer = Tracer::new(doc, topo, &amounts);
+    let mut by_use: Vec<(String, Vec<(String, Shares)>)> = uses
+        .iter()
+        .map(|&n| (doc.nodes[n].id.clone(), Vec::new()))
+        .collect();
+    let home = doc.meta.home_country.as_deref();
+    let mut domestic_share = Vec::new();
+    for stage in stages {
+        let (labels, fixed) = stage_labels(doc, stage);
+        let Some(mix) = tracer.trace(&fixed, labels.len(), label_index(&labels, NONE)) else {
+            continue;
+        };
+        for (k, &n) in uses.iter().enumerate() {
+            if let Some(shares) = tracer.entering(&[n], &mix, &labels) {
+                by_use[k].1.push((stage.clone(), shares));
+            }
+        }
+        if let Some(home) = home {
+            let all = tracer.entering(&uses, &mix, &labels);
+            let share = all.map(|shares| {
+                shares
+                    .iter()
+                    .filter(|(l, _)| l == home || l == SECONDARY)
+                    .map(|(_, s)| s)
+                    .sum::<f64>()
+            });
+            if let Some(s) = share {
+                domestic_share.push((stage.clone(), s));
+            }
+        }
+    }
+    let (labels, fixed) = certification_labels(doc);
+    let certified_share = tracer
+        .trace(&fixed, labels.len(), label_index(&labels, UNCERTIFIED))
+        .and_then(|mix| tracer.entering(&uses, &mix, &labels))
+        .map(|shares| {
+            shares
+                .iter()
+                .filter(|(l, _)| l == CERTIFIED || l == SECONDARY)
+                .map(|(_, s)| s)
+                .sum()
+        });
+    Some(Provenance {
+        by_use,
+        certified_share,
+        domestic_share,
+    })
+}
+
+fn label_index(labels: &[String], label: &str) -> usize {
+    labels.iter().position(|l| l == label).unwrap_or(0)
+}
+
+/// Labels for stage `stage` and the nodes that fix their composition.
+fn stage_labels(doc: &Document, stage: &str) -> (Vec<String>, Vec<Option<Mix>>) {
+    let mut labels: Vec<String> = vec![SECONDARY.into(), NONE.into(), UNKNOWN.into()];
+    let mut countries: BTreeMap<&str, usize> = BTreeMap::new();
+    for node in &doc.nodes {
+        if node.stage.as_deref() == Some(stage) {
+            for (c, _) in node.country_shares() {
+                countries.entry(c).or_insert_with(|| {
+                    labels.push(c.to_string());
+                    labels.len() - 1
+                });
+            }
+        }
+    }
+    let one = |i: usize, len: usize| {
+        let mut m = vec![0.0; len];
+        m[i] = 1.0;
+        m
+    };
+    let len = labels.len();
+    let fixed = doc
+        .nodes
+        .iter()
+        .map(|node| {
+            if node.stage.as_deref() == Some(stage) {
+                let shares = node.country_shares();
+                let mut m = vec![0.0; len];
+                let total: f64 = shares.iter().map(|(_, s)| s).sum();
+                for (c, s) in &shares {
+                    m[countries[c]] += s;
+                }
+                // What the country shares leave open is of unknown origin.
+                m[2] += (1.0 - total).max(0.0);
+                Some(m)
+            } else if node.kind == NodeKind::Recovery || node.is_secondary_source() {
+                Some(one(0, len))
+            } else if node.kind == NodeKind::Source {
+                Some(one(1, len))
+            } else {
+                None
+            }
+        })
+        .collect();
+    (labels, fixed)
+}
+
+/// Labels certified / uncertified / secondary and the nodes that fix them.
+fn certification_labels(doc: &Document) -> (Vec<String>, Vec<Option<Mix>>) {
+    let labels = vec![CERTIFIED.into(), UNCERTIFIED.into(), SECONDARY.into()];
+    let fixed = doc
+        .nodes
+        .iter()
+        .map(|node| {
+            if node.kind == NodeKind::Recovery || node.is_secondary_source() {
+                Some(vec![0.0, 0.0, 1.0])
+            } else if node.kind == NodeKind::Source && node.supply() == Supply::Virgin {
+                let c = node.certified().clamp(0.0, 1.0);
+                Some(vec![c, 1.0 - c, 0.0])
+            } else {
+                None
+            }
+        })
+        .collect();
+    (labels, fixed)
+}
+
+struct Tracer<'a> {
+    doc: &'a Document,
+    topo: &'a Topology,
+    amounts: &'a [f64],
+    /// Σ inflows of each node.
+    inflow: Vec<f64>,
+}
+
+impl<'a> Tracer<'a> {
+    fn new(doc: &'a Document, topo: &'a Topology, amounts: &'a [f64]) -> Self {
+        let inflow = (0..doc.nodes.len())
+            .map(|n| topo.inflows[n].iter().map(|&f| amounts[f].max(0.0)).sum())
+            .collect();
+        Tracer {
+            doc,
+            topo,
+            amounts,
+            inflow,
+        }
+    }
+
+    /// The composition of every node's outflow; `None` if a loop of mixing nodes has
+    /// no way in (its composition is not determined).
+    fn trace(&self, fixed: &[Option<Mix>], len: usize, empty: usize) -> Option<Vec<Mix>> {
+        let n = self.doc.nodes.len();
+        let mut mix: Vec<Option<Mix>> = fixed.to_vec();
+        // The mixing nodes and the positive flows between them.
+        let mut graph: DiGraph<usize, ()> = DiGraph::new();
+        let mut vertex = vec![NodeIndex::end(); n];
+        for v in 0..n {
+            if fixed[v].is_none() {
+                vertex[v] = graph.add_node(v);
+            }
+        }
+        for (f, &q) in self.amounts.iter().enumerate() {
+            let (a, b) = (self.topo.from[f], self.topo.to[f]);
+            if q > 0.0 && a < n && b < n && fixed[a].is_none() && fixed[b].is_none() {
+                graph.add_edge(vertex[a], vertex[b], ());
+            }
+        }
+        // Tarjan gives the components in reverse topological order.
+        for component in petgraph::algo::tarjan_scc(&graph).into_iter().rev() {
+            let members: Vec<usize> = component.iter().map(|&v| graph[v]).collect();
+            if let [v] = members[..]
+                && !graph.contains_edge(vertex[v], vertex[v])
+            {
+                let m = self.mixed(v, &mix, len, empty)?;
+                mix[v] = Some(m);
+            } else {
+                let solved = self.solve_loop(&members, &mix, len)?;
+                for (v, m) in members.into_iter().zip(solved) {
+                    mix[v] = Some(m);
+                }
+            }
+        }
+        mix.into_iter().collect()
+    }
+
+    /// The inflow-weighted mix at `v`, all of whose feeders are known.
+    fn mixed(&self, v: usize, mix: &[Option<Mix>], len: usize, empty: usize) -> Option<Mix> {
+        let mut m = vec![0.0; len];
+        if self.inflow[v] <= 0.0 {
+            m[empty] = 1.0;
+            return Some(m);
+        }
+        for &f in &self.topo.inflows[v] {
+            let w = self.amounts[f].max(0.0) / self.inflow[v];
+            if w > 0.0 {
+                let from = mix[self.topo.from[f]].as_ref()?;
+                for (x, y) in m.iter_mut().zip(from) {
+                    *x += w * y;
+                }
+            }
+        }
+        Some(m)
+    }
+
+    /// Compositions of a loop of mixing nodes: (I − W) X = B, for every label at once.
+    fn solve_loop(&self, members: &[usize], mix: &[Option<Mix>], len: usize) -> Option<Vec<Mix>> {
+        let k = members.len();
+        let local: std::collections::HashMap<usize, usize> =
+            members.iter().enumerate().map(|(i, &v)| (v, i)).collect();
+        let mut triplets = Vec::new();
+        let mut b = Mat::<f64>::zeros(k, len);
+        for (i, &v) in members.iter().enumerate() {
+            triplets.push(Triplet::new(i, i, 1.0));
+            if self.inflow[v] <= 0.0 {
+                return None;
+            }
+            for &f in &self.topo.inflows[v] {
+                let w = self.amounts[f].max(0.0) / self.inflow[v];
+                if w <= 0.0 {
+                    continue;
+                }
+                let from = self.topo.from[f];
+                match local.get(&from) {
+                    Some(&j) => triplets.push(Triplet::new(i, j, -w)),
+                    None => {
+                        let m = mix[from].as_ref()?;
+                        for (l, y) in m.iter().enumerate() {
+                            b[(i, l)] += w * y;
+                        }
+                    }
+                }
+            }
+        }
+        let a = SparseColMat::<usize, f64>::try_new_from_triplets(k, k, &triplets).ok()?;
+        let lu = a.sp_lu().ok()?;
+        let x = lu.solve(b.as_ref());
+        let ok = check(&a, x.as_ref(), b.as_ref());
+        ok.then(|| {
+            (0..k)
+                .map(|i| (0..len).map(|l| x[(i, l)]).collect())
+                .collect()
+        })
+    }
+
+    /// Label shares of what enters the nodes `into` outside maintain loops.
+    fn entering(&self, into: &[usize], mix: &[Mix], labels: &[String]) -> Option<Shares> {
+        let mut sums = vec![0.0; labels.len()];
+        let mut total = 0.0;
+        for &v in into {
+            for &f in &self.topo.inflows[v] {
+                if self.doc.flows[f].loop_kind == Loop::Maintain {
+                    continue;
+                }
+                let q = self.amounts[f].max(0.0);
+                total += q;
+                for (s, y) in sums.iter_mut().zip(&mix[self.topo.from[f]]) {
+                    *s += q * y;
+                }
+            }
+        }
+        if total <= 0.0 {
+            return None;
+        }
+        let mut shares: Shares = labels
+            .iter()
+            .zip(sums)
+            .map(|(l, s)| (l.clone(), s / total))
+            .filter(|(_, s)| *s > 1e-12)
+            .collect();
+        shares.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Some(shares)
+    }
+}
+
+/// The solution is finite and meets the equations (a singular loop does not).
+fn check(a: &SparseColMat<usize, f64>, x: MatRef<'_, f64>, b: MatRef<'_, f64>) -> bool {
+    if !x.col_iter().all(|c| c.iter().all(|v| v.is_finite())) {
+        return false;
+    }
+    let ax = a * x;
+    (0..b.nrows()).all(|i| {
+        (0..b.ncols()).all(|l| (ax[(i, l)] - b[(i, l)]).abs() <= 1e-9 * (1.0 + b[(i, l)].abs()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Flow, FlowValue, Node};
+
+    fn node(id: &str, kind: NodeKind, stage: Option<&str>, countries: &[(&str, f64)]) -> Node {
+        let mut n = Node::new(id, id, kind);
+        n.stage = stage.map(String::from);
+        if !countries.is_empty() {
+            n.countries = Some(countries.iter().map(|(c, s)| (c.to_string(), *s)).collect());
+        }
+        n
+    }
+
+    fn flow(id: &str, from: &str, to: &str, amount: f64) -> Flow {
+        let mut f = Flow::new(id, from, to);
+        f.value = FlowValue::Amount(amount);
+        f
+    }
+
+    fn provenance(doc: &Document) -> Provenance {
+        let topo = Topology::new(doc);
+        let flows: Vec<Option<f64>> = doc
+            .flows
+            .iter()
+            .map(|f| match f.value {
+                FlowValue::Amount(a) => Some(a),
+                _ => None,
+            })
+            .collect();
+        let mut stages: Vec<String> = doc.nodes.iter().filter_map(|n| n.stage.clone()).collect();
+        stages.sort();
+        stages.dedup();
+        compute(doc, &topo, &flows, &stages).unwrap()
+    }
+
+    fn share(p: &Provenance, use_id: &str, stage: &str, label: &str) -> f64 {
+        let (_, stages) = p.by_use.iter().find(|(u, _)| u == use_id).unwrap();
+        let (_, shares) = stages.iter().find(|(s, _)| s == stage).unwrap();
+        shares
+            .iter()
+            .find(|(l, _)| l == label)
+            .map_or(0.0, |(_, s)| *s)
+    }
+
+    #[test]
+    fn a_split_mine_feeds_a_product_in_its_country_shares() {
+        let mut doc = Document::new("t");
+        doc.nodes = vec![
+            node(
+                "mine",
+                NodeKind::Source,
+                Some("mining"),
+                &[("CN", 0.7), ("AU", 0.3)],
+            ),
+            node("make", NodeKind::Process, None, &[]),
+            node("ev", NodeKind::Use, None, &[]),
+            node("bin", NodeKind::Waste, None, &[]),
+        ];
+        doc.flows = vec![
+            flow("a", "mine", "make", 100.0),
+            flow("b", "make", "ev", 100.0),
+            flow("c", "ev", "bin", 100.0),
+        ];
+        let p = provenance(&doc);
+        assert!((share(&p, "ev", "mining", "CN") - 0.7).abs() < 1e-12);
+        assert!((share(&p, "ev", "mining", "AU") - 0.3).abs() < 1e-12);
+    }
+
+    #[test]
+    fn two_supplies_mix_by_amount_and_a_source_outside_the_stage_is_none() {
+        // 60 t through a Chinese plant, 40 t from a source that never passes separation.
+        let mut doc = Document::new("t");
+        doc.nodes = vec![
+            node("m1", NodeKind::Source, None, &[]),
+            node("sep", NodeKind::Process, Some("separation"), &[("CN", 1.0)]),
+            node("m2", NodeKind::Source, None, &[]),
+            node("ev", NodeKind::Use, None, &[]),
+            node("bin", NodeKind::Waste, None, &[]),
+        ];
+        doc.flows = vec![
+            flow("a", "m1", "sep", 60.0),
+            flow("b", "sep", "ev", 60.0),
+            flow("c", "m2", "ev", 40.0),
+            flow("d", "ev", "bin", 100.0),
+        ];
+        let p = provenance(&doc);
+        assert!((share(&p, "ev", "separation", "CN") - 0.6).abs() < 1e-12);
+        assert!((share(&p, "ev", "separation", NONE) - 0.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_recycle_loop_gives_the_closed_form_secondary_share() {
+        // V = 80 t from the chain and R = 20 t back from recovery (a recycle loop) meet
+        // in a mixing process after magnet making: for both stages the secondary share
+        // of what the product gets is R / (V + R) = 0.2.
+        let mut doc = Document::new("t");
+        doc.nodes = vec![
+            node("mine", NodeKind::Source, None, &[]),
+            node("sep", NodeKind::Process, Some("separation"), &[("CN", 1.0)]),
+            node("mag", NodeKind::Process, Some("magnet"), &[("CN", 1.0)]),
+            node("mix", NodeKind::Process, None, &[]),
+            node("ev", NodeKind::Use, None, &[]),
+            node("rec", NodeKind::Recovery, None, &[]),
+            node("bin", NodeKind::Waste, None, &[]),
+        ];
+        let mut back = flow("back", "rec", "mix", 20.0);
+        back.loop_kind = Loop::Recycle;
+        doc.flows = vec![
+            flow("a", "mine", "sep", 80.0),
+            flow("b", "sep", "mag", 80.0),
+            flow("c", "mag", "mix", 80.0),
+            back,
+            flow("d", "mix", "ev", 100.0),
+            flow("e", "ev", "rec", 25.0),
+            flow("g", "ev", "bin", 75.0),
+            flow("h", "rec", "bin", 5.0),
+        ];
+        let p = provenance(&doc);
+        assert!((share(&p, "ev", "separation", SECONDARY) - 0.2).abs() < 1e-12);
+        assert!((share(&p, "ev", "separation", "CN") - 0.8).abs() < 1e-12);
+        assert!((share(&p, "ev", "magnet", SECONDARY) - 0.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_loop_of_mixing_nodes_is_solved_exactly() {
+        // Two mines (CN 100, AU 50) feed p; p -> q, and q sends half back to p (a loop
+        // of two mixing processes). x_p = (100 CN + 50 AU + 150 x_q) / 300 with x_q = x_p
+        // gives CN 2/3, AU 1/3: the loop keeps the mines' ratio.
+        let mut doc = Document::new("t");
+        doc.nodes = vec![
+            node("cn", NodeKind::Source, Some("mining"), &[("CN", 1.0)]),
+            node("au", NodeKind::Source, Some("mining"), &[("AU", 1.0)]),
+            node("p", NodeKind::Process, None, &[]),
+            node("q", NodeKind::Process, None, &[]),
+            node("ev", NodeKind::Use, None, &[]),
+            node("bin", NodeKind::Waste, None, &[]),
+        ];
+        doc.flows = vec![
+            flow("a", "cn", "p", 100.0),
+            flow("b", "au", "p", 50.0),
+            flow("c", "p", "q", 300.0),
+            flow("d", "q", "p", 150.0),
+            flow("e", "q", "ev", 150.0),
+            flow("f", "ev", "bin", 150.0),
+        ];
+        let p = provenance(&doc);
+        assert!((share(&p, "ev", "mining", "CN") - 2.0 / 3.0).abs() < 1e-12);
+        assert!((share(&p, "ev", "mining", "AU") - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn certified_and_domestic_shares() {
+        // 75 t virgin (40 % certified) and 25 t recycled input; stage "magnet" in GB for
+        // 30 t of 100.
+        let mut doc = Document::new("t");
+        doc.meta.home_country = Some("GB".into());
+        let mut mine = node("mine", NodeKind::Source, None, &[]);
+        mine.certified = Some(0.4);
+        let mut scrap = node("scrap", NodeKind::Source, None, &[]);
+        scrap.supply = Some(Supply::Recycled);
+        doc.nodes = vec![
+            mine,
+            scrap,
+            node("mix", NodeKind::Process, None, &[]),
+            node("gb", NodeKind::Process, Some("magnet"), &[("GB", 1.0)]),
+            node("cn", NodeKind::Process, Some("magnet"), &[("CN", 1.0)]),
+            node("ev", NodeKind::Use, None, &[]),
+            node("bin", NodeKind::Waste, None, &[]),
+        ];
+        doc.flows = vec![
+            flow("a", "mine", "mix", 75.0),
+            flow("b", "scrap", "mix", 25.0),
+            flow("c", "mix", "gb", 30.0),
+            flow("d", "mix", "cn", 70.0),
+            flow("e", "gb", "ev", 30.0),
+            flow("f", "cn", "ev", 70.0),
+            flow("g", "ev", "bin", 100.0),
+        ];
+        let p = provenance(&doc);
+        // certified: 0.75 × 0.4 = 0.3, plus secondary 0.25.
+        assert!((p.certified_share.unwrap() - 0.55).abs() < 1e-12);
+        // domestic for "magnet": GB's 30 % (the secondary input passed a magnet plant).
+        assert_eq!(p.domestic_share.len(), 1);
+        assert!((p.domestic_share[0].1 - 0.3).abs() < 1e-12);
+    }
+}
