@@ -207,6 +207,7 @@ impl LoopmapApp {
         self.background_gestures(ui, canvas, &response, &painter, &mut actions);
         self.draw_legend(&painter, canvas, dark);
         self.draw_pin_legend(&painter, canvas, dark);
+        self.draw_colour_legend(&painter, canvas, dark);
         if self.canvas.placing.is_some() {
             painter.text(
                 canvas.center_top() + vec2(0.0, 16.0),
@@ -467,6 +468,12 @@ impl LoopmapApp {
         } else {
             Color32::from_gray(20)
         };
+        // The bottleneck stage (most concentrated supply) is marked on its nodes.
+        let supply = &self.derived.analysis.supply;
+        let bottleneck: Option<(String, f64)> = supply.bottleneck.as_ref().and_then(|b| {
+            let hhi = supply.stages.iter().find(|s| &s.stage == b)?.hhi?;
+            Some((b.clone(), hhi))
+        });
         for n in 0..self.doc.nodes.len() {
             let rect = self.derived.layout.nodes[n];
             if !rect.intersects(&visible) {
@@ -478,7 +485,7 @@ impl LoopmapApp {
             if screen.width() < COMPACT_WIDTH {
                 // Too small to read or grab a handle: a plain box, hit-tested through the
                 // geometry by the canvas itself (see `background_gestures`).
-                let fill = theme::kind_fill(node.kind, dark);
+                let fill = self.node_fill(n, dark);
                 painter.rect_filled(screen, 1.0, fill);
                 if self.selection.nodes.contains(&id) || self.derived.flagged_nodes[n] {
                     let colour = if self.selection.nodes.contains(&id) {
@@ -498,7 +505,7 @@ impl LoopmapApp {
             let label = node.label.clone();
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
             let selected = self.selection.nodes.contains(&id);
-            let fill = theme::kind_fill(node.kind, dark);
+            let fill = self.node_fill(n, dark);
             let stroke = if selected {
                 Stroke::new(3.5, theme::SELECTED)
             } else {
@@ -561,6 +568,33 @@ impl LoopmapApp {
                     FontId::proportional(11.5 * z),
                     text.gamma_multiply(0.8),
                 );
+            }
+            if let Some((stage, hhi)) = &bottleneck
+                && node.stage.as_ref() == Some(stage)
+            {
+                let outline = screen.expand(4.0 * z.max(0.5));
+                let corners = [
+                    outline.left_top(),
+                    outline.right_top(),
+                    outline.right_bottom(),
+                    outline.left_bottom(),
+                    outline.left_top(),
+                ];
+                painter.extend(Shape::dashed_line(
+                    &corners,
+                    Stroke::new(2.5, theme::ERROR),
+                    8.0,
+                    5.0,
+                ));
+                if 11.0 * z >= 6.0 {
+                    painter.text(
+                        pos2(screen.center().x, outline.bottom() + 2.0),
+                        Align2::CENTER_TOP,
+                        format!("BOTTLENECK · HHI {}", short_amount(*hhi)),
+                        FontId::proportional(11.0 * z.clamp(0.7, 1.6)),
+                        theme::ERROR,
+                    );
+                }
             }
             if self.derived.flagged_nodes[n] {
                 let c = screen.right_top() + vec2(-2.0, 2.0);

@@ -22,6 +22,7 @@ pub struct Settings {
     pub text_scale: f32,
     pub sankey: bool,
     pub grid: bool,
+    pub colour_by: super::supply::ColourBy,
 }
 
 impl Default for Settings {
@@ -32,6 +33,7 @@ impl Default for Settings {
             text_scale: 1.0,
             sankey: true,
             grid: false,
+            colour_by: super::supply::ColourBy::Kind,
         }
     }
 }

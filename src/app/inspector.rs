@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use egui::RichText;
 
 use super::{LoopmapApp, theme};
-use crate::model::{Document, FlowValue, Loop, Node, NodeKind, StockChange, Supply};
+use crate::model::{Document, FlowValue, Loop, Node, NodeKind, StockChange, Supply, country};
 
 /// Width of the inspector's fields: fixed, so a long value cannot widen the panel.
 const FIELD_WIDTH: f32 = 190.0;
@@ -109,13 +109,30 @@ fn parse_countries(text: &str) -> Result<Option<BTreeMap<String, f64>>, String> 
 
 fn country_code(text: &str) -> Result<String, String> {
     let code = text.trim().to_ascii_uppercase();
-    if code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic()) {
+    if code.len() == 2 && country::name(&code).is_some() {
         Ok(code)
     } else {
         Err(format!(
-            "'{text}' is not a two-letter country code (ISO 3166, e.g. GB, CN)"
+            "'{}' is not an ISO 3166 country code (e.g. GB, CN): pick one from the list",
+            text.trim()
         ))
     }
+}
+
+/// The names of a node's countries, for reading under the codes.
+fn country_names(node: &Node) -> String {
+    node.country_shares()
+        .iter()
+        .map(|(c, s)| {
+            let name = country::name(c).unwrap_or(c);
+            if node.countries.is_some() {
+                format!("{name} {:.0} %", 100.0 * s)
+            } else {
+                name.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 impl LoopmapApp {
@@ -358,6 +375,33 @@ impl LoopmapApp {
                             n.country = country_code(&v).ok();
                         }
                     });
+                }
+                ui.label("");
+                let picked = ui
+                    .vertical(|ui| {
+                        let names = country_names(&node);
+                        if !names.is_empty() {
+                            ui.label(RichText::new(names).weak());
+                        }
+                        let hint = if node.countries.is_some() {
+                            "Add a country…"
+                        } else {
+                            "Pick the country…"
+                        };
+                        super::picker::country_picker(ui, &k("country picker"), hint)
+                    })
+                    .inner;
+                ui.end_row();
+                if let Some(code) = picked {
+                    // One country is replaced; to shares the new one is added at 0, for
+                    // the shares to be typed above.
+                    self.edit_node(id, &k("country"), |n| match &mut n.countries {
+                        Some(map) => {
+                            map.entry(code).or_insert(0.0);
+                        }
+                        None => n.country = Some(code),
+                    });
+                    self.end_gesture();
                 }
                 if node.kind == NodeKind::Source {
                     let label = ui.label("Supply").id;
@@ -681,6 +725,19 @@ impl LoopmapApp {
                     d.meta.home_country = country_code(&v).ok()
                 });
             }
+            ui.label("");
+            let picked = ui
+                .vertical(|ui| {
+                    if let Some(name) = meta.home_country.as_deref().and_then(country::name) {
+                        ui.label(RichText::new(name).weak());
+                    }
+                    super::picker::country_picker(ui, "meta:home picker", "Pick the home country…")
+                })
+                .inner;
+            ui.end_row();
+            if let Some(code) = picked {
+                self.edit(None, |d| d.meta.home_country = Some(code));
+            }
             if let Some(v) = self.text_field(
                 ui,
                 "meta:description",
@@ -757,7 +814,7 @@ mod tests {
         assert!(
             parse_countries("China 1")
                 .unwrap_err()
-                .contains("two-letter")
+                .contains("not an ISO 3166 country code")
         );
     }
 }

@@ -12,7 +12,9 @@ mod inspector;
 mod pains;
 mod palette;
 mod panel;
+mod picker;
 mod pins;
+mod supply;
 pub mod theme;
 mod workshop;
 
@@ -29,6 +31,7 @@ pub use command::Command;
 pub use files::Settings;
 use history::History;
 pub use pains::{Column, PainTable, PinnedPains};
+pub use supply::ColourBy;
 pub use workshop::{Timer, Workshop};
 
 /// What is selected on the canvas, by id (ids survive edits, indices do not).
@@ -145,6 +148,8 @@ pub struct LoopmapApp {
     pub pin_filter: Option<crate::model::Category>,
     pub workshop: workshop::Workshop,
     pub tab: Tab,
+    /// The use node whose provenance the Supply tab shows.
+    pub provenance_of: Option<String>,
 }
 
 /// The tabs under the canvas.
@@ -152,6 +157,7 @@ pub struct LoopmapApp {
 pub enum Tab {
     #[default]
     PainPoints,
+    Supply,
 }
 
 impl LoopmapApp {
@@ -182,6 +188,7 @@ impl LoopmapApp {
             pin_filter: None,
             workshop: workshop::Workshop::default(),
             tab: Tab::default(),
+            provenance_of: None,
         };
         app.view.fit_pending = true;
         app
@@ -558,10 +565,12 @@ impl LoopmapApp {
                 .resizable(false)
                 .exact_size(380.0)
                 .show(ui, |ui| self.side_ui(ui));
+            // Charts need room: the Supply tab makes the panel at least this tall.
+            let min_tabs = if self.tab == Tab::Supply { 330.0 } else { 90.0 };
             egui::Panel::bottom("tabs")
                 .resizable(true)
-                .default_size(200.0)
-                .min_size(90.0)
+                .default_size(240.0)
+                .min_size(min_tabs)
                 .show(ui, |ui| self.tabs_ui(ui));
         }
         egui::CentralPanel::default()
@@ -738,6 +747,11 @@ impl LoopmapApp {
                     {
                         self.run(Command::ToggleDark, ui.ctx());
                     }
+                    ui.menu_button("Colour nodes by", |ui| {
+                        for c in ColourBy::ALL {
+                            ui.radio_value(&mut self.settings.colour_by, c, c.label());
+                        }
+                    });
                     ui.separator();
                     self.menu_item(ui, Command::TextLarger);
                     self.menu_item(ui, Command::TextSmaller);
@@ -858,10 +872,12 @@ impl LoopmapApp {
                 Tab::PainPoints,
                 format!("Pain points ({})", self.doc.pain_points.len()),
             );
+            ui.selectable_value(&mut self.tab, Tab::Supply, "Supply");
         });
         ui.separator();
         match self.tab {
             Tab::PainPoints => self.pains_tab_ui(ui),
+            Tab::Supply => self.supply_tab_ui(ui),
         }
     }
 }

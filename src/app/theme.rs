@@ -91,3 +91,64 @@ pub fn text_on(fill: Color32) -> Color32 {
         Color32::WHITE
     }
 }
+
+/// One colour per country, the same in every chart and on the canvas: fixed for the
+/// countries of the rare-earth chain, otherwise picked from the code. Provenance labels
+/// have their own: secondary green, none and unknown greys.
+pub fn country_colour(code: &str) -> Color32 {
+    let fixed = match code {
+        "CN" => Some((200, 40, 40)),
+        "US" => Some((40, 90, 180)),
+        "AU" => Some((230, 150, 20)),
+        "MM" => Some((140, 80, 40)),
+        "MY" => Some((120, 60, 160)),
+        "JP" => Some((230, 110, 150)),
+        "GB" => Some((20, 150, 170)),
+        "DE" => Some((90, 90, 90)),
+        "VN" => Some((180, 170, 30)),
+        "IN" => Some((240, 110, 50)),
+        "RU" => Some((100, 130, 200)),
+        "TH" => Some((150, 200, 80)),
+        "NG" => Some((30, 120, 60)),
+        "KR" => Some((170, 120, 210)),
+        "DK" => Some((210, 90, 90)),
+        "EE" => Some((80, 170, 230)),
+        "BR" => Some((60, 170, 90)),
+        "secondary" => Some((0, 158, 115)),
+        "none" => Some((200, 200, 200)),
+        "unknown" => Some((140, 140, 140)),
+        _ => None,
+    };
+    if let Some((r, g, b)) = fixed {
+        return Color32::from_rgb(r, g, b);
+    }
+    // Any other code: a hue from its letters, at a middle lightness.
+    let h = code
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    let hue = (h % 360) as f32 / 360.0;
+    egui::ecolor::Hsva::new(hue, 0.55, 0.75, 1.0).into()
+}
+
+/// HHI bands of the US DoJ/FTC guidelines: unconcentrated, moderately and highly
+/// concentrated.
+pub fn hhi_colour(hhi: f64) -> Color32 {
+    if hhi > 2500.0 {
+        Color32::from_rgb(214, 39, 40)
+    } else if hhi > 1500.0 {
+        Color32::from_rgb(230, 140, 0)
+    } else {
+        Color32::from_rgb(44, 160, 44)
+    }
+}
+
+/// A fill that keeps dark text readable: `colour` mixed with white (light theme) or
+/// with dark grey (dark theme).
+pub fn soften(colour: Color32, dark: bool) -> Color32 {
+    let base = if dark {
+        Color32::from_gray(40)
+    } else {
+        Color32::WHITE
+    };
+    base.lerp_to_gamma(colour, if dark { 0.7 } else { 0.55 })
+}

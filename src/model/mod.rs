@@ -1,6 +1,7 @@
 //! The map document (format v1): the serde types a map file is made of.
 //! Unknown keys at every level are kept in `extra` so a save loses nothing.
 
+pub mod country;
 pub mod fragment;
 pub mod pains;
 mod scenario;

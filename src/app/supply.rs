@@ -1,0 +1,526 @@
+//! Supply security in the editor: the Supply tab (country shares and HHI per stage, where
+//! each product's material comes from, certified and domestic shares, as `egui_plot`
+//! charts), the canvas colouring by top country or stage HHI, and the bottleneck mark.
+
+use egui::{Color32, RichText};
+use egui_plot::{Bar, BarChart, Plot, Span};
+use serde::{Deserialize, Serialize};
+
+use super::{LoopmapApp, theme};
+use crate::analysis::supply::HHI_HIGH;
+use crate::model::country;
+
+/// What node colours on the canvas mean.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColourBy {
+    #[default]
+    Kind,
+    TopCountry,
+    StageHhi,
+}
+
+impl ColourBy {
+    pub const ALL: [ColourBy; 3] = [ColourBy::Kind, ColourBy::TopCountry, ColourBy::StageHhi];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ColourBy::Kind => "Kind of node",
+            ColourBy::TopCountry => "Top country",
+            ColourBy::StageHhi => "Stage concentration (HHI)",
+        }
+    }
+}
+
+/// HHI above which a stage counts as moderately concentrated.
+const HHI_MODERATE: f64 = 1500.0;
+
+impl LoopmapApp {
+    /// Stages in value-chain order: by where their leftmost node sits (a recycler of the
+    /// same stage far downstream does not move it).
+    pub fn stages_in_chain_order(&mut self) -> Vec<String> {
+        let stages: Vec<String> = self
+            .analysis()
+            .supply
+            .stages
+            .iter()
+            .map(|s| s.stage.clone())
+            .collect();
+        let left = |stage: &str| {
+            self.doc
+                .nodes
+                .iter()
+                .filter(|n| n.stage.as_deref() == Some(stage))
+                .map(|n| n.pos[0])
+                .fold(f64::INFINITY, f64::min)
+        };
+        let mut keyed: Vec<(f64, String)> = stages.into_iter().map(|s| (left(&s), s)).collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        keyed.into_iter().map(|(_, s)| s).collect()
+    }
+
+    /// A node's fill on the canvas, by the chosen colouring.
+    pub(super) fn node_fill(&self, n: usize, dark: bool) -> Color32 {
+        let node = &self.doc.nodes[n];
+        let plain = theme::kind_fill(node.kind, dark);
+        let grey = || {
+            if dark {
+                Color32::from_gray(70)
+            } else {
+                Color32::from_gray(225)
+            }
+        };
+        match self.settings.colour_by {
+            ColourBy::Kind => plain,
+            ColourBy::TopCountry => {
+                let mut shares = node.country_shares();
+                shares.sort_by(|a, b| b.1.total_cmp(&a.1));
+                shares
+                    .first()
+                    .map_or_else(grey, |(c, _)| theme::soften(theme::country_colour(c), dark))
+            }
+            ColourBy::StageHhi => node
+                .stage
+                .as_deref()
+                .and_then(|s| {
+                    let supply = &self.derived.analysis.supply;
+                    supply.stages.iter().find(|x| x.stage == s)?.hhi
+                })
+                .map_or_else(grey, |h| theme::soften(theme::hhi_colour(h), dark)),
+        }
+    }
+
+    /// What the colours mean, at the canvas's bottom right (not for colouring by kind).
+    pub(super) fn draw_colour_legend(
+        &self,
+        painter: &egui::Painter,
+        canvas: egui::Rect,
+        dark: bool,
+    ) {
+        let rows: Vec<(Color32, String)> = match self.settings.colour_by {
+            ColourBy::Kind => return,
+            ColourBy::TopCountry => {
+                let mut codes: Vec<&str> = self
+                    .doc
+                    .nodes
+                    .iter()
+                    .filter_map(|n| {
+                        let mut s = n.country_shares();
+                        s.sort_by(|a, b| b.1.total_cmp(&a.1));
+                        s.first().map(|(c, _)| *c)
+                    })
+                    .collect();
+                codes.sort_unstable();
+                codes.dedup();
+                let mut rows: Vec<(Color32, String)> = codes
+                    .into_iter()
+                    .map(|c| {
+                        (
+                            theme::soften(theme::country_colour(c), dark),
+                            country::describe(c),
+                        )
+                    })
+                    .collect();
+                rows.truncate(12);
+                rows
+            }
+            ColourBy::StageHhi => vec![
+                (
+                    theme::soften(theme::hhi_colour(3000.0), dark),
+                    "HHI above 2,500: highly concentrated".into(),
+                ),
+                (
+                    theme::soften(theme::hhi_colour(2000.0), dark),
+                    "1,500 to 2,500: moderately".into(),
+                ),
+                (
+                    theme::soften(theme::hhi_colour(0.0), dark),
+                    "below 1,500: unconcentrated".into(),
+                ),
+            ],
+        };
+        let text = if dark {
+            Color32::from_gray(230)
+        } else {
+            Color32::from_gray(30)
+        };
+        let row = 20.0;
+        let size = egui::vec2(290.0, row * (rows.len() as f32 + 1.0) + 12.0);
+        let r =
+            egui::Rect::from_min_size(canvas.right_bottom() - size - egui::vec2(10.0, 10.0), size);
+        painter.rect(
+            r,
+            6.0,
+            if dark {
+                Color32::from_black_alpha(190)
+            } else {
+                Color32::from_white_alpha(230)
+            },
+            egui::Stroke::new(1.0, Color32::from_gray(150)),
+            egui::StrokeKind::Inside,
+        );
+        let font = egui::FontId::proportional(13.0);
+        let mut y = r.top() + 6.0 + row / 2.0;
+        painter.text(
+            egui::pos2(r.left() + 10.0, y),
+            egui::Align2::LEFT_CENTER,
+            format!(
+                "Nodes coloured by {}",
+                self.settings.colour_by.label().to_lowercase()
+            ),
+            font.clone(),
+            text,
+        );
+        for (colour, name) in rows {
+            y += row;
+            let swatch = egui::Rect::from_center_size(
+                egui::pos2(r.left() + 20.0, y),
+                egui::vec2(16.0, 12.0),
+            );
+            painter.rect_filled(swatch, 2.0, colour);
+            painter.text(
+                egui::pos2(r.left() + 36.0, y),
+                egui::Align2::LEFT_CENTER,
+                name,
+                font.clone(),
+                text,
+            );
+        }
+    }
+
+    /// The Supply tab.
+    pub(super) fn supply_tab_ui(&mut self, ui: &mut egui::Ui) {
+        let stages = self.stages_in_chain_order();
+        let analysis = self.analysis().clone();
+        let supply = &analysis.supply;
+        if supply.stages.is_empty() {
+            ui.label(
+                "No stages yet: give nodes a stage (mining, separation, metal, magnet…) and a \
+                 country in the inspector to see where supply is concentrated.",
+            );
+            return;
+        }
+        let height = (ui.available_height() - 40.0).max(120.0);
+        let legend_width = 170.0;
+        let width = ((ui.available_width() - legend_width - 60.0) / 3.0).max(180.0);
+        // Every country (and provenance label) in the charts, for one legend beside them.
+        let mut legend: Vec<String> = Vec::new();
+        for s in &supply.stages {
+            for (c, _) in &s.shares {
+                if !legend.contains(c) {
+                    legend.push(c.clone());
+                }
+            }
+        }
+        for (_, stages) in supply.provenance.iter().flat_map(|p| &p.by_use) {
+            for (_, shares) in stages {
+                for (l, _) in shares {
+                    if !legend.contains(l) {
+                        legend.push(l.clone());
+                    }
+                }
+            }
+        }
+        ui.horizontal_top(|ui| {
+            // Country shares per stage, stacked.
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                ui.strong("Country shares by stage");
+                let mut countries: Vec<String> = Vec::new();
+                for s in &supply.stages {
+                    for (c, _) in &s.shares {
+                        if !countries.contains(c) {
+                            countries.push(c.clone());
+                        }
+                    }
+                }
+                let charts = stacked(&stages, &countries, |stage, c| {
+                    let s = supply.stages.iter().find(|s| s.stage == stage)?;
+                    Some(s.shares.iter().find(|(x, _)| x == c)?.1)
+                });
+                Plot::new("stage shares")
+                    .height(height)
+                    .width(width)
+                    .y_axis_min_width(80.0)
+                    .allow_zoom(false)
+                    .allow_drag(false)
+                    .allow_scroll(false)
+                    .allow_boxed_zoom(false)
+                    .include_x(0.0)
+                    .include_x(100.0)
+                    .y_axis_formatter(stage_axis(stages.clone()))
+                    .y_grid_spacer(unit_grid)
+                    .x_axis_label("% of the stage's throughput")
+                    .show(ui, |plot| {
+                        for chart in charts {
+                            plot.bar_chart(chart);
+                        }
+                    });
+            });
+            // HHI per stage over the concentration bands.
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                ui.strong("Concentration (HHI) by stage").on_hover_text(
+                    "Herfindahl–Hirschman Index: the sum of squared country shares (in %), \
+                     0–10,000. Above 2,500 a market is highly concentrated, 1,500–2,500 \
+                     moderately (US DoJ/FTC).",
+                );
+                let bars: Vec<Bar> = stages
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, stage)| {
+                        let s = supply.stages.iter().find(|s| &s.stage == stage)?;
+                        let hhi = s.hhi?;
+                        let i = row(i, stages.len());
+                        let bottleneck = supply.bottleneck.as_deref() == Some(stage);
+                        let top = s.top.as_deref().map_or(String::new(), country::describe);
+                        Some(
+                            Bar::new(i, hhi)
+                                .width(0.7)
+                                .fill(if bottleneck {
+                                    theme::ERROR
+                                } else {
+                                    Color32::from_gray(110)
+                                })
+                                .name(format!(
+                                    "{stage}: HHI {hhi:.0}, top {top}{}",
+                                    if bottleneck { " (bottleneck)" } else { "" }
+                                )),
+                        )
+                    })
+                    .collect();
+                Plot::new("stage hhi")
+                    .height(height)
+                    .width(width)
+                    .y_axis_min_width(80.0)
+                    .allow_zoom(false)
+                    .allow_drag(false)
+                    .allow_scroll(false)
+                    .allow_boxed_zoom(false)
+                    .include_x(0.0)
+                    .include_x(10_000.0)
+                    .y_axis_formatter(stage_axis(stages.clone()))
+                    .y_grid_spacer(unit_grid)
+                    .x_axis_label("HHI (bottleneck in red)")
+                    .show(ui, |plot| {
+                        let band = |name: &str, lo: f64, hi: f64, c: Color32| {
+                            Span::new(name, lo..=hi)
+                                .fill(c.gamma_multiply(0.18))
+                                .border_width(0.0)
+                        };
+                        plot.span(band(
+                            "unconcentrated",
+                            0.0,
+                            HHI_MODERATE,
+                            theme::hhi_colour(0.0),
+                        ));
+                        plot.span(band(
+                            "moderate",
+                            HHI_MODERATE,
+                            HHI_HIGH,
+                            theme::hhi_colour(2000.0),
+                        ));
+                        plot.span(band("high", HHI_HIGH, 10_000.0, theme::hhi_colour(3000.0)));
+                        plot.bar_chart(BarChart::new("HHI", bars).horizontal());
+                    });
+            });
+            // Where one product's material comes from.
+            ui.vertical(|ui| {
+                ui.set_width(width);
+                self.provenance_ui(ui, &analysis, &stages, height - 50.0, width);
+            });
+            // One legend for all three: a colour per country, the same everywhere.
+            egui::ScrollArea::vertical()
+                .id_salt("supply legend")
+                .max_height(height + 20.0)
+                .show(ui, |ui| {
+                    ui.set_width(legend_width);
+                    ui.vertical(|ui| {
+                        for label in &legend {
+                            ui.horizontal(|ui| {
+                                let (r, _) = ui.allocate_exact_size(
+                                    egui::vec2(14.0, 12.0),
+                                    egui::Sense::hover(),
+                                );
+                                ui.painter()
+                                    .rect_filled(r, 2.0, theme::country_colour(label));
+                                ui.label(country::describe(label));
+                            });
+                        }
+                    });
+                });
+        });
+    }
+
+    fn provenance_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        analysis: &crate::analysis::Analysis,
+        stages: &[String],
+        height: f32,
+        width: f32,
+    ) {
+        let Some(p) = &analysis.supply.provenance else {
+            ui.strong("Where products' material comes from");
+            ui.label(RichText::new("Known once every flow is solved.").weak());
+            return;
+        };
+        ui.horizontal(|ui| {
+            let label = ui.strong("Material in").id;
+            let name = |id: &str| {
+                self.doc
+                    .node(id)
+                    .map_or(id.to_string(), |n| n.label.clone())
+            };
+            let current = self
+                .provenance_of
+                .clone()
+                .filter(|id| p.by_use.iter().any(|(u, _)| u == id))
+                .or_else(|| p.by_use.first().map(|(u, _)| u.clone()));
+            let mut chosen = current.clone();
+            egui::ComboBox::from_id_salt("provenance product")
+                .selected_text(current.as_deref().map_or(String::new(), name))
+                .show_ui(ui, |ui| {
+                    for (u, _) in &p.by_use {
+                        ui.selectable_value(&mut chosen, Some(u.clone()), name(u));
+                    }
+                })
+                .response
+                .labelled_by(label);
+            self.provenance_of = chosen;
+        });
+        let certified = p
+            .certified_share
+            .map_or("—".to_string(), |c| format!("{:.1} %", 100.0 * c));
+        ui.label(format!("Certified or secondary: {certified}"))
+            .on_hover_text(
+                "Share of what enters products in use (outside maintain loops) that comes from \
+             certified virgin sources or came back through a loop.",
+            );
+        match &self.doc.meta.home_country {
+            Some(home) => {
+                let parts: Vec<String> = stages
+                    .iter()
+                    .filter_map(|s| {
+                        let share = p.domestic_share.iter().find(|(x, _)| x == s)?.1;
+                        Some(format!("{s} {:.0} %", 100.0 * share))
+                    })
+                    .collect();
+                ui.label(format!(
+                    "Domestic ({home}) or secondary: {}",
+                    parts.join(" · ")
+                ))
+                .on_hover_text(
+                    "Per stage: share of what enters products in use that passed that stage in \
+                         the home country or came back as secondary material.",
+                );
+            }
+            None => {
+                ui.label(RichText::new("Set the map's home country for domestic shares.").weak());
+            }
+        }
+        let Some((_, by_stage)) = self
+            .provenance_of
+            .as_ref()
+            .and_then(|id| p.by_use.iter().find(|(u, _)| u == id))
+            .or(p.by_use.first())
+        else {
+            return;
+        };
+        let mut labels: Vec<String> = Vec::new();
+        for (_, shares) in by_stage {
+            for (l, _) in shares {
+                if !labels.contains(l) {
+                    labels.push(l.clone());
+                }
+            }
+        }
+        let charts = stacked(stages, &labels, |stage, l| {
+            let (_, shares) = by_stage.iter().find(|(s, _)| s == stage)?;
+            Some(shares.iter().find(|(x, _)| x == l)?.1)
+        });
+        Plot::new("provenance")
+            .height(height.max(80.0))
+            .width(width)
+            .y_axis_min_width(80.0)
+            .allow_zoom(false)
+            .allow_drag(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .include_x(0.0)
+            .include_x(100.0)
+            .y_axis_formatter(stage_axis(stages.to_vec()))
+            .y_grid_spacer(unit_grid)
+            .x_axis_label("% of what enters the product, by the country of each stage")
+            .show(ui, |plot| {
+                for chart in charts {
+                    plot.bar_chart(chart);
+                }
+            });
+    }
+}
+
+/// Names the bars of a chart with one bar per stage (at 0, 1, 2, …).
+fn stage_axis(
+    names: Vec<String>,
+) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    move |mark, _| {
+        let r = mark.value.round();
+        let n = names.len() as f64;
+        if (mark.value - r).abs() < 1e-6 && r >= 0.0 && r < n {
+            names[(n - 1.0 - r) as usize].clone()
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Grid marks at whole numbers only (one per stage).
+fn unit_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    ((lo.ceil() as i64)..=(hi.floor() as i64))
+        .map(|v| egui_plot::GridMark {
+            value: v as f64,
+            step_size: 1.0,
+        })
+        .collect()
+}
+
+/// Stage `i` of `n` is drawn at this height, so the chain reads from the top down.
+fn row(i: usize, n: usize) -> f64 {
+    (n - 1 - i) as f64
+}
+
+/// Horizontal bars, one per stage, stacked from one chart per label (a country, or
+/// `secondary` / `none`), each in that label's colour. Every chart has a bar for every
+/// stage (0 where the label is absent): egui_plot stacks bars by their position.
+fn stacked(
+    stages: &[String],
+    labels: &[String],
+    share: impl Fn(&str, &str) -> Option<f64>,
+) -> Vec<BarChart> {
+    let mut charts: Vec<BarChart> = Vec::new();
+    for label in labels {
+        let bars: Vec<Bar> = stages
+            .iter()
+            .enumerate()
+            .map(|(i, stage)| {
+                let v = share(stage, label).unwrap_or(0.0);
+                Bar::new(row(i, stages.len()), 100.0 * v)
+                    .width(0.7)
+                    .fill(theme::country_colour(label))
+                    .name(format!(
+                        "{stage}: {} {:.1} %",
+                        country::describe(label),
+                        100.0 * v
+                    ))
+            })
+            .collect();
+        let others: Vec<&BarChart> = charts.iter().collect();
+        let chart = BarChart::new(country::describe(label), bars)
+            .color(theme::country_colour(label))
+            .horizontal()
+            .stack_on(&others);
+        charts.push(chart);
+    }
+    charts
+}
