@@ -10,6 +10,36 @@ use crate::model::Document;
 
 /// HHI above which a market counts as highly concentrated (US DoJ/FTC 2010).
 pub const HHI_HIGH: f64 = 2500.0;
+/// HHI above which a market is moderately concentrated.
+pub const HHI_MODERATE: f64 = 1500.0;
+
+/// The concentration bands of the US DoJ/FTC guidelines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Band {
+    Unconcentrated,
+    Moderate,
+    High,
+}
+
+impl Band {
+    pub fn of(hhi: f64) -> Band {
+        if hhi > HHI_HIGH {
+            Band::High
+        } else if hhi > HHI_MODERATE {
+            Band::Moderate
+        } else {
+            Band::Unconcentrated
+        }
+    }
+
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Band::Unconcentrated => "unconcentrated (HHI up to 1,500)",
+            Band::Moderate => "moderately concentrated (HHI 1,500 to 2,500)",
+            Band::High => "highly concentrated (HHI above 2,500)",
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageSupply {
@@ -129,5 +159,21 @@ fn stage_supply(
         hhi: Some(hhi),
         top: top.map(|(c, _)| c.to_string()),
         coverage,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hhi_bands_follow_the_doj_thresholds() {
+        assert_eq!(Band::of(0.0), Band::Unconcentrated);
+        assert_eq!(Band::of(1500.0), Band::Unconcentrated);
+        assert_eq!(Band::of(1500.1), Band::Moderate);
+        assert_eq!(Band::of(2500.0), Band::Moderate);
+        assert_eq!(Band::of(2500.1), Band::High);
+        // One country with everything: 100² = 10,000.
+        assert_eq!(Band::of(10_000.0), Band::High);
     }
 }

@@ -4,8 +4,10 @@
 use egui::RichText;
 
 use super::{LoopmapApp, Selection, theme};
+use crate::analysis::supply::Band;
 use crate::analysis::{Severity, Status, Subject};
 use crate::model::Loop;
+use crate::model::country;
 
 enum Show {
     Index,
@@ -183,14 +185,12 @@ impl LoopmapApp {
                 for s in &analysis.supply.stages {
                     ui.label(&s.stage);
                     let hhi = s.hhi.map_or("—".into(), |h| format!("HHI {h:.0}"));
-                    ui.label(
-                        if s.hhi.is_some_and(|h| h > crate::analysis::supply::HHI_HIGH) {
-                            RichText::new(hhi).color(theme::ERROR)
-                        } else {
-                            RichText::new(hhi)
-                        },
-                    );
-                    ui.label(s.top.clone().unwrap_or_default());
+                    ui.label(match s.hhi {
+                        Some(h) => RichText::new(hhi).color(theme::hhi_colour(h)),
+                        None => RichText::new(hhi),
+                    })
+                    .on_hover_text(s.hhi.map_or("", |h| Band::of(h).meaning()));
+                    ui.label(s.top.as_deref().map_or(String::new(), country::describe));
                     ui.end_row();
                 }
             });

@@ -7,7 +7,7 @@ use egui_plot::{Bar, BarChart, Plot, Span};
 use serde::{Deserialize, Serialize};
 
 use super::{LoopmapApp, theme};
-use crate::analysis::supply::HHI_HIGH;
+use crate::analysis::supply::{HHI_HIGH, HHI_MODERATE};
 use crate::model::country;
 
 /// What node colours on the canvas mean.
@@ -30,9 +30,6 @@ impl ColourBy {
         }
     }
 }
-
-/// HHI above which a stage counts as moderately concentrated.
-const HHI_MODERATE: f64 = 1500.0;
 
 impl LoopmapApp {
     /// Stages in value-chain order: by where their leftmost node sits (a recycler of the

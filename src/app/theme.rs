@@ -133,12 +133,10 @@ pub fn country_colour(code: &str) -> Color32 {
 /// HHI bands of the US DoJ/FTC guidelines: unconcentrated, moderately and highly
 /// concentrated.
 pub fn hhi_colour(hhi: f64) -> Color32 {
-    if hhi > 2500.0 {
-        Color32::from_rgb(214, 39, 40)
-    } else if hhi > 1500.0 {
-        Color32::from_rgb(230, 140, 0)
-    } else {
-        Color32::from_rgb(44, 160, 44)
+    match crate::analysis::supply::Band::of(hhi) {
+        crate::analysis::supply::Band::High => Color32::from_rgb(214, 39, 40),
+        crate::analysis::supply::Band::Moderate => Color32::from_rgb(230, 140, 0),
+        crate::analysis::supply::Band::Unconcentrated => Color32::from_rgb(44, 160, 44),
     }
 }
 
