@@ -1,4 +1,5 @@
-//! The headless commands (`check`, `indicators`, `fmt`) over the same core as the editor.
+//! The headless commands (`check`, `indicators`, `fmt`, `export`) over the same core as
+//! the editor.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -6,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::analysis::{self, Analysis, Severity, Subject};
+use crate::export;
 use crate::io;
 use crate::model::{Document, apply_scenario, pains};
 
@@ -39,6 +41,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export the map: a picture (SVG, or PNG for slides), CSV tables, or an HTML report.
+    #[command(group(clap::ArgGroup::new("output").required(true).args(["svg", "png", "csv", "html"])))]
+    Export {
+        /// The map file.
+        file: PathBuf,
+        /// Write the map as SVG to this file.
+        #[arg(long, value_name = "OUT")]
+        svg: Option<PathBuf>,
+        /// Write the map as PNG to this file.
+        #[arg(long, value_name = "OUT")]
+        png: Option<PathBuf>,
+        /// Pixels per map unit for --png (2 for sharp slides).
+        #[arg(long, value_name = "N", default_value_t = 2.0, requires = "png")]
+        scale: f32,
+        /// Write flows.csv, nodes.csv, indicators.csv and pain_points.csv into this folder.
+        #[arg(long, value_name = "DIR")]
+        csv: Option<PathBuf>,
+        /// Write a self-contained HTML report to this file.
+        #[arg(long, value_name = "OUT")]
+        html: Option<PathBuf>,
+        /// Show this scenario of the map instead of the baseline.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+    },
     /// Rewrite maps in canonical form, so that git diffs show only real changes.
     Fmt {
         /// The map files.
@@ -63,6 +89,57 @@ pub fn run(command: Command) -> ExitCode {
             json,
         } => indicators(&file, scenario.as_deref(), json),
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Export {
+            file,
+            svg,
+            png,
+            scale,
+            csv,
+            html,
+            scenario,
+        } => export(&file, svg, png, scale, csv, html, scenario.as_deref()),
+    }
+}
+
+/// Exit code for an export that could not be written.
+const FAILED: u8 = 1;
+
+fn export(
+    file: &Path,
+    svg: Option<PathBuf>,
+    png: Option<PathBuf>,
+    scale: f32,
+    csv: Option<PathBuf>,
+    html: Option<PathBuf>,
+    scenario: Option<&str>,
+) -> ExitCode {
+    let doc = match io::load(file) {
+        Ok(doc) => doc,
+        Err(e) => return refuse(file, e),
+    };
+    let result = if let Some(out) = &svg {
+        export::write_svg(&doc, scenario, out).map(|()| vec![out.clone()])
+    } else if let Some(out) = &png {
+        export::write_png(&doc, scenario, scale, out).map(|()| vec![out.clone()])
+    } else if let Some(dir) = &csv {
+        export::write_csv(&doc, scenario, dir)
+    } else if let Some(out) = &html {
+        export::write_html(&doc, scenario, out).map(|()| vec![out.clone()])
+    } else {
+        Ok(Vec::new())
+    };
+    match result {
+        Ok(written) => {
+            for path in written {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e @ export::ExportError::NoScenario(_)) => refuse(file, e),
+        Err(e) => {
+            eprintln!("loopmap: {}: {e}", file.display());
+            ExitCode::from(FAILED)
+        }
     }
 }
 

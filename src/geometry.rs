@@ -259,6 +259,26 @@ fn pin_positions(
         .collect()
 }
 
+/// The arrowhead at the end of a flow line `width` wide: its tip and base corners.
+pub fn arrowhead(points: &[Point], width: f64) -> Option<[Point; 3]> {
+    let tip = *points.last()?;
+    let before = *points.get(points.len().checked_sub(3)?)?;
+    let (dx, dy) = (tip.x - before.x, tip.y - before.y);
+    let norm = (dx * dx + dy * dy).sqrt();
+    if norm <= 0.0 || !norm.is_finite() {
+        return None;
+    }
+    let (ux, uy) = (dx / norm, dy / norm);
+    let length = (width * 0.9).clamp(9.0, 22.0);
+    let half = (width / 2.0 + 4.0).max(6.0);
+    let base = Point::new(tip.x - ux * length, tip.y - uy * length);
+    Some([
+        tip,
+        Point::new(base.x - uy * half, base.y + ux * half),
+        Point::new(base.x + uy * half, base.y - ux * half),
+    ])
+}
+
 /// Sankey width of a flow: proportional to its amount, never thinner than `MIN_WIDTH`.
 pub fn flow_width(amount: Option<f64>, largest: f64) -> f64 {
     match amount {

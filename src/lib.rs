@@ -1,11 +1,16 @@
 //! Loopmap: circular-economy value-stream mapping of material supply chains.
 //!
-//! Layers look only down: `model` (the document) ← `io` (files) and `analysis`
-//! (solver, indicators, diagnostics) ← `cli` (and the editor).
+//! Layers look only down: `model` (the document) ← `analysis` (solver, indicators,
+//! supply, diagnostics) ← `io` (map files) and `export` (SVG, PNG, CSV, HTML), with
+//! `geometry`, `labels` and `colours` shared by the canvas and the exports ← `cli` and
+//! `app` (the editor).
 
 pub mod analysis;
 pub mod app;
 pub mod cli;
+pub mod colours;
+pub mod export;
 pub mod geometry;
 pub mod io;
+pub mod labels;
 pub mod model;

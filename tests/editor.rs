@@ -609,3 +609,41 @@ fn a_map_with_extreme_positions_and_amounts_draws_without_panicking() {
     h.run_steps(3);
     assert_eq!(h.state().doc.nodes.len(), 2);
 }
+
+#[test]
+fn file_export_writes_the_picture_and_report_and_says_where_or_why_not() {
+    let mut h = editor(ev_motor());
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export").hover();
+    h.run();
+    h.run();
+    for item in [
+        "Picture (SVG)…",
+        "Picture for slides (PNG)…",
+        "Tables (CSV)…",
+        "Report (HTML)…",
+    ] {
+        assert!(h.query_by_label(item).is_some(), "{item} in File > Export");
+    }
+    h.key_press(Key::Escape);
+    h.run();
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("ev.svg");
+    h.state_mut().export_to(loopmap::app::ExportKind::Svg, &svg);
+    h.run();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("Motor remanufacture"));
+    assert!(h.query_by_label_contains("Exported to").is_some());
+    let report = dir.path().join("ev.html");
+    h.state_mut()
+        .export_to(loopmap::app::ExportKind::Html, &report);
+    assert!(std::fs::read_to_string(&report).unwrap().contains("<svg"));
+    // A folder that does not exist: nothing written, and the reason in a dialog.
+    h.state_mut().export_to(
+        loopmap::app::ExportKind::Png,
+        std::path::Path::new("/nonexistent-dir/ev.png"),
+    );
+    h.run();
+    assert!(h.query_by_label_contains("Nothing exported").is_some());
+}

@@ -238,3 +238,137 @@ pub fn post_use_fractions(
     }
     Some(phi)
 }
+
+/// How an indicator is measured, for showing it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// A number without unit (MCI, LFI, utility).
+    Index,
+    /// An amount in the map's unit.
+    Amount,
+    /// A share, shown as a percentage.
+    Rate,
+}
+
+/// One indicator with its name and meaning, for panels, tables and reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Described {
+    /// Its key in the JSON of `loopmap indicators --json`.
+    pub key: &'static str,
+    pub name: &'static str,
+    pub value: Option<f64>,
+    pub measure: Measure,
+    /// What it means, with its formula in words.
+    pub meaning: &'static str,
+}
+
+impl Measure {
+    /// The value for people: `0.069`, `6,752 t/yr`, `9.9 %`, or `—` when unknown.
+    pub fn show(self, value: Option<f64>, unit: &str) -> String {
+        match (value, self) {
+            (None, _) => "—".into(),
+            (Some(v), Measure::Index) => format!("{v:.3}"),
+            (Some(v), Measure::Amount) => format!("{} {unit}", crate::labels::short_amount(v)),
+            (Some(v), Measure::Rate) => format!("{:.1} %", 100.0 * v),
+        }
+    }
+}
+
+impl Indicators {
+    /// Every indicator of §3–4 in the order the panel and reports show them.
+    pub fn described(&self) -> Vec<Described> {
+        vec![
+            Described {
+                key: "mci",
+                name: "Material Circularity Indicator",
+                value: self.mci,
+                measure: Measure::Index,
+                meaning: "MCI (Ellen MacArthur Foundation): 1 minus the Linear Flow Index times 0.9, divided by the utility. 0.1 is a fully linear product of average utility, 1 a fully closed loop.",
+            },
+            Described {
+                key: "lfi",
+                name: "Linear Flow Index (LFI)",
+                value: self.lfi,
+                measure: Measure::Index,
+                meaning: "LFI: virgin input plus unrecoverable waste, divided by twice the mass of products put into use (adjusted for recycling losses). 1 is fully linear. It moves before MCI does on very linear chains.",
+            },
+            Described {
+                key: "utility",
+                name: "Utility (X)",
+                value: self.utility,
+                measure: Measure::Index,
+                meaning: "Lifetime relative to the industry average times intensity of use relative to the average, weighted by the mass going into each use node.",
+            },
+            Described {
+                key: "virgin_input",
+                name: "Virgin input",
+                value: self.virgin_input,
+                measure: Measure::Amount,
+                meaning: "Everything leaving sources of virgin material.",
+            },
+            Described {
+                key: "waste",
+                name: "Waste",
+                value: self.waste,
+                measure: Measure::Amount,
+                meaning: "Everything reaching waste nodes: landfill and dissipation, plus the losses of recovery.",
+            },
+            Described {
+                key: "product_mass",
+                name: "Products into use",
+                value: self.product_mass,
+                measure: Measure::Amount,
+                meaning: "Everything entering use nodes, except flows of the maintain loop.",
+            },
+            Described {
+                key: "eol_discards",
+                name: "End-of-life discards",
+                value: self.eol_discards,
+                measure: Measure::Amount,
+                meaning: "Everything leaving use nodes, except flows of the maintain loop.",
+            },
+            Described {
+                key: "recycled_content",
+                name: "Recycled content",
+                value: self.recycled_content,
+                measure: Measure::Rate,
+                meaning: "Recycled material (from recycled sources and recycle loops, old and new scrap) as a share of all input to production.",
+            },
+            Described {
+                key: "eol_rir",
+                name: "EOL recycling input rate",
+                value: self.eol_rir,
+                measure: Measure::Rate,
+                meaning: "EU EOL-RIR: recycled material that comes from end-of-life products (old scrap only) as a share of all input to production.",
+            },
+            Described {
+                key: "collection_rate",
+                name: "Collection rate",
+                value: self.collection_rate,
+                measure: Measure::Rate,
+                meaning: "End-of-life material entering recovery nodes, as a share of end-of-life discards.",
+            },
+            Described {
+                key: "eol_recycling_rate",
+                name: "EOL recycling rate",
+                value: self.eol_recycling_rate,
+                measure: Measure::Rate,
+                meaning: "UNEP EOL-RR: end-of-life material leaving recovery in recycle loops, as a share of end-of-life discards.",
+            },
+            Described {
+                key: "reuse_rate",
+                name: "Reuse rate",
+                value: self.reuse_rate,
+                measure: Measure::Rate,
+                meaning: "End-of-life material going to reuse or remanufacture, as a share of end-of-life discards.",
+            },
+            Described {
+                key: "landfill_rate",
+                name: "Landfill rate",
+                value: self.landfill_rate,
+                measure: Measure::Rate,
+                meaning: "End-of-life material reaching waste nodes, as a share of end-of-life discards.",
+            },
+        ]
+    }
+}

@@ -73,6 +73,14 @@ pub fn throughput(doc: &Document, topo: &Topology, flows: &[Option<f64>], n: usi
     super::total(list.iter().map(|&f| flows[f]))
 }
 
+/// T_n of every node, from the flow amounts (unknown where a flow is).
+pub fn throughputs(doc: &Document, flows: &[Option<f64>]) -> Vec<Option<f64>> {
+    let topo = Topology::new(doc);
+    (0..doc.nodes.len())
+        .map(|n| throughput(doc, &topo, flows, n))
+        .collect()
+}
+
 pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Supply {
     let mut by_stage: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (n, node) in doc.nodes.iter().enumerate() {

@@ -9,6 +9,10 @@ pub enum Command {
     Open,
     Save,
     SaveAs,
+    ExportSvg,
+    ExportPng,
+    ExportCsv,
+    ExportHtml,
     Quit,
     Undo,
     Redo,
@@ -39,11 +43,15 @@ pub enum Command {
 
 impl Command {
     /// In menu order; `RedoAlt` is only a second shortcut.
-    pub const ALL: [Command; 30] = [
+    pub const ALL: [Command; 34] = [
         Command::New,
         Command::Open,
         Command::Save,
         Command::SaveAs,
+        Command::ExportSvg,
+        Command::ExportPng,
+        Command::ExportCsv,
+        Command::ExportHtml,
         Command::Quit,
         Command::Undo,
         Command::Redo,
@@ -78,6 +86,10 @@ impl Command {
             Command::Open => "Open…",
             Command::Save => "Save",
             Command::SaveAs => "Save as…",
+            Command::ExportSvg => "Picture (SVG)…",
+            Command::ExportPng => "Picture for slides (PNG)…",
+            Command::ExportCsv => "Tables (CSV)…",
+            Command::ExportHtml => "Report (HTML)…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
             Command::Redo | Command::RedoAlt => "Redo",
@@ -112,6 +124,14 @@ impl Command {
             Command::Open => "Open a map file (*.loopmap.json)",
             Command::Save => "Save the map to its file",
             Command::SaveAs => "Save the map to a new file",
+            Command::ExportSvg => "The whole map as drawn, with legends, as an SVG picture",
+            Command::ExportPng => "The whole map as a PNG picture at twice its size, for slides",
+            Command::ExportCsv => {
+                "Flows, nodes, indicators (baseline and scenarios) and pain points as CSV files in a folder"
+            }
+            Command::ExportHtml => {
+                "One self-contained HTML file: the map, indicators, supply concentration, pain points"
+            }
             Command::Quit => "Close Loopmap",
             Command::Undo => "Take back the last edit",
             Command::Redo | Command::RedoAlt => "Do again what was undone",
@@ -153,6 +173,9 @@ impl Command {
             Command::Open => key(cmd, Key::O),
             Command::Save => key(cmd, Key::S),
             Command::SaveAs => key(cmd_shift, Key::S),
+            Command::ExportSvg | Command::ExportPng | Command::ExportCsv | Command::ExportHtml => {
+                None
+            }
             Command::Quit => key(cmd, Key::Q),
             Command::Undo => key(cmd, Key::Z),
             Command::Redo => key(cmd_shift, Key::Z),

@@ -72,6 +72,39 @@ pub fn pick_save_path(doc: &Document, current: Option<&Path>) -> Option<PathBuf>
     dialog.save_file()
 }
 
+/// What File ▸ Export writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    Svg,
+    Png,
+    Csv,
+    Html,
+}
+
+/// Asks where to export (a file, or a folder for CSV), next to the map's file.
+pub fn pick_export_path(
+    kind: ExportKind,
+    doc: &Document,
+    current: Option<&Path>,
+) -> Option<PathBuf> {
+    let stem = crate::model::fragment::slug(&doc.meta.title);
+    let mut dialog = rfd::FileDialog::new();
+    if let Some(dir) = current.and_then(|p| p.parent()) {
+        dialog = dialog.set_directory(dir);
+    }
+    let (title, filter, ext) = match kind {
+        ExportKind::Svg => ("Export the map as SVG", "SVG picture", "svg"),
+        ExportKind::Png => ("Export the map as PNG", "PNG picture", "png"),
+        ExportKind::Html => ("Export a report", "HTML report", "html"),
+        ExportKind::Csv => return dialog.set_title("Folder for the CSV tables").pick_folder(),
+    };
+    dialog
+        .set_title(title)
+        .add_filter(filter, &[ext])
+        .set_file_name(format!("{stem}.{ext}"))
+        .save_file()
+}
+
 /// Where the autosave copy lives: the user's data folder.
 pub fn autosave_path() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("org", "Loopmap", "Loopmap")?;

@@ -28,7 +28,7 @@ use crate::model::{Document, fragment};
 
 pub use canvas::View;
 pub use command::Command;
-pub use files::Settings;
+pub use files::{ExportKind, Settings};
 use history::History;
 pub use pains::{Column, PainTable, PinnedPains};
 pub use supply::ColourBy;
@@ -373,6 +373,10 @@ impl LoopmapApp {
             Command::Open => self.guard(Pending::Open(None)),
             Command::Save => self.save(false),
             Command::SaveAs => self.save(true),
+            Command::ExportSvg => self.export(ExportKind::Svg),
+            Command::ExportPng => self.export(ExportKind::Png),
+            Command::ExportCsv => self.export(ExportKind::Csv),
+            Command::ExportHtml => self.export(ExportKind::Html),
             Command::Quit => self.guard(Pending::Quit),
             Command::Undo => self.undo(),
             Command::Redo | Command::RedoAlt => self.redo(),
@@ -482,6 +486,28 @@ impl LoopmapApp {
         match io::save(&self.doc, &path) {
             Ok(()) => self.mark_saved(path),
             Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+        }
+    }
+
+    /// Asks where, then exports the map.
+    fn export(&mut self, kind: ExportKind) {
+        if let Some(path) = files::pick_export_path(kind, &self.doc, self.path.as_deref()) {
+            self.export_to(kind, &path);
+        }
+    }
+
+    /// Exports the map to `path` (a folder for CSV); says where in the status bar, or why
+    /// not in a dialog.
+    pub fn export_to(&mut self, kind: ExportKind, path: &std::path::Path) {
+        let result = match kind {
+            ExportKind::Svg => crate::export::write_svg(&self.doc, None, path),
+            ExportKind::Png => crate::export::write_png(&self.doc, None, 2.0, path),
+            ExportKind::Csv => crate::export::write_csv(&self.doc, None, path).map(|_| ()),
+            ExportKind::Html => crate::export::write_html(&self.doc, None, path),
+        };
+        match result {
+            Ok(()) => self.hint = Some(format!("Exported to {}", path.display())),
+            Err(e) => self.dialog = Some(Dialog::Error(format!("Nothing exported: {e}"))),
         }
     }
 
@@ -696,6 +722,16 @@ impl LoopmapApp {
                     ui.separator();
                     self.menu_item(ui, Command::Save);
                     self.menu_item(ui, Command::SaveAs);
+                    ui.menu_button("Export", |ui| {
+                        for c in [
+                            Command::ExportSvg,
+                            Command::ExportPng,
+                            Command::ExportCsv,
+                            Command::ExportHtml,
+                        ] {
+                            self.menu_item(ui, c);
+                        }
+                    });
                     ui.separator();
                     self.menu_item(ui, Command::Quit);
                 });
@@ -786,8 +822,11 @@ impl LoopmapApp {
             Command::VoteUp | Command::VoteDown => !self.selection.pains.is_empty(),
             _ => true,
         };
-        let button =
-            egui::Button::new(command.label()).shortcut_text(command.shortcut_text(ui.ctx()));
+        let keys = command.shortcut_text(ui.ctx());
+        let mut button = egui::Button::new(command.label());
+        if !keys.is_empty() {
+            button = button.shortcut_text(keys);
+        }
         let response = ui
             .add_enabled(enabled, button)
             .on_hover_text(command.tooltip());
@@ -896,27 +935,7 @@ fn derive(doc: &Document, revision: u64, sankey: bool) -> Derived {
     let analysis = analysis::analyse(doc);
     let layout = geometry::layout(doc, &analysis.solution.flows, sankey);
     let index = doc.node_index();
-    let mut outflow = vec![Some(0.0); doc.nodes.len()];
-    let mut inflow = vec![Some(0.0); doc.nodes.len()];
-    for (flow, amount) in doc.flows.iter().zip(&analysis.solution.flows) {
-        for (sums, end) in [(&mut outflow, &flow.from), (&mut inflow, &flow.to)] {
-            if let Some(&n) = index.get(end.as_str()) {
-                sums[n] = sums[n].zip(*amount).map(|(s, a)| s + a);
-            }
-        }
-    }
-    let throughput = doc
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(n, node)| {
-            if node.kind.gives_outflows() {
-                outflow[n]
-            } else {
-                inflow[n]
-            }
-        })
-        .collect();
+    let throughput = analysis::supply::throughputs(doc, &analysis.solution.flows);
     let mut flagged_nodes = vec![false; doc.nodes.len()];
     let mut flagged_flows = vec![false; doc.flows.len()];
     for d in &analysis.diagnostics {

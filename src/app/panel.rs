@@ -4,109 +4,11 @@
 use egui::RichText;
 
 use super::{LoopmapApp, Selection, theme};
+use crate::analysis::indicators::Measure;
 use crate::analysis::supply::Band;
 use crate::analysis::{Severity, Status, Subject};
 use crate::model::Loop;
 use crate::model::country;
-
-enum Show {
-    Index,
-    Amount,
-    Rate,
-}
-
-/// Name, value, how it is shown, and what it means (formula in words).
-fn rows(i: &crate::analysis::Indicators) -> [(&'static str, Option<f64>, Show, &'static str); 13] {
-    [
-        (
-            "Material Circularity Indicator",
-            i.mci,
-            Show::Index,
-            "MCI (Ellen MacArthur Foundation): 1 minus the Linear Flow Index times 0.9, divided by the utility. 0.1 is a fully linear product of average utility, 1 a fully closed loop.",
-        ),
-        (
-            "Linear Flow Index (LFI)",
-            i.lfi,
-            Show::Index,
-            "LFI: virgin input plus unrecoverable waste, divided by twice the mass of products put into use (adjusted for recycling losses). 1 is fully linear. It moves before MCI does on very linear chains.",
-        ),
-        (
-            "Utility (X)",
-            i.utility,
-            Show::Index,
-            "Lifetime relative to the industry average times intensity of use relative to the average, weighted by the mass going into each use node.",
-        ),
-        (
-            "Virgin input",
-            i.virgin_input,
-            Show::Amount,
-            "Everything leaving sources of virgin material.",
-        ),
-        (
-            "Waste",
-            i.waste,
-            Show::Amount,
-            "Everything reaching waste nodes: landfill and dissipation, plus the losses of recovery.",
-        ),
-        (
-            "Products into use",
-            i.product_mass,
-            Show::Amount,
-            "Everything entering use nodes, except flows of the maintain loop.",
-        ),
-        (
-            "End-of-life discards",
-            i.eol_discards,
-            Show::Amount,
-            "Everything leaving use nodes, except flows of the maintain loop.",
-        ),
-        (
-            "Recycled content",
-            i.recycled_content,
-            Show::Rate,
-            "Recycled material (from recycled sources and recycle loops, old and new scrap) as a share of all input to production.",
-        ),
-        (
-            "EOL recycling input rate",
-            i.eol_rir,
-            Show::Rate,
-            "EU EOL-RIR: recycled material that comes from end-of-life products (old scrap only) as a share of all input to production.",
-        ),
-        (
-            "Collection rate",
-            i.collection_rate,
-            Show::Rate,
-            "End-of-life material entering recovery nodes, as a share of end-of-life discards.",
-        ),
-        (
-            "EOL recycling rate",
-            i.eol_recycling_rate,
-            Show::Rate,
-            "UNEP EOL-RR: end-of-life material leaving recovery in recycle loops, as a share of end-of-life discards.",
-        ),
-        (
-            "Reuse rate",
-            i.reuse_rate,
-            Show::Rate,
-            "End-of-life material going to reuse or remanufacture, as a share of end-of-life discards.",
-        ),
-        (
-            "Landfill rate",
-            i.landfill_rate,
-            Show::Rate,
-            "End-of-life material reaching waste nodes, as a share of end-of-life discards.",
-        ),
-    ]
-}
-
-fn show(value: Option<f64>, how: &Show, unit: &str) -> String {
-    match (value, how) {
-        (None, _) => "—".into(),
-        (Some(v), Show::Index) => format!("{v:.3}"),
-        (Some(v), Show::Amount) => format!("{} {unit}", super::canvas::short_amount(v)),
-        (Some(v), Show::Rate) => format!("{:.1} %", 100.0 * v),
-    }
-}
 
 impl LoopmapApp {
     pub(super) fn indicators_ui(&mut self, ui: &mut egui::Ui) {
@@ -131,9 +33,10 @@ impl LoopmapApp {
             .num_columns(2)
             .striped(true)
             .show(ui, |ui| {
-                for (name, value, how, meaning) in rows(i) {
-                    let big = name == "Material Circularity Indicator";
-                    let text = show(value, &how, &unit);
+                for d in i.described() {
+                    let (name, meaning) = (d.name, d.meaning);
+                    let big = d.key == "mci";
+                    let text = d.measure.show(d.value, &unit);
                     ui.label(name).on_hover_text(meaning);
                     ui.label(if big {
                         RichText::new(text).size(20.0).strong()
@@ -149,7 +52,7 @@ impl LoopmapApp {
                             .color(theme::loop_colour(kind, ui.visuals().dark_mode)),
                     )
                     .on_hover_text("Sum of the amounts of the flows in this loop.");
-                    ui.label(show(i.loops.get(kind), &Show::Amount, &unit));
+                    ui.label(Measure::Amount.show(i.loops.get(kind), &unit));
                     ui.end_row();
                 }
             });

@@ -144,18 +144,23 @@ fn explain_refusal(text: &str) -> Result<Document, LoadError> {
 
 /// Writes the map in canonical form, atomically: a crash mid-save leaves the old file whole.
 pub fn save(doc: &Document, path: &Path) -> Result<(), SaveError> {
+    write_atomic(path, to_canonical_string(doc).as_bytes())
+}
+
+/// Writes `bytes` to `path` atomically: to a temporary file in the same folder, then
+/// renamed over it, so a crash mid-write leaves the old file whole.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     let fail = |source| SaveError {
         path: path.to_path_buf(),
         source,
     };
-    let text = to_canonical_string(doc);
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     use std::io::Write;
-    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     // Keep the permissions of the file being replaced (a temp file starts private).
     let permissions = match std::fs::metadata(path) {

@@ -1,0 +1,213 @@
+//! The numbers for a spreadsheet: one CSV each for flows, nodes, indicators (baseline and
+//! every scenario side by side) and pain points. Header row, plain numbers, UTF-8.
+
+use super::ExportError;
+use crate::analysis::{self, Analysis, supply};
+use crate::model::{Document, FlowValue, NodeKind, StockChange, pains};
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::Writer::from_writer(Vec::new())
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, ExportError> {
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ExportError::Csv(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Csv(e.to_string()))
+}
+
+fn row<I, T>(w: &mut csv::Writer<Vec<u8>>, fields: I) -> Result<(), ExportError>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    w.write_record(fields)
+        .map_err(|e| ExportError::Csv(e.to_string()))
+}
+
+/// A number as a spreadsheet reads it; empty when unknown.
+fn number(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| format!("{v}"))
+}
+
+/// id, from, to, loop, mode, given value, solved amount.
+pub fn flows(doc: &Document, analysis: &Analysis) -> Result<String, ExportError> {
+    let mut w = writer();
+    row(
+        &mut w,
+        [
+            "id",
+            "from",
+            "to",
+            "loop",
+            "mode",
+            "given_value",
+            "solved_amount",
+        ],
+    )?;
+    for (flow, solved) in doc.flows.iter().zip(&analysis.solution.flows) {
+        let (mode, given) = match flow.value {
+            FlowValue::Amount(a) => ("amount", Some(a)),
+            FlowValue::Share(s) => ("share", Some(s)),
+            FlowValue::Auto => ("auto", None),
+        };
+        row(
+            &mut w,
+            [
+                flow.id.as_str(),
+                &flow.from,
+                &flow.to,
+                flow.loop_kind.name(),
+                mode,
+                &number(given),
+                &number(*solved),
+            ],
+        )?;
+    }
+    finish(w)
+}
+
+/// id, label, kind, stage, country, throughput, balance residual (inflow − outflow −
+/// stock change, for nodes that must balance).
+pub fn nodes(doc: &Document, analysis: &Analysis) -> Result<String, ExportError> {
+    let amounts = &analysis.solution.flows;
+    let throughput = supply::throughputs(doc, amounts);
+    let mut inflow = vec![Some(0.0); doc.nodes.len()];
+    let mut outflow = vec![Some(0.0); doc.nodes.len()];
+    let index = doc.node_index();
+    for (flow, a) in doc.flows.iter().zip(amounts) {
+        for (sums, end) in [(&mut outflow, &flow.from), (&mut inflow, &flow.to)] {
+            if let Some(&n) = index.get(end.as_str()) {
+                sums[n] = sums[n].zip(*a).map(|(s, a)| s + a);
+            }
+        }
+    }
+    let mut w = writer();
+    row(
+        &mut w,
+        [
+            "id",
+            "label",
+            "kind",
+            "stage",
+            "country",
+            "throughput",
+            "balance_residual",
+        ],
+    )?;
+    for (n, node) in doc.nodes.iter().enumerate() {
+        let country = node
+            .country_shares()
+            .iter()
+            .map(|(c, s)| {
+                if node.countries.is_some() {
+                    format!("{c} {s}")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let residual = if node.kind.is_balanced() {
+            let stock = match node.kind {
+                NodeKind::Use => match node.stock_change() {
+                    StockChange::Fixed(s) => Some(s),
+                    StockChange::Auto => analysis.solution.stock_change.get(n).copied().flatten(),
+                },
+                _ => Some(0.0),
+            };
+            inflow[n]
+                .zip(outflow[n])
+                .zip(stock)
+                .map(|((i, o), s)| i - o - s)
+        } else {
+            None
+        };
+        row(
+            &mut w,
+            [
+                node.id.as_str(),
+                &node.label,
+                node.kind.name(),
+                node.stage.as_deref().unwrap_or(""),
+                &country,
+                &number(throughput[n]),
+                &number(residual),
+            ],
+        )?;
+    }
+    finish(w)
+}
+
+/// Every indicator (rows) for the baseline and each scenario (columns).
+pub fn indicators(doc: &Document) -> Result<String, ExportError> {
+    let mut columns = vec![("baseline".to_string(), analysis::analyse(doc))];
+    for s in &doc.scenarios {
+        columns.push((s.name.clone(), analysis::analyse_scenario(doc, s)));
+    }
+    let mut w = writer();
+    let mut header = vec!["indicator".to_string(), "name".to_string()];
+    header.extend(columns.iter().map(|(name, _)| name.clone()));
+    row(&mut w, &header)?;
+    let described: Vec<Vec<analysis::indicators::Described>> = columns
+        .iter()
+        .map(|(_, a)| a.indicators.described())
+        .collect();
+    for (k, d) in described[0].iter().enumerate() {
+        let mut fields = vec![d.key.to_string(), d.name.to_string()];
+        fields.extend(described.iter().map(|c| number(c[k].value)));
+        row(&mut w, &fields)?;
+    }
+    for kind in crate::model::Loop::REVERSE {
+        let mut fields = vec![
+            format!("loops.{}", kind.name()),
+            format!("{} loop amount", kind.name()),
+        ];
+        fields.extend(
+            columns
+                .iter()
+                .map(|(_, a)| number(a.indicators.loops.get(kind))),
+        );
+        row(&mut w, &fields)?;
+    }
+    finish(w)
+}
+
+/// Every pain point with all its fields, most votes first.
+pub fn pain_points(doc: &Document) -> Result<String, ExportError> {
+    let mut w = writer();
+    row(
+        &mut w,
+        [
+            "number",
+            "id",
+            "title",
+            "category",
+            "severity",
+            "votes",
+            "on",
+            "raised_by",
+            "status",
+            "notes",
+        ],
+    )?;
+    for i in pains::ranked(doc) {
+        let p = &doc.pain_points[i];
+        row(
+            &mut w,
+            [
+                (i + 1).to_string(),
+                p.id.clone(),
+                p.title.clone(),
+                p.category().name().to_string(),
+                p.severity().to_string(),
+                p.votes().to_string(),
+                p.on.describe(doc),
+                p.raised_by.clone(),
+                p.status().name().to_string(),
+                p.notes.clone(),
+            ],
+        )?;
+    }
+    finish(w)
+}

@@ -1,0 +1,291 @@
+//! The report after a workshop: one self-contained HTML file (no network) with the map as
+//! inline SVG, indicators for the baseline and every scenario with what they mean, supply
+//! concentration by stage, pain points ranked by votes in their categories, and the
+//! diagnostics. Laid out to print on A4.
+
+use std::fmt::Write;
+
+use crate::analysis::indicators::Described;
+use crate::analysis::supply::Band;
+use crate::analysis::{self, Analysis};
+use crate::model::{Category, Document, Loop, country, pains};
+
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = "
+@page { size: A4; margin: 14mm; }
+body { font-family: 'Ubuntu', 'DejaVu Sans', Arial, sans-serif; color: #1a1a1a; max-width: 190mm; margin: 0 auto; line-height: 1.4; font-size: 10.5pt; }
+h1 { font-size: 20pt; margin-bottom: 2pt; }
+h2 { font-size: 14pt; border-bottom: 1px solid #999; margin-top: 18pt; break-after: avoid; }
+h3 { font-size: 11.5pt; margin: 10pt 0 4pt; break-after: avoid; }
+.meta { color: #555; }
+figure { margin: 0; }
+figure svg { width: 100%; height: auto; border: 1px solid #ddd; }
+table { border-collapse: collapse; width: 100%; margin: 6pt 0; break-inside: avoid; }
+th, td { border: 1px solid #ccc; padding: 3pt 5pt; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.meaning { color: #444; font-size: 9pt; }
+.band-high { color: #b01e1e; font-weight: bold; }
+.band-moderate { color: #b86e00; }
+.band-low { color: #23801f; }
+.swatch { display: inline-block; width: 9pt; height: 9pt; border-radius: 2pt; margin-right: 3pt; vertical-align: -1pt; }
+li { margin-bottom: 3pt; }
+.small { font-size: 9pt; color: #555; }
+";
+
+/// The report: `doc` is the map as saved (for the baseline and every scenario), `shown`
+/// and `analysis` the map the picture and supply section are of (`which` says which).
+pub fn report(
+    doc: &Document,
+    shown: &Document,
+    analysis: &Analysis,
+    which: &str,
+    picture: &str,
+) -> String {
+    let mut out = String::new();
+    let title = if doc.meta.title.is_empty() {
+        "Untitled map"
+    } else {
+        &doc.meta.title
+    };
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
+        esc(title)
+    );
+    let _ = writeln!(out, "<h1>{}</h1>", esc(title));
+    let mut meta = Vec::new();
+    if !doc.meta.basis.is_empty() {
+        meta.push(esc(&doc.meta.basis));
+    }
+    if let Some(y) = doc.meta.year {
+        meta.push(y.to_string());
+    }
+    meta.push(format!("flows in {}", esc(doc.meta.unit())));
+    if let Some(home) = &doc.meta.home_country {
+        meta.push(format!("home country {}", esc(&country::describe(home))));
+    }
+    let _ = writeln!(out, "<p class=\"meta\">{}</p>", meta.join(" · "));
+    if !doc.meta.description.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", esc(&doc.meta.description));
+    }
+
+    let _ = writeln!(out, "<h2>The map</h2><p class=\"small\">{}</p>", esc(which));
+    let _ = writeln!(out, "<figure>{picture}</figure>");
+
+    indicators_section(&mut out, doc);
+    supply_section(&mut out, shown, analysis, which);
+    pains_section(&mut out, doc);
+
+    let _ = writeln!(out, "<h2>Diagnostics</h2>");
+    if analysis.messages.is_empty() && analysis.diagnostics.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>Nothing to report: the flows solve and balance.</p>"
+        );
+    } else {
+        out.push_str("<ul>\n");
+        for m in &analysis.messages {
+            let _ = writeln!(out, "<li>{}</li>", esc(m));
+        }
+        for d in &analysis.diagnostics {
+            let _ = writeln!(out, "<li>{}</li>", esc(&d.to_string()));
+        }
+        out.push_str("</ul>\n");
+    }
+
+    if !doc.meta.sources.is_empty() {
+        let _ = writeln!(out, "<h2>Sources</h2><ol class=\"small\">");
+        for s in &doc.meta.sources {
+            let _ = writeln!(out, "<li>{}</li>", esc(s));
+        }
+        out.push_str("</ol>\n");
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"small\">Made with Loopmap {}.</p></body></html>",
+        env!("CARGO_PKG_VERSION")
+    );
+    out
+}
+
+fn indicators_section(out: &mut String, doc: &Document) {
+    let unit = doc.meta.unit();
+    let mut columns: Vec<(String, Analysis)> = vec![("Baseline".into(), analysis::analyse(doc))];
+    for s in &doc.scenarios {
+        columns.push((s.name.clone(), analysis::analyse_scenario(doc, s)));
+    }
+    let _ = writeln!(out, "<h2>Indicators</h2>");
+    if !doc.scenarios.is_empty() {
+        out.push_str("<ul class=\"small\">");
+        for s in &doc.scenarios {
+            let _ = writeln!(
+                out,
+                "<li><b>{}</b>: {}</li>",
+                esc(&s.name),
+                esc(&s.description)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("<table><tr><th>Indicator</th>");
+    for (name, _) in &columns {
+        let _ = write!(out, "<th class=\"num\">{}</th>", esc(name));
+    }
+    out.push_str("<th>What it means</th></tr>\n");
+    let described: Vec<Vec<Described>> = columns
+        .iter()
+        .map(|(_, a)| a.indicators.described())
+        .collect();
+    for (k, d) in described[0].iter().enumerate() {
+        let _ = write!(out, "<tr><td>{}</td>", esc(d.name));
+        for c in &described {
+            let _ = write!(
+                out,
+                "<td class=\"num\">{}</td>",
+                esc(&c[k].measure.show(c[k].value, unit))
+            );
+        }
+        let _ = writeln!(out, "<td class=\"meaning\">{}</td></tr>", esc(d.meaning));
+    }
+    for kind in Loop::REVERSE {
+        let _ = write!(out, "<tr><td>{} loop</td>", kind.name());
+        for (_, a) in &columns {
+            let v = analysis::indicators::Measure::Amount.show(a.indicators.loops.get(kind), unit);
+            let _ = write!(out, "<td class=\"num\">{}</td>", esc(&v));
+        }
+        let _ = writeln!(
+            out,
+            "<td class=\"meaning\">Material going round the {} loop each period.</td></tr>",
+            kind.name()
+        );
+    }
+    out.push_str("</table>\n");
+}
+
+fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: &str) {
+    let supply = &analysis.supply;
+    let _ = writeln!(
+        out,
+        "<h2>Supply concentration by stage</h2><p class=\"small\">{}. HHI: sum of squared country shares (in %), 0–10,000; above 2,500 highly concentrated, 1,500–2,500 moderately (US DoJ/FTC).</p>",
+        esc(which)
+    );
+    if supply.stages.is_empty() {
+        let _ = writeln!(out, "<p>No node has a stage and a country.</p>");
+        return;
+    }
+    out.push_str("<table><tr><th>Stage</th><th class=\"num\">HHI</th><th>Band</th><th>Countries</th><th class=\"num\">Coverage</th></tr>\n");
+    for s in &supply.stages {
+        let (class, band) = match s.hhi.map(Band::of) {
+            Some(Band::High) => ("band-high", "high"),
+            Some(Band::Moderate) => ("band-moderate", "moderate"),
+            Some(Band::Unconcentrated) => ("band-low", "unconcentrated"),
+            None => ("", "—"),
+        };
+        let shares: Vec<String> = s
+            .shares
+            .iter()
+            .take(5)
+            .map(|(c, v)| {
+                format!(
+                    "<span class=\"swatch\" style=\"background:{}\"></span>{} {:.0} %",
+                    super::svg::country_hex(c),
+                    esc(&country::describe(c)),
+                    100.0 * v
+                )
+            })
+            .collect();
+        let bottleneck = if supply.bottleneck.as_deref() == Some(s.stage.as_str()) {
+            " <b>(bottleneck)</b>"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}{bottleneck}</td><td class=\"num\">{}</td><td class=\"{class}\">{band}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            esc(&s.stage),
+            s.hhi.map_or("—".into(), |h| format!("{h:.0}")),
+            shares.join("<br>"),
+            s.coverage
+                .map_or("—".into(), |c| format!("{:.0} %", 100.0 * c))
+        );
+    }
+    out.push_str("</table>\n");
+    if let Some(p) = &supply.provenance {
+        let certified = p
+            .certified_share
+            .map_or("—".into(), |c| format!("{:.1} %", 100.0 * c));
+        let _ = writeln!(
+            out,
+            "<p>Certified or secondary share of what enters products in use: <b>{certified}</b>.</p>"
+        );
+        if let Some(home) = &doc.meta.home_country {
+            let parts: Vec<String> = p
+                .domestic_share
+                .iter()
+                .map(|(s, v)| format!("{} {:.0} %", esc(s), 100.0 * v))
+                .collect();
+            let _ = writeln!(
+                out,
+                "<p>Passed each stage in {} or came back as secondary material: {}.</p>",
+                esc(&country::describe(home)),
+                parts.join(" · ")
+            );
+        }
+    }
+}
+
+fn pains_section(out: &mut String, doc: &Document) {
+    let _ = writeln!(out, "<h2>Pain points</h2>");
+    if doc.pain_points.is_empty() {
+        let _ = writeln!(out, "<p>None recorded.</p>");
+        return;
+    }
+    let ranked = pains::ranked(doc);
+    for c in Category::ALL {
+        let in_category: Vec<usize> = ranked
+            .iter()
+            .copied()
+            .filter(|&i| doc.pain_points[i].category() == c)
+            .collect();
+        if in_category.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<h3><span class=\"swatch\" style=\"background:{}\"></span>{} ({})</h3><ol>",
+            crate::colours::category_colour(c).hex(),
+            c.name(),
+            in_category.len()
+        );
+        for i in in_category {
+            let p = &doc.pain_points[i];
+            let by = if p.raised_by.is_empty() {
+                String::new()
+            } else {
+                format!(", raised by {}", esc(&p.raised_by))
+            };
+            let notes = if p.notes.is_empty() {
+                String::new()
+            } else {
+                format!("<br><span class=\"small\">{}</span>", esc(&p.notes))
+            };
+            let _ = writeln!(
+                out,
+                "<li><b>{}</b> — {} vote{}, severity {} of 5, {}; on {}{by}{notes}</li>",
+                esc(&p.title),
+                p.votes(),
+                if p.votes() == 1 { "" } else { "s" },
+                p.severity(),
+                p.status().name(),
+                esc(&p.on.describe(doc))
+            );
+        }
+        out.push_str("</ol>\n");
+    }
+}

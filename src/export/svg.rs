@@ -1,0 +1,351 @@
+//! The map as SVG, drawn as the canvas draws it: the same layout (`geometry`), labels
+//! (`labels`) and colours (`colours`); text stays text. A title above, legends below.
+
+use std::fmt::Write;
+
+use crate::analysis::Analysis;
+use crate::colours;
+use crate::geometry::{self, PinShape, Point, Rect};
+use crate::labels;
+use crate::model::{Anchor, Category, Document, Loop};
+
+const MARGIN: f64 = 40.0;
+const TITLE: f64 = 56.0;
+const LEGEND: f64 = 150.0;
+const FONT: &str = "Ubuntu, 'Ubuntu Light', 'DejaVu Sans', Arial, sans-serif";
+const TEXT: &str = "#141414";
+
+/// Escapes text for XML.
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Words into lines of at most `width` characters (a long word gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+/// The SVG document of a map with its analysis (baseline or a scenario's).
+pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
+    let layout = geometry::layout(doc, &analysis.solution.flows, true);
+    let bounds = layout.bounds().unwrap_or(Rect {
+        min: Point::new(0.0, 0.0),
+        max: Point::new(400.0, 200.0),
+    });
+    let map_pins = doc.pain_points.iter().any(|p| p.on == Anchor::Map);
+    let top = TITLE + if map_pins { 50.0 } else { 0.0 };
+    let width = (bounds.max.x - bounds.min.x + 2.0 * MARGIN).max(760.0);
+    let height = bounds.max.y - bounds.min.y + 2.0 * MARGIN + top + LEGEND;
+    // Canvas point -> SVG point.
+    let dx = MARGIN - bounds.min.x;
+    let dy = MARGIN + top - bounds.min.y;
+    let at = |p: Point| (p.x + dx, p.y + dy);
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{FONT}">"#
+    );
+    let _ = writeln!(
+        out,
+        r##"<rect width="100%" height="100%" fill="#fafafa"/>"##
+    );
+    let title = if doc.meta.title.is_empty() {
+        "Untitled map"
+    } else {
+        &doc.meta.title
+    };
+    let _ = writeln!(
+        out,
+        r#"<text x="{MARGIN}" y="34" font-size="24" fill="{TEXT}">{}</text>"#,
+        esc(title)
+    );
+    let _ = writeln!(
+        out,
+        r##"<text x="{MARGIN}" y="52" font-size="13" fill="#555555">{}</text>"##,
+        esc(subtitle)
+    );
+
+    // Flows under nodes.
+    let amounts = &analysis.solution.flows;
+    out.push_str("<g id=\"flows\" fill=\"none\">\n");
+    for (f, shape) in layout.flows.iter().enumerate() {
+        let flow = &doc.flows[f];
+        let known = amounts.get(f).copied().flatten().is_some();
+        let colour = if known || flow.loop_kind != Loop::None {
+            colours::loop_colour(flow.loop_kind, false)
+        } else {
+            colours::UNKNOWN
+        };
+        let dash = if known {
+            colours::loop_dash(flow.loop_kind)
+        } else {
+            Some((8.0, 6.0))
+        };
+        let width = shape.width.max(1.5);
+        let scale = 1.0 + width / 20.0;
+        let dash = dash.map_or(String::new(), |(d, g)| {
+            format!(
+                r#" stroke-dasharray="{:.1} {:.1}""#,
+                f64::from(d) * scale,
+                f64::from(g) * scale
+            )
+        });
+        let mut d = String::new();
+        for (i, p) in shape.points.iter().enumerate() {
+            let (x, y) = at(*p);
+            let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" });
+        }
+        let _ = writeln!(
+            out,
+            r#"<path id="flow-{}" d="{d}" stroke="{}" stroke-width="{width:.1}"{dash}/>"#,
+            esc(&flow.id),
+            colour.hex()
+        );
+        if let Some([a, b, c]) = geometry::arrowhead(&shape.points, width) {
+            let (ax, ay) = at(a);
+            let (bx, by) = at(b);
+            let (cx, cy) = at(c);
+            let _ = writeln!(
+                out,
+                r#"<polygon points="{ax:.1},{ay:.1} {bx:.1},{by:.1} {cx:.1},{cy:.1}" fill="{}"/>"#,
+                colour.hex()
+            );
+        }
+    }
+    out.push_str("</g>\n<g id=\"flow-labels\" font-size=\"12\">\n");
+    for (f, shape) in layout.flows.iter().enumerate() {
+        let text = labels::flow_label(&doc.flows[f], amounts.get(f).copied().flatten());
+        let (x, y) = at(shape.label_at);
+        let w = 7.0 * text.chars().count() as f64 + 8.0;
+        let _ = writeln!(
+            out,
+            r##"<rect x="{:.1}" y="{:.1}" width="{w:.1}" height="16" rx="4" fill="#ffffff" fill-opacity="0.85"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#333333">{}</text>"##,
+            x - w / 2.0,
+            y - 8.0,
+            y + 4.0,
+            esc(&text)
+        );
+    }
+    out.push_str("</g>\n");
+
+    // Nodes.
+    let throughput = crate::analysis::supply::throughputs(doc, amounts);
+    let bottleneck = analysis.supply.bottleneck.as_deref();
+    out.push_str("<g id=\"nodes\">\n");
+    for (n, node) in doc.nodes.iter().enumerate() {
+        let r = layout.nodes[n];
+        let (x, y) = at(r.min);
+        let (w, h) = (r.max.x - r.min.x, r.max.y - r.min.y);
+        let fill = colours::kind_fill(node.kind, false);
+        let _ = writeln!(
+            out,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="10" fill="{}" stroke="#6e7682" stroke-width="1.5"/>"##,
+            fill.hex()
+        );
+        if bottleneck.is_some() && node.stage.as_deref() == bottleneck {
+            let _ = writeln!(
+                out,
+                r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#d62728" stroke-width="2.5" stroke-dasharray="8 5"/>"##,
+                x - 4.0,
+                y - 4.0,
+                w + 8.0,
+                h + 8.0
+            );
+        }
+        let mut line_y = y + 20.0;
+        let mut lines = wrap(&node.label, 19);
+        if lines.len() > 2 {
+            // Two lines fit above the details; the full label is in the tooltip.
+            lines.truncate(2);
+            lines[1].push('…');
+        }
+        let _ = writeln!(out, "<g><title>{}</title>", esc(&node.label));
+        for line in lines {
+            let _ = writeln!(
+                out,
+                r#"<text x="{:.1}" y="{line_y:.1}" font-size="14" text-anchor="middle" fill="{TEXT}">{}</text>"#,
+                x + w / 2.0,
+                esc(&line)
+            );
+            line_y += 17.0;
+        }
+        out.push_str("</g>\n");
+        let unit = doc.meta.unit();
+        let amount = throughput[n].map_or("?".to_string(), labels::short_amount);
+        for (text, offset) in [
+            (labels::node_details(node), 22.0),
+            (format!("{amount} {unit}"), 9.0),
+        ] {
+            let _ = writeln!(
+                out,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11.5" text-anchor="middle" fill="#3a3a3a">{}</text>"##,
+                x + w / 2.0,
+                y + h - offset + 4.0,
+                esc(&text)
+            );
+        }
+    }
+    out.push_str("</g>\n");
+
+    // Pins, numbered in map order; pins on the whole map in a row under the title.
+    out.push_str("<g id=\"pins\">\n");
+    let mut map_x = MARGIN + 14.0;
+    if map_pins {
+        let _ = writeln!(
+            out,
+            r#"<text x="{MARGIN}" y="{:.1}" font-size="13" fill="{TEXT}">Whole map</text>"#,
+            TITLE + 16.0
+        );
+    }
+    for (i, p) in doc.pain_points.iter().enumerate() {
+        let radius = geometry::pin_radius(p.votes());
+        let centre = match layout.pins.get(i).copied().flatten() {
+            Some(c) => {
+                let (x, y) = at(c);
+                Point::new(x, y)
+            }
+            None if p.on == Anchor::Map => {
+                let c = Point::new(map_x, TITLE + 36.0);
+                map_x += 2.0 * geometry::pin_radius(40) + 4.0;
+                c
+            }
+            None => continue,
+        };
+        let _ = writeln!(out, "<g><title>{}</title>", esc(&pin_title(i, p)));
+        pin(&mut out, p.category(), centre, radius, Some(i + 1));
+        out.push_str("</g>\n");
+    }
+    out.push_str("</g>\n");
+
+    legend(&mut out, doc, height - LEGEND + 10.0);
+    out.push_str("</svg>\n");
+    out
+}
+
+fn pin_title(i: usize, p: &crate::model::PainPoint) -> String {
+    format!(
+        "#{} {} ({}, severity {}, {} votes)",
+        i + 1,
+        p.title,
+        p.category().name(),
+        p.severity(),
+        p.votes()
+    )
+}
+
+/// One pin: its category's shape and colour, its number inside.
+fn pin(out: &mut String, category: Category, c: Point, r: f64, number: Option<usize>) {
+    let fill = colours::category_colour(category);
+    let shape = geometry::pin_shape(category);
+    if shape == PinShape::Circle {
+        let _ = writeln!(
+            out,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="{r:.1}" fill="{}" stroke="#ffffff" stroke-width="1.5"/>"##,
+            c.x,
+            c.y,
+            fill.hex()
+        );
+    } else {
+        let points: Vec<String> = geometry::pin_outline(shape, c, r)
+            .iter()
+            .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+            .collect();
+        let _ = writeln!(
+            out,
+            r##"<polygon points="{}" fill="{}" stroke="#ffffff" stroke-width="1.5"/>"##,
+            points.join(" "),
+            fill.hex()
+        );
+    }
+    if let Some(n) = number {
+        let nudge = match shape {
+            PinShape::TriangleUp => r * 0.25,
+            PinShape::TriangleDown => -r * 0.25,
+            _ => 0.0,
+        };
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" font-size="{:.1}" text-anchor="middle" fill="{}">{n}</text>"#,
+            c.x,
+            c.y + nudge + 0.36 * r,
+            (r * 1.05).max(9.0),
+            fill.text_on().hex()
+        );
+    }
+}
+
+/// Loop kinds (colour and dash) and, when there are pain points, their categories.
+fn legend(out: &mut String, doc: &Document, y: f64) {
+    let _ = writeln!(
+        out,
+        r#"<g id="legend" font-size="13" fill="{TEXT}"><text x="{MARGIN}" y="{y:.1}">Reverse loops</text>"#
+    );
+    for (k, kind) in Loop::REVERSE.into_iter().enumerate() {
+        let ly = y + 22.0 * (k as f64 + 1.0);
+        let dash = colours::loop_dash(kind).map_or(String::new(), |(d, g)| {
+            format!(r#" stroke-dasharray="{d} {g}""#)
+        });
+        let _ = writeln!(
+            out,
+            r#"<line x1="{MARGIN}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="4"{dash}/><text x="{:.1}" y="{ly:.1}">{}</text>"#,
+            ly - 4.0,
+            MARGIN + 50.0,
+            ly - 4.0,
+            colours::loop_colour(kind, false).hex(),
+            MARGIN + 60.0,
+            kind.name()
+        );
+    }
+    if !doc.pain_points.is_empty() {
+        let x0 = MARGIN + 220.0;
+        let _ = writeln!(
+            out,
+            r#"<text x="{x0:.1}" y="{y:.1}">Pain points (size: votes)</text>"#
+        );
+        for (k, c) in Category::ALL.into_iter().enumerate() {
+            let x = x0 + 8.0 + 150.0 * (k / 4) as f64;
+            let ly = y + 22.0 * ((k % 4) as f64 + 1.0);
+            pin(out, c, Point::new(x, ly - 4.0), 7.0, None);
+            let _ = writeln!(
+                out,
+                r#"<text x="{:.1}" y="{ly:.1}">{}</text>"#,
+                x + 14.0,
+                c.name()
+            );
+        }
+    }
+    out.push_str("</g>\n");
+}
+
+/// A colour for a country in reports.
+pub fn country_hex(code: &str) -> String {
+    colours::country_colour(code).hex()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_wrapped() {
+        assert_eq!(esc("A & B <c>"), "A &amp; B &lt;c&gt;");
+        assert_eq!(
+            wrap("Magnet-to-magnet recycling (HPMS)", 17),
+            ["Magnet-to-magnet", "recycling (HPMS)"]
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! Exports through the command line, checked as their readers would: the SVG parses
+//! (usvg) and names every node; the PNG has the size asked for; the CSVs parse and hold
+//! the numbers of `loopmap indicators --json`; the report holds every indicator value and
+//! pain point title.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use loopmap::analysis::analyse;
+use loopmap::io::samples::SAMPLES;
+use loopmap::model::Document;
+use serde_json::Value;
+
+fn uk_file(dir: &Path) -> (std::path::PathBuf, Document) {
+    let path = dir.join("uk.loopmap.json");
+    std::fs::write(&path, SAMPLES[0].text).unwrap();
+    (path, SAMPLES[0].load().unwrap())
+}
+
+fn loopmap(args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("loopmap")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[test]
+fn the_svg_parses_and_names_every_node_with_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (map, doc) = uk_file(dir.path());
+    let out = dir.path().join("uk.svg");
+    let run = loopmap(&["export", s(&map), "--svg", s(&out)]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let tree =
+        resvg::usvg::Tree::from_str(&text, &resvg::usvg::Options::default()).expect("a valid SVG");
+    assert!(tree.size().width() > 500.0);
+    for node in &doc.nodes {
+        assert!(
+            text.contains(&format!("<title>{}</title>", escaped(&node.label))),
+            "{}",
+            node.label
+        );
+        let first = node.label.split_whitespace().next().unwrap();
+        assert!(
+            text.contains(&format!(">{}", escaped(first))),
+            "text of {}",
+            node.label
+        );
+    }
+    // Every flow is a path, every pain point a numbered pin with its title.
+    assert_eq!(text.matches("<path id=\"flow-").count(), doc.flows.len());
+    for p in &doc.pain_points {
+        assert!(text.contains(&escaped(&p.title)), "{}", p.title);
+    }
+}
+
+#[test]
+fn the_png_has_the_size_of_the_svg_times_the_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let (map, _) = uk_file(dir.path());
+    let svg = dir.path().join("uk.svg");
+    let png = dir.path().join("uk.png");
+    assert!(
+        loopmap(&["export", s(&map), "--svg", s(&svg)])
+            .status
+            .success()
+    );
+    let run = loopmap(&["export", s(&map), "--png", s(&png), "--scale", "1.5"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let tree = resvg::usvg::Tree::from_str(&text, &resvg::usvg::Options::default()).unwrap();
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    assert_eq!(width, (tree.size().width() * 1.5).round() as u32);
+    assert_eq!(height, (tree.size().height() * 1.5).round() as u32);
+    // Not blank: the map is drawn in more than a handful of colours.
+    assert!(bytes.len() > 100_000, "{} bytes", bytes.len());
+}
+
+#[test]
+fn the_csvs_parse_and_hold_the_numbers_of_indicators_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let (map, doc) = uk_file(dir.path());
+    let out = dir.path().join("tables");
+    let run = loopmap(&["export", s(&map), "--csv", s(&out)]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let json: Value =
+        serde_json::from_slice(&loopmap(&["indicators", s(&map), "--json"]).stdout).unwrap();
+    let read = |name: &str| {
+        let mut r = csv::Reader::from_path(out.join(name)).unwrap();
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        let rows: Vec<Vec<String>> = r
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        (header, rows)
+    };
+
+    let (header, rows) = read("flows.csv");
+    assert_eq!(
+        header,
+        [
+            "id",
+            "from",
+            "to",
+            "loop",
+            "mode",
+            "given_value",
+            "solved_amount"
+        ]
+    );
+    assert_eq!(rows.len(), doc.flows.len());
+    for r in &rows {
+        let solved: f64 = r[6].parse().unwrap();
+        assert_eq!(Some(solved), json["flows"][&r[0]].as_f64(), "flow {}", r[0]);
+    }
+
+    let (header, rows) = read("indicators.csv");
+    assert_eq!(header.len(), 3 + doc.scenarios.len());
+    assert_eq!(header[2], "baseline");
+    for r in rows.iter().filter(|r| !r[0].starts_with("loops.")) {
+        let expected = json["indicators"][&r[0]].as_f64();
+        assert_eq!(r[2].parse::<f64>().ok(), expected, "indicator {}", r[0]);
+    }
+    let hpms = &rows.iter().find(|r| r[0] == "mci").unwrap()[3];
+    let scenario: Value = serde_json::from_slice(
+        &loopmap(&[
+            "indicators",
+            s(&map),
+            "--json",
+            "--scenario",
+            "HPMS at 350 t/yr",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        hpms.parse::<f64>().ok(),
+        scenario["indicators"]["mci"].as_f64()
+    );
+
+    let (_, rows) = read("nodes.csv");
+    assert_eq!(rows.len(), doc.nodes.len());
+    for r in rows.iter().filter(|r| !r[6].is_empty()) {
+        let residual: f64 = r[6].parse().unwrap();
+        assert!(residual.abs() < 1e-6, "{} is balanced: {residual}", r[0]);
+    }
+
+    let (_, rows) = read("pain_points.csv");
+    assert_eq!(rows.len(), doc.pain_points.len());
+    let votes: Vec<u32> = rows.iter().map(|r| r[5].parse().unwrap()).collect();
+    assert!(
+        votes.windows(2).all(|w| w[0] >= w[1]),
+        "by votes: {votes:?}"
+    );
+}
+
+#[test]
+fn the_report_holds_every_indicator_value_and_pain_point_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let (map, doc) = uk_file(dir.path());
+    let out = dir.path().join("report.html");
+    let run = loopmap(&["export", s(&map), "--html", s(&out)]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !html.contains("<script") && !html.contains("<link"),
+        "self-contained"
+    );
+    assert!(html.contains("<svg"), "the map inline");
+    let unit = doc.meta.unit();
+    for d in analyse(&doc).indicators.described() {
+        let shown = escaped(&d.measure.show(d.value, unit));
+        assert!(
+            html.contains(&format!(">{shown}</td>")),
+            "{} = {shown}",
+            d.name
+        );
+        assert!(html.contains(&escaped(d.name)), "{}", d.name);
+    }
+    for s in &doc.scenarios {
+        assert!(html.contains(&escaped(&s.name)));
+    }
+    for p in &doc.pain_points {
+        assert!(html.contains(&escaped(&p.title)), "{}", p.title);
+    }
+    assert!(html.contains("separation <b>(bottleneck)</b>"));
+    assert!(html.contains("@page { size: A4"));
+}
+
+#[test]
+fn export_needs_one_output_and_names_a_missing_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let (map, _) = uk_file(dir.path());
+    let none = loopmap(&["export", s(&map)]);
+    assert_eq!(none.status.code(), Some(2));
+    let out = dir.path().join("x.svg");
+    let missing = loopmap(&["export", s(&map), "--svg", s(&out), "--scenario", "Nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no scenario named 'Nope'"));
+    assert!(!out.exists());
+    let unwritable = loopmap(&["export", s(&map), "--svg", "/nonexistent-dir/x.svg"]);
+    assert_eq!(unwritable.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unwritable.stderr).contains("cannot save"));
+    // A scenario is exported with its changes: its name is in the picture.
+    let run = loopmap(&[
+        "export",
+        s(&map),
+        "--svg",
+        s(&out),
+        "--scenario",
+        "HPMS at 350 t/yr",
+    ]);
+    assert!(run.status.success());
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("Scenario: HPMS at 350 t/yr")
+    );
+}
