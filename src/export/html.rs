@@ -28,8 +28,11 @@ figure { margin: 0; }
 figure svg { width: 100%; height: auto; border: 1px solid #ddd; }
 table { border-collapse: collapse; width: 100%; margin: 6pt 0; break-inside: avoid; }
 th, td { border: 1px solid #ccc; padding: 3pt 5pt; text-align: left; vertical-align: top; }
-td.num, th.num { text-align: right; white-space: nowrap; }
-td.meaning { color: #444; font-size: 9pt; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; }
+table.indicators { table-layout: fixed; }
+th.name { width: 42%; }
+.meaning { color: #555; font-size: 8.5pt; }
 .band-high { color: #b01e1e; font-weight: bold; }
 .band-moderate { color: #b86e00; }
 .band-low { color: #23801f; }
@@ -133,17 +136,22 @@ fn indicators_section(out: &mut String, doc: &Document) {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("<table><tr><th>Indicator</th>");
+    out.push_str("<table class=\"indicators\"><tr><th class=\"name\">Indicator</th>");
     for (name, _) in &columns {
         let _ = write!(out, "<th class=\"num\">{}</th>", esc(name));
     }
-    out.push_str("<th>What it means</th></tr>\n");
+    out.push_str("</tr>\n");
     let described: Vec<Vec<Described>> = columns
         .iter()
         .map(|(_, a)| a.indicators.described())
         .collect();
     for (k, d) in described[0].iter().enumerate() {
-        let _ = write!(out, "<tr><td>{}</td>", esc(d.name));
+        let _ = write!(
+            out,
+            "<tr><td class=\"name\">{}<div class=\"meaning\">{}</div></td>",
+            esc(d.name),
+            esc(d.meaning)
+        );
         for c in &described {
             let _ = write!(
                 out,
@@ -151,19 +159,20 @@ fn indicators_section(out: &mut String, doc: &Document) {
                 esc(&c[k].measure.show(c[k].value, unit))
             );
         }
-        let _ = writeln!(out, "<td class=\"meaning\">{}</td></tr>", esc(d.meaning));
+        out.push_str("</tr>\n");
     }
     for kind in Loop::REVERSE {
-        let _ = write!(out, "<tr><td>{} loop</td>", kind.name());
+        let _ = write!(
+            out,
+            "<tr><td class=\"name\">{} loop<div class=\"meaning\">Material going round the {} loop each period.</div></td>",
+            kind.name(),
+            kind.name()
+        );
         for (_, a) in &columns {
             let v = analysis::indicators::Measure::Amount.show(a.indicators.loops.get(kind), unit);
             let _ = write!(out, "<td class=\"num\">{}</td>", esc(&v));
         }
-        let _ = writeln!(
-            out,
-            "<td class=\"meaning\">Material going round the {} loop each period.</td></tr>",
-            kind.name()
-        );
+        out.push_str("</tr>\n");
     }
     out.push_str("</table>\n");
 }
