@@ -1,5 +1,5 @@
-//! The headless commands (`check`, `indicators`, `fmt`, `export`) over the same core as
-//! the editor.
+//! The headless commands (`check`, `indicators`, `compare`, `fmt`, `export`) over the
+//! same core as the editor.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,6 +38,15 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         scenario: Option<String>,
         /// Print JSON (the format of indicators.md §8) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print every indicator for the baseline and each scenario, side by side.
+    Compare {
+        /// The map file.
+        file: PathBuf,
+        /// Print JSON: { "baseline": {...}, "scenarios": { name: {...} } } with the
+        /// `indicators` object of indicators.md §8 in each.
         #[arg(long)]
         json: bool,
     },
@@ -89,6 +98,7 @@ pub fn run(command: Command) -> ExitCode {
             json,
         } => indicators(&file, scenario.as_deref(), json),
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Compare { file, json } => compare(&file, json),
         Command::Export {
             file,
             svg,
@@ -99,6 +109,60 @@ pub fn run(command: Command) -> ExitCode {
             scenario,
         } => export(&file, svg, png, scale, csv, html, scenario.as_deref()),
     }
+}
+
+fn compare(file: &Path, json: bool) -> ExitCode {
+    let doc = match io::load(file) {
+        Ok(doc) => doc,
+        Err(e) => return refuse(file, e),
+    };
+    let mut columns = vec![("baseline".to_string(), analysis::analyse(&doc))];
+    for s in &doc.scenarios {
+        columns.push((s.name.clone(), analysis::analyse_scenario(&doc, s)));
+    }
+    if json {
+        let scenarios: serde_json::Map<String, serde_json::Value> = columns[1..]
+            .iter()
+            .map(|(name, a)| (name.clone(), serde_json::json!(a.indicators)))
+            .collect();
+        let out =
+            serde_json::json!({ "baseline": columns[0].1.indicators, "scenarios": scenarios });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
+    let unit = doc.meta.unit();
+    let width = 24;
+    let mut header = format!("  {:<40}", "");
+    for (name, _) in &columns {
+        let name: String = name.chars().take(width - 2).collect();
+        header.push_str(&format!("{name:>width$}"));
+    }
+    println!("{}", header.trim_end());
+    let described: Vec<_> = columns
+        .iter()
+        .map(|(_, a)| a.indicators.described())
+        .collect();
+    for (k, d) in described[0].iter().enumerate() {
+        let mut line = format!("  {:<40}", d.name);
+        for c in &described {
+            line.push_str(&format!("{:>width$}", c[k].measure.show(c[k].value, unit)));
+        }
+        println!("{line}");
+    }
+    for kind in crate::model::Loop::REVERSE {
+        let mut line = format!("  {:<40}", format!("{} loop", kind.name()));
+        for (_, a) in &columns {
+            let v = analysis::indicators::Measure::Amount.show(a.indicators.loops.get(kind), unit);
+            line.push_str(&format!("{v:>width$}"));
+        }
+        println!("{line}");
+    }
+    for (name, a) in &columns[1..] {
+        if a.solution.status != analysis::Status::Ok {
+            println!("scenario '{name}': solver {}", a.solution.status.name());
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// Exit code for an export that could not be written.

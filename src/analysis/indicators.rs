@@ -274,6 +274,17 @@ impl Measure {
     }
 }
 
+/// Whether a rise of the indicator `key` is good for circularity; `None` for amounts that
+/// are neither good nor bad in themselves (products into use, end-of-life discards).
+pub fn higher_is_better(key: &str) -> Option<bool> {
+    match key {
+        "mci" | "utility" | "recycled_content" | "eol_rir" | "collection_rate"
+        | "eol_recycling_rate" | "reuse_rate" => Some(true),
+        "lfi" | "virgin_input" | "waste" | "landfill_rate" => Some(false),
+        _ => None,
+    }
+}
+
 impl Indicators {
     /// Every indicator of §3–4 in the order the panel and reports show them.
     pub fn described(&self) -> Vec<Described> {

@@ -5,6 +5,7 @@ pub mod diagnostics;
 pub mod indicators;
 pub mod linear;
 pub mod provenance;
+pub mod sensitivity;
 pub mod solve;
 pub mod supply;
 pub mod topology;

@@ -141,6 +141,7 @@ struct FlowMeshKey {
     center: (f64, f64),
     pixels_per_point: f32,
     selected: std::collections::BTreeSet<String>,
+    scenario: Option<String>,
 }
 
 #[derive(Default)]
@@ -319,6 +320,7 @@ impl LoopmapApp {
             center: (self.view.center.x, self.view.center.y),
             pixels_per_point: painter.ctx().pixels_per_point(),
             selected: self.selection.flows.clone(),
+            scenario: self.active_scenario.clone(),
         };
         let cached = match &self.canvas.flow_mesh {
             Some((k, mesh)) if *k == key => mesh.clone(),
@@ -351,6 +353,7 @@ impl LoopmapApp {
         let visible = self.view.visible(canvas);
         let z = self.view.zoom;
         let amounts = &self.derived.analysis.solution.flows;
+        let (_, changed) = self.changed_by_scenario();
         let mut shapes = Vec::new();
         for (f, shape) in self.derived.layout.flows.iter().enumerate() {
             if !shape.bounds.intersects(&visible) {
@@ -390,6 +393,12 @@ impl LoopmapApp {
                     Stroke::new(width + 8.0, theme::SELECTED),
                 ));
             }
+            if changed.contains(&flow.id) {
+                shapes.push(Shape::line(
+                    points.clone(),
+                    Stroke::new(width + 7.0, super::scenarios::SCENARIO.gamma_multiply(0.7)),
+                ));
+            }
             if self.derived.flagged_flows[f] {
                 shapes.push(Shape::line(
                     points.clone(),
@@ -415,9 +424,10 @@ impl LoopmapApp {
                 None => shapes.push(Shape::line(points.clone(), stroke)),
             }
             if extent >= 40.0
-                && let Some(head) = arrowhead(&points, width, z, colour)
+                && let Some(head) = geometry::arrowhead(&shape.points, shape.width)
             {
-                shapes.push(head);
+                let corners = head.map(|p| self.view.to_screen(canvas, p)).to_vec();
+                shapes.push(Shape::convex_polygon(corners, colour, Stroke::NONE));
             }
         }
         shapes
@@ -442,7 +452,10 @@ impl LoopmapApp {
             if !visible.contains(shape.label_at) {
                 continue;
             }
-            let text = flow_label(&self.doc.flows[f], amounts.get(f).copied().flatten());
+            let text = flow_label(
+                &self.derived.working.flows[f],
+                amounts.get(f).copied().flatten(),
+            );
             let at = self.view.to_screen(canvas, shape.label_at);
             let galley =
                 painter.layout_no_wrap(text, FontId::proportional(12.0 * z.min(1.6)), label_colour);
@@ -475,6 +488,7 @@ impl LoopmapApp {
             let hhi = supply.stages.iter().find(|s| &s.stage == b)?.hhi?;
             Some((b.clone(), hhi))
         });
+        let (changed_nodes, _) = self.changed_by_scenario();
         for n in 0..self.doc.nodes.len() {
             let rect = self.derived.layout.nodes[n];
             if !rect.intersects(&visible) {
@@ -542,6 +556,14 @@ impl LoopmapApp {
                     format!("{throughput} {}", self.doc.meta.unit()),
                     FontId::proportional(11.5 * z),
                     text.gamma_multiply(0.8),
+                );
+            }
+            if changed_nodes.contains(&id) {
+                painter.rect_stroke(
+                    screen.expand(2.0),
+                    10.0 * z,
+                    Stroke::new(3.0, super::scenarios::SCENARIO),
+                    StrokeKind::Outside,
                 );
             }
             if let Some((stage, hhi)) = &bottleneck
@@ -1060,23 +1082,4 @@ impl LoopmapApp {
 
 fn snap(v: f64) -> f64 {
     (v / GRID).round() * GRID
-}
-
-/// An arrowhead at the end of a flow, sized by its width and the zoom.
-fn arrowhead(points: &[Pos2], width: f32, zoom: f32, colour: Color32) -> Option<Shape> {
-    let (&tip, &before) = (points.last()?, points.get(points.len().saturating_sub(3))?);
-    let dir = (tip - before).normalized();
-    if !dir.is_finite() {
-        return None;
-    }
-    let z = zoom.min(1.0);
-    let length = (width * 0.9).clamp(9.0 * z, 22.0);
-    let half = (width / 2.0 + 4.0 * z).max(6.0 * z);
-    let base = tip - dir * length;
-    let normal = vec2(-dir.y, dir.x);
-    Some(Shape::convex_polygon(
-        vec![tip, base + normal * half, base - normal * half],
-        colour,
-        Stroke::NONE,
-    ))
 }

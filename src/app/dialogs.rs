@@ -87,6 +87,29 @@ impl LoopmapApp {
                         }
                     });
                 }
+                Dialog::RenameScenario { old, name } => {
+                    let heading = ui.heading("Rename scenario").id;
+                    let mut text = name.clone();
+                    let edit = ui.text_edit_singleline(&mut text).labelled_by(heading);
+                    edit.request_focus();
+                    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if text != *name {
+                        self.dialog = Some(Dialog::RenameScenario {
+                            old: old.clone(),
+                            name: text.clone(),
+                        });
+                    }
+                    ui.horizontal(|ui| {
+                        if (ui.button("Rename").clicked() || enter)
+                            && self.rename_scenario(old, &text)
+                        {
+                            close = true;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
                 Dialog::Recover(path) => {
                     ui.heading("Recover unsaved work?");
                     ui.label("Loopmap closed last time with unsaved changes. A copy was kept.");

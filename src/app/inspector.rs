@@ -297,11 +297,12 @@ impl LoopmapApp {
     }
 
     fn node_ui(&mut self, ui: &mut egui::Ui, id: &str) {
-        let Some(node) = self.doc.node(id).cloned() else {
+        let Some(node) = self.working().node(id).cloned() else {
             return;
         };
         let k = |field: &str| format!("node:{id}:{field}");
         ui.label(RichText::new(format!("{} node '{}'", node.kind.name(), node.id)).weak());
+        self.scenario_changes_ui(ui, Some(id), None);
         egui::Grid::new("node")
             .num_columns(2)
             .striped(false)
@@ -520,6 +521,36 @@ impl LoopmapApp {
                     self.edit_node(id, &k("notes"), |n| n.notes = v);
                 }
             });
+        let fields = crate::model::levers::lever_fields(node.kind);
+        if !fields.is_empty() {
+            ui.horizontal(|ui| {
+                let key = ui.make_persistent_id(("lever field", id));
+                let mut field: String = ui
+                    .data(|d| d.get_temp(key))
+                    .unwrap_or_else(|| fields[0].to_string());
+                let label = ui.label("Lever").id;
+                egui::ComboBox::from_id_salt(("lever field combo", id))
+                    .selected_text(field.replace('_', " "))
+                    .show_ui(ui, |ui| {
+                        for f in fields {
+                            ui.selectable_value(&mut field, f.to_string(), f.replace('_', " "));
+                        }
+                    })
+                    .response
+                    .labelled_by(label);
+                if ui
+                    .button("Pin as lever")
+                    .on_hover_text("Move this value with a slider in the Scenarios tab")
+                    .clicked()
+                {
+                    self.pin_lever(crate::model::levers::Lever::Node {
+                        node: id.to_string(),
+                        field: field.clone(),
+                    });
+                }
+                ui.data_mut(|d| d.insert_temp(key, field));
+            });
+        }
         if ui
             .button("Delete node")
             .on_hover_text("Deletes the node and every flow touching it")
@@ -530,7 +561,7 @@ impl LoopmapApp {
     }
 
     fn flow_ui(&mut self, ui: &mut egui::Ui, id: &str) {
-        let Some(flow) = self.doc.flow(id).cloned() else {
+        let Some(flow) = self.working().flow(id).cloned() else {
             return;
         };
         let index = self.doc.flows.iter().position(|f| f.id == id);
@@ -548,6 +579,7 @@ impl LoopmapApp {
             ))
             .weak(),
         );
+        self.scenario_changes_ui(ui, None, Some(id));
         let k = |field: &str| format!("flow:{id}:{field}");
         let edit_flow =
             |app: &mut LoopmapApp, key: &str, change: Box<dyn FnOnce(&mut crate::model::Flow)>| {
@@ -670,9 +702,21 @@ impl LoopmapApp {
                 edit_flow(self, &k("notes"), Box::new(move |f| f.notes = v));
             }
         });
-        if ui.button("Delete flow").clicked() {
-            self.delete_selection();
-        }
+        ui.horizontal(|ui| {
+            if !matches!(flow.value, FlowValue::Auto)
+                && ui
+                    .button("Pin as lever")
+                    .on_hover_text("Move its amount or share with a slider in the Scenarios tab")
+                    .clicked()
+            {
+                self.pin_lever(crate::model::levers::Lever::Flow {
+                    flow: id.to_string(),
+                });
+            }
+            if ui.button("Delete flow").clicked() {
+                self.delete_selection();
+            }
+        });
     }
 
     fn meta_ui(&mut self, ui: &mut egui::Ui) {

@@ -14,6 +14,7 @@ mod palette;
 mod panel;
 mod picker;
 mod pins;
+mod scenarios;
 mod supply;
 pub mod theme;
 mod workshop;
@@ -84,6 +85,10 @@ impl Selection {
 struct Derived {
     revision: u64,
     sankey: bool,
+    /// The scenario analysed (none: the baseline).
+    scenario: Option<String>,
+    /// The map as shown: the baseline, or the baseline with the active scenario applied.
+    working: Document,
     analysis: Analysis,
     layout: Layout,
     /// Each node's throughput (Σ outflows; Σ inflows for wastes and exports).
@@ -116,6 +121,10 @@ pub enum Dialog {
     About,
     /// Deleting nodes or flows that carry this many pain points: delete or move them?
     DeletePinned(usize),
+    RenameScenario {
+        old: String,
+        name: String,
+    },
 }
 
 pub struct LoopmapApp {
@@ -150,6 +159,9 @@ pub struct LoopmapApp {
     pub tab: Tab,
     /// The use node whose provenance the Supply tab shows.
     pub provenance_of: Option<String>,
+    /// The scenario being shown and edited; `None` for the baseline.
+    pub active_scenario: Option<String>,
+    sensitivity: scenarios::SensitivityState,
 }
 
 /// The tabs under the canvas.
@@ -157,13 +169,14 @@ pub struct LoopmapApp {
 pub enum Tab {
     #[default]
     PainPoints,
+    Scenarios,
     Supply,
 }
 
 impl LoopmapApp {
     /// An editor on `doc`, read from `path` if it came from a file.
     pub fn new(doc: Document, path: Option<PathBuf>, settings: Settings) -> Self {
-        let derived = derive(&doc, 0, settings.sankey);
+        let derived = derive(&doc, 0, settings.sankey, None);
         let mut app = LoopmapApp {
             saved: doc.clone(),
             doc,
@@ -189,6 +202,8 @@ impl LoopmapApp {
             workshop: workshop::Workshop::default(),
             tab: Tab::default(),
             provenance_of: None,
+            active_scenario: None,
+            sensitivity: Default::default(),
         };
         app.view.fit_pending = true;
         app
@@ -228,7 +243,29 @@ impl LoopmapApp {
 
     /// Changes the map: records an undo point (joined to the open step when `merge`
     /// names the same gesture), applies `change`, and invalidates the analysis.
+    ///
+    /// While a scenario is active, the change is made on the scenario's view of the map:
+    /// changed values (flow amounts and shares, node values) go into the scenario, and
+    /// structure (nodes and flows added, removed, moved; labels; pain points) into the
+    /// baseline (`model::route_edit`).
     pub fn edit(&mut self, merge: Option<&str>, change: impl FnOnce(&mut Document)) {
+        self.history.record(&self.doc, merge);
+        match self.active_scenario.clone().and_then(|name| {
+            let s = self.doc.scenario(&name)?;
+            Some((name, crate::model::apply_scenario(&self.doc, s).0))
+        }) {
+            Some((name, mut view)) => {
+                change(&mut view);
+                self.doc = crate::model::route_edit(&self.doc, &name, view);
+            }
+            None => change(&mut self.doc),
+        }
+        self.changed();
+    }
+
+    /// Changes the baseline document itself, whatever scenario is active (managing
+    /// scenarios, resetting a value to the baseline's).
+    pub fn edit_baseline(&mut self, merge: Option<&str>, change: impl FnOnce(&mut Document)) {
         self.history.record(&self.doc, merge);
         change(&mut self.doc);
         self.changed();
@@ -248,6 +285,11 @@ impl LoopmapApp {
         self.selection
             .pains
             .retain(|id| doc.pain_points.iter().any(|p| &p.id == id));
+        if let Some(name) = &self.active_scenario
+            && doc.scenario(name).is_none()
+        {
+            self.active_scenario = None;
+        }
     }
 
     /// The analysis of the map as it is now, recomputed only after a change.
@@ -260,11 +302,24 @@ impl LoopmapApp {
     }
 
     fn derived(&mut self) -> &Derived {
-        if self.derived.revision != self.revision || self.derived.sankey != self.settings.sankey {
-            self.derived = derive(&self.doc, self.revision, self.settings.sankey);
+        if self.derived.revision != self.revision
+            || self.derived.sankey != self.settings.sankey
+            || self.derived.scenario != self.active_scenario
+        {
+            self.derived = derive(
+                &self.doc,
+                self.revision,
+                self.settings.sankey,
+                self.active_scenario.as_deref(),
+            );
             self.analysis_runs += 1;
         }
         &self.derived
+    }
+
+    /// The map as shown and analysed: the baseline, or with the active scenario applied.
+    pub fn working(&mut self) -> &Document {
+        &self.derived().working
     }
 
     /// How many times the map has been analysed (to check that idle frames do not).
@@ -280,6 +335,7 @@ impl LoopmapApp {
         self.history.clear();
         self.selection = Selection::default();
         self.inspector = inspector::InspectorState::default();
+        self.active_scenario = None;
         self.changed();
         self.dirty = false;
         self.view.fit_pending = true;
@@ -592,12 +648,21 @@ impl LoopmapApp {
                 .exact_size(380.0)
                 .show(ui, |ui| self.side_ui(ui));
             // Charts need room: the Supply tab makes the panel at least this tall.
-            let min_tabs = if self.tab == Tab::Supply { 330.0 } else { 90.0 };
+            let min_tabs = if self.tab == Tab::PainPoints {
+                90.0
+            } else {
+                330.0
+            };
             egui::Panel::bottom("tabs")
                 .resizable(true)
                 .default_size(240.0)
                 .min_size(min_tabs)
                 .show(ui, |ui| self.tabs_ui(ui));
+        }
+        if self.active_scenario.is_some() {
+            egui::Panel::top("scenario banner")
+                .frame(egui::Frame::NONE)
+                .show(ui, |ui| self.scenario_banner_ui(ui));
         }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
@@ -807,6 +872,8 @@ impl LoopmapApp {
                     }
                 }
                 self.pin_filter_ui(ui);
+                ui.separator();
+                self.scenario_bar_ui(ui);
             });
         });
     }
@@ -892,7 +959,12 @@ impl LoopmapApp {
             .auto_shrink([false, true])
             .show(ui, |ui| self.inspector_ui(ui));
         ui.separator();
-        ui.heading("Indicators");
+        match &self.active_scenario {
+            Some(name) => ui.heading(
+                egui::RichText::new(format!("Indicators: {name}")).color(scenarios::SCENARIO),
+            ),
+            None => ui.heading("Indicators"),
+        };
         egui::ScrollArea::vertical()
             .id_salt("indicators")
             .auto_shrink([false, false])
@@ -911,11 +983,17 @@ impl LoopmapApp {
                 Tab::PainPoints,
                 format!("Pain points ({})", self.doc.pain_points.len()),
             );
+            ui.selectable_value(
+                &mut self.tab,
+                Tab::Scenarios,
+                format!("Scenarios ({})", self.doc.scenarios.len()),
+            );
             ui.selectable_value(&mut self.tab, Tab::Supply, "Supply");
         });
         ui.separator();
         match self.tab {
             Tab::PainPoints => self.pains_tab_ui(ui),
+            Tab::Scenarios => self.scenarios_tab_ui(ui),
             Tab::Supply => self.supply_tab_ui(ui),
         }
     }
@@ -931,9 +1009,16 @@ impl eframe::App for LoopmapApp {
     }
 }
 
-fn derive(doc: &Document, revision: u64, sankey: bool) -> Derived {
-    let analysis = analysis::analyse(doc);
-    let layout = geometry::layout(doc, &analysis.solution.flows, sankey);
+fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -> Derived {
+    let working = match scenario.and_then(|name| doc.scenario(name)) {
+        Some(s) => crate::model::apply_scenario(doc, s).0,
+        None => doc.clone(),
+    };
+    let analysis = match scenario.and_then(|name| doc.scenario(name)) {
+        Some(s) => analysis::analyse_scenario(doc, s),
+        None => analysis::analyse(doc),
+    };
+    let layout = geometry::layout(&working, &analysis.solution.flows, sankey);
     let index = doc.node_index();
     let throughput = analysis::supply::throughputs(doc, &analysis.solution.flows);
     let mut flagged_nodes = vec![false; doc.nodes.len()];
@@ -961,6 +1046,8 @@ fn derive(doc: &Document, revision: u64, sankey: bool) -> Derived {
     Derived {
         revision,
         sankey,
+        scenario: scenario.map(String::from),
+        working,
         analysis,
         layout,
         throughput,

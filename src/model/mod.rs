@@ -3,11 +3,12 @@
 
 pub mod country;
 pub mod fragment;
+pub mod levers;
 pub mod pains;
 mod scenario;
 pub mod validate;
 
-pub use scenario::{ScenarioIssue, apply_scenario};
+pub use scenario::{ScenarioIssue, VALUE_FIELDS, apply_scenario, route_edit};
 pub use validate::validate;
 
 use std::collections::BTreeMap;

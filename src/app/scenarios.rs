@@ -1,0 +1,727 @@
+//! What-if scenarios in the editor: the scenario bar (choose, new, copy, rename, delete),
+//! the banner while one is active, what it changes (canvas marks, inspector with reset to
+//! the baseline), levers as sliders, the comparison of every scenario (table and grouped
+//! bar chart) and the sensitivity of an indicator to the levers (tornado chart).
+
+use egui::{Color32, RichText};
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::{Dialog, LoopmapApp, theme};
+use crate::analysis::indicators::{Described, Measure, higher_is_better};
+use crate::analysis::sensitivity::{self, Swing};
+use crate::analysis::{self, Analysis};
+use crate::model::levers::{self, Lever};
+use crate::model::{Change, Document, Scenario};
+
+/// Marks what the active scenario changes.
+pub const SCENARIO: Color32 = Color32::from_rgb(148, 103, 189);
+
+/// Indicators shown side by side in the comparison chart (rates and MCI, all 0–1).
+const CHART: [&str; 7] = [
+    "mci",
+    "recycled_content",
+    "eol_rir",
+    "collection_rate",
+    "eol_recycling_rate",
+    "reuse_rate",
+    "landfill_rate",
+];
+
+/// The tornado chart's indicator and its cached bars.
+#[derive(Default)]
+pub struct SensitivityState {
+    pub indicator: Option<&'static str>,
+    cache: Option<(u64, Option<String>, &'static str, Vec<Swing>)>,
+    compare: Option<(u64, Vec<(String, Analysis)>)>,
+}
+
+impl LoopmapApp {
+    /// Makes `name` the active scenario (`None`: the baseline).
+    pub fn set_scenario(&mut self, name: Option<String>) {
+        self.active_scenario = name.filter(|n| self.doc.scenario(n).is_some());
+    }
+
+    /// A new scenario, empty or a copy of the active one's changes, made active.
+    pub fn new_scenario(&mut self, copy: bool) {
+        let base = if copy {
+            self.active_scenario
+                .clone()
+                .map_or("Scenario".to_string(), |n| format!("{n} (copy)"))
+        } else {
+            "Scenario".to_string()
+        };
+        let name = unique_name(&self.doc, &base);
+        let changes = if copy {
+            self.active_scenario
+                .as_deref()
+                .and_then(|n| self.doc.scenario(n))
+                .map(|s| s.changes.clone())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let scenario = Scenario {
+            name: name.clone(),
+            description: String::new(),
+            changes,
+            extra: Default::default(),
+        };
+        self.edit_baseline(None, |d| d.scenarios.push(scenario));
+        self.active_scenario = Some(name);
+    }
+
+    /// Renames a scenario; refused with a hint when the name is empty or taken.
+    pub fn rename_scenario(&mut self, old: &str, new: &str) -> bool {
+        let new = new.trim().to_string();
+        if new.is_empty() || (new != old && self.doc.scenario(&new).is_some()) {
+            self.hint = Some(format!(
+                "A scenario needs a name of its own; '{new}' cannot be used"
+            ));
+            return false;
+        }
+        let old_name = old.to_string();
+        let renamed = new.clone();
+        self.edit_baseline(None, move |d| {
+            if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == old_name) {
+                s.name = renamed;
+            }
+        });
+        if self.active_scenario.as_deref() == Some(old) {
+            self.active_scenario = Some(new);
+        }
+        true
+    }
+
+    /// Deletes a scenario (undo brings it back).
+    pub fn delete_scenario(&mut self, name: &str) {
+        let name = name.to_string();
+        self.edit_baseline(None, |d| d.scenarios.retain(|s| s.name != name));
+    }
+
+    /// The changes of the active scenario.
+    fn active_changes(&self) -> Vec<Change> {
+        self.active_scenario
+            .as_deref()
+            .and_then(|n| self.doc.scenario(n))
+            .map(|s| s.changes.clone())
+            .unwrap_or_default()
+    }
+
+    /// Ids of the nodes and flows the active scenario changes, for marking on the canvas.
+    pub(super) fn changed_by_scenario(&self) -> (Vec<String>, Vec<String>) {
+        let mut nodes = Vec::new();
+        let mut flows = Vec::new();
+        for c in self.active_changes() {
+            match c {
+                Change::Flow { flow, .. } => flows.push(flow),
+                Change::Node { node, .. } => nodes.push(node),
+            }
+        }
+        (nodes, flows)
+    }
+
+    /// The scenario drop-down and its buttons, in the toolbar.
+    pub(super) fn scenario_bar_ui(&mut self, ui: &mut egui::Ui) {
+        let label = ui.label("Scenario").id;
+        let mut chosen = self.active_scenario.clone();
+        egui::ComboBox::from_id_salt("active scenario")
+            .selected_text(chosen.as_deref().unwrap_or("Baseline"))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, "Baseline");
+                for s in &self.doc.scenarios {
+                    ui.selectable_value(&mut chosen, Some(s.name.clone()), &s.name)
+                        .on_hover_text(&s.description);
+                }
+            })
+            .response
+            .labelled_by(label)
+            .on_hover_text("Show and edit the baseline or a what-if scenario");
+        if chosen != self.active_scenario {
+            self.set_scenario(chosen);
+        }
+        ui.menu_button("New scenario", |ui| {
+            if ui.button("Empty").clicked() {
+                self.new_scenario(false);
+            }
+            if ui
+                .add_enabled(
+                    self.active_scenario.is_some(),
+                    egui::Button::new("Copy of this one"),
+                )
+                .clicked()
+            {
+                self.new_scenario(true);
+            }
+        });
+        if let Some(name) = self.active_scenario.clone() {
+            if ui.button("Rename scenario").clicked() {
+                self.dialog = Some(Dialog::RenameScenario {
+                    old: name.clone(),
+                    name: name.clone(),
+                });
+            }
+            if ui
+                .button("Delete scenario")
+                .on_hover_text("Delete this scenario (Ctrl+Z brings it back)")
+                .clicked()
+            {
+                self.delete_scenario(&name);
+            }
+        }
+    }
+
+    /// Over the canvas while a scenario is active: what edits do now.
+    pub(super) fn scenario_banner_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(name) = self.active_scenario.clone() else {
+            return;
+        };
+        egui::Frame::new()
+            .fill(SCENARIO)
+            .inner_margin(egui::Margin::symmetric(10, 5))
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(format!(
+                            "Scenario “{name}”: value edits (amounts, shares, lifetimes…) go into \
+                             this scenario and are marked in purple; adding, removing or moving \
+                             nodes and flows changes the baseline."
+                        ))
+                        .color(Color32::WHITE),
+                    );
+                    if ui.button("Back to baseline").clicked() {
+                        self.set_scenario(None);
+                    }
+                });
+            });
+    }
+
+    /// In the inspector of a node or flow: what the active scenario changes on it, with
+    /// the baseline's value and a reset.
+    pub(super) fn scenario_changes_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        node: Option<&str>,
+        flow: Option<&str>,
+    ) {
+        let Some(name) = self.active_scenario.clone() else {
+            return;
+        };
+        let mine: Vec<Change> = self
+            .active_changes()
+            .into_iter()
+            .filter(|c| match c {
+                Change::Flow { flow: f, .. } => Some(f.as_str()) == flow,
+                Change::Node { node: n, .. } => Some(n.as_str()) == node,
+            })
+            .collect();
+        if mine.is_empty() {
+            ui.label(RichText::new(format!("Same as the baseline in “{name}”.")).color(SCENARIO));
+            return;
+        }
+        ui.label(
+            RichText::new(format!("Changed in “{name}”:"))
+                .color(SCENARIO)
+                .strong(),
+        );
+        for change in mine {
+            let (what, base, now) = match &change {
+                Change::Flow { flow, value } => (
+                    "value".to_string(),
+                    self.doc
+                        .flow(flow)
+                        .map_or("—".into(), |f| describe_flow_value(f.value)),
+                    describe_flow_value(*value),
+                ),
+                Change::Node { node, field, value } => (
+                    field.replace('_', " "),
+                    self.doc
+                        .node(node)
+                        .and_then(|n| serde_json::to_value(n).ok())
+                        .and_then(|v| v.get(field).cloned())
+                        .map_or("not set".into(), |v| v.to_string()),
+                    value.to_string(),
+                ),
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("{what}: baseline {base}, here {now}"));
+                if ui.small_button("Reset to baseline").clicked() {
+                    let name = name.clone();
+                    self.edit_baseline(None, move |d| {
+                        if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == name) {
+                            s.changes.retain(|c| c != &change);
+                        }
+                    });
+                }
+            });
+        }
+    }
+
+    /// Pins a lever (no-op if it is pinned already).
+    pub fn pin_lever(&mut self, lever: Lever) {
+        let mut list = levers::levers(&self.doc);
+        if list.contains(&lever) {
+            return;
+        }
+        list.push(lever);
+        self.edit_baseline(None, |d| levers::set_levers(d, &list));
+        self.hint = Some("Pinned as a lever: move it in the Scenarios tab".into());
+    }
+
+    /// Moves a lever to `value` (in the active scenario, if any); one undo step per drag.
+    pub fn move_lever(&mut self, lever: &Lever, value: f64) {
+        let key = format!("lever:{lever:?}");
+        let lever = lever.clone();
+        self.edit(Some(&key), move |d| lever.set(d, value));
+    }
+
+    /// The Scenarios tab: the active scenario and its levers; every indicator compared;
+    /// the comparison chart and the tornado chart.
+    pub(super) fn scenarios_tab_ui(&mut self, ui: &mut egui::Ui) {
+        let height = (ui.available_height() - 30.0).max(150.0);
+        let width = ui.available_width();
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_width((width * 0.26).max(260.0));
+                egui::ScrollArea::vertical()
+                    .id_salt("levers")
+                    .max_height(height)
+                    .show(ui, |ui| self.levers_ui(ui));
+            });
+            ui.separator();
+            ui.vertical(|ui| {
+                ui.set_width((width * 0.36).max(320.0));
+                egui::ScrollArea::both()
+                    .id_salt("compare")
+                    .max_height(height)
+                    .show(ui, |ui| self.compare_table_ui(ui));
+            });
+            ui.separator();
+            ui.vertical(|ui| {
+                let w = (ui.available_width() - 10.0).max(240.0);
+                self.compare_chart_ui(ui, w, height * 0.5 - 20.0);
+                self.tornado_ui(ui, w, height * 0.5 - 30.0);
+            });
+        });
+    }
+
+    fn levers_ui(&mut self, ui: &mut egui::Ui) {
+        match self.active_scenario.clone() {
+            Some(name) => {
+                ui.strong(format!("Scenario “{name}”"));
+                let description = self
+                    .doc
+                    .scenario(&name)
+                    .map(|s| s.description.clone())
+                    .unwrap_or_default();
+                let mut text = description.clone();
+                let label = ui.label("Description").id;
+                let r = ui
+                    .add(
+                        egui::TextEdit::multiline(&mut text)
+                            .desired_rows(2)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label);
+                if text != description {
+                    self.edit_baseline(Some("scenario:description"), |d| {
+                        if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == name) {
+                            s.description = text;
+                        }
+                    });
+                }
+                if r.lost_focus() {
+                    self.end_gesture();
+                }
+            }
+            None => {
+                ui.strong("Baseline");
+                ui.label(
+                    RichText::new("Choose or make a scenario in the toolbar to try a what-if.")
+                        .weak(),
+                );
+            }
+        }
+        ui.separator();
+        ui.strong("Levers");
+        let list = levers::levers(&self.doc);
+        if list.is_empty() {
+            ui.label(
+                RichText::new(
+                    "None yet: select a flow or node and press “Pin as lever” in the inspector.",
+                )
+                .weak(),
+            );
+        }
+        let working = self.working().clone();
+        for lever in list {
+            let Some(value) = lever.value(&working) else {
+                ui.label(RichText::new(format!("{} (no value)", lever.describe(&working))).weak());
+                continue;
+            };
+            let base = lever.value(&self.doc).unwrap_or(value);
+            let (lo, hi) = lever.range(&self.doc, base);
+            ui.label(lever.describe(&working));
+            ui.horizontal(|ui| {
+                let mut v = value;
+                let r = ui.add(
+                    egui::Slider::new(&mut v, lo..=hi.max(value))
+                        .clamping(egui::SliderClamping::Never)
+                        .max_decimals(3),
+                );
+                if r.changed() && v != value {
+                    self.move_lever(&lever, v);
+                }
+                if r.drag_stopped() || r.lost_focus() {
+                    self.end_gesture();
+                }
+                if ui.small_button("Unpin").clicked() {
+                    let rest: Vec<Lever> = levers::levers(&self.doc)
+                        .into_iter()
+                        .filter(|l| l != &lever)
+                        .collect();
+                    self.edit_baseline(None, |d| levers::set_levers(d, &rest));
+                }
+            });
+        }
+    }
+
+    /// Baseline and every scenario, analysed (cached until the map changes).
+    fn compared(&mut self) -> Vec<(String, Analysis)> {
+        if let Some((rev, list)) = &self.sensitivity.compare
+            && *rev == self.revision
+        {
+            return list.clone();
+        }
+        let mut list = vec![("Baseline".to_string(), analysis::analyse(&self.doc))];
+        for s in &self.doc.scenarios {
+            list.push((s.name.clone(), analysis::analyse_scenario(&self.doc, s)));
+        }
+        self.sensitivity.compare = Some((self.revision, list.clone()));
+        list
+    }
+
+    fn compare_table_ui(&mut self, ui: &mut egui::Ui) {
+        let unit = self.doc.meta.unit().to_string();
+        let list = self.compared();
+        ui.strong("Compare").on_hover_text(
+            "Every indicator for the baseline and each scenario; under each scenario its \
+             difference from the baseline, green when better for circularity, red when worse.",
+        );
+        let described: Vec<Vec<Described>> =
+            list.iter().map(|(_, a)| a.indicators.described()).collect();
+        egui::Grid::new("compare grid")
+            .striped(true)
+            .num_columns(list.len() + 1)
+            .show(ui, |ui| {
+                ui.label("");
+                for (name, _) in &list {
+                    let active = self.active_scenario.as_deref() == Some(name.as_str())
+                        || (self.active_scenario.is_none() && name == "Baseline");
+                    ui.label(if active {
+                        RichText::new(name).strong().color(SCENARIO)
+                    } else {
+                        RichText::new(name).strong()
+                    });
+                }
+                ui.end_row();
+                for (k, d) in described[0].iter().enumerate() {
+                    ui.label(d.name).on_hover_text(d.meaning);
+                    ui.label(d.measure.show(d.value, &unit));
+                    for column in &described[1..] {
+                        let c = &column[k];
+                        ui.horizontal(|ui| {
+                            ui.label(c.measure.show(c.value, &unit));
+                            difference_ui(ui, d, c);
+                        });
+                    }
+                    ui.end_row();
+                }
+                ui.label("Bottleneck HHI").on_hover_text(
+                    "Concentration of the most concentrated stage (lower is more secure)",
+                );
+                let base_hhi = bottleneck_hhi(&list[0].1);
+                ui.label(base_hhi.map_or("—".into(), |h| format!("{h:.0}")));
+                for (_, a) in &list[1..] {
+                    let h = bottleneck_hhi(a);
+                    ui.horizontal(|ui| {
+                        ui.label(h.map_or("—".into(), |h| format!("{h:.0}")));
+                        if let (Some(b), Some(h)) = (base_hhi, h) {
+                            arrow_ui(ui, h - b, Some(false), format!("{:+.0}", h - b));
+                        }
+                    });
+                }
+                ui.end_row();
+            });
+    }
+
+    fn compare_chart_ui(&mut self, ui: &mut egui::Ui, width: f32, height: f32) {
+        let list = self.compared();
+        ui.strong("Main indicators (%)");
+        let n = list.len() as f64;
+        let bar_width = 0.8 / n;
+        let palette = [
+            Color32::from_gray(120),
+            Color32::from_rgb(0, 114, 178),
+            Color32::from_rgb(230, 159, 0),
+            Color32::from_rgb(0, 158, 115),
+            Color32::from_rgb(204, 121, 167),
+            Color32::from_rgb(86, 180, 233),
+            Color32::from_rgb(213, 94, 0),
+        ];
+        let charts: Vec<BarChart> = list
+            .iter()
+            .enumerate()
+            .map(|(j, (name, a))| {
+                let described = a.indicators.described();
+                let bars = CHART
+                    .iter()
+                    .enumerate()
+                    .map(|(i, key)| {
+                        let d = described.iter().find(|d| d.key == *key);
+                        let v = d.and_then(|d| d.value).unwrap_or(0.0) * 100.0;
+                        let x = i as f64 - 0.4 + bar_width * (j as f64 + 0.5);
+                        Bar::new(x, v)
+                            .width(bar_width * 0.9)
+                            .name(format!("{name}: {} {v:.1} %", d.map_or(*key, |d| d.name)))
+                    })
+                    .collect();
+                BarChart::new(name.clone(), bars).color(palette[j % palette.len()])
+            })
+            .collect();
+        Plot::new("compare chart")
+            .height(height.max(100.0))
+            .width(width)
+            .legend(Legend::default().position(egui_plot::Corner::RightTop))
+            .allow_zoom(false)
+            .allow_drag(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .include_y(0.0)
+            .include_y(100.0)
+            .x_axis_formatter(|mark, _| {
+                let i = mark.value.round();
+                if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                    [
+                        "MCI",
+                        "Recycled",
+                        "EOL-RIR",
+                        "Collection",
+                        "EOL-RR",
+                        "Reuse",
+                        "Landfill",
+                    ]
+                    .get(i as usize)
+                    .map_or(String::new(), |s| s.to_string())
+                } else {
+                    String::new()
+                }
+            })
+            .x_grid_spacer(|input| {
+                let (lo, hi) = input.bounds;
+                ((lo.ceil() as i64)..=(hi.floor() as i64))
+                    .map(|v| egui_plot::GridMark {
+                        value: v as f64,
+                        step_size: 1.0,
+                    })
+                    .collect()
+            })
+            .show(ui, |plot| {
+                for chart in charts {
+                    plot.bar_chart(chart);
+                }
+            });
+    }
+
+    fn tornado_ui(&mut self, ui: &mut egui::Ui, width: f32, height: f32) {
+        let key = self.sensitivity.indicator.unwrap_or("mci");
+        let working = self.working().clone();
+        let keys: Vec<(&'static str, &'static str)> = analysis::Indicators::default()
+            .described()
+            .iter()
+            .map(|d| (d.key, d.name))
+            .collect();
+        let mut chosen = key;
+        ui.horizontal(|ui| {
+            let label = ui
+                .strong("Sensitivity of")
+                .on_hover_text(
+                    "How the indicator moves when each lever (or, with none pinned, each share) \
+                     moves 10 % down (orange) and up (blue) from its value in the scenario shown",
+                )
+                .id;
+            egui::ComboBox::from_id_salt("sensitivity indicator")
+                .selected_text(keys.iter().find(|(k, _)| *k == key).map_or(key, |(_, n)| n))
+                .show_ui(ui, |ui| {
+                    for (k, name) in &keys {
+                        ui.selectable_value(&mut chosen, k, *name);
+                    }
+                })
+                .response
+                .labelled_by(label);
+            ui.label("to ±10 %");
+        });
+        self.sensitivity.indicator = Some(chosen);
+        let scenario = self.active_scenario.clone();
+        let swings = match &self.sensitivity.cache {
+            Some((rev, s, k, swings))
+                if *rev == self.revision && *s == scenario && *k == chosen =>
+            {
+                swings.clone()
+            }
+            _ => {
+                let levers = sensitivity::levers_or_shares(&working, &levers::levers(&self.doc));
+                let swings = sensitivity::tornado(&working, &levers, chosen, 0.1);
+                self.sensitivity.cache = Some((self.revision, scenario, chosen, swings.clone()));
+                swings
+            }
+        };
+        let shown: Vec<&Swing> = swings.iter().take(8).collect();
+        if shown.is_empty() {
+            ui.label(RichText::new("No lever or share to move.").weak());
+            return;
+        }
+        let names: Vec<String> = shown
+            .iter()
+            .map(|s| {
+                let mut n = s.lever.describe(&working);
+                if n.chars().count() > 34 {
+                    n = n.chars().take(33).collect::<String>() + "…";
+                }
+                n
+            })
+            .collect();
+        let count = shown.len();
+        let row = |i: usize| (count - 1 - i) as f64;
+        let low = BarChart::new(
+            "−10 %",
+            shown
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    Bar::new(row(i), s.low.unwrap_or(0.0))
+                        .width(0.6)
+                        .name(format!(
+                            "{}: −10 % gives {:+.4}",
+                            names[i],
+                            s.low.unwrap_or(0.0)
+                        ))
+                })
+                .collect(),
+        )
+        .horizontal()
+        .color(Color32::from_rgb(230, 159, 0));
+        let high = BarChart::new(
+            "+10 %",
+            shown
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    Bar::new(row(i), s.high.unwrap_or(0.0))
+                        .width(0.6)
+                        .name(format!(
+                            "{}: +10 % gives {:+.4}",
+                            names[i],
+                            s.high.unwrap_or(0.0)
+                        ))
+                })
+                .collect(),
+        )
+        .horizontal()
+        .color(Color32::from_rgb(0, 114, 178));
+        Plot::new("tornado")
+            .height(height.max(100.0))
+            .width(width)
+            .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+            .allow_zoom(false)
+            .allow_drag(false)
+            .allow_scroll(false)
+            .allow_boxed_zoom(false)
+            .y_axis_min_width(150.0)
+            .y_axis_formatter(move |mark, _| {
+                let r = mark.value.round();
+                if (mark.value - r).abs() < 1e-6 && r >= 0.0 && (r as usize) < count {
+                    names[count - 1 - r as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .y_grid_spacer(|input| {
+                let (lo, hi) = input.bounds;
+                ((lo.ceil() as i64)..=(hi.floor() as i64))
+                    .map(|v| egui_plot::GridMark {
+                        value: v as f64,
+                        step_size: 1.0,
+                    })
+                    .collect()
+            })
+            .x_axis_label("change of the indicator")
+            .show(ui, |plot| {
+                plot.bar_chart(low);
+                plot.bar_chart(high);
+            });
+    }
+}
+
+fn bottleneck_hhi(a: &Analysis) -> Option<f64> {
+    let b = a.supply.bottleneck.as_deref()?;
+    a.supply.stages.iter().find(|s| s.stage == b)?.hhi
+}
+
+fn describe_flow_value(v: crate::model::FlowValue) -> String {
+    match v {
+        crate::model::FlowValue::Amount(a) => crate::labels::short_amount(a),
+        crate::model::FlowValue::Share(s) => format!("{:.1} % of outflow", 100.0 * s),
+        crate::model::FlowValue::Auto => "auto".into(),
+    }
+}
+
+/// The difference of a scenario's indicator from the baseline's, with an arrow.
+fn difference_ui(ui: &mut egui::Ui, base: &Described, other: &Described) {
+    let (Some(b), Some(v)) = (base.value, other.value) else {
+        return;
+    };
+    let d = v - b;
+    let text = match base.measure {
+        Measure::Rate => format!("{:+.1} pt", 100.0 * d),
+        Measure::Index => format!("{d:+.3}"),
+        Measure::Amount => format!("{:+}", crate::labels::short_amount(d)),
+    };
+    arrow_ui(ui, d, higher_is_better(base.key), text);
+}
+
+/// A painted arrow (up or down, the default font has none) and a difference, green when
+/// better, red when worse, grey when neither or no change.
+fn arrow_ui(ui: &mut egui::Ui, d: f64, higher_is_better: Option<bool>, text: String) {
+    if d.abs() < 1e-9 {
+        return;
+    }
+    let colour = match higher_is_better {
+        Some(up) if (d > 0.0) == up => theme::OK,
+        Some(_) => theme::ERROR,
+        None => Color32::GRAY,
+    };
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 12.0), egui::Sense::hover());
+    let c = rect.center();
+    let (tip, base) = if d > 0.0 { (-5.0, 4.0) } else { (5.0, -4.0) };
+    ui.painter().add(egui::Shape::convex_polygon(
+        vec![
+            c + egui::vec2(0.0, tip),
+            c + egui::vec2(-5.0, base),
+            c + egui::vec2(5.0, base),
+        ],
+        colour,
+        egui::Stroke::NONE,
+    ));
+    ui.label(RichText::new(text).color(colour).small());
+}
+
+/// `base`, or `base 2`, `base 3`… whichever no scenario has.
+fn unique_name(doc: &Document, base: &str) -> String {
+    if doc.scenario(base).is_none() && base != "Scenario" {
+        return base.to_string();
+    }
+    (1..)
+        .map(|i| format!("{base} {i}"))
+        .find(|n| doc.scenario(n).is_none())
+        .unwrap_or_else(|| base.to_string())
+}

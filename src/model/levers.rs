@@ -1,0 +1,193 @@
+//! Levers: numeric fields pinned by the facilitator to move with a slider in a what-if
+//! (a flow's amount or share, a node's lifetime, efficiency, certified share, stock
+//! change…). Kept in the map file under the top-level key `levers`, which format v1
+//! readers keep as an unknown key, so a map carries its levers to the next workshop.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Document, FlowValue, Node, NodeKind, StockChange};
+
+/// What a lever moves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Lever {
+    Flow { flow: String },
+    Node { node: String, field: String },
+}
+
+/// Numeric node fields a lever can move, by node kind.
+pub fn lever_fields(kind: NodeKind) -> &'static [&'static str] {
+    match kind {
+        NodeKind::Use => &[
+            "lifetime",
+            "lifetime_avg",
+            "intensity",
+            "intensity_avg",
+            "stock_change",
+        ],
+        NodeKind::Source => &["certified", "efficiency"],
+        _ => &[],
+    }
+}
+
+const KEY: &str = "levers";
+
+/// The map's levers, skipping entries it cannot read.
+pub fn levers(doc: &Document) -> Vec<Lever> {
+    match doc.extra.get(KEY) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| serde_json::from_value(v.clone()).ok())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub fn set_levers(doc: &mut Document, levers: &[Lever]) {
+    if levers.is_empty() {
+        doc.extra.remove(KEY);
+    } else if let Ok(v) = serde_json::to_value(levers) {
+        doc.extra.insert(KEY.to_string(), v);
+    }
+}
+
+impl Lever {
+    /// `EV traction motors · lifetime`, `f_collect (share)`.
+    pub fn describe(&self, doc: &Document) -> String {
+        match self {
+            Lever::Flow { flow } => match doc.flow(flow) {
+                Some(f) => {
+                    let name = |id: &str| doc.node(id).map_or(id.to_string(), |n| n.label.clone());
+                    let what = match f.value {
+                        FlowValue::Share(_) => "share",
+                        _ => "amount",
+                    };
+                    format!("{} -> {} ({what})", name(&f.from), name(&f.to))
+                }
+                None => format!("flow '{flow}' (not in the map)"),
+            },
+            Lever::Node { node, field } => match doc.node(node) {
+                Some(n) => format!("{} · {}", n.label, field.replace('_', " ")),
+                None => format!("node '{node}' (not in the map)"),
+            },
+        }
+    }
+
+    /// The lever's value in `doc`: a flow's amount or share, a node field's number.
+    pub fn value(&self, doc: &Document) -> Option<f64> {
+        match self {
+            Lever::Flow { flow } => match doc.flow(flow)?.value {
+                FlowValue::Amount(a) => Some(a),
+                FlowValue::Share(s) => Some(s),
+                FlowValue::Auto => None,
+            },
+            Lever::Node { node, field } => node_number(doc.node(node)?, field),
+        }
+    }
+
+    /// Sets the lever's value in `doc` (a share is kept within [0, 1], other values
+    /// above 0 or, for a stock change, anything).
+    pub fn set(&self, doc: &mut Document, v: f64) {
+        match self {
+            Lever::Flow { flow } => {
+                if let Some(f) = doc.flows.iter_mut().find(|f| &f.id == flow) {
+                    f.value = match f.value {
+                        FlowValue::Share(_) => FlowValue::Share(v.clamp(0.0, 1.0)),
+                        _ => FlowValue::Amount(v.max(0.0)),
+                    };
+                }
+            }
+            Lever::Node { node, field } => {
+                if let Some(n) = doc.nodes.iter_mut().find(|n| &n.id == node) {
+                    set_node_number(n, field, v);
+                }
+            }
+        }
+    }
+
+    /// Slider range around the baseline value `base`.
+    pub fn range(&self, doc: &Document, base: f64) -> (f64, f64) {
+        let share = match self {
+            Lever::Flow { flow } => {
+                matches!(doc.flow(flow).map(|f| f.value), Some(FlowValue::Share(_)))
+            }
+            Lever::Node { field, .. } => field == "certified" || field == "efficiency",
+        };
+        if share {
+            (0.0, 1.0)
+        } else if matches!(self, Lever::Node { field, .. } if field == "stock_change") {
+            let span = base.abs().max(1.0) * 2.0;
+            (-span, span)
+        } else {
+            (0.0, (base * 3.0).max(1.0))
+        }
+    }
+}
+
+fn node_number(n: &Node, field: &str) -> Option<f64> {
+    match field {
+        "lifetime" => n.lifetime,
+        "lifetime_avg" => n.lifetime_avg.or(n.lifetime),
+        "intensity" => Some(n.intensity.unwrap_or(1.0)),
+        "intensity_avg" => Some(n.intensity_avg.or(n.intensity).unwrap_or(1.0)),
+        "stock_change" => match n.stock_change() {
+            StockChange::Fixed(v) => Some(v),
+            StockChange::Auto => None,
+        },
+        "certified" => Some(n.certified()),
+        "efficiency" => Some(n.efficiency()),
+        _ => None,
+    }
+}
+
+fn set_node_number(n: &mut Node, field: &str, v: f64) {
+    let positive = v.max(1e-6);
+    match field {
+        "lifetime" => n.lifetime = Some(positive),
+        "lifetime_avg" => n.lifetime_avg = Some(positive),
+        "intensity" => n.intensity = Some(positive),
+        "intensity_avg" => n.intensity_avg = Some(positive),
+        "stock_change" => n.stock_change = Some(StockChange::Fixed(v)),
+        "certified" => n.certified = Some(v.clamp(0.0, 1.0)),
+        "efficiency" => n.efficiency = Some(v.clamp(1e-6, 1.0)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Flow;
+
+    #[test]
+    fn levers_round_trip_through_the_file_and_move_values_within_range() {
+        let mut doc = Document::new("t");
+        let mut ev = Node::new("ev", "EV", NodeKind::Use);
+        ev.lifetime = Some(12.0);
+        doc.nodes.push(ev);
+        doc.nodes.push(Node::new("m", "M", NodeKind::Source));
+        let mut f = Flow::new("f", "m", "ev");
+        f.value = FlowValue::Share(0.3);
+        doc.flows.push(f);
+        let list = vec![
+            Lever::Flow { flow: "f".into() },
+            Lever::Node {
+                node: "ev".into(),
+                field: "lifetime".into(),
+            },
+        ];
+        set_levers(&mut doc, &list);
+        let text = crate::io::to_canonical_string(&doc);
+        let back = crate::io::parse(&text).unwrap();
+        assert_eq!(levers(&back), list);
+        assert_eq!(list[0].value(&doc), Some(0.3));
+        assert_eq!(list[0].range(&doc, 0.3), (0.0, 1.0));
+        list[0].set(&mut doc, 1.7);
+        assert_eq!(doc.flows[0].value, FlowValue::Share(1.0));
+        assert_eq!(list[1].range(&doc, 12.0), (0.0, 36.0));
+        list[1].set(&mut doc, 18.0);
+        assert_eq!(doc.nodes[0].lifetime, Some(18.0));
+        assert_eq!(list[1].describe(&doc), "EV · lifetime");
+    }
+}
