@@ -88,7 +88,7 @@ impl LoopmapApp {
                     });
                 }
                 Dialog::RenameScenario { old, name } => {
-                    let heading = ui.heading("Rename scenario").id;
+                    let heading = ui.heading("New name for the scenario").id;
                     let mut text = name.clone();
                     let edit = ui.text_edit_singleline(&mut text).labelled_by(heading);
                     edit.request_focus();

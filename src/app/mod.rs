@@ -648,10 +648,10 @@ impl LoopmapApp {
                 .exact_size(380.0)
                 .show(ui, |ui| self.side_ui(ui));
             // Charts need room: the Supply tab makes the panel at least this tall.
-            let min_tabs = if self.tab == Tab::PainPoints {
-                90.0
-            } else {
-                330.0
+            let min_tabs = match self.tab {
+                Tab::PainPoints => 90.0,
+                Tab::Supply => 330.0,
+                Tab::Scenarios => 400.0,
             };
             egui::Panel::bottom("tabs")
                 .resizable(true)

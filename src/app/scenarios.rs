@@ -4,7 +4,7 @@
 //! bar chart) and the sensitivity of an indicator to the levers (tornado chart).
 
 use egui::{Color32, RichText};
-use egui_plot::{Bar, BarChart, Legend, Plot};
+use egui_plot::{Bar, BarChart, Plot};
 
 use super::{Dialog, LoopmapApp, theme};
 use crate::analysis::indicators::{Described, Measure, higher_is_better};
@@ -33,6 +33,9 @@ pub struct SensitivityState {
     pub indicator: Option<&'static str>,
     cache: Option<(u64, Option<String>, &'static str, Vec<Swing>)>,
     compare: Option<(u64, Vec<(String, Analysis)>)>,
+    /// Each slider's range, fixed when first shown for a scenario so that it does not
+    /// move under the pointer while the lever moves.
+    ranges: std::collections::HashMap<String, (f64, f64)>,
 }
 
 impl LoopmapApp {
@@ -81,14 +84,15 @@ impl LoopmapApp {
         }
         let old_name = old.to_string();
         let renamed = new.clone();
+        let was_active = self.active_scenario.as_deref() == Some(old);
+        if was_active {
+            self.active_scenario = Some(new.clone());
+        }
         self.edit_baseline(None, move |d| {
             if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == old_name) {
                 s.name = renamed;
             }
         });
-        if self.active_scenario.as_deref() == Some(old) {
-            self.active_scenario = Some(new);
-        }
         true
     }
 
@@ -179,6 +183,7 @@ impl LoopmapApp {
             .fill(SCENARIO)
             .inner_margin(egui::Margin::symmetric(10, 5))
             .show(ui, |ui| {
+                ui.set_min_width(ui.available_width());
                 ui.horizontal_wrapped(|ui| {
                     ui.label(
                         RichText::new(format!(
@@ -353,20 +358,50 @@ impl LoopmapApp {
             );
         }
         let working = self.working().clone();
+        // The slider's range comes from the baseline (a flow left to the solver there:
+        // its solved amount), so it stays put while the lever moves.
+        let baseline = self.compared().swap_remove(0).1;
         for lever in list {
             let Some(value) = lever.value(&working) else {
                 ui.label(RichText::new(format!("{} (no value)", lever.describe(&working))).weak());
                 continue;
             };
-            let base = lever.value(&self.doc).unwrap_or(value);
-            let (lo, hi) = lever.range(&self.doc, base);
-            ui.label(lever.describe(&working));
+            let solved = match &lever {
+                Lever::Flow { flow } => self
+                    .doc
+                    .flows
+                    .iter()
+                    .position(|f| &f.id == flow)
+                    .and_then(|i| baseline.solution.flows.get(i).copied().flatten()),
+                Lever::Node { .. } => None,
+            };
+            let base = lever.value(&self.doc).or(solved).unwrap_or(value);
+            let key = format!("{:?}/{lever:?}", self.active_scenario);
+            let (lo, hi) = *self.sensitivity.ranges.entry(key).or_insert_with(|| {
+                let (lo, hi) = lever.range(&self.doc, base);
+                // A scenario may already take it far from the baseline: keep it in view.
+                let hi = if hi > 1.0 || lo < 0.0 {
+                    hi.max(1.5 * value)
+                } else {
+                    hi
+                };
+                (lo, hi)
+            });
+            let label = ui.label(lever.describe(&working)).id;
             ui.horizontal(|ui| {
+                ui.spacing_mut().slider_width = (ui.available_width() - 120.0).max(120.0);
                 let mut v = value;
-                let r = ui.add(
-                    egui::Slider::new(&mut v, lo..=hi.max(value))
-                        .clamping(egui::SliderClamping::Never)
-                        .max_decimals(3),
+                let r = ui
+                    .add(
+                        egui::Slider::new(&mut v, lo..=hi)
+                            .clamping(egui::SliderClamping::Never)
+                            .show_value(false),
+                    )
+                    .labelled_by(label);
+                ui.label(
+                    RichText::new(crate::labels::short_amount(v))
+                        .strong()
+                        .monospace(),
                 );
                 if r.changed() && v != value {
                     self.move_lever(&lever, v);
@@ -456,7 +491,6 @@ impl LoopmapApp {
 
     fn compare_chart_ui(&mut self, ui: &mut egui::Ui, width: f32, height: f32) {
         let list = self.compared();
-        ui.strong("Main indicators (%)");
         let n = list.len() as f64;
         let bar_width = 0.8 / n;
         let palette = [
@@ -468,6 +502,16 @@ impl LoopmapApp {
             Color32::from_rgb(86, 180, 233),
             Color32::from_rgb(213, 94, 0),
         ];
+        let names = [
+            "MCI",
+            "Recycled content",
+            "EOL-RIR",
+            "Collection",
+            "EOL recycling",
+            "Reuse",
+            "Landfill",
+        ];
+        let rows = CHART.len();
         let charts: Vec<BarChart> = list
             .iter()
             .enumerate()
@@ -479,52 +523,40 @@ impl LoopmapApp {
                     .map(|(i, key)| {
                         let d = described.iter().find(|d| d.key == *key);
                         let v = d.and_then(|d| d.value).unwrap_or(0.0) * 100.0;
-                        let x = i as f64 - 0.4 + bar_width * (j as f64 + 0.5);
-                        Bar::new(x, v)
+                        // Indicators from the top down, scenarios within each group.
+                        let y = (rows - 1 - i) as f64 + 0.4 - bar_width * (j as f64 + 0.5);
+                        Bar::new(y, v)
                             .width(bar_width * 0.9)
                             .name(format!("{name}: {} {v:.1} %", d.map_or(*key, |d| d.name)))
                     })
                     .collect();
-                BarChart::new(name.clone(), bars).color(palette[j % palette.len()])
+                BarChart::new(name.clone(), bars)
+                    .color(palette[j % palette.len()])
+                    .horizontal()
             })
             .collect();
+        // The legend as a line above the chart, where it hides no bar.
+        ui.horizontal_wrapped(|ui| {
+            ui.strong("Main indicators (%)");
+            for (j, (name, _)) in list.iter().enumerate() {
+                swatch(ui, palette[j % palette.len()]);
+                ui.label(RichText::new(name).small());
+            }
+        });
         Plot::new("compare chart")
             .height(height.max(100.0))
             .width(width)
-            .legend(Legend::default().position(egui_plot::Corner::RightTop))
             .allow_zoom(false)
             .allow_drag(false)
             .allow_scroll(false)
             .allow_boxed_zoom(false)
-            .include_y(0.0)
-            .include_y(100.0)
-            .x_axis_formatter(|mark, _| {
-                let i = mark.value.round();
-                if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                    [
-                        "MCI",
-                        "Recycled",
-                        "EOL-RIR",
-                        "Collection",
-                        "EOL-RR",
-                        "Reuse",
-                        "Landfill",
-                    ]
-                    .get(i as usize)
-                    .map_or(String::new(), |s| s.to_string())
-                } else {
-                    String::new()
-                }
-            })
-            .x_grid_spacer(|input| {
-                let (lo, hi) = input.bounds;
-                ((lo.ceil() as i64)..=(hi.floor() as i64))
-                    .map(|v| egui_plot::GridMark {
-                        value: v as f64,
-                        step_size: 1.0,
-                    })
-                    .collect()
-            })
+            .include_x(0.0)
+            .include_x(100.0)
+            .custom_y_axes(vec![row_axis(
+                names.iter().map(|s| s.to_string()).collect(),
+                110.0,
+            )])
+            .y_grid_spacer(unit_grid)
             .show(ui, |plot| {
                 for chart in charts {
                     plot.bar_chart(chart);
@@ -558,7 +590,11 @@ impl LoopmapApp {
                 })
                 .response
                 .labelled_by(label);
-            ui.label("to ±10 %");
+            ui.label("to");
+            swatch(ui, Color32::from_rgb(230, 159, 0));
+            ui.label("−10 %");
+            swatch(ui, Color32::from_rgb(0, 114, 178));
+            ui.label("+10 %");
         });
         self.sensitivity.indicator = Some(chosen);
         let scenario = self.active_scenario.clone();
@@ -575,7 +611,7 @@ impl LoopmapApp {
                 swings
             }
         };
-        let shown: Vec<&Swing> = swings.iter().take(8).collect();
+        let shown: Vec<&Swing> = swings.iter().take(5).collect();
         if shown.is_empty() {
             ui.label(RichText::new("No lever or share to move.").weak());
             return;
@@ -631,35 +667,54 @@ impl LoopmapApp {
         Plot::new("tornado")
             .height(height.max(100.0))
             .width(width)
-            .legend(Legend::default().position(egui_plot::Corner::RightBottom))
             .allow_zoom(false)
             .allow_drag(false)
             .allow_scroll(false)
             .allow_boxed_zoom(false)
-            .y_axis_min_width(150.0)
-            .y_axis_formatter(move |mark, _| {
-                let r = mark.value.round();
-                if (mark.value - r).abs() < 1e-6 && r >= 0.0 && (r as usize) < count {
-                    names[count - 1 - r as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
-            .y_grid_spacer(|input| {
-                let (lo, hi) = input.bounds;
-                ((lo.ceil() as i64)..=(hi.floor() as i64))
-                    .map(|v| egui_plot::GridMark {
-                        value: v as f64,
-                        step_size: 1.0,
-                    })
-                    .collect()
-            })
+            .custom_y_axes(vec![row_axis(names, 160.0)])
+            .y_grid_spacer(unit_grid)
             .x_axis_label("change of the indicator")
             .show(ui, |plot| {
                 plot.bar_chart(low);
                 plot.bar_chart(high);
             });
     }
+}
+
+/// A y axis naming rows 0, 1, 2… from the top (`names[0]` on top), with labels shown
+/// even when rows are close together.
+fn row_axis(names: Vec<String>, thickness: f32) -> egui_plot::AxisHints<'static> {
+    let count = names.len();
+    // Small tick labels: a label is only drawn where its row is taller than its text.
+    egui_plot::AxisHints::new_y()
+        .min_thickness(thickness)
+        .label_spacing(10.0..=14.0)
+        .tick_label_font(egui::FontId::proportional(10.5))
+        .formatter(move |mark, _| {
+            let r = mark.value.round();
+            if (mark.value - r).abs() < 1e-6 && r >= 0.0 && (r as usize) < count {
+                names[count - 1 - r as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+}
+
+/// Grid marks at whole numbers only (one per row).
+fn unit_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    ((lo.ceil() as i64)..=(hi.floor() as i64))
+        .map(|v| egui_plot::GridMark {
+            value: v as f64,
+            step_size: 1.0,
+        })
+        .collect()
+}
+
+/// A small colour square, for legends.
+fn swatch(ui: &mut egui::Ui, colour: Color32) {
+    let (r, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+    ui.painter().rect_filled(r, 2.0, colour);
 }
 
 fn bottleneck_hhi(a: &Analysis) -> Option<f64> {
