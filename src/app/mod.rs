@@ -552,14 +552,16 @@ impl LoopmapApp {
         }
     }
 
-    /// Exports the map to `path` (a folder for CSV); says where in the status bar, or why
-    /// not in a dialog.
+    /// Exports the map as shown (with the active scenario) to `path` (a folder for CSV);
+    /// says where in the status bar, or why not in a dialog.
     pub fn export_to(&mut self, kind: ExportKind, path: &std::path::Path) {
+        // The scenario on screen is the one exported.
+        let scenario = self.active_scenario.as_deref();
         let result = match kind {
-            ExportKind::Svg => crate::export::write_svg(&self.doc, None, path),
-            ExportKind::Png => crate::export::write_png(&self.doc, None, 2.0, path),
-            ExportKind::Csv => crate::export::write_csv(&self.doc, None, path).map(|_| ()),
-            ExportKind::Html => crate::export::write_html(&self.doc, None, path),
+            ExportKind::Svg => crate::export::write_svg(&self.doc, scenario, path),
+            ExportKind::Png => crate::export::write_png(&self.doc, scenario, 2.0, path),
+            ExportKind::Csv => crate::export::write_csv(&self.doc, scenario, path).map(|_| ()),
+            ExportKind::Html => crate::export::write_html(&self.doc, scenario, path),
         };
         match result {
             Ok(()) => self.hint = Some(format!("Exported to {}", path.display())),
