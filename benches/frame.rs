@@ -68,7 +68,10 @@ fn lever_drag(c: &mut Criterion) {
             ctx.tessellate(output.shapes, output.pixels_per_point)
         })
     });
-    assert!(!app.doc.scenarios[0].changes.is_empty(), "the lever moved the scenario");
+    assert!(
+        !app.doc.scenarios[0].changes.is_empty(),
+        "the lever moved the scenario"
+    );
 }
 
 criterion_group!(benches, frame, lever_drag);

@@ -930,26 +930,12 @@ impl LoopmapApp {
     }
 
     fn draw_legend(&self, painter: &egui::Painter, canvas: Rect, dark: bool) {
-        let text = if dark {
-            Color32::from_gray(230)
-        } else {
-            Color32::from_gray(30)
-        };
+        let text = super::charts::legend_text(dark);
         let font = FontId::proportional(13.0);
         let row = 20.0;
         let size = vec2(210.0, row * 5.0 + 12.0);
         let r = Rect::from_min_size(canvas.left_bottom() + vec2(10.0, -size.y - 10.0), size);
-        painter.rect(
-            r,
-            6.0,
-            if dark {
-                Color32::from_black_alpha(190)
-            } else {
-                Color32::from_white_alpha(230)
-            },
-            Stroke::new(1.0, Color32::from_gray(150)),
-            StrokeKind::Inside,
-        );
+        super::charts::legend_box(painter, r, dark);
         let mut y = r.top() + 6.0 + row / 2.0;
         painter.text(
             pos2(r.left() + 10.0, y),

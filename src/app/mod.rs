@@ -4,6 +4,7 @@
 //! autosave and the analysis cache see all of them.
 
 mod canvas;
+mod charts;
 mod command;
 mod dialogs;
 mod files;

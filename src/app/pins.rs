@@ -172,27 +172,13 @@ impl LoopmapApp {
         if self.doc.pain_points.is_empty() {
             return;
         }
-        let text = if dark {
-            Color32::from_gray(230)
-        } else {
-            Color32::from_gray(30)
-        };
+        let text = super::charts::legend_text(dark);
         let row = 20.0;
         let columns = 2;
         let rows = Category::ALL.len().div_ceil(columns);
         let size = vec2(300.0, row * (rows as f32 + 1.0) + 12.0);
         let r = Rect::from_min_size(canvas.left_bottom() + vec2(230.0, -size.y - 10.0), size);
-        painter.rect(
-            r,
-            6.0,
-            if dark {
-                Color32::from_black_alpha(190)
-            } else {
-                Color32::from_white_alpha(230)
-            },
-            Stroke::new(1.0, Color32::from_gray(150)),
-            egui::StrokeKind::Inside,
-        );
+        super::charts::legend_box(painter, r, dark);
         let font = FontId::proportional(13.0);
         let top = r.top() + 6.0 + row / 2.0;
         painter.text(

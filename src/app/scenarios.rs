@@ -4,7 +4,9 @@
 //! bar chart) and the sensitivity of an indicator to the levers (tornado chart).
 
 use egui::{Color32, RichText};
-use egui_plot::{Bar, BarChart, Plot};
+use egui_plot::{Bar, BarChart};
+
+use super::charts::{fixed_plot, row, row_axis, swatch, unit_grid};
 
 use super::{Dialog, LoopmapApp, theme};
 use crate::analysis::indicators::{Described, Measure, higher_is_better};
@@ -543,13 +545,7 @@ impl LoopmapApp {
                 ui.label(RichText::new(name).small());
             }
         });
-        Plot::new("compare chart")
-            .height(height.max(100.0))
-            .width(width)
-            .allow_zoom(false)
-            .allow_drag(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
+        fixed_plot("compare chart", width, height.max(100.0))
             .include_x(0.0)
             .include_x(100.0)
             .custom_y_axes(vec![row_axis(
@@ -627,50 +623,23 @@ impl LoopmapApp {
             })
             .collect();
         let count = shown.len();
-        let row = |i: usize| (count - 1 - i) as f64;
-        let low = BarChart::new(
-            "−10 %",
-            shown
+        // One chart for the moves down, one for the moves up.
+        let side = |label: &str, colour: Color32, pick: fn(&Swing) -> Option<f64>| {
+            let bars = shown
                 .iter()
                 .enumerate()
                 .map(|(i, s)| {
-                    Bar::new(row(i), s.low.unwrap_or(0.0))
+                    let v = pick(s).unwrap_or(0.0);
+                    Bar::new(row(i, count), v)
                         .width(0.6)
-                        .name(format!(
-                            "{}: −10 % gives {:+.4}",
-                            names[i],
-                            s.low.unwrap_or(0.0)
-                        ))
+                        .name(format!("{}: {label} gives {v:+.4}", names[i]))
                 })
-                .collect(),
-        )
-        .horizontal()
-        .color(Color32::from_rgb(230, 159, 0));
-        let high = BarChart::new(
-            "+10 %",
-            shown
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    Bar::new(row(i), s.high.unwrap_or(0.0))
-                        .width(0.6)
-                        .name(format!(
-                            "{}: +10 % gives {:+.4}",
-                            names[i],
-                            s.high.unwrap_or(0.0)
-                        ))
-                })
-                .collect(),
-        )
-        .horizontal()
-        .color(Color32::from_rgb(0, 114, 178));
-        Plot::new("tornado")
-            .height(height.max(100.0))
-            .width(width)
-            .allow_zoom(false)
-            .allow_drag(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
+                .collect();
+            BarChart::new(label, bars).horizontal().color(colour)
+        };
+        let low = side("−10 %", Color32::from_rgb(230, 159, 0), |s| s.low);
+        let high = side("+10 %", Color32::from_rgb(0, 114, 178), |s| s.high);
+        fixed_plot("tornado", width, height.max(100.0))
             .custom_y_axes(vec![row_axis(names, 160.0)])
             .y_grid_spacer(unit_grid)
             .x_axis_label("change of the indicator")
@@ -679,42 +648,6 @@ impl LoopmapApp {
                 plot.bar_chart(high);
             });
     }
-}
-
-/// A y axis naming rows 0, 1, 2… from the top (`names[0]` on top), with labels shown
-/// even when rows are close together.
-fn row_axis(names: Vec<String>, thickness: f32) -> egui_plot::AxisHints<'static> {
-    let count = names.len();
-    // Small tick labels: a label is only drawn where its row is taller than its text.
-    egui_plot::AxisHints::new_y()
-        .min_thickness(thickness)
-        .label_spacing(10.0..=14.0)
-        .tick_label_font(egui::FontId::proportional(10.5))
-        .formatter(move |mark, _| {
-            let r = mark.value.round();
-            if (mark.value - r).abs() < 1e-6 && r >= 0.0 && (r as usize) < count {
-                names[count - 1 - r as usize].clone()
-            } else {
-                String::new()
-            }
-        })
-}
-
-/// Grid marks at whole numbers only (one per row).
-fn unit_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
-    let (lo, hi) = input.bounds;
-    ((lo.ceil() as i64)..=(hi.floor() as i64))
-        .map(|v| egui_plot::GridMark {
-            value: v as f64,
-            step_size: 1.0,
-        })
-        .collect()
-}
-
-/// A small colour square, for legends.
-fn swatch(ui: &mut egui::Ui, colour: Color32) {
-    let (r, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-    ui.painter().rect_filled(r, 2.0, colour);
 }
 
 fn bottleneck_hhi(a: &Analysis) -> Option<f64> {

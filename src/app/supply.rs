@@ -3,7 +3,9 @@
 //! charts), the canvas colouring by top country or stage HHI, and the bottleneck mark.
 
 use egui::{Color32, RichText};
-use egui_plot::{Bar, BarChart, Plot, Span};
+use egui_plot::{Bar, BarChart, Span};
+
+use super::charts::{fixed_plot, row, row_axis, swatch, unit_grid};
 use serde::{Deserialize, Serialize};
 
 use super::{LoopmapApp, theme};
@@ -135,26 +137,12 @@ impl LoopmapApp {
                 ),
             ],
         };
-        let text = if dark {
-            Color32::from_gray(230)
-        } else {
-            Color32::from_gray(30)
-        };
+        let text = super::charts::legend_text(dark);
         let row = 20.0;
         let size = egui::vec2(290.0, row * (rows.len() as f32 + 1.0) + 12.0);
         let r =
             egui::Rect::from_min_size(canvas.right_bottom() - size - egui::vec2(10.0, 10.0), size);
-        painter.rect(
-            r,
-            6.0,
-            if dark {
-                Color32::from_black_alpha(190)
-            } else {
-                Color32::from_white_alpha(230)
-            },
-            egui::Stroke::new(1.0, Color32::from_gray(150)),
-            egui::StrokeKind::Inside,
-        );
+        super::charts::legend_box(painter, r, dark);
         let font = egui::FontId::proportional(13.0);
         let mut y = r.top() + 6.0 + row / 2.0;
         painter.text(
@@ -234,17 +222,10 @@ impl LoopmapApp {
                     let s = supply.stages.iter().find(|s| s.stage == stage)?;
                     Some(s.shares.iter().find(|(x, _)| x == c)?.1)
                 });
-                Plot::new("stage shares")
-                    .height(height)
-                    .width(width)
-                    .y_axis_min_width(80.0)
-                    .allow_zoom(false)
-                    .allow_drag(false)
-                    .allow_scroll(false)
-                    .allow_boxed_zoom(false)
+                fixed_plot("stage shares", width, height)
                     .include_x(0.0)
                     .include_x(100.0)
-                    .y_axis_formatter(stage_axis(stages.clone()))
+                    .custom_y_axes(vec![row_axis(stages.clone(), 80.0)])
                     .y_grid_spacer(unit_grid)
                     .x_axis_label("% of the stage's throughput")
                     .show(ui, |plot| {
@@ -285,17 +266,10 @@ impl LoopmapApp {
                         )
                     })
                     .collect();
-                Plot::new("stage hhi")
-                    .height(height)
-                    .width(width)
-                    .y_axis_min_width(80.0)
-                    .allow_zoom(false)
-                    .allow_drag(false)
-                    .allow_scroll(false)
-                    .allow_boxed_zoom(false)
+                fixed_plot("stage hhi", width, height)
                     .include_x(0.0)
                     .include_x(10_000.0)
-                    .y_axis_formatter(stage_axis(stages.clone()))
+                    .custom_y_axes(vec![row_axis(stages.clone(), 80.0)])
                     .y_grid_spacer(unit_grid)
                     .x_axis_label("HHI (bottleneck in red)")
                     .show(ui, |plot| {
@@ -334,12 +308,7 @@ impl LoopmapApp {
                     ui.vertical(|ui| {
                         for label in &legend {
                             ui.horizontal(|ui| {
-                                let (r, _) = ui.allocate_exact_size(
-                                    egui::vec2(14.0, 12.0),
-                                    egui::Sense::hover(),
-                                );
-                                ui.painter()
-                                    .rect_filled(r, 2.0, theme::country_colour(label));
+                                swatch(ui, theme::country_colour(label));
                                 ui.label(country::describe(label));
                             });
                         }
@@ -435,17 +404,10 @@ impl LoopmapApp {
             let (_, shares) = by_stage.iter().find(|(s, _)| s == stage)?;
             Some(shares.iter().find(|(x, _)| x == l)?.1)
         });
-        Plot::new("provenance")
-            .height(height.max(80.0))
-            .width(width)
-            .y_axis_min_width(80.0)
-            .allow_zoom(false)
-            .allow_drag(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
+        fixed_plot("provenance", width, height.max(80.0))
             .include_x(0.0)
             .include_x(100.0)
-            .y_axis_formatter(stage_axis(stages.to_vec()))
+            .custom_y_axes(vec![row_axis(stages.to_vec(), 80.0)])
             .y_grid_spacer(unit_grid)
             .x_axis_label("% of what enters the product, by the country of each stage")
             .show(ui, |plot| {
@@ -454,37 +416,6 @@ impl LoopmapApp {
                 }
             });
     }
-}
-
-/// Names the bars of a chart with one bar per stage (at 0, 1, 2, …).
-fn stage_axis(
-    names: Vec<String>,
-) -> impl Fn(egui_plot::GridMark, &std::ops::RangeInclusive<f64>) -> String {
-    move |mark, _| {
-        let r = mark.value.round();
-        let n = names.len() as f64;
-        if (mark.value - r).abs() < 1e-6 && r >= 0.0 && r < n {
-            names[(n - 1.0 - r) as usize].clone()
-        } else {
-            String::new()
-        }
-    }
-}
-
-/// Grid marks at whole numbers only (one per stage).
-fn unit_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
-    let (lo, hi) = input.bounds;
-    ((lo.ceil() as i64)..=(hi.floor() as i64))
-        .map(|v| egui_plot::GridMark {
-            value: v as f64,
-            step_size: 1.0,
-        })
-        .collect()
-}
-
-/// Stage `i` of `n` is drawn at this height, so the chain reads from the top down.
-fn row(i: usize, n: usize) -> f64 {
-    (n - 1 - i) as f64
 }
 
 /// Horizontal bars, one per stage, stacked from one chart per label (a country, or

@@ -68,24 +68,8 @@ fn apply_change(doc: &mut Document, change: &Change) -> Result<(), String> {
 
 /// The node with one field replaced, type-checked by the same rules as a file.
 fn with_field(node: &Node, field: &str, value: &Value) -> Result<Node, String> {
-    const FIELDS: [&str; 15] = [
-        "label",
-        "kind",
-        "pos",
-        "stage",
-        "country",
-        "countries",
-        "supply",
-        "efficiency",
-        "certified",
-        "lifetime",
-        "lifetime_avg",
-        "intensity",
-        "intensity_avg",
-        "stock_change",
-        "notes",
-    ];
-    if !FIELDS.contains(&field) {
+    const STRUCTURE: [&str; 5] = ["label", "kind", "pos", "stage", "notes"];
+    if !VALUE_FIELDS.contains(&field) && !STRUCTURE.contains(&field) {
         return Err(format!(
             "`{field}` is not a node field a scenario can change"
         ));
