@@ -105,7 +105,7 @@ pub const VALUE_FIELDS: [&str; 10] = [
 /// from `edited` (nodes and flows added, removed, moved, renamed; pain points; meta), the
 /// values of existing nodes and flows kept as they were in the baseline, and the value
 /// differences recorded as changes of scenario `name` (a value edited back to the
-/// baseline's drops its change; changes naming what was deleted go too).
+/// baseline's drops its change; changes naming what the edit deleted go too).
 pub fn route_edit(baseline: &Document, name: &str, mut edited: Document) -> Document {
     let Some(scenario) = baseline.scenario(name).cloned() else {
         return edited;
@@ -170,9 +170,11 @@ pub fn route_edit(baseline: &Document, name: &str, mut edited: Document) -> Docu
         }
         flow.value = base.value;
     }
+    // Changes of what this edit deleted go; a change that named a missing id already is
+    // kept (it is reported, never dropped silently).
     changes.retain(|c| match c {
-        Change::Flow { flow, .. } => edited.flow(flow).is_some(),
-        Change::Node { node, .. } => edited.node(node).is_some(),
+        Change::Flow { flow, .. } => edited.flow(flow).is_some() || baseline.flow(flow).is_none(),
+        Change::Node { node, .. } => edited.node(node).is_some() || baseline.node(node).is_none(),
     });
     if let Some(s) = edited.scenarios.iter_mut().find(|s| s.name == name) {
         s.changes = changes;
@@ -264,6 +266,17 @@ mod routing_tests {
         let back = routed(&after, |d| d.nodes[1].lifetime = Some(12.0));
         assert!(back.scenarios[0].changes.is_empty());
         assert_eq!(back.nodes[1].lifetime, Some(12.0));
+    }
+
+    #[test]
+    fn a_change_naming_a_missing_id_is_kept_through_edits() {
+        let mut doc = map();
+        doc.scenarios[0].changes.push(Change::Flow {
+            flow: "gone".into(),
+            value: FlowValue::Auto,
+        });
+        let after = routed(&doc, |d| d.nodes[0].label = "Mines".into());
+        assert_eq!(after.scenarios[0].changes.len(), 2);
     }
 
     #[test]
