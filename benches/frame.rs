@@ -54,8 +54,11 @@ fn lever_drag(c: &mut Criterion) {
         ..Default::default()
     };
     let ctx = egui::Context::default();
+    loopmap::model::levers::set_levers(&mut doc, std::slice::from_ref(&lever));
     let mut app = LoopmapApp::new(doc, None, Settings::default());
     app.set_scenario(Some("what if".into()));
+    // With the Scenarios tab open, as when a facilitator drags the slider.
+    app.tab = loopmap::app::Tab::Scenarios;
     for _ in 0..3 {
         let _ = ctx.run_ui(input(), |ui| app.frame(ui));
     }

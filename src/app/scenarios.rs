@@ -38,6 +38,8 @@ pub struct SensitivityState {
     /// Each slider's range, fixed when first shown for a scenario so that it does not
     /// move under the pointer while the lever moves.
     ranges: std::collections::HashMap<String, (f64, f64)>,
+    /// A lever is being dragged.
+    dragging: bool,
 }
 
 impl LoopmapApp {
@@ -284,6 +286,7 @@ impl LoopmapApp {
     /// The Scenarios tab: the active scenario and its levers; every indicator compared;
     /// the comparison chart and the tornado chart.
     pub(super) fn scenarios_tab_ui(&mut self, ui: &mut egui::Ui) {
+        self.sensitivity.dragging = ui.ctx().dragged_id().is_some();
         let height = (ui.available_height() - 30.0).max(150.0);
         let width = ui.available_width();
         ui.horizontal_top(|ui| {
@@ -422,10 +425,12 @@ impl LoopmapApp {
         }
     }
 
-    /// Baseline and every scenario, analysed (cached until the map changes).
+    /// Baseline and every scenario, analysed (cached until the map changes, and kept
+    /// while a slider is dragged: the canvas and the panel follow the lever every frame,
+    /// the comparison when it is let go).
     fn compared(&mut self) -> Vec<(String, Analysis)> {
         if let Some((rev, list)) = &self.sensitivity.compare
-            && *rev == self.revision
+            && (*rev == self.revision || self.sensitivity.dragging)
         {
             return list.clone();
         }
@@ -596,7 +601,9 @@ impl LoopmapApp {
         let scenario = self.active_scenario.clone();
         let swings = match &self.sensitivity.cache {
             Some((rev, s, k, swings))
-                if *rev == self.revision && *s == scenario && *k == chosen =>
+                if (*rev == self.revision || self.sensitivity.dragging)
+                    && *s == scenario
+                    && *k == chosen =>
             {
                 swings.clone()
             }
