@@ -63,7 +63,8 @@ pub fn compute(
     let mut domestic_share = Vec::new();
     for stage in stages {
         let (labels, fixed) = stage_labels(doc, stage);
-        let Some(mix) = tracer.trace(&fixed, labels.len(), label_index(&labels, NONE)) else {
+        let none = label_index(&labels, NONE);
+        let Some(mix) = tracer.trace(fixed, labels.len(), none) else {
             continue;
         };
         for (k, &n) in uses.iter().enumerate() {
@@ -86,8 +87,9 @@ pub fn compute(
         }
     }
     let (labels, fixed) = certification_labels(doc);
+    let uncertified = label_index(&labels, UNCERTIFIED);
     let certified_share = tracer
-        .trace(&fixed, labels.len(), label_index(&labels, UNCERTIFIED))
+        .trace(fixed, labels.len(), uncertified)
         .and_then(|mix| tracer.entering(&uses, &mix, &labels))
         .map(|shares| {
             shares
@@ -196,29 +198,29 @@ impl<'a> Tracer<'a> {
 
     /// The composition of every node's outflow; `None` if a loop of mixing nodes has
     /// no way in (its composition is not determined).
-    fn trace(&self, fixed: &[Option<Mix>], len: usize, empty: usize) -> Option<Vec<Mix>> {
+    fn trace(&self, fixed: Vec<Option<Mix>>, len: usize, empty: usize) -> Option<Vec<Mix>> {
         let n = self.doc.nodes.len();
-        let mut mix: Vec<Option<Mix>> = fixed.to_vec();
+        let is_fixed: Vec<bool> = fixed.iter().map(Option::is_some).collect();
+        let mut mix: Vec<Option<Mix>> = fixed;
         // The mixing nodes and the positive flows between them.
         let mut graph: DiGraph<usize, ()> = DiGraph::new();
         let mut vertex = vec![NodeIndex::end(); n];
         for v in 0..n {
-            if fixed[v].is_none() {
+            if !is_fixed[v] {
                 vertex[v] = graph.add_node(v);
             }
         }
         for (f, &q) in self.amounts.iter().enumerate() {
             let (a, b) = (self.topo.from[f], self.topo.to[f]);
-            if q > 0.0 && a < n && b < n && fixed[a].is_none() && fixed[b].is_none() {
+            if q > 0.0 && a < n && b < n && !is_fixed[a] && !is_fixed[b] {
                 graph.add_edge(vertex[a], vertex[b], ());
             }
         }
-        // Tarjan gives the components in reverse topological order.
+        // Tarjan gives the components in reverse topological order. A component of one
+        // node is no loop: a flow never starts and ends at the same node (validation).
         for component in petgraph::algo::tarjan_scc(&graph).into_iter().rev() {
             let members: Vec<usize> = component.iter().map(|&v| graph[v]).collect();
-            if let [v] = members[..]
-                && !graph.contains_edge(vertex[v], vertex[v])
-            {
+            if let [v] = members[..] {
                 let m = self.mixed(v, &mix, len, empty)?;
                 mix[v] = Some(m);
             } else {

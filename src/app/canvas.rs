@@ -42,6 +42,8 @@ const LABEL_ZOOM: f32 = 0.4;
 /// Nodes narrower than this on screen are drawn as plain boxes, without text, handle or
 /// a widget of their own.
 const COMPACT_WIDTH: f32 = 36.0;
+/// Above this many flows in view, flows are drawn without dash patterns.
+const DASHED_FLOWS: usize = 600;
 
 /// Which part of the map fills the canvas: the canvas point at the centre, and the scale.
 #[derive(Clone, Debug, PartialEq)]
@@ -354,6 +356,17 @@ impl LoopmapApp {
         let z = self.view.zoom;
         let amounts = &self.derived.analysis.solution.flows;
         let (_, changed) = self.changed_by_scenario();
+        // Level of detail: with very many flows in view (a large map fitted), dash
+        // patterns are too fine to see and would cost hundreds of thousands of vertices;
+        // lines are drawn solid, and loop kinds keep their colours.
+        let in_view = self
+            .derived
+            .layout
+            .flows
+            .iter()
+            .filter(|s| s.bounds.intersects(&visible))
+            .count();
+        let dashes = in_view <= DASHED_FLOWS;
         let mut shapes = Vec::new();
         for (f, shape) in self.derived.layout.flows.iter().enumerate() {
             if !shape.bounds.intersects(&visible) {
@@ -414,7 +427,7 @@ impl LoopmapApp {
             // Dash patterns scale with the zoom but stay at least 2 px, so loop kinds stay
             // apart without colour; a flow only a few pixels long is drawn solid.
             let scale = z * (1.0 + width / 20.0);
-            match dash.filter(|_| extent >= 40.0) {
+            match dash.filter(|_| dashes && extent >= 40.0) {
                 Some((d, g)) => shapes.extend(Shape::dashed_line(
                     &points,
                     stroke,
