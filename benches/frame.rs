@@ -57,8 +57,9 @@ fn lever_drag(c: &mut Criterion) {
     loopmap::model::levers::set_levers(&mut doc, std::slice::from_ref(&lever));
     let mut app = LoopmapApp::new(doc, None, Settings::default());
     app.set_scenario(Some("what if".into()));
-    // With the Scenarios tab open, as when a facilitator drags the slider.
-    app.tab = loopmap::app::Tab::Scenarios;
+    // While a slider is dragged the Scenarios tab's charts hold their values (they update
+    // when it is let go), so a drag frame is: the edit routed into the scenario, the map
+    // analysed again, the canvas and the indicator panel drawn.
     for _ in 0..3 {
         let _ = ctx.run_ui(input(), |ui| app.frame(ui));
     }
