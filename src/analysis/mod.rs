@@ -60,7 +60,9 @@ pub fn analyse_scenario(doc: &Document, scenario: &crate::model::Scenario) -> An
     analyse_with_issues(&changed, &issues)
 }
 
-fn analyse_with_issues(doc: &Document, issues: &[ScenarioIssue]) -> Analysis {
+/// Analyses a map a scenario was already applied to (`apply_scenario`), with the changes
+/// that could not be applied.
+pub fn analyse_with_issues(doc: &Document, issues: &[ScenarioIssue]) -> Analysis {
     let topo = Topology::new(doc);
     let solution = solve::solve_flows(doc, &topo);
     // Numbers built on a negative or contradictory flow would mislead: the flows are still

@@ -1013,14 +1013,12 @@ impl eframe::App for LoopmapApp {
 }
 
 fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -> Derived {
-    let working = match scenario.and_then(|name| doc.scenario(name)) {
-        Some(s) => crate::model::apply_scenario(doc, s).0,
-        None => doc.clone(),
+    // The scenario is applied once, for both the analysis and what is shown.
+    let (working, issues) = match scenario.and_then(|name| doc.scenario(name)) {
+        Some(s) => crate::model::apply_scenario(doc, s),
+        None => (doc.clone(), Vec::new()),
     };
-    let analysis = match scenario.and_then(|name| doc.scenario(name)) {
-        Some(s) => analysis::analyse_scenario(doc, s),
-        None => analysis::analyse(doc),
-    };
+    let analysis = analysis::analyse_with_issues(&working, &issues);
     let layout = geometry::layout(&working, &analysis.solution.flows, sankey);
     let index = doc.node_index();
     let throughput = analysis::supply::throughputs(doc, &analysis.solution.flows);
