@@ -73,6 +73,26 @@ impl Default for PainTable {
     }
 }
 
+/// A drop-down of every category, or none (`all`), labelled for screen readers and tests.
+pub(super) fn category_filter(
+    ui: &mut egui::Ui,
+    label: &str,
+    all: &'static str,
+    chosen: &mut Option<Category>,
+) -> egui::Response {
+    let label_id = ui.label(label).id;
+    egui::ComboBox::from_id_salt(("category filter", label))
+        .selected_text(chosen.map_or(all, Category::name))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(chosen, None, all);
+            for c in Category::ALL {
+                ui.selectable_value(chosen, Some(c), c.name());
+            }
+        })
+        .response
+        .labelled_by(label_id)
+}
+
 /// What happens to the pain points on nodes and flows being deleted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PinnedPains {
@@ -244,17 +264,7 @@ impl LoopmapApp {
             }
             ui.separator();
             let t = &mut self.pain_table;
-            let label = ui.label("Show category").id;
-            egui::ComboBox::from_id_salt("pain filter category")
-                .selected_text(t.category.map_or("all", Category::name))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut t.category, None, "all");
-                    for c in Category::ALL {
-                        ui.selectable_value(&mut t.category, Some(c), c.name());
-                    }
-                })
-                .response
-                .labelled_by(label);
+            category_filter(ui, "Show category", "all", &mut t.category);
             let label = ui.label("with status").id;
             egui::ComboBox::from_id_salt("pain filter status")
                 .selected_text(t.status.map_or("all", Status::name))

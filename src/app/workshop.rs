@@ -5,7 +5,6 @@
 use egui::RichText;
 
 use super::{Command, LoopmapApp, theme};
-use crate::model::Category;
 
 /// How much larger everything is drawn in workshop mode.
 pub const WORKSHOP_SCALE: f32 = 1.35;
@@ -205,17 +204,7 @@ impl LoopmapApp {
 
     /// Shows every pin, or only those of one category.
     pub(super) fn pin_filter_ui(&mut self, ui: &mut egui::Ui) {
-        let label = ui.label("Pins").id;
-        egui::ComboBox::from_id_salt("pin filter")
-            .selected_text(self.pin_filter.map_or("all categories", Category::name))
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.pin_filter, None, "all categories");
-                for c in Category::ALL {
-                    ui.selectable_value(&mut self.pin_filter, Some(c), c.name());
-                }
-            })
-            .response
-            .labelled_by(label)
+        super::pains::category_filter(ui, "Pins", "all categories", &mut self.pin_filter)
             .on_hover_text("Show only the pain points of one category on the canvas");
     }
 }
