@@ -298,10 +298,10 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
         Ok(doc) => doc,
         Err(e) => return refuse(file, e),
     };
-    let (analysed, label) = match scenario {
-        None => (doc.clone(), "baseline".to_string()),
+    let ((analysed, issues), label) = match scenario {
+        None => ((doc.clone(), Vec::new()), "baseline".to_string()),
         Some(name) => match doc.scenario(name) {
-            Some(s) => (apply_scenario(&doc, s).0, format!("scenario '{name}'")),
+            Some(s) => (apply_scenario(&doc, s), format!("scenario '{name}'")),
             None => {
                 let names: Vec<String> = doc
                     .scenarios
@@ -317,10 +317,7 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
             }
         },
     };
-    let analysis = match scenario.and_then(|n| doc.scenario(n)) {
-        Some(s) => analysis::analyse_scenario(&doc, s),
-        None => analysis::analyse(&doc),
-    };
+    let analysis = analysis::analyse_with_issues(&analysed, &issues);
     if json {
         let value = analysis.to_json(&analysed);
         match serde_json::to_string_pretty(&value) {
@@ -457,7 +454,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 let _ = writeln!(out, "  bottleneck: none");
             }
         }
-        if let Some(p) = &a.supply.provenance {
+        if let Some(p) = a.provenance(doc) {
             let _ = writeln!(out, "\nProvenance of what enters each use node (by stage)");
             for (node, stages) in &p.by_use {
                 let _ = writeln!(out, "  {node}");

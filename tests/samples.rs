@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use loopmap::analysis::{Status, analyse, analyse_scenario};
 use loopmap::io::samples::SAMPLES;
-use loopmap::model::{Document, Loop};
+use loopmap::model::{Document, Loop, apply_scenario};
 
 fn uk() -> Document {
     SAMPLES[0].load().expect("the UK sample loads")
@@ -127,12 +127,14 @@ fn uk_recycling_scenarios_raise_recycling_and_lower_virgin_input() {
 }
 
 /// The share of `label` in what use node `node` gets, for `stage`.
-fn provenance(a: &loopmap::analysis::Analysis, node: &str, stage: &str, label: &str) -> f64 {
-    let p = a
-        .supply
-        .provenance
-        .as_ref()
-        .expect("provenance of a solved map");
+fn provenance(
+    doc: &Document,
+    a: &loopmap::analysis::Analysis,
+    node: &str,
+    stage: &str,
+    label: &str,
+) -> f64 {
+    let p = a.provenance(doc).expect("provenance of a solved map");
     let (_, stages) = p.by_use.iter().find(|(n, _)| n == node).unwrap();
     let (_, shares) = stages.iter().find(|(s, _)| s == stage).unwrap();
     shares
@@ -156,26 +158,27 @@ fn the_uk_sample_tells_the_supply_story() {
     assert!(hhi("separation") > 8000.0 && hhi("magnet") > 8000.0);
     // EV motors: nearly all magnets made in China; what bypasses separation is
     // secondary (mostly swarf, new scrap recycled abroad).
-    assert!(provenance(&base, "ev", "magnet", "CN") > 0.85);
-    let secondary = provenance(&base, "ev", "separation", "secondary");
+    assert!(provenance(&doc, &base, "ev", "magnet", "CN") > 0.85);
+    let secondary = provenance(&doc, &base, "ev", "separation", "secondary");
     assert!(secondary > 0.05 && secondary < 0.2, "{secondary}");
     // Domestic share at the magnet stage is near zero today.
-    let domestic = |a: &loopmap::analysis::Analysis| {
-        let p = a.supply.provenance.as_ref().unwrap();
+    let domestic = |doc: &Document, a: &loopmap::analysis::Analysis| {
+        let p = a.provenance(doc).unwrap();
         p.domestic_share
             .iter()
             .find(|(s, _)| s == "magnet")
             .unwrap()
             .1
     };
-    assert!(domestic(&base) < 0.03, "{}", domestic(&base));
+    assert!(domestic(&doc, &base) < 0.03, "{}", domestic(&doc, &base));
     // Magnet-to-magnet recycling at 350 t/yr: more secondary material in EV motors, and
     // magnets made in the UK (HPMS makes magnets in Birmingham).
-    let hpms = analyse_scenario(&doc, doc.scenario("HPMS at 350 t/yr").unwrap());
-    assert!(provenance(&hpms, "ev", "separation", "secondary") > secondary + 0.05);
+    let (with_hpms, _) = apply_scenario(&doc, doc.scenario("HPMS at 350 t/yr").unwrap());
+    let hpms = analyse(&with_hpms);
+    assert!(provenance(&with_hpms, &hpms, "ev", "separation", "secondary") > secondary + 0.05);
     assert!(
-        domestic(&hpms) > 2.0 * domestic(&base),
+        domestic(&with_hpms, &hpms) > 2.0 * domestic(&doc, &base),
         "{}",
-        domestic(&hpms)
+        domestic(&with_hpms, &hpms)
     );
 }

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 
 pub use diagnostics::{Diagnostic, Severity, Subject};
 pub use indicators::Indicators;
+pub use provenance::Provenance;
 pub use solve::{FlowSolution, Status};
 pub use supply::Supply;
 
@@ -68,12 +69,7 @@ pub fn analyse_with_issues(doc: &Document, issues: &[ScenarioIssue]) -> Analysis
     // Numbers built on a negative or contradictory flow would mislead: the flows are still
     // shown, but indicators and concentrations are unknown.
     // (An underdetermined map can have a negative flow among those it does determine.)
-    let usable: Vec<Option<f64>> = if solution.negative.is_empty() && solution.conflicts.is_empty()
-    {
-        solution.flows.clone()
-    } else {
-        vec![None; solution.flows.len()]
-    };
+    let usable = usable_flows(&solution);
     let indicators = indicators::compute(doc, &topo, &usable);
     let supply = supply::compute(doc, &topo, &usable);
     let diagnostics = diagnostics::diagnose(doc, &topo, &solution, &indicators, &supply, issues);
@@ -86,7 +82,26 @@ pub fn analyse_with_issues(doc: &Document, issues: &[ScenarioIssue]) -> Analysis
     }
 }
 
+/// The flow amounts indicators may be built on: all unknown when a flow came out negative
+/// or equations conflict.
+fn usable_flows(solution: &FlowSolution) -> Vec<Option<f64>> {
+    if solution.negative.is_empty() && solution.conflicts.is_empty() {
+        solution.flows.clone()
+    } else {
+        vec![None; solution.flows.len()]
+    }
+}
+
 impl Analysis {
+    /// Where the material of each use node comes from (§6), for `doc`, the map analysed;
+    /// `None` while any flow is unknown. Computed on demand: the live panel does not show
+    /// it, so `analyse` stays inside one frame on large maps.
+    pub fn provenance(&self, doc: &Document) -> Option<Provenance> {
+        let stages: Vec<String> = self.supply.stages.iter().map(|s| s.stage.clone()).collect();
+        let topo = Topology::new(doc);
+        provenance::compute(doc, &topo, &usable_flows(&self.solution), &stages)
+    }
+
     /// The JSON of `loopmap indicators --json` (indicators.md §8), for the map analysed.
     pub fn to_json(&self, doc: &Document) -> Value {
         let flows: Map<String, Value> = doc
@@ -119,7 +134,8 @@ impl Analysis {
         let shares = |s: &[(String, f64)]| -> Map<String, Value> {
             s.iter().map(|(l, v)| (l.clone(), json!(v))).collect()
         };
-        let provenance = self.supply.provenance.as_ref();
+        let provenance = self.provenance(doc);
+        let provenance = provenance.as_ref();
         let by_use = provenance.map(|p| {
             p.by_use
                 .iter()

@@ -1,10 +1,9 @@
 //! Supply concentration by value-chain stage (indicators.md §5): country shares of each
-//! stage's throughput, HHI, top country, coverage, and the bottleneck stage; with the
-//! provenance of what reaches each use node (`provenance`).
+//! stage's throughput, HHI, top country, coverage, and the bottleneck stage. (Where the
+//! material of each use node comes from is `provenance`, computed on demand.)
 
 use std::collections::BTreeMap;
 
-use super::provenance::{self, Provenance};
 use super::topology::Topology;
 use crate::model::Document;
 
@@ -58,9 +57,6 @@ pub struct Supply {
     /// Stages in alphabetical order.
     pub stages: Vec<StageSupply>,
     pub bottleneck: Option<String>,
-    /// Where the material of each use node comes from (§6); `None` while any flow is
-    /// unknown.
-    pub provenance: Option<Provenance>,
 }
 
 /// T_n: Σ outflows, or Σ inflows for wastes and exports.
@@ -107,13 +103,7 @@ pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Supply
         }
     }
     let bottleneck = bottleneck.map(|(s, _)| s.to_string());
-    let names: Vec<String> = stages.iter().map(|s| s.stage.clone()).collect();
-    let provenance = provenance::compute(doc, topo, flows, &names);
-    Supply {
-        stages,
-        bottleneck,
-        provenance,
-    }
+    Supply { stages, bottleneck }
 }
 
 fn stage_supply(

@@ -23,7 +23,7 @@ mod workshop;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::analysis::{self, Analysis};
+use crate::analysis::{self, Analysis, Provenance};
 use crate::geometry::{self, Layout};
 use crate::io;
 use crate::model::{Document, fragment};
@@ -91,6 +91,8 @@ struct Derived {
     /// The map as shown: the baseline, or the baseline with the active scenario applied.
     working: Document,
     analysis: Analysis,
+    /// Where products' material comes from: computed when the Supply tab first asks.
+    provenance: std::cell::OnceCell<Option<Provenance>>,
     layout: Layout,
     /// Each node's throughput (Σ outflows; Σ inflows for wastes and exports).
     throughput: Vec<Option<f64>>,
@@ -296,6 +298,14 @@ impl LoopmapApp {
     /// The analysis of the map as it is now, recomputed only after a change.
     pub fn analysis(&mut self) -> &Analysis {
         &self.derived().analysis
+    }
+
+    /// The provenance of the map as shown (§6), computed once per change when asked for.
+    pub fn provenance(&mut self) -> Option<&Provenance> {
+        let d = self.derived();
+        d.provenance
+            .get_or_init(|| d.analysis.provenance(&d.working))
+            .as_ref()
     }
 
     pub fn layout(&mut self) -> &Layout {
@@ -1050,6 +1060,7 @@ fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -
         scenario: scenario.map(String::from),
         working,
         analysis,
+        provenance: std::cell::OnceCell::new(),
         layout,
         throughput,
         flagged_nodes,

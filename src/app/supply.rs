@@ -176,6 +176,7 @@ impl LoopmapApp {
     pub(super) fn supply_tab_ui(&mut self, ui: &mut egui::Ui) {
         let stages = self.stages_in_chain_order();
         let analysis = self.analysis().clone();
+        let provenance = self.provenance().cloned();
         let supply = &analysis.supply;
         if supply.stages.is_empty() {
             ui.label(
@@ -196,7 +197,7 @@ impl LoopmapApp {
                 }
             }
         }
-        for (_, stages) in supply.provenance.iter().flat_map(|p| &p.by_use) {
+        for (_, stages) in provenance.iter().flat_map(|p| &p.by_use) {
             for (_, shares) in stages {
                 for (l, _) in shares {
                     if !legend.contains(l) {
@@ -297,7 +298,7 @@ impl LoopmapApp {
             // Where one product's material comes from.
             ui.vertical(|ui| {
                 ui.set_width(width);
-                self.provenance_ui(ui, &analysis, &stages, height - 50.0, width);
+                self.provenance_ui(ui, provenance.as_ref(), &stages, height - 50.0, width);
             });
             // One legend for all three: a colour per country, the same everywhere.
             egui::ScrollArea::vertical()
@@ -320,12 +321,12 @@ impl LoopmapApp {
     fn provenance_ui(
         &mut self,
         ui: &mut egui::Ui,
-        analysis: &crate::analysis::Analysis,
+        provenance: Option<&crate::analysis::Provenance>,
         stages: &[String],
         height: f32,
         width: f32,
     ) {
-        let Some(p) = &analysis.supply.provenance else {
+        let Some(p) = provenance else {
             ui.strong("Where products' material comes from");
             ui.label(RichText::new("Known once every flow is solved.").weak());
             return;

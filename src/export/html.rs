@@ -225,7 +225,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
         );
     }
     out.push_str("</table>\n");
-    if let Some(p) = &supply.provenance {
+    if let Some(p) = analysis.provenance(doc) {
         let certified = p
             .certified_share
             .map_or("—".into(), |c| format!("{:.1} %", 100.0 * c));

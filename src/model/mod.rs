@@ -631,6 +631,14 @@ impl Document {
             .collect()
     }
 
+    pub fn flow_index(&self) -> std::collections::HashMap<&str, usize> {
+        self.flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.as_str(), i))
+            .collect()
+    }
+
     pub fn node(&self, id: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.id == id)
     }

@@ -110,7 +110,11 @@ pub fn route_edit(baseline: &Document, name: &str, mut edited: Document) -> Docu
     let Some(scenario) = baseline.scenario(name).cloned() else {
         return edited;
     };
+    // The scenario's view before the edit: the baseline's nodes and flows in the same
+    // order, so one index serves both.
     let (before, _) = apply_scenario(baseline, &scenario);
+    let node_at = baseline.node_index();
+    let flow_at = baseline.flow_index();
     let mut changes = scenario.changes.clone();
     let mut set = |target: Change, same_as_baseline: bool| {
         changes.retain(|c| !same_target(c, &target));
@@ -119,9 +123,10 @@ pub fn route_edit(baseline: &Document, name: &str, mut edited: Document) -> Docu
         }
     };
     for node in &mut edited.nodes {
-        let (Some(was), Some(base)) = (before.node(&node.id), baseline.node(&node.id)) else {
+        let Some(&i) = node_at.get(node.id.as_str()) else {
             continue;
         };
+        let (was, base) = (&before.nodes[i], &baseline.nodes[i]);
         if node == was && was == base {
             continue;
         }
@@ -156,9 +161,10 @@ pub fn route_edit(baseline: &Document, name: &str, mut edited: Document) -> Docu
         }
     }
     for flow in &mut edited.flows {
-        let (Some(was), Some(base)) = (before.flow(&flow.id), baseline.flow(&flow.id)) else {
+        let Some(&i) = flow_at.get(flow.id.as_str()) else {
             continue;
         };
+        let (was, base) = (&before.flows[i], &baseline.flows[i]);
         if flow.value != was.value {
             set(
                 Change::Flow {
