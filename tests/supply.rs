@@ -3,7 +3,7 @@
 
 use egui::Key;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use loopmap::app::{ColourBy, LoopmapApp, Selection};
 use loopmap::model::{Document, Node, NodeKind};
 
@@ -114,4 +114,29 @@ fn snapshot_uk_supply_tab() {
             .is_some()
     );
     h.snapshot("uk_supply_tab");
+}
+
+/// The Supply tab's provenance is computed when the tab asks for it, and again after every
+/// change: switching to a scenario that makes magnets in the UK shows a larger domestic
+/// share at once.
+#[test]
+fn the_supply_tab_follows_the_active_scenario() {
+    let mut h = editor(uk(), [1600.0, 1000.0]);
+    h.get_by_label("Supply").click();
+    h.run_steps(3);
+    let domestic = |h: &Harness<'static, LoopmapApp>| {
+        h.get_by_label_contains("Domestic (GB) or secondary")
+            .accesskit_node()
+            .value()
+            .unwrap_or_default()
+    };
+    let before = domestic(&h);
+    assert!(before.contains("magnet 2 %"), "{before}");
+    h.state_mut().set_scenario(Some("HPMS at 350 t/yr".into()));
+    h.run_steps(3);
+    let after = domestic(&h);
+    assert!(after.contains("magnet 5 %"), "{after}");
+    h.state_mut().set_scenario(None);
+    h.run_steps(3);
+    assert_eq!(domestic(&h), before);
 }
