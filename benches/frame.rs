@@ -7,7 +7,7 @@
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use loopmap::app::{LoopmapApp, Settings};
+use loopmap::app::{LoopmapApp, Settings, Tab};
 
 fn frame(c: &mut Criterion) {
     let doc = common::drawing_map(2_000);
@@ -48,33 +48,68 @@ fn lever_drag(c: &mut Criterion) {
         extra: Default::default(),
     });
     let lever = loopmap::model::levers::Lever::Flow { flow: "f5".into() };
+    loopmap::model::levers::set_levers(&mut doc, std::slice::from_ref(&lever));
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1600.0, 1000.0));
-    let input = || egui::RawInput {
+    let input = |events: Vec<egui::Event>| egui::RawInput {
         screen_rect: Some(screen),
+        events,
         ..Default::default()
     };
     let ctx = egui::Context::default();
-    loopmap::model::levers::set_levers(&mut doc, std::slice::from_ref(&lever));
+    ctx.enable_accesskit();
     let mut app = LoopmapApp::new(doc, None, Settings::default());
     app.set_scenario(Some("what if".into()));
-    // While a slider is dragged the Scenarios tab's charts hold their values (they update
-    // when it is let go), so a drag frame is: the edit routed into the scenario, the map
-    // analysed again, the canvas and the indicator panel drawn.
+    app.tab = Tab::Scenarios;
+    let mut slider = None;
     for _ in 0..3 {
-        let _ = ctx.run_ui(input(), |ui| app.frame(ui));
+        let output = ctx.run_ui(input(Vec::new()), |ui| app.frame(ui));
+        slider = output.platform_output.accesskit_update.and_then(|tree| {
+            tree.nodes
+                .iter()
+                .find(|(_, n)| n.role() == egui::accesskit::Role::Slider)
+                .and_then(|(_, n)| n.bounds())
+        });
     }
-    let mut step = 0u32;
+    let slider = slider.expect("the lever's slider is in the Scenarios tab");
+    let baseline = lever.value(&app.doc);
+    // The pointer goes down on the slider and moves along it, one step a frame: a frame is
+    // the slider moved, the edit routed into the scenario, the map analysed again, the
+    // canvas, the indicator panel and the Scenarios tab drawn (its comparison and tornado
+    // charts hold while a slider is dragged and update when it is let go).
+    let (left, width) = (slider.x0 as f32, (slider.x1 - slider.x0) as f32);
+    let y = ((slider.y0 + slider.y1) / 2.0) as f32;
+    let at = |step: u32| egui::pos2(left + width * (0.2 + 0.01 * (step % 50) as f32), y);
+    let press = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Default::default(),
+    };
+    let _ = ctx.run_ui(
+        input(vec![egui::Event::PointerMoved(at(0)), press(at(0), true)]),
+        |ui| app.frame(ui),
+    );
+    let (mut step, runs) = (0u32, app.analysis_runs());
     c.bench_function("lever_drag_frame_2000_flows", |b| {
         b.iter(|| {
             step += 1;
-            app.move_lever(&lever, 0.3 + 0.001 * f64::from(step % 50));
-            let output = ctx.run_ui(input(), |ui| app.frame(ui));
+            let output = ctx.run_ui(input(vec![egui::Event::PointerMoved(at(step))]), |ui| {
+                app.frame(ui)
+            });
             ctx.tessellate(output.shapes, output.pixels_per_point)
         })
     });
+    // Every frame of the drag moved the lever and analysed the map again.
+    assert!(app.analysis_runs() - runs >= u64::from(step) * 9 / 10);
+    let _ = ctx.run_ui(input(vec![press(at(step), false)]), |ui| app.frame(ui));
     assert!(
         !app.doc.scenarios[0].changes.is_empty(),
-        "the lever moved the scenario"
+        "dragging the slider moved the scenario"
+    );
+    assert_eq!(
+        lever.value(&app.doc),
+        baseline,
+        "the baseline keeps its value"
     );
 }
 

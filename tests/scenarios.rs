@@ -6,7 +6,7 @@
 use assert_cmd::Command;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use loopmap::analysis::{analyse, analyse_scenario};
 use loopmap::app::{LoopmapApp, Selection, Tab};
 use loopmap::io::samples::SAMPLES;
@@ -210,7 +210,10 @@ fn new_copy_rename_and_delete_a_scenario_with_undo() {
 
 #[test]
 fn a_lever_slider_moves_the_value_in_the_scenario_and_the_indicators_follow() {
-    let mut h = editor(uk());
+    // Without the sample's own levers: one slider, the one pinned here.
+    let mut doc = uk();
+    loopmap::model::levers::set_levers(&mut doc, &[]);
+    let mut h = editor(doc);
     choose_scenario(&mut h, "HPMS at 350 t/yr");
     // Pin the HPMS feed as a lever from the inspector.
     h.state_mut().selection = Selection::flow("f_collect_hpms");
@@ -284,4 +287,40 @@ fn snapshot_uk_scenarios_tab() {
     assert!(h.query_by_label("Main indicators (%)").is_some());
     assert!(h.query_by_label("Sensitivity of").is_some());
     h.snapshot("uk_scenarios_tab");
+}
+
+/// The UK sample comes with its levers. In "HPMS at 350 t/yr" the WEEE feed to collection
+/// is left to the solver (the plant's intake is fixed instead): no slider for it, but what
+/// it comes to, and it can still be unpinned (one undo step).
+#[test]
+fn the_sample_levers_say_when_the_scenario_leaves_one_to_the_solver() {
+    let mut h = editor(uk());
+    assert_eq!(loopmap::model::levers::levers(&h.state().doc).len(), 5);
+    h.state_mut().tab = Tab::Scenarios;
+    h.run_steps(3);
+    assert_eq!(h.get_all_by_role(egui::Role::Slider).count(), 5);
+    choose_scenario(&mut h, "HPMS at 350 t/yr");
+    h.run_steps(3);
+    assert_eq!(h.get_all_by_role(egui::Role::Slider).count(), 4);
+    let note = h.get_by_label_contains("solved here:");
+    let text = format!("{:?}", note.accesskit_node().value());
+    assert!(text.contains("t/yr"), "{text}");
+    let weee_lever = Lever::Flow {
+        flow: "f_weee_collect".into(),
+    };
+    let unpin = h
+        .get_all_by_label("Unpin")
+        .min_by(|a, b| {
+            let d = |n: &egui_kittest::Node| (n.rect().center().y - note.rect().center().y).abs();
+            d(a).total_cmp(&d(b))
+        })
+        .unwrap();
+    unpin.click();
+    h.run_steps(3);
+    let levers = loopmap::model::levers::levers(&h.state().doc);
+    assert_eq!(levers.len(), 4);
+    assert!(!levers.contains(&weee_lever));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    assert!(loopmap::model::levers::levers(&h.state().doc).contains(&weee_lever));
 }

@@ -366,20 +366,30 @@ impl LoopmapApp {
         // The slider's range comes from the baseline (a flow left to the solver there:
         // its solved amount), so it stays put while the lever moves.
         let baseline = self.compared().swap_remove(0).1;
+        let unit = self.doc.meta.unit().to_string();
         for lever in list {
             let Some(value) = lever.value(&working) else {
-                ui.label(RichText::new(format!("{} (no value)", lever.describe(&working))).weak());
+                // Left to the solver here (a scenario fixed the amounts around it), or a
+                // field the map leaves empty: no slider, but say why and what it comes to.
+                self.analysis();
+                let why = match solved_amount(&self.doc, &lever, &self.derived.analysis) {
+                    Some(x) => format!("solved here: {} {unit}", crate::labels::short_amount(x)),
+                    None => "no value here".to_string(),
+                };
+                ui.label(lever.describe(&working));
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(why).weak()).on_hover_text(
+                        "Here the map works this out from the amounts around it (this \
+                         scenario or the baseline leaves it to the solver), so there is \
+                         nothing to slide: move the levers around it instead.",
+                    );
+                    if ui.small_button("Unpin").clicked() {
+                        self.unpin(&lever);
+                    }
+                });
                 continue;
             };
-            let solved = match &lever {
-                Lever::Flow { flow } => self
-                    .doc
-                    .flows
-                    .iter()
-                    .position(|f| &f.id == flow)
-                    .and_then(|i| baseline.solution.flows.get(i).copied().flatten()),
-                Lever::Node { .. } => None,
-            };
+            let solved = solved_amount(&self.doc, &lever, &baseline);
             let base = lever.value(&self.doc).or(solved).unwrap_or(value);
             let key = format!("{:?}/{lever:?}", self.active_scenario);
             let (lo, hi) = *self.sensitivity.ranges.entry(key).or_insert_with(|| {
@@ -415,14 +425,19 @@ impl LoopmapApp {
                     self.end_gesture();
                 }
                 if ui.small_button("Unpin").clicked() {
-                    let rest: Vec<Lever> = levers::levers(&self.doc)
-                        .into_iter()
-                        .filter(|l| l != &lever)
-                        .collect();
-                    self.edit_baseline(None, |d| levers::set_levers(d, &rest));
+                    self.unpin(&lever);
                 }
             });
         }
+    }
+
+    /// Takes a lever off the Scenarios tab (one undo step).
+    fn unpin(&mut self, lever: &Lever) {
+        let rest: Vec<Lever> = levers::levers(&self.doc)
+            .into_iter()
+            .filter(|l| l != lever)
+            .collect();
+        self.edit_baseline(None, |d| levers::set_levers(d, &rest));
     }
 
     /// Baseline and every scenario, analysed (cached until the map changes, and kept
@@ -719,4 +734,16 @@ fn unique_name(doc: &Document, base: &str) -> String {
         .map(|i| format!("{base} {i}"))
         .find(|n| doc.scenario(n).is_none())
         .unwrap_or_else(|| base.to_string())
+}
+
+/// A flow lever's amount as solved in `analysis` (of `doc`, or a scenario of it).
+fn solved_amount(doc: &Document, lever: &Lever, analysis: &Analysis) -> Option<f64> {
+    match lever {
+        Lever::Flow { flow } => doc
+            .flows
+            .iter()
+            .position(|f| &f.id == flow)
+            .and_then(|i| analysis.solution.flows.get(i).copied().flatten()),
+        Lever::Node { .. } => None,
+    }
 }
