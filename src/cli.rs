@@ -116,31 +116,30 @@ fn compare(file: &Path, json: bool) -> ExitCode {
         Ok(doc) => doc,
         Err(e) => return refuse(file, e),
     };
-    let mut columns = vec![("baseline".to_string(), analysis::analyse(&doc))];
-    for s in &doc.scenarios {
-        columns.push((s.name.clone(), analysis::analyse_scenario(&doc, s)));
-    }
+    let columns = analysis::compare::columns(&doc);
     if json {
         let scenarios: serde_json::Map<String, serde_json::Value> = columns[1..]
             .iter()
-            .map(|(name, a)| (name.clone(), serde_json::json!(a.indicators)))
+            .map(|c| (c.name.clone(), serde_json::json!(c.analysis.indicators)))
             .collect();
-        let out =
-            serde_json::json!({ "baseline": columns[0].1.indicators, "scenarios": scenarios });
+        let out = serde_json::json!({
+            "baseline": columns[0].analysis.indicators,
+            "scenarios": scenarios,
+        });
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
     let unit = doc.meta.unit();
     let width = 24;
     let mut header = format!("  {:<40}", "");
-    for (name, _) in &columns {
-        let name: String = name.chars().take(width - 2).collect();
+    for c in &columns {
+        let name: String = c.name.chars().take(width - 2).collect();
         header.push_str(&format!("{name:>width$}"));
     }
     println!("{}", header.trim_end());
     let described: Vec<_> = columns
         .iter()
-        .map(|(_, a)| a.indicators.described())
+        .map(|c| c.analysis.indicators.described())
         .collect();
     for (k, d) in described[0].iter().enumerate() {
         let mut line = format!("  {:<40}", d.name);
@@ -151,15 +150,28 @@ fn compare(file: &Path, json: bool) -> ExitCode {
     }
     for kind in crate::model::Loop::REVERSE {
         let mut line = format!("  {:<40}", format!("{} loop", kind.name()));
-        for (_, a) in &columns {
-            let v = analysis::indicators::Measure::Amount.show(a.indicators.loops.get(kind), unit);
+        for c in &columns {
+            let v = analysis::indicators::Measure::Amount
+                .show(c.analysis.indicators.loops.get(kind), unit);
             line.push_str(&format!("{v:>width$}"));
         }
         println!("{line}");
     }
-    for (name, a) in &columns[1..] {
-        if a.solution.status != analysis::Status::Ok {
-            println!("scenario '{name}': solver {}", a.solution.status.name());
+    for (k, f) in columns[0].security.iter().enumerate() {
+        let mut line = format!("  {:<40}", f.name);
+        for c in &columns {
+            let v = c.security.get(k).and_then(|g| g.value);
+            line.push_str(&format!("{:>width$}", f.kind.show(v)));
+        }
+        println!("{line}");
+    }
+    for c in &columns[1..] {
+        if c.analysis.solution.status != analysis::Status::Ok {
+            println!(
+                "scenario '{}': solver {}",
+                c.name,
+                c.analysis.solution.status.name()
+            );
         }
     }
     ExitCode::SUCCESS

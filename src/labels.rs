@@ -34,6 +34,15 @@ pub fn short_amount(a: f64) -> String {
     }
 }
 
+/// A difference in few characters, with its sign: +258 · -376 · +0.35.
+pub fn signed_amount(d: f64) -> String {
+    if d > 0.0 {
+        format!("+{}", short_amount(d))
+    } else {
+        short_amount(d)
+    }
+}
+
 /// A node's second line: its stage and its largest countries (`separation · CN 94% MY 5%`),
 /// or its kind when it has neither.
 pub fn node_details(node: &Node) -> String {
@@ -65,4 +74,20 @@ pub fn node_details(node: &Node) -> String {
         details.push(node.kind.name().to_string());
     }
     details.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_short_and_differences_signed() {
+        assert_eq!(short_amount(1248.4), "1,248");
+        assert_eq!(short_amount(-6752.0), "-6,752");
+        assert_eq!(short_amount(86.54), "86.5");
+        assert_eq!(short_amount(0.349), "0.35");
+        assert_eq!(signed_amount(258.0), "+258");
+        assert_eq!(signed_amount(-376.0), "-376");
+        assert_eq!(signed_amount(1500.0), "+1,500");
+    }
 }

@@ -215,6 +215,9 @@ fn the_report_holds_every_indicator_value_and_pain_point_title() {
         assert!(html.contains(&escaped(&p.title)), "{}", p.title);
     }
     assert!(html.contains("separation <b>(bottleneck)</b>"));
+    // Supply security for the baseline and every scenario, beside the indicators.
+    assert!(html.contains("Certified or secondary share"));
+    assert!(html.contains("Domestic (GB) or secondary, separation"));
     assert!(html.contains("@page { size: A4"));
 }
 

@@ -76,6 +76,27 @@ fn compare_prints_every_indicator_for_the_baseline_and_each_scenario() {
     let table = run(&["compare", file.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.contains("HPMS at 350 t/yr") && text.contains("Material Circularity Indicator"));
+    // Supply security side by side too: the UK separation plant shows at separation.
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no row {name} in\n{text}"))
+            .to_string()
+    };
+    assert!(row("Bottleneck HHI").contains("8836"));
+    assert!(row("Certified or secondary share").contains('%'));
+    let separation = row("Domestic (GB) or secondary, separation");
+    let shares: Vec<f64> = separation
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let plant = doc
+        .scenarios
+        .iter()
+        .position(|s| s.name == "UK separation plant")
+        .unwrap();
+    assert_eq!(shares.len(), 1 + doc.scenarios.len(), "{separation}");
+    assert!(shares[1 + plant] > shares[0] + 20.0, "{separation}");
 }
 
 #[test]
@@ -286,6 +307,12 @@ fn snapshot_uk_scenarios_tab() {
     h.run_steps(3);
     assert!(h.query_by_label("Main indicators (%)").is_some());
     assert!(h.query_by_label("Sensitivity of").is_some());
+    // The comparison ends with supply security.
+    assert!(h.query_by_label("Bottleneck HHI").is_some());
+    assert!(
+        h.query_by_label("Domestic (GB) or secondary, separation")
+            .is_some()
+    );
     h.snapshot("uk_scenarios_tab");
 }
 

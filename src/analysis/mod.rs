@@ -1,6 +1,7 @@
 //! Analysis of a map: solve the flows, compute the indicators, supply concentration and
 //! diagnostics. Pure functions of a document; no UI here.
 
+pub mod compare;
 pub mod diagnostics;
 pub mod indicators;
 pub mod linear;

@@ -59,6 +59,27 @@ pub struct Supply {
     pub bottleneck: Option<String>,
 }
 
+impl Supply {
+    /// The stages from the start of the chain: by the left edge of their nodes on the
+    /// canvas (the way maps are drawn), then by name.
+    pub fn stages_in_chain_order(&self, doc: &Document) -> Vec<String> {
+        let left = |stage: &str| {
+            doc.nodes
+                .iter()
+                .filter(|n| n.stage.as_deref() == Some(stage))
+                .map(|n| n.pos[0])
+                .fold(f64::INFINITY, f64::min)
+        };
+        let mut keyed: Vec<(f64, &str)> = self
+            .stages
+            .iter()
+            .map(|s| (left(&s.stage), s.stage.as_str()))
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        keyed.into_iter().map(|(_, s)| s.to_string()).collect()
+    }
+}
+
 /// T_n: Σ outflows, or Σ inflows for wastes and exports.
 pub fn throughput(doc: &Document, topo: &Topology, flows: &[Option<f64>], n: usize) -> Option<f64> {
     let list = if doc.nodes[n].kind.gives_outflows() {

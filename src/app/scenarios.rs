@@ -9,6 +9,7 @@ use egui_plot::{Bar, BarChart};
 use super::charts::{fixed_plot, row, row_axis, swatch, unit_grid};
 
 use super::{Dialog, LoopmapApp, theme};
+use crate::analysis::compare::Column;
 use crate::analysis::indicators::{Described, Measure, higher_is_better};
 use crate::analysis::sensitivity::{self, Swing};
 use crate::analysis::{self, Analysis};
@@ -34,7 +35,7 @@ const CHART: [&str; 7] = [
 pub struct SensitivityState {
     pub indicator: Option<&'static str>,
     cache: Option<(u64, Option<String>, &'static str, Vec<Swing>)>,
-    compare: Option<(u64, Vec<(String, Analysis)>)>,
+    compare: Option<(u64, Vec<Column>)>,
     /// Each slider's range, fixed when first shown for a scenario so that it does not
     /// move under the pointer while the lever moves.
     ranges: std::collections::HashMap<String, (f64, f64)>,
@@ -365,7 +366,7 @@ impl LoopmapApp {
         let working = self.working().clone();
         // The slider's range comes from the baseline (a flow left to the solver there:
         // its solved amount), so it stays put while the lever moves.
-        let baseline = self.compared().swap_remove(0).1;
+        let baseline = self.compared().swap_remove(0).analysis;
         let unit = self.doc.meta.unit().to_string();
         for lever in list {
             let Some(value) = lever.value(&working) else {
@@ -443,16 +444,13 @@ impl LoopmapApp {
     /// Baseline and every scenario, analysed (cached until the map changes, and kept
     /// while a slider is dragged: the canvas and the panel follow the lever every frame,
     /// the comparison when it is let go).
-    fn compared(&mut self) -> Vec<(String, Analysis)> {
+    fn compared(&mut self) -> Vec<Column> {
         if let Some((rev, list)) = &self.sensitivity.compare
             && (*rev == self.revision || self.sensitivity.dragging)
         {
             return list.clone();
         }
-        let mut list = vec![("Baseline".to_string(), analysis::analyse(&self.doc))];
-        for s in &self.doc.scenarios {
-            list.push((s.name.clone(), analysis::analyse_scenario(&self.doc, s)));
-        }
+        let list = analysis::compare::columns(&self.doc);
         self.sensitivity.compare = Some((self.revision, list.clone()));
         list
     }
@@ -461,23 +459,28 @@ impl LoopmapApp {
         let unit = self.doc.meta.unit().to_string();
         let list = self.compared();
         ui.strong("Compare").on_hover_text(
-            "Every indicator for the baseline and each scenario; under each scenario its \
-             difference from the baseline, green when better for circularity, red when worse.",
+            "Every indicator for the baseline and each scenario; beside each scenario's value \
+             its difference from the baseline, green when better for circularity or supply \
+             security, red when worse.",
         );
-        let described: Vec<Vec<Described>> =
-            list.iter().map(|(_, a)| a.indicators.described()).collect();
+        let described: Vec<Vec<Described>> = list
+            .iter()
+            .map(|c| c.analysis.indicators.described())
+            .collect();
         egui::Grid::new("compare grid")
             .striped(true)
             .num_columns(list.len() + 1)
             .show(ui, |ui| {
                 ui.label("");
-                for (name, _) in &list {
-                    let active = self.active_scenario.as_deref() == Some(name.as_str())
-                        || (self.active_scenario.is_none() && name == "Baseline");
+                for (j, c) in list.iter().enumerate() {
+                    let active = match &self.active_scenario {
+                        Some(name) => name == &c.name,
+                        None => j == 0,
+                    };
                     ui.label(if active {
-                        RichText::new(name).strong().color(SCENARIO)
+                        RichText::new(&c.name).strong().color(SCENARIO)
                     } else {
-                        RichText::new(name).strong()
+                        RichText::new(&c.name).strong()
                     });
                 }
                 ui.end_row();
@@ -493,21 +496,39 @@ impl LoopmapApp {
                     }
                     ui.end_row();
                 }
-                ui.label("Bottleneck HHI").on_hover_text(
-                    "Concentration of the most concentrated stage (lower is more secure)",
-                );
-                let base_hhi = bottleneck_hhi(&list[0].1);
-                ui.label(base_hhi.map_or("—".into(), |h| format!("{h:.0}")));
-                for (_, a) in &list[1..] {
-                    let h = bottleneck_hhi(a);
-                    ui.horizontal(|ui| {
-                        ui.label(h.map_or("—".into(), |h| format!("{h:.0}")));
-                        if let (Some(b), Some(h)) = (base_hhi, h) {
-                            arrow_ui(ui, h - b, Some(false), format!("{:+.0}", h - b));
-                        }
-                    });
+                for kind in crate::model::Loop::REVERSE {
+                    let amount = |c: &Column| c.analysis.indicators.loops.get(kind);
+                    ui.label(format!("{} loop", kind.name()))
+                        .on_hover_text("Material going round this loop each period.");
+                    ui.label(Measure::Amount.show(amount(&list[0]), &unit));
+                    for c in &list[1..] {
+                        ui.horizontal(|ui| {
+                            ui.label(Measure::Amount.show(amount(c), &unit));
+                            if let (Some(b), Some(v)) = (amount(&list[0]), amount(c)) {
+                                let d = v - b;
+                                let text = crate::labels::signed_amount(d);
+                                arrow_ui(ui, d, Some(true), text);
+                            }
+                        });
+                    }
+                    ui.end_row();
                 }
-                ui.end_row();
+                for (k, f) in list[0].security.iter().enumerate() {
+                    ui.label(&f.name).on_hover_text(f.meaning);
+                    ui.label(f.kind.show(f.value));
+                    for c in &list[1..] {
+                        let v = c.security.get(k).and_then(|g| g.value);
+                        ui.horizontal(|ui| {
+                            ui.label(f.kind.show(v));
+                            if let (Some(b), Some(v)) = (f.value, v) {
+                                let d = v - b;
+                                let text = f.kind.show_difference(d);
+                                arrow_ui(ui, d, Some(f.kind.higher_is_better()), text);
+                            }
+                        });
+                    }
+                    ui.end_row();
+                }
             });
     }
 
@@ -537,8 +558,8 @@ impl LoopmapApp {
         let charts: Vec<BarChart> = list
             .iter()
             .enumerate()
-            .map(|(j, (name, a))| {
-                let described = a.indicators.described();
+            .map(|(j, Column { name, analysis, .. })| {
+                let described = analysis.indicators.described();
                 let bars = CHART
                     .iter()
                     .enumerate()
@@ -560,9 +581,9 @@ impl LoopmapApp {
         // The legend as a line above the chart, where it hides no bar.
         ui.horizontal_wrapped(|ui| {
             ui.strong("Main indicators (%)");
-            for (j, (name, _)) in list.iter().enumerate() {
+            for (j, c) in list.iter().enumerate() {
                 swatch(ui, palette[j % palette.len()]);
-                ui.label(RichText::new(name).small());
+                ui.label(RichText::new(&c.name).small());
             }
         });
         fixed_plot("compare chart", width, height.max(100.0))
@@ -672,11 +693,6 @@ impl LoopmapApp {
     }
 }
 
-fn bottleneck_hhi(a: &Analysis) -> Option<f64> {
-    let b = a.supply.bottleneck.as_deref()?;
-    a.supply.stages.iter().find(|s| s.stage == b)?.hhi
-}
-
 fn describe_flow_value(v: crate::model::FlowValue) -> String {
     match v {
         crate::model::FlowValue::Amount(a) => crate::labels::short_amount(a),
@@ -694,7 +710,7 @@ fn difference_ui(ui: &mut egui::Ui, base: &Described, other: &Described) {
     let text = match base.measure {
         Measure::Rate => format!("{:+.1} pt", 100.0 * d),
         Measure::Index => format!("{d:+.3}"),
-        Measure::Amount => format!("{:+}", crate::labels::short_amount(d)),
+        Measure::Amount => crate::labels::signed_amount(d),
     };
     arrow_ui(ui, d, higher_is_better(base.key), text);
 }

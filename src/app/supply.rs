@@ -37,24 +37,11 @@ impl LoopmapApp {
     /// Stages in value-chain order: by where their leftmost node sits (a recycler of the
     /// same stage far downstream does not move it).
     pub fn stages_in_chain_order(&mut self) -> Vec<String> {
-        let stages: Vec<String> = self
-            .analysis()
+        self.analysis();
+        self.derived
+            .analysis
             .supply
-            .stages
-            .iter()
-            .map(|s| s.stage.clone())
-            .collect();
-        let left = |stage: &str| {
-            self.doc
-                .nodes
-                .iter()
-                .filter(|n| n.stage.as_deref() == Some(stage))
-                .map(|n| n.pos[0])
-                .fold(f64::INFINITY, f64::min)
-        };
-        let mut keyed: Vec<(f64, String)> = stages.into_iter().map(|s| (left(&s), s)).collect();
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-        keyed.into_iter().map(|(_, s)| s).collect()
+            .stages_in_chain_order(&self.doc)
     }
 
     /// A node's fill on the canvas, by the chosen colouring.

@@ -119,10 +119,7 @@ pub fn report(
 
 fn indicators_section(out: &mut String, doc: &Document) {
     let unit = doc.meta.unit();
-    let mut columns: Vec<(String, Analysis)> = vec![("Baseline".into(), analysis::analyse(doc))];
-    for s in &doc.scenarios {
-        columns.push((s.name.clone(), analysis::analyse_scenario(doc, s)));
-    }
+    let columns = analysis::compare::columns(doc);
     let _ = writeln!(out, "<h2>Indicators</h2>");
     if !doc.scenarios.is_empty() {
         out.push_str("<ul class=\"small\">");
@@ -137,13 +134,13 @@ fn indicators_section(out: &mut String, doc: &Document) {
         out.push_str("</ul>\n");
     }
     out.push_str("<table class=\"indicators\"><tr><th class=\"name\">Indicator</th>");
-    for (name, _) in &columns {
-        let _ = write!(out, "<th class=\"num\">{}</th>", esc(name));
+    for c in &columns {
+        let _ = write!(out, "<th class=\"num\">{}</th>", esc(&c.name));
     }
     out.push_str("</tr>\n");
     let described: Vec<Vec<Described>> = columns
         .iter()
-        .map(|(_, a)| a.indicators.described())
+        .map(|c| c.analysis.indicators.described())
         .collect();
     for (k, d) in described[0].iter().enumerate() {
         let _ = write!(
@@ -168,9 +165,23 @@ fn indicators_section(out: &mut String, doc: &Document) {
             kind.name(),
             kind.name()
         );
-        for (_, a) in &columns {
-            let v = analysis::indicators::Measure::Amount.show(a.indicators.loops.get(kind), unit);
+        for c in &columns {
+            let v = analysis::indicators::Measure::Amount
+                .show(c.analysis.indicators.loops.get(kind), unit);
             let _ = write!(out, "<td class=\"num\">{}</td>", esc(&v));
+        }
+        out.push_str("</tr>\n");
+    }
+    for (k, f) in columns[0].security.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<tr><td class=\"name\">{}<div class=\"meaning\">{}</div></td>",
+            esc(&f.name),
+            esc(f.meaning)
+        );
+        for c in &columns {
+            let v = c.security.get(k).and_then(|g| g.value);
+            let _ = write!(out, "<td class=\"num\">{}</td>", esc(&f.kind.show(v)));
         }
         out.push_str("</tr>\n");
     }

@@ -1,0 +1,172 @@
+//! The baseline and every scenario side by side, with the supply-security figures that
+//! tell them apart: what `loopmap compare`, the Scenarios tab and the report show.
+
+use super::{Analysis, analyse_with_issues};
+use crate::model::{Document, apply_scenario};
+
+/// One column of a comparison: the baseline or one scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// `Baseline`, or the scenario's name.
+    pub name: String,
+    pub analysis: Analysis,
+    pub security: Vec<SecurityFigure>,
+}
+
+/// A supply-security figure of one map (indicators.md §5–6).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityFigure {
+    pub name: String,
+    pub meaning: &'static str,
+    pub value: Option<f64>,
+    pub kind: FigureKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FigureKind {
+    /// A concentration, 0–10,000: lower is more secure.
+    Hhi,
+    /// A share, 0–1: higher is more secure.
+    Share,
+}
+
+impl FigureKind {
+    pub fn higher_is_better(self) -> bool {
+        self == FigureKind::Share
+    }
+
+    /// `8836`, `11.6 %`; a dash when unknown.
+    pub fn show(self, value: Option<f64>) -> String {
+        match (self, value) {
+            (_, None) => "—".into(),
+            (FigureKind::Hhi, Some(h)) => format!("{h:.0}"),
+            (FigureKind::Share, Some(s)) => format!("{:.1} %", 100.0 * s),
+        }
+    }
+
+    /// A difference between two values: `-2`, `+27.4 pt`.
+    pub fn show_difference(self, d: f64) -> String {
+        match self {
+            FigureKind::Hhi => format!("{d:+.0}"),
+            FigureKind::Share => format!("{:+.1} pt", 100.0 * d),
+        }
+    }
+}
+
+/// The baseline, then every scenario in the map's order.
+pub fn columns(doc: &Document) -> Vec<Column> {
+    let mut columns = vec![column("Baseline", doc, &[])];
+    for s in &doc.scenarios {
+        let (changed, issues) = apply_scenario(doc, s);
+        columns.push(column(&s.name, &changed, &issues));
+    }
+    columns
+}
+
+fn column(name: &str, doc: &Document, issues: &[crate::model::ScenarioIssue]) -> Column {
+    let analysis = analyse_with_issues(doc, issues);
+    Column {
+        name: name.to_string(),
+        security: security(doc, &analysis),
+        analysis,
+    }
+}
+
+/// The security figures of `doc` (the map analysed, a scenario already applied): the
+/// bottleneck stage's HHI, the certified-or-secondary share of what enters products in
+/// use and, with a home country, the domestic-or-secondary share at each stage (from the
+/// start of the chain).
+pub fn security(doc: &Document, analysis: &Analysis) -> Vec<SecurityFigure> {
+    let supply = &analysis.supply;
+    let bottleneck = supply
+        .bottleneck
+        .as_deref()
+        .and_then(|b| supply.stages.iter().find(|s| s.stage == b)?.hhi);
+    let provenance = analysis.provenance(doc);
+    let mut figures = vec![
+        SecurityFigure {
+            name: "Bottleneck HHI".into(),
+            meaning: "Concentration of the most concentrated stage not led by the home \
+                      country (0–10,000; above 2,500 is highly concentrated).",
+            value: bottleneck,
+            kind: FigureKind::Hhi,
+        },
+        SecurityFigure {
+            name: "Certified or secondary share".into(),
+            meaning: "Share of what enters products in use that comes from certified \
+                      virgin sources or came back through a loop.",
+            value: provenance.as_ref().and_then(|p| p.certified_share),
+            kind: FigureKind::Share,
+        },
+    ];
+    if let Some(home) = &doc.meta.home_country {
+        for stage in supply.stages_in_chain_order(doc) {
+            let value = provenance.as_ref().and_then(|p| {
+                let (_, share) = p.domestic_share.iter().find(|(x, _)| x == &stage)?;
+                Some(*share)
+            });
+            figures.push(SecurityFigure {
+                name: format!("Domestic ({home}) or secondary, {stage}"),
+                meaning: "Share of what enters products in use that passed this stage in \
+                          the home country or came back as secondary material.",
+                value,
+                kind: FigureKind::Share,
+            });
+        }
+    }
+    figures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::samples::SAMPLES;
+
+    fn figure<'a>(c: &'a Column, name: &str) -> &'a SecurityFigure {
+        c.security
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{name} in {}", c.name))
+    }
+
+    #[test]
+    fn a_uk_separation_plant_raises_the_domestic_share_at_separation() {
+        let doc = SAMPLES[0].load().unwrap();
+        let columns = columns(&doc);
+        assert_eq!(columns.len(), 1 + doc.scenarios.len());
+        assert_eq!(columns[0].name, "Baseline");
+        let plant = columns
+            .iter()
+            .find(|c| c.name == "UK separation plant")
+            .unwrap();
+        let at = |c: &Column| {
+            figure(c, "Domestic (GB) or secondary, separation")
+                .value
+                .unwrap()
+        };
+        // 30 % of separation in the UK: the share rises by roughly that much.
+        assert!(at(plant) > at(&columns[0]) + 0.2, "{}", at(plant));
+        let hhi = |c: &Column| figure(c, "Bottleneck HHI").value.unwrap();
+        assert!(hhi(plant) < hhi(&columns[0]));
+        // Every column has the same rows, in the same order.
+        for c in &columns {
+            let names: Vec<&str> = c.security.iter().map(|f| f.name.as_str()).collect();
+            let first: Vec<&str> = columns[0]
+                .security
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect();
+            assert_eq!(names, first);
+        }
+    }
+
+    #[test]
+    fn figures_are_shown_with_their_kind() {
+        assert_eq!(FigureKind::Hhi.show(Some(8835.6)), "8836");
+        assert_eq!(FigureKind::Share.show(Some(0.1162)), "11.6 %");
+        assert_eq!(FigureKind::Share.show(None), "—");
+        assert_eq!(FigureKind::Share.show_difference(0.274), "+27.4 pt");
+        assert_eq!(FigureKind::Hhi.show_difference(-2.0), "-2");
+        assert!(FigureKind::Share.higher_is_better() && !FigureKind::Hhi.higher_is_better());
+    }
+}
