@@ -134,13 +134,10 @@ fn provenance(
     stage: &str,
     label: &str,
 ) -> f64 {
-    let p = a.provenance(doc).expect("provenance of a solved map");
-    let (_, stages) = p.by_use.iter().find(|(n, _)| n == node).unwrap();
-    let (_, shares) = stages.iter().find(|(s, _)| s == stage).unwrap();
-    shares
-        .iter()
-        .find(|(l, _)| l == label)
-        .map_or(0.0, |(_, s)| *s)
+    a.provenance(doc)
+        .expect("provenance of a solved map")
+        .share(node, stage, label)
+        .expect("a traced use node and stage")
 }
 
 #[test]
@@ -163,12 +160,7 @@ fn the_uk_sample_tells_the_supply_story() {
     assert!(secondary > 0.05 && secondary < 0.2, "{secondary}");
     // Domestic share at the magnet stage is near zero today.
     let domestic = |doc: &Document, a: &loopmap::analysis::Analysis| {
-        let p = a.provenance(doc).unwrap();
-        p.domestic_share
-            .iter()
-            .find(|(s, _)| s == "magnet")
-            .unwrap()
-            .1
+        a.provenance(doc).unwrap().domestic("magnet").unwrap()
     };
     assert!(domestic(&doc, &base) < 0.03, "{}", domestic(&doc, &base));
     // Magnet-to-magnet recycling at 350 t/yr: more secondary material in EV motors, and

@@ -101,10 +101,7 @@ pub fn security(doc: &Document, analysis: &Analysis) -> Vec<SecurityFigure> {
     ];
     if let Some(home) = &doc.meta.home_country {
         for stage in supply.stages_in_chain_order(doc) {
-            let value = provenance.as_ref().and_then(|p| {
-                let (_, share) = p.domestic_share.iter().find(|(x, _)| x == &stage)?;
-                Some(*share)
-            });
+            let value = provenance.as_ref().and_then(|p| p.domestic(&stage));
             figures.push(SecurityFigure {
                 name: format!("Domestic ({home}) or secondary, {stage}"),
                 meaning: "Share of what enters products in use that passed this stage in \

@@ -40,6 +40,27 @@ pub struct Provenance {
     pub domestic_share: Vec<(String, f64)>,
 }
 
+impl Provenance {
+    /// The share of `label` in what use node `use_id` gets, at `stage` (0 for a label
+    /// that does not occur); `None` for a use node or stage that is not traced.
+    pub fn share(&self, use_id: &str, stage: &str, label: &str) -> Option<f64> {
+        let (_, stages) = self.by_use.iter().find(|(u, _)| u == use_id)?;
+        let (_, shares) = stages.iter().find(|(s, _)| s == stage)?;
+        Some(
+            shares
+                .iter()
+                .find(|(l, _)| l == label)
+                .map_or(0.0, |(_, s)| *s),
+        )
+    }
+
+    /// The domestic-or-secondary share at `stage` (none without a home country).
+    pub fn domestic(&self, stage: &str) -> Option<f64> {
+        let (_, share) = self.domestic_share.iter().find(|(s, _)| s == stage)?;
+        Some(*share)
+    }
+}
+
 /// Composition of one node's outflow: a share per label.
 type Mix = Vec<f64>;
 
@@ -370,12 +391,8 @@ mod tests {
     }
 
     fn share(p: &Provenance, use_id: &str, stage: &str, label: &str) -> f64 {
-        let (_, stages) = p.by_use.iter().find(|(u, _)| u == use_id).unwrap();
-        let (_, shares) = stages.iter().find(|(s, _)| s == stage).unwrap();
-        shares
-            .iter()
-            .find(|(l, _)| l == label)
-            .map_or(0.0, |(_, s)| *s)
+        p.share(use_id, stage, label)
+            .expect("a traced use node and stage")
     }
 
     #[test]

@@ -176,51 +176,28 @@ impl LoopmapApp {
         let legend_width = 170.0;
         let width = ((ui.available_width() - legend_width - 60.0) / 3.0).max(180.0);
         // Every country (and provenance label) in the charts, for one legend beside them.
-        let mut legend: Vec<String> = Vec::new();
-        for s in &supply.stages {
-            for (c, _) in &s.shares {
-                if !legend.contains(c) {
-                    legend.push(c.clone());
-                }
-            }
-        }
-        for (_, stages) in provenance.iter().flat_map(|p| &p.by_use) {
-            for (_, shares) in stages {
-                for (l, _) in shares {
-                    if !legend.contains(l) {
-                        legend.push(l.clone());
-                    }
-                }
-            }
-        }
+        let countries = distinct(supply.stages.iter().flat_map(|s| &s.shares));
+        let legend = distinct(
+            supply.stages.iter().flat_map(|s| &s.shares).chain(
+                provenance
+                    .iter()
+                    .flat_map(|p| &p.by_use)
+                    .flat_map(|(_, stages)| stages)
+                    .flat_map(|(_, shares)| shares),
+            ),
+        );
         ui.horizontal_top(|ui| {
             // Country shares per stage, stacked.
             ui.vertical(|ui| {
                 ui.set_width(width);
                 ui.strong("Country shares by stage");
-                let mut countries: Vec<String> = Vec::new();
-                for s in &supply.stages {
-                    for (c, _) in &s.shares {
-                        if !countries.contains(c) {
-                            countries.push(c.clone());
-                        }
-                    }
-                }
                 let charts = stacked(&stages, &countries, |stage, c| {
                     let s = supply.stages.iter().find(|s| s.stage == stage)?;
                     Some(s.shares.iter().find(|(x, _)| x == c)?.1)
                 });
-                fixed_plot("stage shares", width, height)
-                    .include_x(0.0)
-                    .include_x(100.0)
-                    .custom_y_axes(vec![row_axis(stages.clone(), 80.0)])
-                    .y_grid_spacer(unit_grid)
-                    .x_axis_label("% of the stage's throughput")
-                    .show(ui, |plot| {
-                        for chart in charts {
-                            plot.bar_chart(chart);
-                        }
-                    });
+                let size = egui::vec2(width, height);
+                let axis = "% of the stage's throughput";
+                stacked_plot(ui, "stage shares", &stages, charts, size, axis);
             });
             // HHI per stage over the concentration bands.
             ui.vertical(|ui| {
@@ -355,7 +332,7 @@ impl LoopmapApp {
                 let parts: Vec<String> = stages
                     .iter()
                     .filter_map(|s| {
-                        let share = p.domestic_share.iter().find(|(x, _)| x == s)?.1;
+                        let share = p.domestic(s)?;
                         Some(format!("{s} {:.0} %", 100.0 * share))
                     })
                     .collect();
@@ -380,30 +357,48 @@ impl LoopmapApp {
         else {
             return;
         };
-        let mut labels: Vec<String> = Vec::new();
-        for (_, shares) in by_stage {
-            for (l, _) in shares {
-                if !labels.contains(l) {
-                    labels.push(l.clone());
-                }
-            }
-        }
+        let labels = distinct(by_stage.iter().flat_map(|(_, shares)| shares));
         let charts = stacked(stages, &labels, |stage, l| {
             let (_, shares) = by_stage.iter().find(|(s, _)| s == stage)?;
             Some(shares.iter().find(|(x, _)| x == l)?.1)
         });
-        fixed_plot("provenance", width, height.max(80.0))
-            .include_x(0.0)
-            .include_x(100.0)
-            .custom_y_axes(vec![row_axis(stages.to_vec(), 80.0)])
-            .y_grid_spacer(unit_grid)
-            .x_axis_label("% of what enters the product, by the country of each stage")
-            .show(ui, |plot| {
-                for chart in charts {
-                    plot.bar_chart(chart);
-                }
-            });
+        let size = egui::vec2(width, height.max(80.0));
+        let axis = "% of what enters the product, by the country of each stage";
+        stacked_plot(ui, "provenance", stages, charts, size, axis);
     }
+}
+
+/// The labels of `shares` once each, in the order they first come.
+fn distinct<'a>(shares: impl Iterator<Item = &'a (String, f64)>) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for (label, _) in shares {
+        if !labels.contains(label) {
+            labels.push(label.clone());
+        }
+    }
+    labels
+}
+
+/// A plot of `stacked` bars, one row per stage from the top, 0–100 % across.
+fn stacked_plot(
+    ui: &mut egui::Ui,
+    id: &str,
+    stages: &[String],
+    charts: Vec<BarChart>,
+    size: egui::Vec2,
+    x_label: &str,
+) {
+    fixed_plot(id, size.x, size.y)
+        .include_x(0.0)
+        .include_x(100.0)
+        .custom_y_axes(vec![row_axis(stages.to_vec(), 80.0)])
+        .y_grid_spacer(unit_grid)
+        .x_axis_label(x_label)
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
 }
 
 /// Horizontal bars, one per stage, stacked from one chart per label (a country, or
