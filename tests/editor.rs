@@ -647,3 +647,36 @@ fn file_export_writes_the_picture_and_report_and_says_where_or_why_not() {
     h.run();
     assert!(h.query_by_label_contains("Nothing exported").is_some());
 }
+
+/// Hovering a flow shows what it joins, by the nodes' names, beside the pointer (the
+/// canvas is one big widget: a tooltip placed by its rect lands at its bottom left).
+#[test]
+fn hovering_a_flow_shows_its_nodes_by_name_beside_the_pointer() {
+    let mut doc = Document::new("t");
+    let mut a = loopmap::model::Node::new("a", "Mine site", NodeKind::Source);
+    a.pos = [0.0, 0.0];
+    let mut b = loopmap::model::Node::new("b", "Tailings dam", NodeKind::Waste);
+    b.pos = [600.0, 0.0];
+    doc.nodes = vec![a, b];
+    let mut f = loopmap::model::Flow::new("f", "a", "b");
+    f.value = FlowValue::Amount(5.0);
+    doc.flows.push(f);
+    let mut h = editor(doc);
+    h.run_steps(3);
+    let (from, to) = (node_rect(&h, "Mine site"), node_rect(&h, "Tailings dam"));
+    let at = pos2((from.right() + to.left()) / 2.0, from.center().y);
+    h.hover_at(at);
+    h.run_steps(30);
+    // The tooltip and the text in it.
+    let tips: Vec<egui::Rect> = h
+        .get_all_by_label_contains("Mine site -> Tailings dam")
+        .map(|n| n.rect())
+        .collect();
+    assert!(!tips.is_empty());
+    for tip in tips {
+        assert!(
+            tip.distance_to_pos(at) < 60.0,
+            "tooltip {tip:?}, pointer {at:?}"
+        );
+    }
+}

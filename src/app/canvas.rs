@@ -914,10 +914,17 @@ impl LoopmapApp {
             } else {
                 format!(" · {} loop", flow.loop_kind.name())
             };
-            response.clone().on_hover_text(format!(
+            let name = |id: &str| {
+                self.doc
+                    .node(id)
+                    .map_or(id.to_string(), |n| n.label.clone())
+            };
+            // At the pointer: the canvas is one large widget, and a tooltip placed by
+            // its rect lands at its bottom left, far from the flow.
+            response.clone().on_hover_text_at_pointer(format!(
                 "{} -> {}{loop_text}\n{}",
-                flow.from,
-                flow.to,
+                name(&flow.from),
+                name(&flow.to),
                 flow_label(flow, amount)
             ));
         }
