@@ -1,4 +1,4 @@
-//! The canvas: pan and zoom, the map drawn from `geometry::layout` (flows before nodes,
+//! The canvas: pan and zoom, the map drawn from `layout::shapes` (flows before nodes,
 //! detail by zoom, off-screen items culled), and the gestures that edit it: select,
 //! box-select, move, connect, place from the palette. Gestures become `Action`s that are
 //! applied through `LoopmapApp::edit` once the frame is drawn.
@@ -462,14 +462,15 @@ impl LoopmapApp {
             Color32::from_white_alpha(220)
         };
         for (f, shape) in self.derived.layout.flows.iter().enumerate() {
-            if !visible.contains(shape.label_at) {
+            // The layout leaves out labels that would cover a node or another label.
+            let Some(label) = shape.label.filter(|r| r.intersects(&visible)) else {
                 continue;
-            }
+            };
             let text = flow_label(
                 &self.derived.working.flows[f],
                 amounts.get(f).copied().flatten(),
             );
-            let at = self.view.to_screen(canvas, shape.label_at);
+            let at = self.view.to_screen(canvas, label.center());
             let galley =
                 painter.layout_no_wrap(text, FontId::proportional(12.0 * z.min(1.6)), label_colour);
             let r = Rect::from_center_size(at, galley.size() + vec2(8.0, 2.0));
