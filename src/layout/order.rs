@@ -7,7 +7,7 @@
 //! two flows' widths, and the best order seen is kept.
 
 use super::net::Net;
-use super::route::{Side, nest};
+use super::route::{Side, nearer_side, nest};
 use crate::model::Document;
 
 /// Something with a place in a column.
@@ -41,6 +41,7 @@ enum End {
 }
 
 /// Links across gap `g` join padded layers `g` and `g + 1`.
+#[derive(Clone, Copy)]
 struct Link {
     left: End,
     right: End,
@@ -199,6 +200,83 @@ impl Work {
 }
 
 impl Work {
+    fn renumber(&mut self) {
+        for members in &self.layers {
+            for (p, &i) in members.iter().enumerate() {
+                self.pos[i] = p;
+            }
+        }
+    }
+
+    /// The links across each gap: the forward ones, and each loop's two ends tied to the
+    /// channel on its side (`spans` and `sides` per loop).
+    fn tie_loops(
+        &mut self,
+        forward: &[Vec<Link>],
+        net: &Net,
+        loop_edges: &[usize],
+        loops: &[(usize, usize, f64)],
+        sides: &[Side],
+    ) {
+        let spans: Vec<(usize, usize)> = loops.iter().map(|&(lf, lt, _)| (lt, lf + 1)).collect();
+        let mut gaps: Vec<Vec<Link>> = forward.to_vec();
+        for (k, (side, _)) in nest(&spans, sides).into_iter().enumerate() {
+            let edge = &net.edges[loop_edges[k]];
+            let (lf, lt, _) = loops[k];
+            let channel = if side == Side::Above {
+                End::Top
+            } else {
+                End::Bottom
+            };
+            gaps[lf + 1].push(Link {
+                left: End::Item(edge.from),
+                right: channel,
+                weight: edge.width,
+            });
+            gaps[lt].push(Link {
+                left: channel,
+                right: End::Item(edge.to),
+                weight: edge.width,
+            });
+        }
+        let items = self.pos.len();
+        self.left = vec![Vec::new(); items];
+        self.right = vec![Vec::new(); items];
+        for (g, gap) in gaps.iter().enumerate() {
+            for (k, link) in gap.iter().enumerate() {
+                if let End::Item(i) = link.left {
+                    self.right[i].push(pack(g, k));
+                }
+                if let End::Item(i) = link.right {
+                    self.left[i].push(pack(g, k));
+                }
+            }
+        }
+        self.gaps = gaps;
+    }
+
+    /// For each loop, the channel nearer its two ends in the current order (as
+    /// `route::nearer_side` sees it: places among the nodes of each column).
+    fn nearer_sides(&self, net: &Net, loop_edges: &[usize], layer: &[usize]) -> Vec<Side> {
+        // Items below `net.nodes` are the nodes themselves.
+        let rank = |n: usize| {
+            let members = &self.layers[layer[n] + 1];
+            let above = members[..self.pos[n]]
+                .iter()
+                .filter(|&&i| i < net.nodes)
+                .count();
+            let all = members.iter().filter(|&&i| i < net.nodes).count();
+            (above, all)
+        };
+        loop_edges
+            .iter()
+            .map(|&e| {
+                let edge = &net.edges[e];
+                nearer_side(rank(edge.from), rank(edge.to))
+            })
+            .collect()
+    }
+
     /// Sweeps and swaps until four rounds bring nothing better; leaves the best order.
     fn improve(&mut self) {
         let mut best = (self.crossings(), self.layers.clone());
@@ -274,7 +352,6 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
     let mut gaps: Vec<Vec<Link>> = (0..columns + 1).map(|_| Vec::new()).collect();
     let mut links = Vec::new();
     let mut loops = Vec::new();
-    let mut loop_spans = Vec::new();
     let mut loop_edges = Vec::new();
     for (e, edge) in net.edges.iter().enumerate() {
         let (lf, lt) = (layer[edge.from], layer[edge.to]);
@@ -298,49 +375,16 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
             });
         } else {
             loops.push((lf, lt, edge.width));
-            loop_spans.push((lt, lf + 1));
             loop_edges.push(e);
         }
     }
-    // Loops tie their ends to the channel next to them.
-    for (k, (side, _)) in nest(&loop_spans).into_iter().enumerate() {
-        let edge = &net.edges[loop_edges[k]];
-        let (lf, lt, _) = loops[k];
-        let channel = if side == Side::Above {
-            End::Top
-        } else {
-            End::Bottom
-        };
-        gaps[lf + 1].push(Link {
-            left: End::Item(edge.from),
-            right: channel,
-            weight: edge.width,
-        });
-        gaps[lt].push(Link {
-            left: channel,
-            right: End::Item(edge.to),
-            weight: edge.width,
-        });
-    }
-
-    let mut left = vec![Vec::new(); items.len()];
-    let mut right = vec![Vec::new(); items.len()];
-    for (g, gap) in gaps.iter().enumerate() {
-        for (k, link) in gap.iter().enumerate() {
-            if let End::Item(i) = link.left {
-                right[i].push(pack(g, k));
-            }
-            if let End::Item(i) = link.right {
-                left[i].push(pack(g, k));
-            }
-        }
-    }
+    let forward = gaps;
     let mut work = Work {
         layers: vec![Vec::new(); columns + 2],
         pos: vec![0; items.len()],
-        gaps,
-        left,
-        right,
+        gaps: Vec::new(),
+        left: Vec::new(),
+        right: Vec::new(),
     };
     // Where to start from: the order on screen when it is to be kept; otherwise the map's
     // own order and the order a walk along the flows meets the nodes (the better result
@@ -368,13 +412,19 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
         }
         for members in &mut work.layers {
             members.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
-            for (p, &i) in members.iter().enumerate() {
-                work.pos[i] = p;
+        }
+        work.renumber();
+        // Loops first in the channel under the chain, then each in the channel nearer its
+        // ends in the order found, as `route` will draw them.
+        let mut sides = vec![Side::Below; loop_edges.len()];
+        for round in 0..3 {
+            work.tie_loops(&forward, net, &loop_edges, &loops, &sides);
+            if !options.keep_order && round < 2 {
+                work.improve();
             }
+            sides = work.nearer_sides(net, &loop_edges, layer);
         }
-        if !options.keep_order {
-            work.improve();
-        }
+        work.tie_loops(&forward, net, &loop_edges, &loops, &sides);
         let c = work.crossings();
         if best.as_ref().is_none_or(|b| c < b.0 - 1e-9) {
             best = Some((c, work.layers.clone()));

@@ -34,9 +34,10 @@ pub enum Side {
 
 /// Channel side and lane (0 nearest the chain) of loops spanning the column gaps
 /// `(enter, leave)`: gap `g` lies before column `g`, a loop into column `a` from column
-/// `b` spans `(a, b + 1)`. Shorter spans are placed first, so they lie inside; a loop
-/// whose span interleaves one already below goes above, if nothing there clashes.
-pub fn nest(spans: &[(usize, usize)]) -> Vec<(Side, usize)> {
+/// `b` spans `(a, b + 1)`. Each loop takes its `preferred` side unless its span would
+/// interleave (and so cross) one already there and not one on the other side. Shorter
+/// spans are placed first, so they lie inside.
+pub fn nest(spans: &[(usize, usize)], preferred: &[Side]) -> Vec<(Side, usize)> {
     let mut order: Vec<usize> = (0..spans.len()).collect();
     order.sort_by_key(|&i| (spans[i].1.saturating_sub(spans[i].0), spans[i].0, i));
     let interleave = |i: usize, j: usize| {
@@ -48,10 +49,15 @@ pub fn nest(spans: &[(usize, usize)]) -> Vec<(Side, usize)> {
     let mut placed: Vec<usize> = Vec::with_capacity(spans.len());
     for &i in &order {
         let clash = |side: Side| placed.iter().any(|&j| out[j].0 == side && interleave(i, j));
-        let side = if clash(Side::Below) && !clash(Side::Above) {
-            Side::Above
+        let want = preferred.get(i).copied().unwrap_or(Side::Below);
+        let other = match want {
+            Side::Below => Side::Above,
+            Side::Above => Side::Below,
+        };
+        let side = if clash(want) && !clash(other) {
+            other
         } else {
-            Side::Below
+            want
         };
         let lane = placed
             .iter()
@@ -63,6 +69,18 @@ pub fn nest(spans: &[(usize, usize)]) -> Vec<(Side, usize)> {
         placed.push(i);
     }
     out
+}
+
+/// The channel nearer to a loop's two ends: `rank` of each end among the nodes of its
+/// column (0 at the top) out of `count`.
+pub fn nearer_side(from: (usize, usize), to: (usize, usize)) -> Side {
+    let (rf, nf) = from;
+    let (rt, nt) = to;
+    if 2 * (rf + rt) + 2 < nf + nt {
+        Side::Above
+    } else {
+        Side::Below
+    }
 }
 
 /// Nodes whose boxes overlap in x, left to right.
@@ -421,7 +439,21 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             (col[b], col[a] + 1)
         })
         .collect();
-    let nesting = nest(&spans);
+    let rank = |n: usize| {
+        let members = &cols[col[n]].members;
+        (
+            members.iter().position(|&m| m == n).unwrap_or(0),
+            members.len(),
+        )
+    };
+    let preferred: Vec<Side> = loops
+        .iter()
+        .map(|&f| {
+            let (a, b) = ends[f].unwrap_or((0, 0));
+            nearer_side(rank(a), rank(b))
+        })
+        .collect();
+    let nesting = nest(&spans, &preferred);
     let mut lane_of: Vec<Option<(Side, usize)>> = vec![None; flow_count];
     for (k, &f) in loops.iter().enumerate() {
         lane_of[f] = Some(nesting[k]);
