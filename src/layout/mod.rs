@@ -7,7 +7,8 @@
 //!    forward cycles are broken with a feedback arc set;
 //! 2. `order`: the order of nodes in each column, with a waypoint for every column a long
 //!    flow crosses and the reverse loops pulling their nodes to the channel side; chosen
-//!    by barycentre sweeps and adjacent swaps to cross as little flow width as possible;
+//!    by barycentre sweeps and adjacent swaps to cross as little flow width as possible
+//!    (from several starts on a small map, the best few then drawn and measured);
 //! 3. `coords`: compact coordinates, column gaps sized to the loops that turn in them, rows
 //!    straightened by weighted isotonic regression;
 //!
@@ -43,8 +44,32 @@ pub struct Options {
 pub fn arrange(doc: &Document, amounts: &[Option<f64>], options: Options) -> Vec<[f64; 2]> {
     let net = net::Net::new(doc, amounts);
     let layers = rank::layers(doc, &net);
-    let ordered = order::order(doc, &net, &layers, options);
-    coords::positions(&net, &ordered)
+    let candidates: Vec<Vec<[f64; 2]>> = order::order(doc, &net, &layers, options)
+        .iter()
+        .map(|ordered| coords::positions(&net, ordered))
+        .collect();
+    if candidates.len() <= 1 {
+        return candidates.into_iter().next().unwrap_or_default();
+    }
+    // Drawn, which reads best: no flow through a node, then fewest crossings, labels.
+    let mut trial = doc.clone();
+    let score = |positions: &Vec<[f64; 2]>, trial: &mut Document| {
+        for (node, &pos) in trial.nodes.iter_mut().zip(positions) {
+            node.pos = pos;
+        }
+        let q = quality::measure(trial, &shapes(trial, amounts, true));
+        (
+            q.through_nodes,
+            q.crossings,
+            q.overlapping_labels,
+            q.unlabelled,
+        )
+    };
+    let scores: Vec<_> = candidates.iter().map(|c| score(c, &mut trial)).collect();
+    let best = (0..candidates.len())
+        .min_by_key(|&i| (scores[i], i))
+        .unwrap_or(0);
+    candidates.into_iter().nth(best).unwrap_or_default()
 }
 
 /// Moves the nodes of `doc` to the positions `arrange` gives.

@@ -4,7 +4,8 @@
 //! over it where `route::nest` puts it), which pulls the nodes it touches to that side.
 //! Orders are improved by barycentre sweeps, left to right and back, each followed by
 //! swaps of neighbours; crossings are counted exactly, each weighted by the product of the
-//! two flows' widths, and the best order seen is kept.
+//! two flows' widths. A small map gets several starts; the best few orders go on to be
+//! drawn, and `arrange` keeps the one whose drawing crosses least.
 
 use super::net::Net;
 use super::route::{Side, nearer_side, nest};
@@ -313,6 +314,27 @@ impl Work {
     }
 }
 
+/// Up to this many items (nodes and waypoints), Arrange tries `TRIES` shuffled starts too.
+const SMALL: usize = 400;
+const TRIES: u64 = 30;
+/// How many of the best orders of a small map `arrange` draws to choose from.
+const CANDIDATES: usize = 8;
+
+/// Keys that order `n` nodes at random, the same for the same seed.
+fn shuffled(n: usize, seed: u64) -> Vec<f64> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (0..n)
+        .map(|_| {
+            // splitmix64
+            s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = s;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) as f64
+        })
+        .collect()
+}
+
 /// The order in which a depth-first walk along the flows, starting from each node in map
 /// order, first meets each node.
 fn walk_order(net: &Net) -> Vec<f64> {
@@ -345,7 +367,7 @@ fn unpack(p: usize) -> (usize, usize) {
 }
 
 /// Orders every column of a map whose node columns are `layer`.
-pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options) -> Ordered {
+pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options) -> Vec<Ordered> {
     let columns = layer.iter().copied().max().map_or(0, |m| m + 1);
     let mut items: Vec<Item> = (0..net.nodes).map(Item::Node).collect();
     let mut item_layer: Vec<usize> = layer.iter().map(|l| l + 1).collect();
@@ -392,9 +414,15 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
     let starts: Vec<Vec<f64>> = if options.keep_order {
         vec![(0..net.nodes).map(|n| doc.nodes[n].pos[1]).collect()]
     } else {
-        vec![(0..net.nodes).map(|n| n as f64).collect(), walk_order(net)]
+        let mut starts = vec![(0..net.nodes).map(|n| n as f64).collect(), walk_order(net)];
+        // A small map affords more tries: shuffles from fixed seeds (the sweeps only find
+        // a local best).
+        if items.len() <= SMALL {
+            starts.extend((1..=TRIES).map(|seed| shuffled(net.nodes, seed)));
+        }
+        starts
     };
-    let mut best: Option<(f64, Vec<Vec<usize>>)> = None;
+    let mut found: Vec<(f64, Vec<Vec<usize>>)> = Vec::new();
     for node_key in starts {
         // Waypoints start between the ends of their flow.
         let key = |i: usize| match items[i] {
@@ -426,18 +454,15 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
         }
         work.tie_loops(&forward, net, &loop_edges, &loops, &sides);
         let c = work.crossings();
-        if best.as_ref().is_none_or(|b| c < b.0 - 1e-9) {
-            best = Some((c, work.layers.clone()));
+        if !found.iter().any(|(_, layers)| *layers == work.layers) {
+            found.push((c, work.layers.clone()));
         }
     }
-    if let Some((_, layers)) = best {
-        work.layers = layers;
-    }
+    // The few best orders by weighted crossings (`arrange` draws them and keeps the one
+    // that reads best); the first start wins a tie.
+    found.sort_by(|a, b| a.0.total_cmp(&b.0));
+    found.truncate(if items.len() <= SMALL { CANDIDATES } else { 1 });
 
-    let columns: Vec<Vec<Item>> = work.layers[1..=columns]
-        .iter()
-        .map(|members| members.iter().map(|&i| items[i]).collect())
-        .collect();
     let links = {
         for (g, gap) in work.gaps.iter().enumerate() {
             for link in gap {
@@ -448,9 +473,15 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
         }
         links
     };
-    Ordered {
-        columns,
-        links,
-        loops,
-    }
+    found
+        .into_iter()
+        .map(|(_, layers)| Ordered {
+            columns: layers[1..=columns]
+                .iter()
+                .map(|members| members.iter().map(|&i| items[i]).collect())
+                .collect(),
+            links: links.clone(),
+            loops: loops.clone(),
+        })
+        .collect()
 }
