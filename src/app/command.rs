@@ -32,6 +32,7 @@ pub enum Command {
     ToggleSankey,
     ToggleGrid,
     ToggleDark,
+    ToggleLegends,
     TextLarger,
     TextSmaller,
     Workshop,
@@ -43,7 +44,7 @@ pub enum Command {
 
 impl Command {
     /// In menu order; `RedoAlt` is only a second shortcut.
-    pub const ALL: [Command; 34] = [
+    pub const ALL: [Command; 35] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -71,6 +72,7 @@ impl Command {
         Command::ToggleSankey,
         Command::ToggleGrid,
         Command::ToggleDark,
+        Command::ToggleLegends,
         Command::TextLarger,
         Command::TextSmaller,
         Command::Workshop,
@@ -111,6 +113,7 @@ impl Command {
             Command::ToggleSankey => "Sankey widths",
             Command::ToggleGrid => "Grid and snapping",
             Command::ToggleDark => "Dark theme",
+            Command::ToggleLegends => "Legends",
             Command::TextLarger => "Larger text",
             Command::TextSmaller => "Smaller text",
             Command::Shortcuts => "Keyboard shortcuts",
@@ -157,6 +160,9 @@ impl Command {
             Command::ToggleSankey => "Draw flows with widths proportional to their amounts",
             Command::ToggleGrid => "Show a grid and snap moved nodes to it",
             Command::ToggleDark => "Switch between a dark and a light theme",
+            Command::ToggleLegends => {
+                "Show or fold away the legends (loops, pain points, colours); the map is fitted beside them"
+            }
             Command::TextLarger => "Make all text larger (for projectors)",
             Command::TextSmaller => "Make all text smaller",
             Command::Shortcuts => "List the keyboard shortcuts",
@@ -196,6 +202,7 @@ impl Command {
             Command::ToggleSankey => None,
             Command::ToggleGrid => key(cmd, Key::G),
             Command::ToggleDark => None,
+            Command::ToggleLegends => key(Modifiers::NONE, Key::L),
             Command::TextLarger | Command::TextSmaller => None,
             Command::Shortcuts => key(Modifiers::NONE, Key::F1),
             Command::About => None,
