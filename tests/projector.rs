@@ -285,3 +285,18 @@ fn snapshot_uk_workshop_on_a_1280x720_projector() {
     h.run_steps(5);
     h.snapshot("uk_workshop_1280x720");
 }
+
+#[test]
+fn snapshot_uk_scenarios_tab_at_1280x720() {
+    let mut h = Harness::builder()
+        .with_size(PROJECTOR)
+        .wgpu()
+        .build_eframe(move |_cc| LoopmapApp::new(uk(), None, Default::default()));
+    h.run();
+    h.state_mut().set_scenario(Some("HPMS at 350 t/yr".into()));
+    h.state_mut().tab = Tab::Scenarios;
+    h.run_steps(4);
+    h.get_by_label("Sensitivity").click();
+    h.run_steps(3);
+    h.snapshot("uk_scenarios_tab_1280x720");
+}

@@ -43,6 +43,19 @@ type Placed = (std::sync::Arc<egui::Galley>, Pos2, Rect);
 /// Margin of a title's backing around its text.
 const BACKING: egui::Vec2 = vec2(4.0, 2.0);
 
+/// How far to move `rect` sideways to keep it on `canvas` (not at all if it is wider).
+fn inside(rect: Rect, canvas: Rect) -> egui::Vec2 {
+    if rect.width() >= canvas.width() {
+        egui::Vec2::ZERO
+    } else if rect.right() > canvas.right() {
+        vec2(canvas.right() - rect.right(), 0.0)
+    } else if rect.left() < canvas.left() {
+        vec2(canvas.left() - rect.left(), 0.0)
+    } else {
+        egui::Vec2::ZERO
+    }
+}
+
 /// Where a title's first line starts: centred, just under the box's top edge.
 fn title_origin(screen: Rect, lod: &Lod) -> Pos2 {
     pos2(
@@ -360,7 +373,7 @@ impl LoopmapApp {
     /// fit its box is laid out to overlap no other title if it can (wrapped wider, or to
     /// fewer lines, losing as little as it can), and sits on a backing in its node's
     /// colour. Pins that would cover it are lifted afterwards (`lift_pins`).
-    pub(super) fn draw_titles(&mut self, painter: &egui::Painter, lod: &Lod) {
+    pub(super) fn draw_titles(&mut self, painter: &egui::Painter, canvas: Rect, lod: &Lod) {
         let pending = std::mem::take(&mut self.canvas.titles);
         let boxes: Vec<Rect> = pending.iter().map(|t| t.screen).collect();
         let mut taken: Vec<Rect> = pending
@@ -399,6 +412,8 @@ impl LoopmapApp {
                     let mut best: Option<(f32, Placed)> = None;
                     for (width, rows) in candidates {
                         let galley = self.title_galley(painter, &t.label, width, rows, lod, t.text);
+                        // Kept on the canvas, sideways, if its node is.
+                        let at = at + inside(galley.rect.translate(at.to_vec2()), canvas);
                         let rect = galley.rect.translate(at.to_vec2());
                         let backing = rect.expand2(BACKING);
                         let hard: f32 = taken.iter().map(|&o| overlap(backing, o)).sum();

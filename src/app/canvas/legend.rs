@@ -31,6 +31,10 @@ pub struct Legends {
     /// The part of the canvas the map is fitted into.
     pub map_area: Rect,
     pub boxes: Vec<(Legend, Rect)>,
+    /// No room for the legends beside the map: they are folded, and shown over the map
+    /// (at `overlay`) only while the user asks.
+    pub crowded: bool,
+    pub overlay: Vec<(Legend, Rect)>,
 }
 
 impl Default for Legends {
@@ -39,6 +43,8 @@ impl Default for Legends {
             canvas: Rect::NOTHING,
             map_area: Rect::NOTHING,
             boxes: Vec::new(),
+            crowded: false,
+            overlay: Vec::new(),
         }
     }
 }
@@ -63,12 +69,12 @@ const ROW: f32 = 20.0;
 
 impl LoopmapApp {
     /// The boxes to place, with their sizes, in the order they are laid out.
-    fn legend_sizes(&self, column: bool) -> Vec<(Legend, Vec2)> {
+    fn legend_sizes(&self, shown: bool, column: bool) -> Vec<(Legend, Vec2)> {
         let mut boxes = vec![(Legend::Toggle, TOGGLE)];
         if let Some(size) = self.whole_map_pins_size() {
             boxes.push((Legend::WholeMap, size));
         }
-        if self.settings.legends {
+        if shown {
             boxes.push((Legend::Loops, vec2(210.0, ROW * 5.0 + 12.0)));
             if let Some(size) = self.pin_legend_size(if column { 1 } else { 2 }) {
                 boxes.push((Legend::Pins, size));
@@ -82,8 +88,40 @@ impl LoopmapApp {
 
     /// Where the map and the boxes beside it go on `canvas`: a strip along the bottom or a
     /// column at the left, whichever lets the map (its `bounds`) be drawn larger.
+    /// When the canvas has no room for the legends beside the map, they are folded and
+    /// the button shows them over the map on request (`Legends::crowded`).
     pub(super) fn legend_layout(&self, canvas: Rect, bounds: Option<geometry::Rect>) -> Legends {
-        let sizes = self.legend_sizes(false);
+        if !self.settings.legends {
+            return self
+                .place_legends(canvas, bounds, false)
+                .unwrap_or_else(|l| l);
+        }
+        match self.place_legends(canvas, bounds, true) {
+            Ok(legends) => legends,
+            Err(over) => {
+                let mut folded = self
+                    .place_legends(canvas, bounds, false)
+                    .unwrap_or_else(|l| l);
+                folded.crowded = true;
+                folded.overlay = over
+                    .boxes
+                    .into_iter()
+                    .filter(|(l, _)| !matches!(l, Legend::Toggle | Legend::WholeMap))
+                    .collect();
+                folded
+            }
+        }
+    }
+
+    /// The layout with the legends `shown` or folded; `Err` (the strip, overflowing) when
+    /// neither a strip nor a column has room for them.
+    fn place_legends(
+        &self,
+        canvas: Rect,
+        bounds: Option<geometry::Rect>,
+        shown: bool,
+    ) -> Result<Legends, Legends> {
+        let sizes = self.legend_sizes(shown, false);
         let gaps = MARGIN * (sizes.len() as f32 + 1.0);
         // Along the bottom, left to right.
         let strip_h = sizes.iter().map(|(_, s)| s.y).fold(0.0, f32::max) + 2.0 * MARGIN;
@@ -91,6 +129,8 @@ impl LoopmapApp {
         let mut x = canvas.left() + MARGIN;
         let strip = Legends {
             canvas,
+            crowded: false,
+            overlay: Vec::new(),
             map_area: pad(Rect::from_min_max(
                 canvas.min,
                 pos2(canvas.right(), canvas.bottom() - strip_h),
@@ -105,12 +145,14 @@ impl LoopmapApp {
                 .collect(),
         };
         // At the left, top down, the button at the bottom.
-        let sizes = self.legend_sizes(true);
+        let sizes = self.legend_sizes(shown, true);
         let column_w = sizes.iter().map(|(_, s)| s.x).fold(0.0, f32::max) + 2.0 * MARGIN;
         let column_h: f32 = sizes.iter().map(|(_, s)| s.y).sum::<f32>() + gaps;
         let mut y = canvas.top() + MARGIN;
         let column = Legends {
             canvas,
+            crowded: false,
+            overlay: Vec::new(),
             map_area: pad(Rect::from_min_max(
                 pos2(canvas.left() + column_w, canvas.top()),
                 canvas.max,
@@ -133,35 +175,53 @@ impl LoopmapApp {
         let zoom =
             |l: &Legends| bounds.map_or(1.0, |b| view::fit_zoom(l.map_area, view::fit_bounds(b)));
         if column_fits && (!strip_fits || zoom(&column) > zoom(&strip) * 1.02) {
-            column
+            Ok(column)
+        } else if strip_fits {
+            Ok(strip)
         } else {
-            strip
+            Err(strip)
         }
     }
 
     /// Draws the legends that are shown and the button that folds them.
     pub(super) fn draw_legends(&mut self, ui: &mut egui::Ui, painter: &egui::Painter, dark: bool) {
         let legends = self.canvas.legends.clone();
-        for &(which, r) in &legends.boxes {
+        let crowded = legends.crowded;
+        if !crowded {
+            self.canvas.legend_overlay = false;
+        }
+        let overlay = if self.canvas.legend_overlay {
+            legends.overlay.clone()
+        } else {
+            Vec::new()
+        };
+        for &(which, r) in legends.boxes.iter().chain(&overlay) {
             match which {
                 Legend::Toggle => {
-                    let text = if self.settings.legends {
-                        "Hide legends"
-                    } else {
-                        "Legends"
+                    let (text, on) = match (crowded, self.settings.legends) {
+                        (true, _) => ("Legends", self.canvas.legend_overlay),
+                        (false, true) => ("Hide legends", true),
+                        (false, false) => ("Legends", false),
                     };
-                    let button = egui::Button::new(egui::RichText::new(text).size(12.0))
-                        .selected(self.settings.legends);
-                    if ui
-                        .put(r, button)
-                        .on_hover_text(format!(
+                    let tip = if crowded {
+                        "No room for the legends beside the map: click to show them over it \
+                         (or make the canvas larger)"
+                            .to_string()
+                    } else {
+                        format!(
                             "{} ({})",
                             Command::ToggleLegends.tooltip(),
                             Command::ToggleLegends.shortcut_text(ui.ctx())
-                        ))
-                        .clicked()
-                    {
-                        self.run(Command::ToggleLegends, ui.ctx());
+                        )
+                    };
+                    let button =
+                        egui::Button::new(egui::RichText::new(text).size(12.0)).selected(on);
+                    if ui.put(r, button).on_hover_text(tip).clicked() {
+                        if crowded {
+                            self.canvas.legend_overlay = !self.canvas.legend_overlay;
+                        } else {
+                            self.run(Command::ToggleLegends, ui.ctx());
+                        }
                     }
                 }
                 Legend::WholeMap => {} // drawn with the other pins

@@ -83,6 +83,8 @@ pub struct CanvasState {
     context_target: Option<Anchor>,
     /// Where the map and the legends went in the last frame.
     legends: Legends,
+    /// The legends are shown over the map, there being no room beside it.
+    legend_overlay: bool,
     /// The canvas, centre and zoom of the last fit.
     fitted: Option<(Rect, Point, f32)>,
     /// The level of detail of the last frame.
@@ -164,7 +166,7 @@ impl LoopmapApp {
         self.draw_flows(&painter, canvas, dark, &lod);
         self.node_widgets(ui, canvas, reach, &painter, dark, &lod, &mut actions);
         // Titles first, then pins, lifted above any title they would cover.
-        self.draw_titles(&painter, &lod);
+        self.draw_titles(&painter, canvas, &lod);
         let mut pins = self.pin_placements(canvas);
         self.lift_pins(&mut pins);
         self.pin_widgets(ui, canvas, &painter, pins);
@@ -201,11 +203,17 @@ impl LoopmapApp {
             let Some((c, r)) = pin.as_mut().filter(|_| !on_map) else {
                 continue;
             };
-            for _ in 0..4 {
+            // Lifted at most a few pin heights: where titles are piled up (a dense map
+            // fitted into a small canvas) a pin must not wander off what it is on.
+            let start = *c;
+            for _ in 0..3 {
                 let Some(t) = titles.iter().find(|t| t.intersects(pin_rect(*c, *r))) else {
                     break;
                 };
                 c.y = t.top() - *r - 1.0;
+            }
+            if start.y - c.y > 3.0 * *r + 30.0 {
+                *c = start;
             }
         }
     }
