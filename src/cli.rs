@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::analysis::{self, Analysis, Severity, Subject};
 use crate::export;
 use crate::io;
+use crate::layout;
 use crate::model::{Document, apply_scenario, pains};
 
 /// Circular-economy value-stream mapping of material supply chains.
@@ -74,6 +75,22 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         scenario: Option<String>,
     },
+    /// Lay a map out as a layered Sankey (value-chain stages as columns, few crossings,
+    /// loops nested under the chain) and write it in canonical form.
+    Arrange {
+        /// The map file.
+        file: PathBuf,
+        /// Write the arranged map here instead of over FILE.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Keep each column's top-to-bottom order (for a map arranged before).
+        #[arg(long)]
+        keep_order: bool,
+        /// Print how readable the result is: crossing flows, flows through nodes,
+        /// overlapping and missing flow labels.
+        #[arg(long)]
+        report: bool,
+    },
     /// Rewrite maps in canonical form, so that git diffs show only real changes.
     Fmt {
         /// The map files.
@@ -98,6 +115,12 @@ pub fn run(command: Command) -> ExitCode {
             json,
         } => indicators(&file, scenario.as_deref(), json),
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Arrange {
+            file,
+            output,
+            keep_order,
+            report,
+        } => arrange(&file, output.as_deref(), keep_order, report),
         Command::Compare { file, json } => compare(&file, json),
         Command::Export {
             file,
@@ -217,6 +240,29 @@ fn export(
             ExitCode::from(FAILED)
         }
     }
+}
+
+fn arrange(file: &Path, output: Option<&Path>, keep_order: bool, report: bool) -> ExitCode {
+    let mut doc = match io::load(file) {
+        Ok(doc) => doc,
+        Err(e) => return refuse(file, e),
+    };
+    let amounts = analysis::analyse(&doc).solution.flows;
+    layout::arrange_in_place(&mut doc, &amounts, layout::Options { keep_order });
+    let out = output.unwrap_or(file);
+    if let Err(e) = io::save(&doc, out) {
+        eprintln!("loopmap: {}: {e}", out.display());
+        return ExitCode::from(FAILED);
+    }
+    println!("arranged {}", out.display());
+    if report {
+        let q = layout::quality::measure(&doc, &layout::shapes(&doc, &amounts, true));
+        println!(
+            "crossing flow pairs {}, flows through nodes {}, overlapping labels {}, flows labelled only in the tooltip {}",
+            q.crossings, q.through_nodes, q.overlapping_labels, q.unlabelled
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn refuse(file: &Path, reason: impl std::fmt::Display) -> ExitCode {

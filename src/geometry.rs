@@ -1,19 +1,14 @@
-//! Where things go on the canvas, in canvas points: node boxes, flow paths with their
-//! widths, and reverse-loop arcs routed around the nodes they span. Shared by the editor's
-//! painter and the picture exports; nothing is drawn here.
+//! The shapes of a drawn map, in canvas points: node boxes, flow lines with their widths,
+//! pins, arrowheads, and hit tests over them. `layout` decides where they go; the editor's
+//! painter and the picture exports draw them.
 
 use crate::model::{Anchor, Category, Document};
 
 /// Size of a node box.
-pub const NODE_SIZE: [f64; 2] = [164.0, 70.0];
+pub const NODE_SIZE: [f64; 2] = [140.0, 80.0];
 /// Thinnest and thickest flow line (Sankey widths are proportional between them).
 pub const MIN_WIDTH: f64 = 2.0;
 pub const MAX_WIDTH: f64 = 30.0;
-/// Gap between a loop arc and the nodes it passes, and between nested arcs.
-const ARC_CLEARANCE: f64 = 34.0;
-const ARC_LANE: f64 = 18.0;
-/// Horizontal run of a flow out of and into a node before it turns.
-const STUB: f64 = 28.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Point {
@@ -81,11 +76,16 @@ impl Rect {
 /// How one flow is drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowShape {
-    /// The centre line, from the `from` node's right side to the `to` node's left side.
+    /// The centre line as curves, from the `from` node's right side to the `to` node's
+    /// left side.
+    pub path: kurbo::BezPath,
+    /// The same line flattened, to draw and to hit-test.
     pub points: Vec<Point>,
     pub width: f64,
-    /// Where the amount label goes.
+    /// Halfway along the line: where pins on the flow sit.
     pub label_at: Point,
+    /// The amount label's box, where it overlaps nothing (otherwise the tooltip says it).
+    pub label: Option<Rect>,
     /// Drawn as an arc back to an earlier stage.
     pub is_arc: bool,
     /// Bounding box of the line including its width, for culling and hit tests.
@@ -213,9 +213,9 @@ pub fn pin_outline(shape: PinShape, c: Point, r: f64) -> Vec<Point> {
 /// Space between pins side by side on one node or flow.
 const PIN_GAP: f64 = 5.0;
 
-/// Pins sit in a row along the top edge of their node, or above their flow's label; each
-/// moves with what it is pinned on.
-fn pin_positions(
+/// Pins sit in a row along the top edge of their node, or above the middle of their flow;
+/// each moves with what it is pinned on.
+pub(crate) fn pin_positions(
     doc: &Document,
     index: &std::collections::HashMap<&str, usize>,
     nodes: &[Rect],
@@ -262,7 +262,13 @@ fn pin_positions(
 /// The arrowhead at the end of a flow line `width` wide: its tip and base corners.
 pub fn arrowhead(points: &[Point], width: f64) -> Option<[Point; 3]> {
     let tip = *points.last()?;
-    let before = *points.get(points.len().checked_sub(3)?)?;
+    // The direction of the last few points of the line (flattened curves have short
+    // segments near the end).
+    let before = points
+        .iter()
+        .rev()
+        .find(|p| (p.x - tip.x).abs() + (p.y - tip.y).abs() >= 8.0)
+        .or(points.first())?;
     let (dx, dy) = (tip.x - before.x, tip.y - before.y);
     let norm = (dx * dx + dy * dy).sqrt();
     if norm <= 0.0 || !norm.is_finite() {
@@ -287,196 +293,6 @@ pub fn flow_width(amount: Option<f64>, largest: f64) -> f64 {
     }
 }
 
-/// Lays out a map; `amounts` are the solved flow amounts (for widths), `sankey` false
-/// draws every flow at the minimum width.
-pub fn layout(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
-    let nodes: Vec<Rect> = doc.nodes.iter().map(|n| node_rect(n.pos)).collect();
-    let index = doc.node_index();
-    let ends: Vec<Option<(usize, usize)>> = doc
-        .flows
-        .iter()
-        .map(|f| Some((*index.get(f.from.as_str())?, *index.get(f.to.as_str())?)))
-        .collect();
-    let largest = amounts.iter().flatten().fold(0.0f64, |m, a| m.max(*a));
-    let width = |f: usize| {
-        if sankey {
-            flow_width(amounts.get(f).copied().flatten(), largest)
-        } else {
-            MIN_WIDTH * 1.5
-        }
-    };
-
-    // Ports: outflows spread down the right side, inflows down the left, ordered by the
-    // other end's height so lines do not cross at the node.
-    let mut out_ports = vec![Vec::new(); nodes.len()];
-    let mut in_ports = vec![Vec::new(); nodes.len()];
-    for (f, e) in ends.iter().enumerate() {
-        if let Some((a, b)) = *e {
-            out_ports[a].push(f);
-            in_ports[b].push(f);
-        }
-    }
-    let mut port_y = vec![[0.0f64; 2]; doc.flows.len()];
-    for (n, rect) in nodes.iter().enumerate() {
-        for (side, ports) in [(0usize, &mut out_ports[n]), (1, &mut in_ports[n])] {
-            ports.sort_by(|&f, &g| {
-                let other = |h: usize| {
-                    ends[h].map_or(0.0, |(a, b)| {
-                        nodes[if side == 0 { b } else { a }].center().y
-                    })
-                };
-                other(f).total_cmp(&other(g))
-            });
-            let k = ports.len() as f64;
-            let step = (rect.height() * 0.7 / k.max(1.0)).min(14.0);
-            for (i, &f) in ports.iter().enumerate() {
-                port_y[f][side] = rect.center().y + (i as f64 - (k - 1.0) / 2.0) * step;
-            }
-        }
-    }
-
-    // A flow back to an earlier (or the same) column is an arc; arcs nest, shorter spans
-    // closer to the nodes.
-    let is_arc =
-        |f: usize| ends[f].is_some_and(|(a, b)| nodes[b].center().x <= nodes[a].center().x + 1.0);
-    let mut arcs: Vec<usize> = (0..doc.flows.len()).filter(|&f| is_arc(f)).collect();
-    arcs.sort_by(|&f, &g| span(&nodes, ends[f]).total_cmp(&span(&nodes, ends[g])));
-    let mut lane_count = [0usize; 2];
-    let mut arc_lane = vec![(false, 0usize); doc.flows.len()];
-    for &f in &arcs {
-        let Some((a, b)) = ends[f] else { continue };
-        let (top, bottom) = clear_band(&nodes, a, b);
-        let (sa, sb) = (port_y[f][0], port_y[f][1]);
-        let above =
-            (sa - top).abs() + (sb - top).abs() <= (bottom - sa).abs() + (bottom - sb).abs();
-        let side = usize::from(!above);
-        arc_lane[f] = (above, lane_count[side]);
-        lane_count[side] += 1;
-    }
-
-    let flows: Vec<FlowShape> = (0..doc.flows.len())
-        .map(|f| {
-            let w = width(f);
-            let Some((a, b)) = ends[f] else {
-                let p = Point::default();
-                return FlowShape {
-                    points: vec![p, p],
-                    width: w,
-                    label_at: p,
-                    is_arc: false,
-                    bounds: Rect { min: p, max: p },
-                };
-            };
-            let start = Point::new(nodes[a].max.x, port_y[f][0]);
-            let end = Point::new(nodes[b].min.x, port_y[f][1]);
-            let (points, arc) = if is_arc(f) {
-                let (top, bottom) = clear_band(&nodes, a, b);
-                let (above, lane) = arc_lane[f];
-                let offset = ARC_CLEARANCE + lane as f64 * ARC_LANE + w / 2.0;
-                let y = if above { top - offset } else { bottom + offset };
-                (arc_path(start, end, y), true)
-            } else {
-                (forward_path(start, end), false)
-            };
-            let label_at = points[points.len() / 2];
-            let bounds = bounding_box(&points).expand(w / 2.0);
-            FlowShape {
-                points,
-                width: w,
-                label_at,
-                is_arc: arc,
-                bounds,
-            }
-        })
-        .collect();
-    let pins = pin_positions(doc, &index, &nodes, &flows);
-    Layout { nodes, flows, pins }
-}
-
-fn span(nodes: &[Rect], ends: Option<(usize, usize)>) -> f64 {
-    ends.map_or(0.0, |(a, b)| {
-        (nodes[a].center().x - nodes[b].center().x).abs()
-    })
-}
-
-/// Top and bottom of the nodes an arc from `a` back to `b` passes over.
-fn clear_band(nodes: &[Rect], a: usize, b: usize) -> (f64, f64) {
-    let left = nodes[b].min.x - STUB;
-    let right = nodes[a].max.x + STUB;
-    let mut top = nodes[a].min.y.min(nodes[b].min.y);
-    let mut bottom = nodes[a].max.y.max(nodes[b].max.y);
-    for r in nodes {
-        if r.max.x >= left && r.min.x <= right {
-            top = top.min(r.min.y);
-            bottom = bottom.max(r.max.y);
-        }
-    }
-    (top, bottom)
-}
-
-/// A forward flow: an S-curve with horizontal ends.
-fn forward_path(start: Point, end: Point) -> Vec<Point> {
-    let dx = ((end.x - start.x) / 2.0).max(STUB * 1.5);
-    cubic(
-        start,
-        Point::new(start.x + dx, start.y),
-        Point::new(end.x - dx, end.y),
-        end,
-        24,
-    )
-}
-
-/// A loop arc: out to the right, round to the lane at `y`, back along it, and in from the left.
-fn arc_path(start: Point, end: Point, y: f64) -> Vec<Point> {
-    let turn = STUB + 14.0;
-    let right = start.x + turn;
-    let left = end.x - turn;
-    let mut points = cubic(
-        start,
-        Point::new(right, start.y),
-        Point::new(right, start.y),
-        Point::new(right, y),
-        10,
-    );
-    let back = cubic(
-        Point::new(left, y),
-        Point::new(left, end.y),
-        Point::new(left, end.y),
-        end,
-        10,
-    );
-    points.extend(back);
-    points
-}
-
-fn cubic(p0: Point, p1: Point, p2: Point, p3: Point, segments: usize) -> Vec<Point> {
-    (0..=segments)
-        .map(|i| {
-            let t = i as f64 / segments as f64;
-            let u = 1.0 - t;
-            let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
-            Point::new(
-                a * p0.x + b * p1.x + c * p2.x + d * p3.x,
-                a * p0.y + b * p1.y + c * p2.y + d * p3.y,
-            )
-        })
-        .collect()
-}
-
-fn bounding_box(points: &[Point]) -> Rect {
-    let mut r = Rect {
-        min: points[0],
-        max: points[0],
-    };
-    for p in points {
-        r.min.x = r.min.x.min(p.x);
-        r.min.y = r.min.y.min(p.y);
-        r.max.x = r.max.x.max(p.x);
-        r.max.y = r.max.y.max(p.y);
-    }
-    r
-}
-
 fn distance_to_polyline(p: Point, points: &[Point]) -> f64 {
     points
         .windows(2)
@@ -494,181 +310,4 @@ fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
     };
     let (cx, cy) = (a.x + t * dx - p.x, a.y + t * dy - p.y);
     (cx * cx + cy * cy).sqrt()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Flow, Loop, Node, NodeKind};
-
-    fn two_nodes_and_back() -> Document {
-        let mut doc = Document::new("t");
-        let mut a = Node::new("a", "A", NodeKind::Process);
-        a.pos = [0.0, 0.0];
-        let mut b = Node::new("b", "B", NodeKind::Use);
-        b.pos = [300.0, 0.0];
-        let mut mid = Node::new("m", "M", NodeKind::Process);
-        mid.pos = [150.0, 10.0];
-        doc.nodes = vec![a, b, mid];
-        doc.flows.push(Flow::new("ab", "a", "b"));
-        let mut back = Flow::new("ba", "b", "a");
-        back.loop_kind = Loop::Recycle;
-        doc.flows.push(back);
-        doc
-    }
-
-    #[test]
-    fn pins_follow_their_node_and_flow_and_map_pins_are_not_placed() {
-        use crate::model::{Anchor, PainPoint};
-        let mut doc = two_nodes_and_back();
-        doc.pain_points = vec![
-            PainPoint::new("p1", Anchor::Node("b".into()), "x"),
-            PainPoint::new("p2", Anchor::Node("b".into()), "y"),
-            PainPoint::new("p3", Anchor::Flow("ab".into()), "z"),
-            PainPoint::new("p4", Anchor::Map, "w"),
-            PainPoint::new("p5", Anchor::Node("gone".into()), "v"),
-        ];
-        let amounts = [Some(1.0), Some(1.0)];
-        let before = layout(&doc, &amounts, true);
-        let [Some(p1), Some(p2), Some(p3), None, None] = before.pins[..] else {
-            panic!("pins: {:?}", before.pins);
-        };
-        assert_eq!(
-            p1.y,
-            before.nodes[1].min.y - pin_radius(0),
-            "just above the node"
-        );
-        assert!(
-            p2.x - p1.x >= 2.0 * pin_radius(0),
-            "two pins on one node sit side by side"
-        );
-        assert!(p3.y < before.flows[0].label_at.y);
-        doc.nodes[1].pos[1] += 100.0;
-        let after = layout(&doc, &amounts, true);
-        assert_eq!(after.pins[0].map(|p| p.y), Some(p1.y + 100.0));
-        assert_eq!(after.pin_at(p2, |_| 0), None, "p2 moved away with its node");
-        assert_eq!(after.pin_at(after.pins[1].unwrap(), |_| 0), Some(1));
-    }
-
-    #[test]
-    fn forward_flows_run_from_the_right_side_to_the_left_side() {
-        let doc = two_nodes_and_back();
-        let l = layout(&doc, &[Some(10.0), Some(5.0)], true);
-        let f = &l.flows[0];
-        assert!(!f.is_arc);
-        assert_eq!(f.points[0].x, l.nodes[0].max.x);
-        assert_eq!(f.points.last().unwrap().x, l.nodes[1].min.x);
-        assert_eq!(f.width, MAX_WIDTH);
-        assert_eq!(l.flows[1].width, MAX_WIDTH / 2.0);
-    }
-
-    #[test]
-    fn loop_arcs_never_pass_under_a_node() {
-        let doc = two_nodes_and_back();
-        let l = layout(&doc, &[Some(10.0), Some(5.0)], true);
-        let arc = &l.flows[1];
-        assert!(arc.is_arc);
-        assert_eq!(arc.points[0].x, l.nodes[1].max.x, "leaves the right side");
-        assert_eq!(
-            arc.points.last().unwrap().x,
-            l.nodes[0].min.x,
-            "comes in at the left"
-        );
-        for p in &arc.points[3..arc.points.len() - 3] {
-            for (n, r) in l.nodes.iter().enumerate() {
-                assert!(
-                    !r.expand(-1.0).contains(*p),
-                    "arc point {p:?} inside node {n}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn hit_testing_finds_nodes_and_flows() {
-        let doc = two_nodes_and_back();
-        let l = layout(&doc, &[Some(10.0), Some(5.0)], true);
-        assert_eq!(l.node_at(Point::new(300.0, 0.0)), Some(1));
-        let mid = l.flows[1].label_at;
-        assert_eq!(l.flow_at(mid, 2.0), Some(1));
-        assert_eq!(l.flow_at(Point::new(5000.0, 5000.0), 2.0), None);
-    }
-}
-
-/// Column spacing and row spacing of Arrange.
-const COLUMN: f64 = 250.0;
-const ROW: f64 = 120.0;
-
-/// Positions for Arrange: each node in the column of its longest chain of forward
-/// (`loop: none`) flows from a node without forward inflows; forward cycles are collapsed
-/// first (petgraph condensation). Nodes keep their vertical order within a column.
-pub fn arranged_positions(doc: &Document) -> Vec<[f64; 2]> {
-    use petgraph::graph::{DiGraph, NodeIndex};
-    let index = doc.node_index();
-    let mut graph = DiGraph::<usize, ()>::new();
-    for i in 0..doc.nodes.len() {
-        graph.add_node(i);
-    }
-    for f in &doc.flows {
-        if let (crate::model::Loop::None, Some(&a), Some(&b)) = (
-            f.loop_kind,
-            index.get(f.from.as_str()),
-            index.get(f.to.as_str()),
-        ) {
-            graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
-        }
-    }
-    let dag = petgraph::algo::condensation(graph, true);
-    let order = petgraph::algo::toposort(&dag, None).unwrap_or_default();
-    let mut depth = vec![0usize; dag.node_count()];
-    for &v in &order {
-        for w in dag.neighbors(v) {
-            depth[w.index()] = depth[w.index()].max(depth[v.index()] + 1);
-        }
-    }
-    let mut column = vec![0usize; doc.nodes.len()];
-    for v in dag.node_indices() {
-        for &n in &dag[v] {
-            column[n] = depth[v.index()];
-        }
-    }
-    let columns = column.iter().copied().max().map_or(0, |m| m + 1);
-    let mut positions = vec![[0.0, 0.0]; doc.nodes.len()];
-    for c in 0..columns {
-        let mut members: Vec<usize> = (0..doc.nodes.len()).filter(|&n| column[n] == c).collect();
-        members.sort_by(|&a, &b| doc.nodes[a].pos[1].total_cmp(&doc.nodes[b].pos[1]));
-        let k = members.len() as f64;
-        for (i, &n) in members.iter().enumerate() {
-            positions[n] = [c as f64 * COLUMN, (i as f64 - (k - 1.0) / 2.0) * ROW];
-        }
-    }
-    positions
-}
-
-#[cfg(test)]
-mod arrange_tests {
-    use super::*;
-    use crate::model::{Flow, Loop, Node, NodeKind};
-
-    #[test]
-    fn arrange_puts_each_node_after_its_forward_inputs_and_ignores_loops() {
-        let mut doc = Document::new("t");
-        for (id, kind) in [
-            ("mine", NodeKind::Source),
-            ("make", NodeKind::Process),
-            ("use", NodeKind::Use),
-            ("rec", NodeKind::Recovery),
-        ] {
-            doc.nodes.push(Node::new(id, id, kind));
-        }
-        doc.flows.push(Flow::new("a", "mine", "make"));
-        doc.flows.push(Flow::new("b", "make", "use"));
-        doc.flows.push(Flow::new("c", "use", "rec"));
-        let mut back = Flow::new("d", "rec", "make");
-        back.loop_kind = Loop::Recycle;
-        doc.flows.push(back);
-        let p = arranged_positions(&doc);
-        let xs: Vec<f64> = p.iter().map(|p| p[0]).collect();
-        assert_eq!(xs, vec![0.0, COLUMN, 2.0 * COLUMN, 3.0 * COLUMN]);
-    }
 }

@@ -1,9 +1,10 @@
 //! Loopmap: circular-economy value-stream mapping of material supply chains.
 //!
 //! Layers look only down: `model` (the document) ← `analysis` (solver, indicators,
-//! supply, diagnostics) ← `io` (map files) and `export` (SVG, PNG, CSV, HTML), with
-//! `geometry`, `labels` and `colours` shared by the canvas and the exports ← `cli` and
-//! `app` (the editor).
+//! supply, diagnostics) ← `layout` (where nodes, flows, loops and labels go, over the
+//! shapes in `geometry`) ← `io` (map files) and `export` (SVG, PNG, CSV, HTML), with
+//! `labels` and `colours` shared by the canvas and the exports ← `cli` and `app` (the
+//! editor).
 
 pub mod analysis;
 pub mod app;
@@ -13,4 +14,5 @@ pub mod export;
 pub mod geometry;
 pub mod io;
 pub mod labels;
+pub mod layout;
 pub mod model;

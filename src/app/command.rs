@@ -25,6 +25,7 @@ pub enum Command {
     SelectAll,
     Rename,
     Arrange,
+    ArrangeKeepOrder,
     AddPainPoint,
     VoteUp,
     VoteDown,
@@ -44,7 +45,7 @@ pub enum Command {
 
 impl Command {
     /// In menu order; `RedoAlt` is only a second shortcut.
-    pub const ALL: [Command; 35] = [
+    pub const ALL: [Command; 36] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -65,6 +66,7 @@ impl Command {
         Command::SelectAll,
         Command::Rename,
         Command::Arrange,
+        Command::ArrangeKeepOrder,
         Command::AddPainPoint,
         Command::VoteUp,
         Command::VoteDown,
@@ -103,6 +105,7 @@ impl Command {
             Command::SelectAll => "Select all",
             Command::Rename => "Rename",
             Command::Arrange => "Arrange left to right",
+            Command::ArrangeKeepOrder => "Arrange, keeping the order",
             Command::AddPainPoint => "Add pain point",
             Command::VoteUp => "Vote for pain point",
             Command::VoteDown => "Take back a vote",
@@ -145,7 +148,12 @@ impl Command {
             Command::Delete => "Delete the selected nodes (with their flows) and flows",
             Command::SelectAll => "Select every node and flow",
             Command::Rename => "Rename the selected node",
-            Command::Arrange => "Lay the nodes out in columns by the order of the forward flows",
+            Command::Arrange => {
+                "Lay the map out as a layered Sankey: value-chain stages as columns, as few crossings as possible, loops nested under the chain"
+            }
+            Command::ArrangeKeepOrder => {
+                "Arrange again without changing the top-to-bottom order of each column (after a small edit)"
+            }
             Command::AddPainPoint => {
                 "Pin a pain point on the selected node or flow (on the whole map if nothing is selected)"
             }
@@ -192,6 +200,7 @@ impl Command {
             Command::SelectAll => key(cmd, Key::A),
             Command::Rename => key(Modifiers::NONE, Key::F2),
             Command::Arrange => key(cmd, Key::L),
+            Command::ArrangeKeepOrder => key(cmd_shift, Key::L),
             Command::AddPainPoint => key(Modifiers::NONE, Key::P),
             Command::VoteUp => key(Modifiers::NONE, Key::Plus),
             Command::VoteDown => key(Modifiers::NONE, Key::Minus),

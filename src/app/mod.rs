@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use crate::analysis::{self, Analysis, Provenance};
-use crate::geometry::{self, Layout};
+use crate::geometry::Layout;
 use crate::io;
 use crate::model::{Document, fragment};
 
@@ -178,7 +178,11 @@ pub enum Tab {
 
 impl LoopmapApp {
     /// An editor on `doc`, read from `path` if it came from a file.
-    pub fn new(doc: Document, path: Option<PathBuf>, settings: Settings) -> Self {
+    pub fn new(mut doc: Document, path: Option<PathBuf>, settings: Settings) -> Self {
+        if crate::layout::needs_arrange(&doc) {
+            let amounts = analysis::analyse(&doc).solution.flows;
+            crate::layout::arrange_in_place(&mut doc, &amounts, crate::layout::Options::default());
+        }
         let derived = derive(&doc, 0, settings.sankey, None);
         let mut app = LoopmapApp {
             saved: doc.clone(),
@@ -339,7 +343,12 @@ impl LoopmapApp {
     }
 
     /// Replaces the whole map (open, new, sample, recover): fresh history and view.
-    pub fn replace_document(&mut self, doc: Document, path: Option<PathBuf>) {
+    /// A map without positions is arranged as it opens.
+    pub fn replace_document(&mut self, mut doc: Document, path: Option<PathBuf>) {
+        if crate::layout::needs_arrange(&doc) {
+            let amounts = analysis::analyse(&doc).solution.flows;
+            crate::layout::arrange_in_place(&mut doc, &amounts, crate::layout::Options::default());
+        }
         self.saved = doc.clone();
         self.doc = doc;
         self.path = path;
@@ -464,7 +473,8 @@ impl LoopmapApp {
                 }
             }
             Command::Rename => self.start_rename(),
-            Command::Arrange => self.arrange(),
+            Command::Arrange => self.arrange(crate::layout::Options::default()),
+            Command::ArrangeKeepOrder => self.arrange(crate::layout::Options { keep_order: true }),
             Command::AddPainPoint => self.add_pain_point(self.anchor_for_selection()),
             Command::VoteUp => self.vote(1),
             Command::VoteDown => self.vote(-1),
@@ -640,13 +650,11 @@ impl LoopmapApp {
         }
     }
 
-    /// Lays the nodes out in columns by the longest path of forward flows.
-    pub fn arrange(&mut self) {
-        let positions = geometry::arranged_positions(&self.doc);
+    /// Lays the map out as a layered Sankey (`layout::arrange`), flow widths as shown.
+    pub fn arrange(&mut self, options: crate::layout::Options) {
+        let amounts = self.derived().analysis.solution.flows.clone();
         self.edit(None, |doc| {
-            for (node, pos) in doc.nodes.iter_mut().zip(positions) {
-                node.pos = pos;
-            }
+            crate::layout::arrange_in_place(doc, &amounts, options);
         });
         self.view.fit_pending = true;
     }
@@ -851,6 +859,7 @@ impl LoopmapApp {
                     }
                     ui.separator();
                     self.menu_item(ui, Command::Arrange);
+                    self.menu_item(ui, Command::ArrangeKeepOrder);
                     ui.separator();
                     for c in [Command::AddPainPoint, Command::VoteUp, Command::VoteDown] {
                         self.menu_item(ui, c);
@@ -1057,7 +1066,7 @@ fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -
         None => (doc.clone(), Vec::new()),
     };
     let analysis = analysis::analyse_with_issues(&working, &issues);
-    let layout = geometry::layout(&working, &analysis.solution.flows, sankey);
+    let layout = crate::layout::shapes(&working, &analysis.solution.flows, sankey);
     let index = doc.node_index();
     let throughput = analysis::supply::throughputs(doc, &analysis.solution.flows);
     let mut flagged_nodes = vec![false; doc.nodes.len()];

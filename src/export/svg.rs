@@ -40,7 +40,18 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// The SVG document of a map with its analysis (baseline or a scenario's).
 pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
-    let layout = geometry::layout(doc, &analysis.solution.flows, true);
+    // A map written without positions is drawn arranged.
+    let arranged;
+    let doc = if crate::layout::needs_arrange(doc) {
+        let mut copy = doc.clone();
+        let options = crate::layout::Options::default();
+        crate::layout::arrange_in_place(&mut copy, &analysis.solution.flows, options);
+        arranged = copy;
+        &arranged
+    } else {
+        doc
+    };
+    let layout = crate::layout::shapes(doc, &analysis.solution.flows, true);
     let bounds = layout.bounds().unwrap_or(Rect {
         min: Point::new(0.0, 0.0),
         max: Point::new(400.0, 200.0),
@@ -104,15 +115,14 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
                 f64::from(g) * scale
             )
         });
-        let mut d = String::new();
-        for (i, p) in shape.points.iter().enumerate() {
-            let (x, y) = at(*p);
-            let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" });
-        }
+        let d = path_data(&shape.path, dx, dy);
         let _ = writeln!(
             out,
-            r#"<path id="flow-{}" d="{d}" stroke="{}" stroke-width="{width:.1}"{dash}/>"#,
+            r#"<path id="flow-{}" data-from="{}" data-to="{}" data-loop="{}" d="{d}" stroke="{}" stroke-width="{width:.1}"{dash}/>"#,
             esc(&flow.id),
+            esc(&flow.from),
+            esc(&flow.to),
+            flow.loop_kind.name(),
             colour.hex()
         );
         if let Some([a, b, c]) = geometry::arrowhead(&shape.points, width) {
@@ -127,16 +137,18 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
         }
     }
     out.push_str("</g>\n<g id=\"flow-labels\" font-size=\"12\">\n");
+    // Each label only where the layout found room for it; its group names its flow.
     for (f, shape) in layout.flows.iter().enumerate() {
+        let Some(r) = shape.label else { continue };
         let text = labels::flow_label(&doc.flows[f], amounts.get(f).copied().flatten());
-        let (x, y) = at(shape.label_at);
-        let w = 7.0 * text.chars().count() as f64 + 8.0;
+        let (x, y) = at(r.min);
+        let (w, h) = (r.max.x - r.min.x, r.max.y - r.min.y);
         let _ = writeln!(
             out,
-            r##"<rect x="{:.1}" y="{:.1}" width="{w:.1}" height="16" rx="4" fill="#ffffff" fill-opacity="0.85"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#333333">{}</text>"##,
-            x - w / 2.0,
-            y - 8.0,
-            y + 4.0,
+            r##"<g class="flow-label" data-flow="{}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="4" fill="#ffffff" fill-opacity="0.85"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333333">{}</text></g>"##,
+            esc(&doc.flows[f].id),
+            x + w / 2.0,
+            y + h - 4.0,
             esc(&text)
         );
     }
@@ -153,6 +165,12 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
         let fill = colours::kind_fill(node.kind, false);
         let _ = writeln!(
             out,
+            "<g id=\"node-{}\"><title>{}</title>",
+            esc(&node.id),
+            esc(&node.label)
+        );
+        let _ = writeln!(
+            out,
             r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="10" fill="{}" stroke="#6e7682" stroke-width="1.5"/>"##,
             fill.hex()
         );
@@ -167,13 +185,12 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
             );
         }
         let mut line_y = y + 20.0;
-        let mut lines = wrap(&node.label, 19);
+        let mut lines = wrap(&node.label, 17);
         if lines.len() > 2 {
             // Two lines fit above the details; the full label is in the tooltip.
             lines.truncate(2);
             lines[1].push('…');
         }
-        let _ = writeln!(out, "<g><title>{}</title>", esc(&node.label));
         for line in lines {
             let _ = writeln!(
                 out,
@@ -183,7 +200,6 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
             );
             line_y += 17.0;
         }
-        out.push_str("</g>\n");
         let unit = doc.meta.unit();
         let amount = throughput[n].map_or("?".to_string(), labels::short_amount);
         for (text, offset) in [
@@ -198,6 +214,7 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
                 esc(&text)
             );
         }
+        out.push_str("</g>\n");
     }
     out.push_str("</g>\n");
 
@@ -234,6 +251,41 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
     legend(&mut out, doc, height - LEGEND + 10.0);
     out.push_str("</svg>\n");
     out
+}
+
+/// SVG path data of `path` moved by (`dx`, `dy`), to a tenth of a point: curves stay
+/// curves.
+fn path_data(path: &kurbo::BezPath, dx: f64, dy: f64) -> String {
+    use kurbo::PathEl;
+    let mut d = String::new();
+    let p = |d: &mut String, q: kurbo::Point| {
+        let _ = write!(d, " {:.1} {:.1}", q.x + dx, q.y + dy);
+    };
+    for el in path.elements() {
+        match *el {
+            PathEl::MoveTo(a) => {
+                d.push('M');
+                p(&mut d, a);
+            }
+            PathEl::LineTo(a) => {
+                d.push_str(" L");
+                p(&mut d, a);
+            }
+            PathEl::QuadTo(a, b) => {
+                d.push_str(" Q");
+                p(&mut d, a);
+                p(&mut d, b);
+            }
+            PathEl::CurveTo(a, b, c) => {
+                d.push_str(" C");
+                p(&mut d, a);
+                p(&mut d, b);
+                p(&mut d, c);
+            }
+            PathEl::ClosePath => d.push_str(" Z"),
+        }
+    }
+    d.replace("M ", "M")
 }
 
 fn pin_title(i: usize, p: &crate::model::PainPoint) -> String {

@@ -246,14 +246,15 @@ impl LoopmapApp {
             Color32::from_white_alpha(220)
         };
         for (f, shape) in self.derived.layout.flows.iter().enumerate() {
-            if !visible.contains(shape.label_at) {
+            // The layout leaves out labels that would cover a node or another label.
+            let Some(label) = shape.label.filter(|r| r.intersects(&visible)) else {
                 continue;
-            }
+            };
             let text = flow_label(
                 &self.derived.working.flows[f],
                 amounts.get(f).copied().flatten(),
             );
-            let at = self.view.to_screen(canvas, shape.label_at);
+            let at = self.view.to_screen(canvas, label.center());
             let galley = painter.layout_no_wrap(text, FontId::proportional(size), label_colour);
             let r = Rect::from_center_size(at, galley.size() + vec2(8.0, 2.0));
             painter.rect_filled(r, 4.0, label_fill);

@@ -1,4 +1,4 @@
-//! The canvas: the map drawn from `geometry::layout` and the gestures that edit it. Split
+//! The canvas: the map drawn from `layout::shapes` and the gestures that edit it. Split
 //! by concern: `view` (pan, zoom, fit), `lod` (what shows at which zoom), `draw` (flows,
 //! nodes, titles), `legend` (the boxes beside the map), `gestures` (select, box-select,
 //! move, connect, place from the palette). Gestures become `Action`s that are applied

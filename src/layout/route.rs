@@ -1,0 +1,732 @@
+//! Flows, loops and labels for any node positions (arranged, or moved by hand): what the
+//! canvas and the exports draw. Columns are read off the positions (nodes whose boxes
+//! overlap in x share one). A forward flow to a later column runs through a free gap of
+//! every column it crosses, chosen for the least climbing; a flow back to the same or an
+//! earlier column is a reverse loop: out of the right side, down (or up) into the channel,
+//! back along it and in at the left. Loops nest by span, shortest innermost, and go over
+//! the chain only where two would otherwise cross. Curves are kept as curves (`kurbo`) and
+//! flattened once for drawing and hit tests.
+
+use std::collections::BTreeMap;
+
+use kurbo::{BezPath, PathEl};
+
+use crate::geometry::{self, FlowShape, Layout, MIN_WIDTH, Point, Rect};
+use crate::model::Document;
+
+/// Run out of a node's side before a loop turns.
+pub const TURN: f64 = 16.0;
+/// Between loops side by side.
+pub const LANE_SEP: f64 = 6.0;
+/// Between the lowest (or highest) node and the innermost loop.
+const CLEARANCE: f64 = 24.0;
+/// Between a node and a flow passing it.
+const MARGIN: f64 = 6.0;
+/// Between flows stacked in one gap.
+const STACK_GAP: f64 = 4.0;
+
+/// Which channel a loop runs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Side {
+    Below,
+    Above,
+}
+
+/// Channel side and lane (0 nearest the chain) of loops spanning the column gaps
+/// `(enter, leave)`: gap `g` lies before column `g`, a loop into column `a` from column
+/// `b` spans `(a, b + 1)`. Each loop takes its `preferred` side unless its span would
+/// interleave (and so cross) one already there and not one on the other side. Shorter
+/// spans are placed first, so they lie inside.
+pub fn nest(spans: &[(usize, usize)], preferred: &[Side]) -> Vec<(Side, usize)> {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| (spans[i].1.saturating_sub(spans[i].0), spans[i].0, i));
+    let interleave = |i: usize, j: usize| {
+        let ((a1, b1), (a2, b2)) = (spans[i], spans[j]);
+        (a1 < a2 && a2 < b1 && b1 < b2) || (a2 < a1 && a1 < b2 && b2 < b1)
+    };
+    let overlap = |i: usize, j: usize| spans[i].0 < spans[j].1 && spans[j].0 < spans[i].1;
+    let mut out = vec![(Side::Below, 0usize); spans.len()];
+    let mut placed: Vec<usize> = Vec::with_capacity(spans.len());
+    for &i in &order {
+        let clash = |side: Side| placed.iter().any(|&j| out[j].0 == side && interleave(i, j));
+        let want = preferred.get(i).copied().unwrap_or(Side::Below);
+        let other = match want {
+            Side::Below => Side::Above,
+            Side::Above => Side::Below,
+        };
+        let side = if clash(want) && !clash(other) {
+            other
+        } else {
+            want
+        };
+        let lane = placed
+            .iter()
+            .filter(|&&j| out[j].0 == side && overlap(i, j))
+            .map(|&j| out[j].1 + 1)
+            .max()
+            .unwrap_or(0);
+        out[i] = (side, lane);
+        placed.push(i);
+    }
+    out
+}
+
+/// The channel nearer to a loop's two ends: `rank` of each end among the nodes of its
+/// column (0 at the top) out of `count`.
+pub fn nearer_side(from: (usize, usize), to: (usize, usize)) -> Side {
+    let (rf, nf) = from;
+    let (rt, nt) = to;
+    if 2 * (rf + rt) + 2 < nf + nt {
+        Side::Above
+    } else {
+        Side::Below
+    }
+}
+
+/// Nodes whose boxes overlap in x, left to right.
+struct Column {
+    min_x: f64,
+    max_x: f64,
+    /// Top to bottom.
+    members: Vec<usize>,
+}
+
+fn columns(nodes: &[Rect]) -> (Vec<Column>, Vec<usize>) {
+    let mut by_x: Vec<usize> = (0..nodes.len()).collect();
+    by_x.sort_by(|&a, &b| nodes[a].min.x.total_cmp(&nodes[b].min.x).then(a.cmp(&b)));
+    let mut cols: Vec<Column> = Vec::new();
+    let mut col = vec![0; nodes.len()];
+    for n in by_x {
+        let r = nodes[n];
+        match cols.last_mut() {
+            Some(c) if r.min.x < c.max_x => {
+                c.max_x = c.max_x.max(r.max.x);
+                c.members.push(n);
+            }
+            _ => cols.push(Column {
+                min_x: r.min.x,
+                max_x: r.max.x,
+                members: vec![n],
+            }),
+        }
+        col[n] = cols.len() - 1;
+    }
+    for c in &mut cols {
+        c.members.sort_by(|&a, &b| {
+            nodes[a]
+                .center()
+                .y
+                .total_cmp(&nodes[b].center().y)
+                .then(a.cmp(&b))
+        });
+    }
+    (cols, col)
+}
+
+/// Free space between two nodes of a column (or above the top one, below the bottom one).
+#[derive(Clone, Copy, Debug)]
+struct Gap {
+    lo: f64,
+    hi: f64,
+    used: f64,
+}
+
+impl Gap {
+    fn fits(&self, w: f64) -> bool {
+        self.hi - self.lo - self.used >= w
+    }
+
+    fn preferred(&self, y: f64, w: f64) -> f64 {
+        y.max(self.lo + w / 2.0).min(self.hi - w / 2.0)
+    }
+}
+
+fn column_gaps(col: &Column, nodes: &[Rect]) -> Vec<Gap> {
+    let mut gaps = Vec::with_capacity(col.members.len() + 1);
+    let mut lo = f64::NEG_INFINITY;
+    for &n in &col.members {
+        gaps.push(Gap {
+            lo,
+            hi: nodes[n].min.y - MARGIN,
+            used: 0.0,
+        });
+        lo = lo.max(nodes[n].max.y + MARGIN);
+    }
+    gaps.push(Gap {
+        lo,
+        hi: f64::INFINITY,
+        used: 0.0,
+    });
+    gaps
+}
+
+/// The gaps a flow from height `y0` to `y1` takes through columns `first..=last` (with
+/// their centres `xs`): the least total climb, by dynamic programming over the gaps of
+/// each column (the cost |Δy| is minimised in linear time per column, as the candidate
+/// heights are sorted).
+fn cheapest_route(
+    gaps: &[Vec<Gap>],
+    first: usize,
+    xs: &[f64],
+    (x0, y0): (f64, f64),
+    (x1, y1): (f64, f64),
+    w: f64,
+) -> Vec<(usize, f64)> {
+    let mut states: Vec<Vec<(usize, f64)>> = Vec::with_capacity(xs.len());
+    let mut backs: Vec<Vec<usize>> = Vec::with_capacity(xs.len());
+    let mut cost: Vec<f64> = Vec::new();
+    for (k, &x) in xs.iter().enumerate() {
+        let t = if x1 > x0 { (x - x0) / (x1 - x0) } else { 0.5 };
+        let line = y0 + t * (y1 - y0);
+        let here: Vec<(usize, f64)> = gaps[first + k]
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.fits(w))
+            .map(|(i, g)| (i, g.preferred(line, w)))
+            .collect();
+        if k == 0 {
+            cost = here.iter().map(|&(_, y)| (y - y0).abs()).collect();
+            backs.push(vec![0; here.len()]);
+        } else {
+            let prev = &states[k - 1];
+            let mut next_cost = vec![f64::INFINITY; here.len()];
+            let mut back = vec![0; here.len()];
+            let mut best = (f64::INFINITY, 0);
+            let mut i = 0;
+            for (j, &(_, y)) in here.iter().enumerate() {
+                while i < prev.len() && prev[i].1 <= y {
+                    if cost[i] - prev[i].1 < best.0 {
+                        best = (cost[i] - prev[i].1, i);
+                    }
+                    i += 1;
+                }
+                if best.0 + y < next_cost[j] {
+                    next_cost[j] = best.0 + y;
+                    back[j] = best.1;
+                }
+            }
+            let mut best = (f64::INFINITY, 0);
+            let mut i = prev.len();
+            for j in (0..here.len()).rev() {
+                let y = here[j].1;
+                while i > 0 && prev[i - 1].1 >= y {
+                    i -= 1;
+                    if cost[i] + prev[i].1 < best.0 {
+                        best = (cost[i] + prev[i].1, i);
+                    }
+                }
+                if best.0 - y < next_cost[j] {
+                    next_cost[j] = best.0 - y;
+                    back[j] = best.1;
+                }
+            }
+            cost = next_cost;
+            backs.push(back);
+        }
+        states.push(here);
+    }
+    let Some(last) = states.last() else {
+        return Vec::new();
+    };
+    let mut at = (0..last.len())
+        .min_by(|&a, &b| {
+            (cost[a] + (last[a].1 - y1).abs()).total_cmp(&(cost[b] + (last[b].1 - y1).abs()))
+        })
+        .unwrap_or(0);
+    let mut route = vec![(0, 0.0); states.len()];
+    for k in (0..states.len()).rev() {
+        route[k] = states[k].get(at).copied().unwrap_or((0, y0));
+        at = backs[k].get(at).copied().unwrap_or(0);
+    }
+    route
+}
+
+/// A polyline with rounded corners: a quarter turn of radius up to `radius` at each
+/// inner point.
+fn rounded(points: &[Point], radius: f64) -> BezPath {
+    let mut path = BezPath::new();
+    let k = |p: Point| kurbo::Point::new(p.x, p.y);
+    path.move_to(k(points[0]));
+    for i in 1..points.len().saturating_sub(1) {
+        let (a, p, b) = (points[i - 1], points[i], points[i + 1]);
+        let (la, lb) = (dist(a, p), dist(p, b));
+        let r = radius.min(la / 2.0).min(lb / 2.0);
+        if r <= 0.01 {
+            path.line_to(k(p));
+            continue;
+        }
+        let before = Point::new(p.x + (a.x - p.x) * r / la, p.y + (a.y - p.y) * r / la);
+        let after = Point::new(p.x + (b.x - p.x) * r / lb, p.y + (b.y - p.y) * r / lb);
+        path.line_to(k(before));
+        path.quad_to(k(p), k(after));
+    }
+    if let Some(&last) = points.last() {
+        path.line_to(k(last));
+    }
+    path
+}
+
+fn dist(a: Point, b: Point) -> f64 {
+    ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
+}
+
+/// The points to draw a path with: each curve sampled evenly, one point every few canvas
+/// points of its control polygon (kurbo's adaptive flattening can produce NaN at a cusp).
+fn flatten(path: &BezPath) -> Vec<Point> {
+    use kurbo::{CubicBez, ParamCurve, QuadBez};
+    let mut points: Vec<Point> = Vec::new();
+    let mut at = kurbo::Point::ZERO;
+    let steps = |length: f64| ((length / 5.0).ceil() as usize).clamp(2, 48);
+    let mut push = |p: kurbo::Point| points.push(Point::new(p.x, p.y));
+    for el in path.elements() {
+        match *el {
+            PathEl::MoveTo(p) | PathEl::LineTo(p) => {
+                push(p);
+                at = p;
+            }
+            PathEl::QuadTo(a, b) => {
+                let n = steps(at.distance(a) + a.distance(b));
+                let q = QuadBez::new(at, a, b);
+                (1..=n).for_each(|i| push(q.eval(i as f64 / n as f64)));
+                at = b;
+            }
+            PathEl::CurveTo(a, b, c) => {
+                let n = steps(at.distance(a) + a.distance(b) + b.distance(c));
+                let q = CubicBez::new(at, a, b, c);
+                (1..=n).for_each(|i| push(q.eval(i as f64 / n as f64)));
+                at = c;
+            }
+            PathEl::ClosePath => {}
+        }
+    }
+    if points.len() < 2 {
+        let p = points.first().copied().unwrap_or_default();
+        points = vec![p, p];
+    }
+    points
+}
+
+/// The point halfway along a polyline.
+pub fn halfway(points: &[Point]) -> Point {
+    point_along(points, 0.5)
+}
+
+/// The point a fraction `t` of the way along a polyline.
+pub fn point_along(points: &[Point], t: f64) -> Point {
+    let total: f64 = points.windows(2).map(|w| dist(w[0], w[1])).sum();
+    let mut left = total * t;
+    for w in points.windows(2) {
+        let d = dist(w[0], w[1]);
+        if d >= left && d > 0.0 {
+            let u = left / d;
+            return Point::new(
+                w[0].x + u * (w[1].x - w[0].x),
+                w[0].y + u * (w[1].y - w[0].y),
+            );
+        }
+        left -= d;
+    }
+    points.last().copied().unwrap_or_default()
+}
+
+/// Lays out a map as drawn: boxes, flow and loop paths, labels and pins. `amounts` are the
+/// solved flow amounts (for widths and labels); `sankey` false draws every flow at the
+/// minimum width.
+pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
+    let nodes: Vec<Rect> = doc
+        .nodes
+        .iter()
+        .map(|n| geometry::node_rect(n.pos))
+        .collect();
+    let index = doc.node_index();
+    let flow_count = doc.flows.len();
+    let largest = amounts.iter().flatten().fold(0.0f64, |m, a| m.max(*a));
+    let widths: Vec<f64> = (0..flow_count)
+        .map(|f| {
+            if sankey {
+                geometry::flow_width(amounts.get(f).copied().flatten(), largest)
+            } else {
+                MIN_WIDTH * 1.5
+            }
+        })
+        .collect();
+    let ends: Vec<Option<(usize, usize)>> = doc
+        .flows
+        .iter()
+        .map(|f| {
+            let a = *index.get(f.from.as_str())?;
+            let b = *index.get(f.to.as_str())?;
+            (a != b).then_some((a, b))
+        })
+        .collect();
+    let (cols, col) = columns(&nodes);
+    let is_loop = |f: usize| ends[f].is_some_and(|(a, b)| col[b] <= col[a]);
+
+    // 1. Long forward flows: a gap in every column they cross, widest flows first.
+    let mut gaps: Vec<Vec<Gap>> = cols.iter().map(|c| column_gaps(c, &nodes)).collect();
+    let centre_x: Vec<f64> = cols.iter().map(|c| (c.min_x + c.max_x) / 2.0).collect();
+    let mut long: Vec<usize> = (0..flow_count)
+        .filter(|&f| ends[f].is_some_and(|(a, b)| col[b] > col[a] + 1))
+        .collect();
+    long.sort_by(|&f, &g| widths[g].total_cmp(&widths[f]).then(f.cmp(&g)));
+    // Per flow: (column, gap, preferred height) for each column crossed.
+    let mut via: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); flow_count];
+    for &f in &long {
+        let Some((a, b)) = ends[f] else { continue };
+        let (ca, cb) = (col[a], col[b]);
+        let route = cheapest_route(
+            &gaps,
+            ca + 1,
+            &centre_x[ca + 1..cb],
+            (centre_x[ca], nodes[a].center().y),
+            (centre_x[cb], nodes[b].center().y),
+            widths[f],
+        );
+        for (k, &(g, y)) in route.iter().enumerate() {
+            gaps[ca + 1 + k][g].used += widths[f] + STACK_GAP;
+            via[f].push((ca + 1 + k, g, y));
+        }
+    }
+    // Flows sharing a gap are stacked in the order of where they come from and go to.
+    let mut sharing: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
+    for (f, steps) in via.iter().enumerate() {
+        for (k, &(c, g, _)) in steps.iter().enumerate() {
+            sharing.entry((c, g)).or_default().push((f, k));
+        }
+    }
+    let mut via_y: Vec<Vec<f64>> = via
+        .iter()
+        .map(|s| s.iter().map(|v| v.2).collect())
+        .collect();
+    let neighbour_y = |f: usize, k: usize, before: bool| -> f64 {
+        let (a, b) = ends[f].unwrap_or((0, 0));
+        match (before, k) {
+            (true, 0) => nodes[a].center().y,
+            (true, k) => via[f][k - 1].2,
+            (false, k) if k + 1 < via[f].len() => via[f][k + 1].2,
+            (false, _) => nodes[b].center().y,
+        }
+    };
+    for ((c, g), mut members) in sharing {
+        members.sort_by(|&(f, k), &(h, j)| {
+            neighbour_y(f, k, true)
+                .total_cmp(&neighbour_y(h, j, true))
+                .then(neighbour_y(f, k, false).total_cmp(&neighbour_y(h, j, false)))
+                .then(f.cmp(&h))
+        });
+        let gap = gaps[c][g];
+        let total: f64 = members
+            .iter()
+            .map(|&(f, _)| widths[f] + STACK_GAP)
+            .sum::<f64>()
+            - STACK_GAP;
+        let centre: f64 =
+            members.iter().map(|&(f, k)| via[f][k].2).sum::<f64>() / members.len() as f64;
+        let start = (centre - total / 2.0).min(gap.hi - total).max(gap.lo);
+        let mut at = start;
+        for &(f, k) in &members {
+            via_y[f][k] = at + widths[f] / 2.0;
+            at += widths[f] + STACK_GAP;
+        }
+    }
+
+    // 2. Loops: channel side and lane.
+    let loops: Vec<usize> = (0..flow_count).filter(|&f| is_loop(f)).collect();
+    let spans: Vec<(usize, usize)> = loops
+        .iter()
+        .map(|&f| {
+            let (a, b) = ends[f].unwrap_or((0, 0));
+            (col[b], col[a] + 1)
+        })
+        .collect();
+    let rank = |n: usize| {
+        let members = &cols[col[n]].members;
+        (
+            members.iter().position(|&m| m == n).unwrap_or(0),
+            members.len(),
+        )
+    };
+    let preferred: Vec<Side> = loops
+        .iter()
+        .map(|&f| {
+            let (a, b) = ends[f].unwrap_or((0, 0));
+            nearer_side(rank(a), rank(b))
+        })
+        .collect();
+    let nesting = nest(&spans, &preferred);
+    let mut lane_of: Vec<Option<(Side, usize)>> = vec![None; flow_count];
+    for (k, &f) in loops.iter().enumerate() {
+        lane_of[f] = Some(nesting[k]);
+    }
+
+    // 3. Ports: on each side of a node, forward flows in the order of where they go,
+    //    loops on their channel's side, outer loops nearer the forward flows.
+    let next_y = |f: usize| {
+        via_y[f]
+            .first()
+            .copied()
+            .unwrap_or_else(|| ends[f].map_or(0.0, |(_, b)| nodes[b].center().y))
+    };
+    let prev_y = |f: usize| {
+        via_y[f]
+            .last()
+            .copied()
+            .unwrap_or_else(|| ends[f].map_or(0.0, |(a, _)| nodes[a].center().y))
+    };
+    let port_key = |f: usize, out: bool| -> (u8, f64) {
+        match lane_of[f] {
+            Some((Side::Above, lane)) => (0, lane as f64),
+            Some((Side::Below, lane)) => (2, -(lane as f64)),
+            None => (1, if out { next_y(f) } else { prev_y(f) }),
+        }
+    };
+    let mut sides: Vec<[Vec<usize>; 2]> = vec![[Vec::new(), Vec::new()]; nodes.len()];
+    for (f, e) in ends.iter().enumerate() {
+        if let Some((a, b)) = *e {
+            sides[a][0].push(f);
+            sides[b][1].push(f);
+        }
+    }
+    let mut port_y = vec![[0.0f64; 2]; flow_count];
+    for (n, rect) in nodes.iter().enumerate() {
+        for (side, list) in sides[n].iter_mut().enumerate() {
+            list.sort_by(|&f, &g| {
+                let (kf, kg) = (port_key(f, side == 0), port_key(g, side == 0));
+                kf.0.cmp(&kg.0).then(kf.1.total_cmp(&kg.1)).then(f.cmp(&g))
+            });
+            let total: f64 = list.iter().map(|&f| widths[f]).sum();
+            let room = rect.height() * 0.9;
+            let count = list.len() as f64;
+            let mut at = rect.center().y - total / 2.0;
+            for (i, &f) in list.iter().enumerate() {
+                port_y[f][side] = if total <= room {
+                    at += widths[f];
+                    at - widths[f] / 2.0
+                } else {
+                    rect.center().y + (i as f64 - (count - 1.0) / 2.0) * room / count
+                };
+            }
+        }
+    }
+
+    // 4. Loop runs: where each turns in its gaps, and how deep its lane lies.
+    let mut turning: BTreeMap<(usize, bool), Vec<usize>> = BTreeMap::new();
+    for (k, &f) in loops.iter().enumerate() {
+        turning.entry((spans[k].1, true)).or_default().push(f);
+        turning.entry((spans[k].0, false)).or_default().push(f);
+    }
+    let mut turn_x = vec![[0.0f64; 2]; flow_count];
+    let mut gaps_seen: Vec<usize> = turning.keys().map(|&(g, _)| g).collect();
+    gaps_seen.dedup();
+    for g in gaps_seen {
+        let right_of = g.checked_sub(1).and_then(|c| cols.get(c)).map(|c| c.max_x);
+        let left_of = cols.get(g).map(|c| c.min_x);
+        let offsets = |list: &mut Vec<usize>| -> (Vec<(usize, f64)>, f64) {
+            list.sort_by_key(|&f| (lane_of[f].map(|l| (l.1, l.0)), f));
+            let mut at = TURN;
+            let placed = list
+                .iter()
+                .map(|&f| {
+                    let x = at + widths[f] / 2.0;
+                    at += widths[f] + LANE_SEP;
+                    (f, x)
+                })
+                .collect();
+            (placed, at)
+        };
+        let mut down = turning.get(&(g, true)).cloned().unwrap_or_default();
+        let mut up = turning.get(&(g, false)).cloned().unwrap_or_default();
+        let (down, need_down) = offsets(&mut down);
+        let (up, need_up) = offsets(&mut up);
+        let scale = match (right_of, left_of) {
+            (Some(r), Some(l)) if need_down + need_up > l - r => {
+                ((l - r) / (need_down + need_up)).max(0.0)
+            }
+            _ => 1.0,
+        };
+        let (r, l) = match (right_of, left_of) {
+            (Some(r), Some(l)) => (r, l),
+            (Some(r), None) => (r, r + need_down + need_up),
+            (None, Some(l)) => (l - need_down - need_up, l),
+            (None, None) => (0.0, 0.0),
+        };
+        for (f, x) in down {
+            turn_x[f][0] = r + x * scale;
+        }
+        for (f, x) in up {
+            turn_x[f][1] = l - x * scale;
+        }
+    }
+    // Per node: how far right its loops turn after leaving it, and how far left they turn
+    // before entering it (with a little room).
+    let mut loop_turns: Vec<[Option<f64>; 2]> = vec![[None, None]; nodes.len()];
+    for &f in &loops {
+        let Some((a, b)) = ends[f] else { continue };
+        let out = turn_x[f][0] + widths[f] / 2.0 + 4.0;
+        let inn = turn_x[f][1] - widths[f] / 2.0 - 4.0;
+        loop_turns[a][0] = Some(loop_turns[a][0].map_or(out, |x: f64| x.max(out)));
+        loop_turns[b][1] = Some(loop_turns[b][1].map_or(inn, |x: f64| x.min(inn)));
+    }
+    // The lowest and highest thing in each column, waypoints included.
+    let mut col_bottom: Vec<f64> = cols
+        .iter()
+        .map(|c| {
+            c.members
+                .iter()
+                .map(|&n| nodes[n].max.y)
+                .fold(f64::MIN, f64::max)
+        })
+        .collect();
+    let mut col_top: Vec<f64> = cols
+        .iter()
+        .map(|c| {
+            c.members
+                .iter()
+                .map(|&n| nodes[n].min.y)
+                .fold(f64::MAX, f64::min)
+        })
+        .collect();
+    for (f, steps) in via.iter().enumerate() {
+        for (k, &(c, _, _)) in steps.iter().enumerate() {
+            col_bottom[c] = col_bottom[c].max(via_y[f][k] + widths[f] / 2.0);
+            col_top[c] = col_top[c].min(via_y[f][k] - widths[f] / 2.0);
+        }
+    }
+    let mut thickness: BTreeMap<(Side, usize), f64> = BTreeMap::new();
+    for &f in &loops {
+        if let Some(l) = lane_of[f] {
+            let t = thickness.entry(l).or_insert(0.0);
+            *t = t.max(widths[f]);
+        }
+    }
+    let depth = |side: Side, lane: usize| -> f64 {
+        let inner: f64 = (0..lane)
+            .map(|l| thickness.get(&(side, l)).copied().unwrap_or(0.0) + LANE_SEP)
+            .sum();
+        CLEARANCE + inner + thickness.get(&(side, lane)).copied().unwrap_or(0.0) / 2.0
+    };
+
+    // 5. Paths.
+    let mut flows: Vec<FlowShape> = (0..flow_count)
+        .map(|f| {
+            let w = widths[f];
+            let Some((a, b)) = ends[f] else {
+                let p = Point::default();
+                return FlowShape {
+                    path: BezPath::new(),
+                    points: vec![p, p],
+                    width: w,
+                    label_at: p,
+                    label: None,
+                    is_arc: false,
+                    bounds: Rect { min: p, max: p },
+                };
+            };
+            let start = Point::new(nodes[a].max.x, port_y[f][0]);
+            let end = Point::new(nodes[b].min.x, port_y[f][1]);
+            let path = match lane_of[f] {
+                Some((side, lane)) => {
+                    let (ca, cb) = (col[a], col[b]);
+                    let span = cb.saturating_sub(1)..=(ca + 1).min(cols.len() - 1);
+                    let run = match side {
+                        Side::Below => {
+                            col_bottom[span].iter().copied().fold(f64::MIN, f64::max)
+                                + depth(side, lane)
+                        }
+                        Side::Above => {
+                            col_top[span].iter().copied().fold(f64::MAX, f64::min)
+                                - depth(side, lane)
+                        }
+                    };
+                    let (xd, xa) = (turn_x[f][0], turn_x[f][1]);
+                    rounded(
+                        &[
+                            start,
+                            Point::new(xd, start.y),
+                            Point::new(xd, run),
+                            Point::new(xa, run),
+                            Point::new(xa, end.y),
+                            end,
+                        ],
+                        10.0 + w / 2.0 + 4.0 * lane as f64,
+                    )
+                }
+                None => {
+                    let k = |p: Point| kurbo::Point::new(p.x, p.y);
+                    let mut path = BezPath::new();
+                    path.move_to(k(start));
+                    // Run straight past the loops that turn down (or up) beside either
+                    // end, so that the curve does not cut through them.
+                    let mut at = start;
+                    if let Some(x) = loop_turns[a][0] {
+                        at = Point::new(x.max(start.x), start.y);
+                        path.line_to(k(at));
+                    }
+                    let end_run = loop_turns[b][1].map(|x| Point::new(x.min(end.x), end.y));
+                    let mut stops: Vec<(Point, Point)> = via[f]
+                        .iter()
+                        .zip(&via_y[f])
+                        .map(|(&(c, _, _), &y)| {
+                            (Point::new(cols[c].min_x, y), Point::new(cols[c].max_x, y))
+                        })
+                        .collect();
+                    stops.push((end_run.unwrap_or(end), end));
+                    for (enter, leave) in stops {
+                        let dx = (enter.x - at.x).max(0.0) / 2.0;
+                        path.curve_to(
+                            kurbo::Point::new(at.x + dx, at.y),
+                            kurbo::Point::new(enter.x - dx, enter.y),
+                            k(enter),
+                        );
+                        if leave != enter {
+                            path.line_to(k(leave));
+                        }
+                        at = leave;
+                    }
+                    path
+                }
+            };
+            let points = flatten(&path);
+            let bounds = bounding_box(&points).expand(w / 2.0);
+            FlowShape {
+                label_at: halfway(&points),
+                path,
+                points,
+                width: w,
+                label: None,
+                is_arc: lane_of[f].is_some(),
+                bounds,
+            }
+        })
+        .collect();
+    let texts: Vec<String> = doc
+        .flows
+        .iter()
+        .enumerate()
+        .map(|(f, flow)| crate::labels::flow_label(flow, amounts.get(f).copied().flatten()))
+        .collect();
+    let placed = super::labels::place(&flows, &nodes, &texts);
+    for (shape, label) in flows.iter_mut().zip(placed) {
+        // Pins on a flow sit over its label.
+        if let Some(r) = label {
+            shape.label_at = r.center();
+        }
+        shape.label = label;
+    }
+    let pins = geometry::pin_positions(doc, &index, &nodes, &flows);
+    Layout { nodes, flows, pins }
+}
+
+fn bounding_box(points: &[Point]) -> Rect {
+    let mut r = Rect {
+        min: points[0],
+        max: points[0],
+    };
+    for p in points {
+        r.min.x = r.min.x.min(p.x);
+        r.min.y = r.min.y.min(p.y);
+        r.max.x = r.max.x.max(p.x);
+        r.max.y = r.max.y.max(p.y);
+    }
+    r
+}
