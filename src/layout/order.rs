@@ -357,11 +357,11 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
         let (lf, lt) = (layer[edge.from], layer[edge.to]);
         if lt > lf {
             let mut previous = edge.from;
-            for l in lf + 1..lt {
+            for (l, gap) in gaps.iter_mut().enumerate().take(lt).skip(lf + 1) {
                 items.push(Item::Waypoint { edge: e, column: l });
                 item_layer.push(l + 1);
                 let here = items.len() - 1;
-                gaps[l].push(Link {
+                gap.push(Link {
                     left: End::Item(previous),
                     right: End::Item(here),
                     weight: edge.width,
