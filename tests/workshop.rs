@@ -360,7 +360,16 @@ fn pins_on_the_whole_map_are_shown_in_a_row_and_a_click_selects_one() {
     let mut h = editor(uk());
     let label = pin_label(&h, "pp_data");
     let pin = h.get_by_label(&label).rect();
-    assert!(pin.top() < 200.0, "near the top of the canvas: {pin:?}");
+    // In their own box beside the map, clear of every node.
+    let row = h
+        .state()
+        .canvas_legends()
+        .rect(loopmap::app::Legend::WholeMap)
+        .unwrap();
+    assert!(row.contains_rect(pin), "{pin:?} in {row:?}");
+    for t in h.state().drawn_titles() {
+        assert!(!pin.intersects(t.node_rect), "{pin:?} over {}", t.node);
+    }
     h.get_by_label(&label).click();
     h.run();
     assert_eq!(h.state().selection.single_pain(), Some("pp_data"));

@@ -33,6 +33,7 @@ pub enum Command {
     ToggleSankey,
     ToggleGrid,
     ToggleDark,
+    ToggleLegends,
     TextLarger,
     TextSmaller,
     Workshop,
@@ -44,7 +45,7 @@ pub enum Command {
 
 impl Command {
     /// In menu order; `RedoAlt` is only a second shortcut.
-    pub const ALL: [Command; 35] = [
+    pub const ALL: [Command; 36] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -73,6 +74,7 @@ impl Command {
         Command::ToggleSankey,
         Command::ToggleGrid,
         Command::ToggleDark,
+        Command::ToggleLegends,
         Command::TextLarger,
         Command::TextSmaller,
         Command::Workshop,
@@ -114,6 +116,7 @@ impl Command {
             Command::ToggleSankey => "Sankey widths",
             Command::ToggleGrid => "Grid and snapping",
             Command::ToggleDark => "Dark theme",
+            Command::ToggleLegends => "Legends",
             Command::TextLarger => "Larger text",
             Command::TextSmaller => "Smaller text",
             Command::Shortcuts => "Keyboard shortcuts",
@@ -165,6 +168,9 @@ impl Command {
             Command::ToggleSankey => "Draw flows with widths proportional to their amounts",
             Command::ToggleGrid => "Show a grid and snap moved nodes to it",
             Command::ToggleDark => "Switch between a dark and a light theme",
+            Command::ToggleLegends => {
+                "Show or fold away the legends (loops, pain points, colours); the map is fitted beside them"
+            }
             Command::TextLarger => "Make all text larger (for projectors)",
             Command::TextSmaller => "Make all text smaller",
             Command::Shortcuts => "List the keyboard shortcuts",
@@ -205,6 +211,7 @@ impl Command {
             Command::ToggleSankey => None,
             Command::ToggleGrid => key(cmd, Key::G),
             Command::ToggleDark => None,
+            Command::ToggleLegends => key(Modifiers::NONE, Key::L),
             Command::TextLarger | Command::TextSmaller => None,
             Command::Shortcuts => key(Modifiers::NONE, Key::F1),
             Command::About => None,

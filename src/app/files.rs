@@ -23,6 +23,8 @@ pub struct Settings {
     pub sankey: bool,
     pub grid: bool,
     pub colour_by: super::supply::ColourBy,
+    /// The legends are shown on the canvas (beside the fitted map), not folded away.
+    pub legends: bool,
 }
 
 impl Default for Settings {
@@ -34,6 +36,7 @@ impl Default for Settings {
             sankey: true,
             grid: false,
             colour_by: super::supply::ColourBy::Kind,
+            legends: true,
         }
     }
 }

@@ -28,7 +28,7 @@ use crate::geometry::Layout;
 use crate::io;
 use crate::model::{Document, fragment};
 
-pub use canvas::View;
+pub use canvas::{DrawnTitle, Legend, Legends, Lod, View};
 pub use command::Command;
 pub use files::{ExportKind, Settings};
 use history::History;
@@ -488,14 +488,23 @@ impl LoopmapApp {
                 self.settings.dark = !self.settings.dark;
                 self.apply_settings(ctx);
             }
+            Command::ToggleLegends => {
+                self.settings.legends = !self.settings.legends;
+                // The room beside the map changed: fit the map to what is left.
+                self.view.fit_pending = true;
+            }
             Command::TextLarger | Command::TextSmaller => {
                 let step = if command == Command::TextLarger {
                     0.15
                 } else {
                     -0.15
                 };
+                let before = ctx.zoom_factor();
                 self.settings.text_scale = (self.settings.text_scale + step).clamp(0.7, 2.5);
                 self.apply_settings(ctx);
+                // The whole UI is magnified, the canvas too: keep the map the same size
+                // on screen (its text grows with the text scale, see `canvas::Lod`).
+                self.view.zoom *= before / ctx.zoom_factor();
             }
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),
@@ -668,22 +677,27 @@ impl LoopmapApp {
                 .resizable(false)
                 .exact_size(380.0)
                 .show(ui, |ui| self.side_ui(ui));
-            // Charts need room: the Supply tab makes the panel at least this tall.
-            let min_tabs = match self.tab {
+            if self.active_scenario.is_some() {
+                self.scenario_banner(ui);
+            }
+            // The canvas keeps at least half the window, whatever size the panel had
+            // when it was last closed (egui restores it from the last run).
+            let max_tabs = tabs_max_height(ui.ctx().content_rect().height(), ui.available_height());
+            // Charts need room: the Supply and Scenarios tabs make the panel at least
+            // this tall, as far as the canvas allows.
+            let min_tabs: f32 = match self.tab {
                 Tab::PainPoints => 90.0,
                 Tab::Supply => 330.0,
-                Tab::Scenarios => 400.0,
+                Tab::Scenarios => 300.0,
             };
             egui::Panel::bottom("tabs")
                 .resizable(true)
                 .default_size(240.0)
-                .min_size(min_tabs)
+                .size_range(min_tabs.min(max_tabs)..=max_tabs)
                 .show(ui, |ui| self.tabs_ui(ui));
         }
-        if self.active_scenario.is_some() {
-            egui::Panel::top("scenario banner")
-                .frame(egui::Frame::NONE)
-                .show(ui, |ui| self.scenario_banner_ui(ui));
+        if self.workshop.on && self.active_scenario.is_some() {
+            self.scenario_banner(ui);
         }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
@@ -701,6 +715,12 @@ impl LoopmapApp {
             self.derived();
             ctx.request_repaint();
         }
+    }
+
+    fn scenario_banner(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("scenario banner")
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| self.scenario_banner_ui(ui));
     }
 
     fn handle_input(&mut self, ctx: &egui::Context) {
@@ -862,6 +882,14 @@ impl LoopmapApp {
                         .clicked()
                     {
                         self.run(Command::ToggleGrid, ui.ctx());
+                    }
+                    let mut legends = self.settings.legends;
+                    if ui
+                        .checkbox(&mut legends, Command::ToggleLegends.label())
+                        .on_hover_text(Command::ToggleLegends.tooltip())
+                        .clicked()
+                    {
+                        self.run(Command::ToggleLegends, ui.ctx());
                     }
                     let mut dark = self.settings.dark;
                     if ui
@@ -1075,6 +1103,12 @@ fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -
         flagged_nodes,
         flagged_flows,
     }
+}
+
+/// The tallest the tabs under the canvas may be in a window `window` points tall, with
+/// `available` points left for them and the canvas: the canvas keeps half the window.
+pub fn tabs_max_height(window: f32, available: f32) -> f32 {
+    (available - window / 2.0).max(80.0)
 }
 
 /// The UK sample, or an empty map should it ever fail to load.

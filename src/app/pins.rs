@@ -1,7 +1,7 @@
 //! Pain point pins on the canvas: placed by `geometry` on their node or flow, drawn with
 //! their category's colour and shape, numbered, sized by votes; hover tells, click
-//! selects, right-click votes. Pins on the whole map sit in a row at the canvas's top
-//! left. A second legend names the categories.
+//! selects, right-click votes. Pins on the whole map sit in a row in the room kept beside
+//! the map (`canvas::legend`). A second legend names the categories.
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2};
 
@@ -68,41 +68,97 @@ fn tooltip(p: &PainPoint, number: usize, on: &str) -> String {
 
 impl LoopmapApp {
     /// Whether a pin is shown under the category filter.
-    fn pin_shown(&self, p: &PainPoint) -> bool {
+    pub(super) fn pin_shown(&self, p: &PainPoint) -> bool {
         self.pin_filter.is_none_or(|c| p.category() == c)
     }
 
-    /// Draws every pin in view (after nodes and flows, so on top) and handles its clicks.
-    pub(super) fn pin_widgets(&mut self, ui: &mut egui::Ui, canvas: Rect, painter: &egui::Painter) {
+    /// Where each pin is drawn on screen (centre and radius); `None` for pins filtered
+    /// out or on something not in the map. Pins on a node stand in a row above its top
+    /// edge, clear of its title, laid out on screen: they keep their size when the map is
+    /// small. Pins on the whole map sit in their box beside the map.
+    pub(super) fn pin_placements(&self, canvas: Rect) -> Vec<Option<(Pos2, f32)>> {
         let z = self.view.zoom;
+        let whole_map = self.canvas_legend_rect(super::canvas::Legend::WholeMap);
+        let index = self.doc.node_index();
         let mut map_slot = 0.0;
+        let node_of = |p: &PainPoint| match &p.on {
+            Anchor::Node(id) => index.get(id.as_str()).copied(),
+            _ => None,
+        };
+        // How wide each node's row of pins is, to keep it over its node: pins overlap a
+        // little rather than stand over the neighbours' titles.
+        let mut widths: std::collections::HashMap<usize, f32> = Default::default();
+        for p in self.doc.pain_points.iter().filter(|p| self.pin_shown(p)) {
+            if let Some(n) = node_of(p) {
+                let d = 2.0 * geometry::pin_radius(p.votes()) as f32 * z.max(0.8) + 3.0;
+                *widths.entry(n).or_default() += d;
+            }
+        }
+        // How far along its node's top edge the next pin starts.
+        let mut rows: std::collections::HashMap<usize, f32> = Default::default();
+        let mut out = Vec::with_capacity(self.doc.pain_points.len());
+        for (i, p) in self.doc.pain_points.iter().enumerate() {
+            let r = geometry::pin_radius(p.votes()) as f32;
+            let at = self.derived.layout.pins.get(i).copied().flatten();
+            let placed = match (&p.on, at) {
+                _ if !self.pin_shown(p) => None,
+                (Anchor::Node(id), Some(_)) => index.get(id.as_str()).and_then(|&n| {
+                    let screen = self
+                        .view
+                        .screen_rect(canvas, *self.derived.layout.nodes.get(n)?);
+                    // Shrinks less than the map when zoomed out: pins are what the room
+                    // looks for.
+                    let radius = r * z.max(0.8);
+                    let room = (screen.width() - 4.0).max(2.0 * radius);
+                    let squeeze = (room / widths.get(&n).copied().unwrap_or(room)).min(1.0);
+                    let row = rows.entry(n).or_insert(0.0);
+                    let x = screen.left() + 2.0 + *row + radius * squeeze.max(0.5);
+                    *row += (2.0 * radius + 3.0) * squeeze;
+                    Some((pos2(x, screen.top() - radius - 1.0), radius))
+                }),
+                (_, Some(at)) => Some((self.view.to_screen(canvas, at), r * z.max(0.8))),
+                (Anchor::Map, None) => whole_map.map(|b| {
+                    let c = pos2(
+                        b.left() + super::canvas::WHOLE_MAP_LABEL + map_slot + r,
+                        b.center().y,
+                    );
+                    map_slot += 2.0 * r + 4.0;
+                    (c, r)
+                }),
+                _ => None, // on something not in the map: listed in the diagnostics
+            };
+            out.push(placed.filter(|(c, radius)| canvas.expand(*radius).contains(*c)));
+        }
+        out
+    }
+
+    /// Draws every pin in view (after nodes and flows, so on top) and handles its clicks.
+    pub(super) fn pin_widgets(
+        &mut self,
+        ui: &mut egui::Ui,
+        canvas: Rect,
+        painter: &egui::Painter,
+        placements: Vec<Option<(Pos2, f32)>>,
+    ) {
+        let whole_map = self.canvas_legend_rect(super::canvas::Legend::WholeMap);
+        if let Some(r) = whole_map {
+            super::charts::legend_box(painter, r, ui.visuals().dark_mode);
+            painter.text(
+                pos2(r.left() + 8.0, r.center().y),
+                Align2::LEFT_CENTER,
+                "Whole map",
+                FontId::proportional(13.0),
+                super::charts::legend_text(ui.visuals().dark_mode),
+            );
+        }
         let mut clicked = None;
         let mut menu_action = None;
         let shift = ui.input(|i| i.modifiers.shift);
-        for i in 0..self.doc.pain_points.len() {
-            let p = &self.doc.pain_points[i];
-            if !self.pin_shown(p) {
+        for (i, placed) in placements.into_iter().enumerate() {
+            let Some((centre, radius)) = placed else {
                 continue;
-            }
-            let (centre, radius) = match self.derived.layout.pins.get(i).copied().flatten() {
-                Some(at) => (
-                    self.view.to_screen(canvas, at),
-                    // Shrinks less than the map when zoomed out: pins are what the room
-                    // looks for.
-                    geometry::pin_radius(p.votes()) as f32 * z.max(0.8),
-                ),
-                None if p.on == Anchor::Map => {
-                    // Pins on the whole map: a row under the "Whole map" label.
-                    let r = geometry::pin_radius(p.votes()) as f32;
-                    let c = canvas.left_top() + vec2(24.0 + map_slot, 52.0);
-                    map_slot += 2.0 * geometry::pin_radius(40) as f32 + 4.0;
-                    (c, r)
-                }
-                None => continue, // on something not in the map: listed in the diagnostics
             };
-            if !canvas.expand(radius).contains(centre) {
-                continue;
-            }
+            let p = &self.doc.pain_points[i];
             let selected = self.selection.pains.contains(&p.id);
             draw_pin(painter, p.category(), centre, radius, i + 1, selected);
             let response = ui.interact(
@@ -129,15 +185,6 @@ impl LoopmapApp {
                     menu_action = Some((id.clone(), 0));
                 }
             });
-        }
-        if map_slot > 0.0 {
-            painter.text(
-                canvas.left_top() + vec2(12.0, 26.0),
-                Align2::LEFT_CENTER,
-                "Whole map",
-                FontId::proportional(13.0),
-                ui.visuals().strong_text_color(),
-            );
         }
         if let Some(id) = clicked {
             if shift {
@@ -168,16 +215,21 @@ impl LoopmapApp {
     }
 
     /// The legend of pin categories, beside the loop legend (only when there are pins).
-    pub(super) fn draw_pin_legend(&self, painter: &egui::Painter, canvas: Rect, dark: bool) {
-        if self.doc.pain_points.is_empty() {
-            return;
-        }
-        let text = super::charts::legend_text(dark);
-        let row = 20.0;
-        let columns = 2;
+    /// The size of the pin legend, if there are pins.
+    /// In two columns for a strip under the map, one for a column beside it.
+    pub(super) fn pin_legend_size(&self, columns: usize) -> Option<egui::Vec2> {
         let rows = Category::ALL.len().div_ceil(columns);
-        let size = vec2(300.0, row * (rows as f32 + 1.0) + 12.0);
-        let r = Rect::from_min_size(canvas.left_bottom() + vec2(230.0, -size.y - 10.0), size);
+        let width = if columns == 1 { 190.0 } else { 300.0 };
+        (!self.doc.pain_points.is_empty())
+            .then(|| vec2(width, PIN_LEGEND_ROW * (rows as f32 + 1.0) + 12.0))
+    }
+
+    /// The legend of pin categories, in `r`.
+    pub(super) fn draw_pin_legend(&self, painter: &egui::Painter, r: Rect, dark: bool) {
+        let text = super::charts::legend_text(dark);
+        let row = PIN_LEGEND_ROW;
+        let columns = if r.width() < 250.0 { 1 } else { 2 };
+        let rows = Category::ALL.len().div_ceil(columns);
         super::charts::legend_box(painter, r, dark);
         let font = FontId::proportional(13.0);
         let top = r.top() + 6.0 + row / 2.0;
@@ -207,6 +259,8 @@ impl LoopmapApp {
         }
     }
 }
+
+const PIN_LEGEND_ROW: f32 = 20.0;
 
 /// A pin's filled shape without outline or number (also the legend's symbol); returns
 /// its corners (none for a circle).

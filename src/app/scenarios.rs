@@ -6,7 +6,7 @@
 use egui::{Color32, RichText};
 use egui_plot::{Bar, BarChart};
 
-use super::charts::{fixed_plot, row, row_axis, swatch, unit_grid};
+use super::charts::{fixed_plot, row_axis, swatch, unit_grid};
 
 use super::{Dialog, LoopmapApp, theme};
 use crate::analysis::compare::Column;
@@ -41,7 +41,21 @@ pub struct SensitivityState {
     ranges: std::collections::HashMap<String, (f64, f64)>,
     /// A lever is being dragged.
     dragging: bool,
+    /// What the tab shows beside the levers when it is too narrow for all three.
+    pub view: CompareView,
 }
+
+/// The part of the comparison shown when the Scenarios tab is narrow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CompareView {
+    #[default]
+    Table,
+    Chart,
+    Sensitivity,
+}
+
+/// Below this width the Scenarios tab shows one part of the comparison at a time.
+const WIDE_TAB: f32 = 900.0;
 
 impl LoopmapApp {
     /// Makes `name` the active scenario (`None`: the baseline).
@@ -286,32 +300,81 @@ impl LoopmapApp {
 
     /// The Scenarios tab: the active scenario and its levers; every indicator compared;
     /// the comparison chart and the tornado chart.
+    /// The Scenarios tab: levers at the left; the comparison table, its chart and the
+    /// sensitivity beside them when there is room, else one of them at a time (chosen
+    /// above it), so nothing is pushed under the side panel on a 1280×720 screen.
     pub(super) fn scenarios_tab_ui(&mut self, ui: &mut egui::Ui) {
         self.sensitivity.dragging = ui.ctx().dragged_id().is_some();
-        let height = (ui.available_height() - 30.0).max(150.0);
+        let height = ui.available_height().max(120.0);
         let width = ui.available_width();
+        let wide = width >= WIDE_TAB;
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
-                ui.set_width((width * 0.26).max(260.0));
+                ui.set_width(if wide {
+                    width * 0.27
+                } else {
+                    (width * 0.4).max(220.0)
+                });
                 egui::ScrollArea::vertical()
                     .id_salt("levers")
                     .max_height(height)
+                    .auto_shrink([false, false])
                     .show(ui, |ui| self.levers_ui(ui));
             });
             ui.separator();
-            ui.vertical(|ui| {
-                ui.set_width((width * 0.36).max(320.0));
-                egui::ScrollArea::both()
-                    .id_salt("compare")
-                    .max_height(height)
-                    .show(ui, |ui| self.compare_table_ui(ui));
-            });
-            ui.separator();
-            ui.vertical(|ui| {
-                let w = (ui.available_width() - 10.0).max(240.0);
-                self.compare_chart_ui(ui, w, height * 0.5 - 20.0);
-                self.tornado_ui(ui, w, height * 0.5 - 30.0);
-            });
+            if wide {
+                ui.vertical(|ui| {
+                    ui.set_width(width * 0.36);
+                    egui::ScrollArea::both()
+                        .id_salt("compare")
+                        .max_height(height)
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| self.compare_table_ui(ui));
+                });
+                ui.separator();
+                ui.vertical(|ui| {
+                    let w = ui.available_width();
+                    egui::ScrollArea::vertical()
+                        .id_salt("charts")
+                        .max_height(height)
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| {
+                            self.compare_chart_ui(ui, w - 12.0, (height * 0.5 - 30.0).max(110.0));
+                            ui.separator();
+                            self.tornado_ui(ui, w - 12.0);
+                        });
+                });
+            } else {
+                ui.vertical(|ui| {
+                    ui.horizontal(|ui| {
+                        let view = &mut self.sensitivity.view;
+                        ui.selectable_value(view, CompareView::Table, "Compare table");
+                        ui.selectable_value(view, CompareView::Chart, "Indicators chart");
+                        ui.selectable_value(view, CompareView::Sensitivity, "Sensitivity");
+                    });
+                    let w = ui.available_width();
+                    let h = ui.available_height();
+                    match self.sensitivity.view {
+                        CompareView::Table => {
+                            egui::ScrollArea::both()
+                                .id_salt("compare")
+                                .max_height(h)
+                                .auto_shrink([false, false])
+                                .show(ui, |ui| self.compare_table_ui(ui));
+                        }
+                        CompareView::Chart => {
+                            self.compare_chart_ui(ui, w - 6.0, (h - 34.0).max(100.0));
+                        }
+                        CompareView::Sensitivity => {
+                            egui::ScrollArea::vertical()
+                                .id_salt("sensitivity")
+                                .max_height(h)
+                                .auto_shrink([false, false])
+                                .show(ui, |ui| self.tornado_ui(ui, w - 12.0));
+                        }
+                    }
+                });
+            }
         });
     }
 
@@ -601,7 +664,7 @@ impl LoopmapApp {
             });
     }
 
-    fn tornado_ui(&mut self, ui: &mut egui::Ui, width: f32, height: f32) {
+    fn tornado_ui(&mut self, ui: &mut egui::Ui, width: f32) {
         let key = self.sensitivity.indicator.unwrap_or("mci");
         let working = self.working().clone();
         let keys: Vec<(&'static str, &'static str)> = analysis::Indicators::default()
@@ -610,7 +673,7 @@ impl LoopmapApp {
             .map(|d| (d.key, d.name))
             .collect();
         let mut chosen = key;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui
                 .strong("Sensitivity of")
                 .on_hover_text(
@@ -655,41 +718,64 @@ impl LoopmapApp {
             ui.label(RichText::new("No lever or share to move.").weak());
             return;
         }
-        let names: Vec<String> = shown
+        // Each lever's whole name beside its bars, the bars to one scale.
+        let largest = shown
             .iter()
-            .map(|s| {
-                let mut n = s.lever.describe(&working);
-                if n.chars().count() > 34 {
-                    n = n.chars().take(33).collect::<String>() + "…";
+            .flat_map(|s| [s.low, s.high])
+            .flatten()
+            .map(f64::abs)
+            .fold(0.0, f64::max);
+        let bar_width = (width * 0.4).clamp(110.0, 280.0);
+        let name_width = (width - bar_width - 24.0).max(120.0);
+        egui::Grid::new("tornado")
+            .num_columns(2)
+            .striped(true)
+            .show(ui, |ui| {
+                for s in &shown {
+                    let name = s.lever.describe(&working);
+                    ui.scope(|ui| {
+                        ui.set_max_width(name_width);
+                        ui.add(egui::Label::new(&name).wrap());
+                    });
+                    let (r, response) =
+                        ui.allocate_exact_size(egui::vec2(bar_width, 22.0), egui::Sense::hover());
+                    let painter = ui.painter();
+                    let centre = r.center().x;
+                    painter.vline(
+                        centre,
+                        r.y_range(),
+                        egui::Stroke::new(1.0, ui.visuals().weak_text_color()),
+                    );
+                    let bars = [
+                        (s.low, Color32::from_rgb(230, 159, 0), r.top() + 3.0),
+                        (s.high, Color32::from_rgb(0, 114, 178), r.center().y + 1.0),
+                    ];
+                    for (v, colour, top) in bars {
+                        let Some(v) = v.filter(|_| largest > 0.0) else {
+                            continue;
+                        };
+                        let dx = (v / largest) as f32 * (bar_width / 2.0 - 2.0);
+                        let bar = egui::Rect::from_x_y_ranges(
+                            egui::Rangef::new(centre.min(centre + dx), centre.max(centre + dx)),
+                            egui::Rangef::new(top, top + 8.0),
+                        );
+                        painter.rect_filled(bar, 1.0, colour);
+                    }
+                    let show = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:+.4}"));
+                    response.on_hover_text(format!(
+                        "{name}\n−10 %: {}\n+10 %: {}",
+                        show(s.low),
+                        show(s.high)
+                    ));
+                    ui.end_row();
                 }
-                n
-            })
-            .collect();
-        let count = shown.len();
-        // One chart for the moves down, one for the moves up.
-        let side = |label: &str, colour: Color32, pick: fn(&Swing) -> Option<f64>| {
-            let bars = shown
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let v = pick(s).unwrap_or(0.0);
-                    Bar::new(row(i, count), v)
-                        .width(0.6)
-                        .name(format!("{}: {label} gives {v:+.4}", names[i]))
-                })
-                .collect();
-            BarChart::new(label, bars).horizontal().color(colour)
-        };
-        let low = side("−10 %", Color32::from_rgb(230, 159, 0), |s| s.low);
-        let high = side("+10 %", Color32::from_rgb(0, 114, 178), |s| s.high);
-        fixed_plot("tornado", width, height.max(100.0))
-            .custom_y_axes(vec![row_axis(names, 160.0)])
-            .y_grid_spacer(unit_grid)
-            .x_axis_label("change of the indicator")
-            .show(ui, |plot| {
-                plot.bar_chart(low);
-                plot.bar_chart(high);
             });
+        ui.label(
+            RichText::new(format!(
+                "change of the indicator; the longest bar is {largest:.4}"
+            ))
+            .weak(),
+        );
     }
 }
 

@@ -33,6 +33,8 @@ impl ColourBy {
     }
 }
 
+const COLOUR_LEGEND_ROW: f32 = 20.0;
+
 impl LoopmapApp {
     /// Stages in value-chain order: by where their leftmost node sits (a recycler of the
     /// same stage far downstream does not move it).
@@ -75,15 +77,10 @@ impl LoopmapApp {
         }
     }
 
-    /// What the colours mean, at the canvas's bottom right (not for colouring by kind).
-    pub(super) fn draw_colour_legend(
-        &self,
-        painter: &egui::Painter,
-        canvas: egui::Rect,
-        dark: bool,
-    ) {
-        let rows: Vec<(Color32, String)> = match self.settings.colour_by {
-            ColourBy::Kind => return,
+    /// What the colours mean (nothing when colouring by kind).
+    fn colour_legend_rows(&self, dark: bool) -> Vec<(Color32, String)> {
+        match self.settings.colour_by {
+            ColourBy::Kind => Vec::new(),
             ColourBy::TopCountry => {
                 let mut codes: Vec<&str> = self
                     .doc
@@ -123,12 +120,20 @@ impl LoopmapApp {
                     "below 1,500: unconcentrated".into(),
                 ),
             ],
-        };
+        }
+    }
+
+    /// The size of the colour legend, if one is shown.
+    pub(super) fn colour_legend_size(&self) -> Option<egui::Vec2> {
+        let rows = self.colour_legend_rows(false).len();
+        (rows > 0).then(|| egui::vec2(290.0, COLOUR_LEGEND_ROW * (rows as f32 + 1.0) + 12.0))
+    }
+
+    /// What the colours mean, in `r`.
+    pub(super) fn draw_colour_legend(&self, painter: &egui::Painter, r: egui::Rect, dark: bool) {
+        let rows = self.colour_legend_rows(dark);
         let text = super::charts::legend_text(dark);
-        let row = 20.0;
-        let size = egui::vec2(290.0, row * (rows.len() as f32 + 1.0) + 12.0);
-        let r =
-            egui::Rect::from_min_size(canvas.right_bottom() - size - egui::vec2(10.0, 10.0), size);
+        let row = COLOUR_LEGEND_ROW;
         super::charts::legend_box(painter, r, dark);
         let font = egui::FontId::proportional(13.0);
         let mut y = r.top() + 6.0 + row / 2.0;

@@ -1,0 +1,558 @@
+//! Drawing the map on the canvas: grid, flows (one cached mesh), flow labels and node
+//! boxes with their texts, all sized and thinned out by the level-of-detail policy
+//! (`Lod`). Nothing here changes the document.
+
+use egui::{
+    Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, StrokeKind, pos2, text::LayoutJob, vec2,
+};
+
+use super::super::{LoopmapApp, theme};
+use super::lod::{Lod, TITLE_ROWS};
+use super::{FlowMeshKey, GRID};
+use crate::geometry::{self, Point};
+use crate::labels::{self, flow_label, short_amount};
+use crate::model::Loop;
+
+/// A node title as drawn in the last frame, for tests and for whoever needs to know
+/// where the text went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrawnTitle {
+    pub node: String,
+    /// Font size in points.
+    pub size: f32,
+    /// Where the title text is, in points.
+    pub rect: Rect,
+    /// The node's box on screen.
+    pub node_rect: Rect,
+}
+
+/// A node's title waiting to be drawn over the boxes: laid out already if it fits its
+/// box, else placed by `draw_titles`.
+pub(super) struct PendingTitle {
+    node: String,
+    label: String,
+    screen: Rect,
+    fill: Color32,
+    text: Color32,
+    placed: Option<Placed>,
+}
+
+/// A title laid out: its text, where it is drawn from, and the rect it covers.
+type Placed = (std::sync::Arc<egui::Galley>, Pos2, Rect);
+
+/// Margin of a title's backing around its text.
+const BACKING: egui::Vec2 = vec2(4.0, 2.0);
+
+/// How far to move `rect` sideways to keep it on `canvas` (not at all if it is wider).
+fn inside(rect: Rect, canvas: Rect) -> egui::Vec2 {
+    if rect.width() >= canvas.width() {
+        egui::Vec2::ZERO
+    } else if rect.right() > canvas.right() {
+        vec2(canvas.right() - rect.right(), 0.0)
+    } else if rect.left() < canvas.left() {
+        vec2(canvas.left() - rect.left(), 0.0)
+    } else {
+        egui::Vec2::ZERO
+    }
+}
+
+/// Where a title's first line starts: centred, just under the box's top edge.
+fn title_origin(screen: Rect, lod: &Lod) -> Pos2 {
+    pos2(
+        screen.center().x,
+        screen.top() + lod.pad.min(screen.height() * 0.1),
+    )
+}
+
+impl LoopmapApp {
+    pub(super) fn draw_grid(&self, painter: &egui::Painter, canvas: Rect, dark: bool) {
+        let step = GRID * if self.view.zoom < 0.5 { 5.0 } else { 1.0 };
+        if (step as f32) * self.view.zoom < 6.0 {
+            return;
+        }
+        let v = self.view.visible(canvas);
+        let colour = if dark {
+            Color32::from_gray(40)
+        } else {
+            Color32::from_gray(232)
+        };
+        let mut x = (v.min.x / step).floor() * step;
+        while x <= v.max.x {
+            let sx = self.view.to_screen(canvas, Point::new(x, 0.0)).x;
+            painter.line_segment(
+                [pos2(sx, canvas.top()), pos2(sx, canvas.bottom())],
+                Stroke::new(1.0, colour),
+            );
+            x += step;
+        }
+        let mut y = (v.min.y / step).floor() * step;
+        while y <= v.max.y {
+            let sy = self.view.to_screen(canvas, Point::new(0.0, y)).y;
+            painter.line_segment(
+                [pos2(canvas.left(), sy), pos2(canvas.right(), sy)],
+                Stroke::new(1.0, colour),
+            );
+            y += step;
+        }
+    }
+
+    /// Flows are drawn from one cached mesh, rebuilt only when the map, the view, the
+    /// selection or the theme changes: idle and hover frames do not tessellate thousands
+    /// of lines again.
+    pub(super) fn draw_flows(
+        &mut self,
+        painter: &egui::Painter,
+        canvas: Rect,
+        dark: bool,
+        lod: &Lod,
+    ) {
+        let key = FlowMeshKey {
+            revision: self.derived.revision,
+            sankey: self.derived.sankey,
+            dark,
+            canvas,
+            zoom: self.view.zoom,
+            center: (self.view.center.x, self.view.center.y),
+            pixels_per_point: painter.ctx().pixels_per_point(),
+            selected: self.selection.flows.clone(),
+            scenario: self.active_scenario.clone(),
+        };
+        let cached = match &self.canvas.flow_mesh {
+            Some((k, mesh)) if *k == key => mesh.clone(),
+            _ => {
+                let ctx = painter.ctx();
+                let mut tessellator = egui::epaint::Tessellator::new(
+                    ctx.pixels_per_point(),
+                    ctx.tessellation_options(|o| *o),
+                    [1, 1],
+                    Vec::new(),
+                );
+                tessellator.set_clip_rect(canvas);
+                let mut mesh = egui::epaint::Mesh::default();
+                for shape in self.flow_shapes(canvas, dark, lod) {
+                    tessellator.tessellate_shape(shape, &mut mesh);
+                }
+                let mesh = std::sync::Arc::new(mesh);
+                self.canvas.flow_mesh = Some((key, mesh.clone()));
+                mesh
+            }
+        };
+        painter.add(Shape::Mesh(cached));
+        if let Some(size) = lod.flow_labels {
+            self.draw_flow_labels(painter, canvas, dark, size);
+        }
+    }
+
+    /// The lines and arrowheads of the visible flows, in screen coordinates.
+    fn flow_shapes(&self, canvas: Rect, dark: bool, lod: &Lod) -> Vec<Shape> {
+        let visible = self.view.visible(canvas);
+        let z = self.view.zoom;
+        let amounts = &self.derived.analysis.solution.flows;
+        let (_, changed) = self.changed_by_scenario();
+        let mut shapes = Vec::new();
+        for (f, shape) in self.derived.layout.flows.iter().enumerate() {
+            if !shape.bounds.intersects(&visible) {
+                continue;
+            }
+            let flow = &self.doc.flows[f];
+            // A curve a few pixels long needs few points.
+            let extent = (shape.bounds.max.x - shape.bounds.min.x)
+                .max(shape.bounds.max.y - shape.bounds.min.y) as f32
+                * z;
+            let step = if extent < 40.0 {
+                6
+            } else if extent < 160.0 {
+                2
+            } else {
+                1
+            };
+            let last = shape.points.len() - 1;
+            let points: Vec<Pos2> = shape
+                .points
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % step == 0 || *i == last)
+                .map(|(_, p)| self.view.to_screen(canvas, *p))
+                .collect();
+            let width = (shape.width as f32 * z).max(1.5);
+            let known = amounts.get(f).copied().flatten().is_some();
+            // Not yet solved: dashed, in the loop's colour faded (grey for forward flows).
+            let colour = match (known, flow.loop_kind) {
+                (true, kind) => theme::loop_colour(kind, dark),
+                (false, Loop::None) => theme::UNKNOWN,
+                (false, kind) => theme::loop_colour(kind, dark).gamma_multiply(0.6),
+            };
+            if self.selection.flows.contains(&flow.id) {
+                shapes.push(Shape::line(
+                    points.clone(),
+                    Stroke::new(width + 8.0, theme::SELECTED),
+                ));
+            }
+            if changed.contains(&flow.id) {
+                shapes.push(Shape::line(
+                    points.clone(),
+                    Stroke::new(
+                        width + 7.0,
+                        super::super::scenarios::SCENARIO.gamma_multiply(0.7),
+                    ),
+                ));
+            }
+            if self.derived.flagged_flows[f] {
+                shapes.push(Shape::line(
+                    points.clone(),
+                    Stroke::new(width + 5.0, theme::ERROR.gamma_multiply(0.6)),
+                ));
+            }
+            let stroke = Stroke::new(width, colour);
+            let dash = if known {
+                theme::loop_dash(flow.loop_kind)
+            } else {
+                Some((8.0, 6.0))
+            };
+            // Dash patterns scale with the zoom but stay at least 2 px, so loop kinds stay
+            // apart without colour; a flow only a few pixels long is drawn solid.
+            let scale = z * (1.0 + width / 20.0);
+            match dash.filter(|_| lod.dashes && extent >= 40.0) {
+                Some((d, g)) => shapes.extend(Shape::dashed_line(
+                    &points,
+                    stroke,
+                    (d * scale).max(2.0),
+                    (g * scale).max(2.0),
+                )),
+                None => shapes.push(Shape::line(points.clone(), stroke)),
+            }
+            if extent >= 40.0
+                && let Some(head) = geometry::arrowhead(&shape.points, shape.width)
+            {
+                let corners = head.map(|p| self.view.to_screen(canvas, p)).to_vec();
+                shapes.push(Shape::convex_polygon(corners, colour, Stroke::NONE));
+            }
+        }
+        shapes
+    }
+
+    /// Amount (or share) labels, above every line.
+    fn draw_flow_labels(&self, painter: &egui::Painter, canvas: Rect, dark: bool, size: f32) {
+        let visible = self.view.visible(canvas);
+        let amounts = &self.derived.analysis.solution.flows;
+        let label_colour = if dark {
+            Color32::from_gray(230)
+        } else {
+            Color32::from_gray(30)
+        };
+        let label_fill = if dark {
+            Color32::from_black_alpha(170)
+        } else {
+            Color32::from_white_alpha(220)
+        };
+        for (f, shape) in self.derived.layout.flows.iter().enumerate() {
+            // The layout leaves out labels that would cover a node or another label.
+            let Some(label) = shape.label.filter(|r| r.intersects(&visible)) else {
+                continue;
+            };
+            let text = flow_label(
+                &self.derived.working.flows[f],
+                amounts.get(f).copied().flatten(),
+            );
+            let at = self.view.to_screen(canvas, label.center());
+            let galley = painter.layout_no_wrap(text, FontId::proportional(size), label_colour);
+            let r = Rect::from_center_size(at, galley.size() + vec2(8.0, 2.0));
+            painter.rect_filled(r, 4.0, label_fill);
+            painter.galley(r.min + vec2(4.0, 1.0), galley, label_colour);
+        }
+    }
+
+    /// A node's box and texts. The title is always drawn (at least at the policy's
+    /// minimum size, wrapped to a few lines); the secondary lines only where the box has
+    /// room for them under it, stage and countries giving way before the throughput. A
+    /// title larger than its box sits on a backing in the node's colour, so it reads over
+    /// whatever it overhangs.
+    pub(super) fn draw_node(
+        &mut self,
+        painter: &egui::Painter,
+        n: usize,
+        screen: Rect,
+        lod: &Lod,
+        dark: bool,
+    ) {
+        let node = &self.doc.nodes[n];
+        let id = node.id.clone();
+        let text = if dark {
+            Color32::from_gray(240)
+        } else {
+            Color32::from_gray(20)
+        };
+        let selected = self.selection.nodes.contains(&id);
+        let flagged = self.derived.flagged_nodes[n];
+        let fill = self.node_fill(n, dark);
+        let z = lod.zoom;
+        let compact = lod.compact(screen.width());
+        let corner = if compact { 1.0 } else { 10.0 * z };
+        let stroke = if selected {
+            Stroke::new(3.5, theme::SELECTED)
+        } else if compact && flagged {
+            Stroke::new(2.0, theme::ERROR)
+        } else {
+            Stroke::new(1.5, fill.linear_multiply(0.55).to_opaque())
+        };
+        painter.rect(screen, corner, fill, stroke, StrokeKind::Inside);
+        if lod.titles {
+            let title = self.title_galley(
+                painter,
+                &node.label,
+                lod.title_wrap_width(screen.width()),
+                TITLE_ROWS,
+                lod,
+                text,
+            );
+            // Rows are centred on x = 0 of the galley: it is drawn at the box's centre.
+            let at = title_origin(screen, lod);
+            let rect = title.rect.translate(at.to_vec2());
+            let fits = screen.contains_rect(rect) && !title.elided;
+            // Drawn after every box and placed clear of pins and other titles when it
+            // does not fit its box (`draw_titles`).
+            self.canvas.titles.push(PendingTitle {
+                node: id.clone(),
+                label: node.label.clone(),
+                screen,
+                fill,
+                text,
+                placed: fits.then_some((title, at, rect)),
+            });
+            if !fits {
+                return self.draw_flag(painter, screen, compact, flagged, z);
+            }
+            // The secondary lines, bottom up, as far as they fit under the title.
+            let line = lod.detail * 1.25;
+            let mut bottom = screen.bottom() - lod.pad.min(4.0);
+            let throughput = self.derived.throughput[n].map_or("? ".to_string(), short_amount);
+            let node = &self.doc.nodes[n];
+            let lines = [
+                format!("{throughput} {}", self.doc.meta.unit()),
+                labels::node_details(node),
+            ];
+            for l in lines {
+                if bottom - line < rect.bottom() + 1.0 {
+                    break;
+                }
+                painter.text(
+                    pos2(screen.center().x, bottom - line / 2.0),
+                    Align2::CENTER_CENTER,
+                    l,
+                    FontId::proportional(lod.detail),
+                    text.gamma_multiply(0.8),
+                );
+                bottom -= line;
+            }
+        }
+        self.draw_flag(painter, screen, compact, flagged, z);
+    }
+
+    /// The red badge of a node an error or warning names.
+    fn draw_flag(
+        &self,
+        painter: &egui::Painter,
+        screen: Rect,
+        compact: bool,
+        flagged: bool,
+        z: f32,
+    ) {
+        if !compact && flagged {
+            let c = screen.right_top() + vec2(-2.0, 2.0);
+            painter.circle_filled(c, 10.0 * z.max(0.6), theme::ERROR);
+            painter.text(
+                c,
+                Align2::CENTER_CENTER,
+                "!",
+                FontId::proportional(14.0 * z.max(0.6)),
+                Color32::WHITE,
+            );
+        }
+    }
+
+    /// The titles of the nodes drawn this frame, over every box. A title that does not
+    /// fit its box is laid out to overlap no other title if it can (wrapped wider, or to
+    /// fewer lines, losing as little as it can), and sits on a backing in its node's
+    /// colour. Pins that would cover it are lifted afterwards (`lift_pins`).
+    pub(super) fn draw_titles(&mut self, painter: &egui::Painter, canvas: Rect, lod: &Lod) {
+        let pending = std::mem::take(&mut self.canvas.titles);
+        let boxes: Vec<Rect> = pending.iter().map(|t| t.screen).collect();
+        let mut taken: Vec<Rect> = pending
+            .iter()
+            .filter_map(|t| t.placed.as_ref().map(|p| p.2))
+            .collect();
+        let overlap = |a: Rect, b: Rect| {
+            let i = a.intersect(b);
+            if i.is_positive() { i.area() } else { 0.0 }
+        };
+        for (k, t) in pending.into_iter().enumerate() {
+            let (galley, at, rect) = match t.placed {
+                Some(placed) => placed,
+                None => {
+                    let at = title_origin(t.screen, lod);
+                    let wrap = lod.title_wrap_width(t.screen.width());
+                    // Wide enough for the longest word, so words are not cut in two.
+                    let word = t
+                        .label
+                        .split_whitespace()
+                        .max_by_key(|w| w.chars().count())
+                        .unwrap_or("");
+                    let word = painter
+                        .layout_no_wrap(word.to_string(), FontId::proportional(lod.title), t.text)
+                        .size()
+                        .x
+                        + 2.0;
+                    let wrap = wrap.max(word.min(2.0 * wrap));
+                    let candidates = [
+                        (wrap, TITLE_ROWS),
+                        (wrap * 1.5, 2),
+                        (wrap, 2),
+                        (wrap * 2.0, 1),
+                        (wrap, 1),
+                    ];
+                    let mut best: Option<(f32, Placed)> = None;
+                    for (width, rows) in candidates {
+                        let galley = self.title_galley(painter, &t.label, width, rows, lod, t.text);
+                        // Kept on the canvas, sideways, if its node is.
+                        let at = at + inside(galley.rect.translate(at.to_vec2()), canvas);
+                        let rect = galley.rect.translate(at.to_vec2());
+                        let backing = rect.expand2(BACKING);
+                        let hard: f32 = taken.iter().map(|&o| overlap(backing, o)).sum();
+                        let soft: f32 = boxes
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| *j != k)
+                            .map(|(_, &o)| overlap(backing, o))
+                            .sum();
+                        // Cutting words off costs by how much of the title is lost.
+                        let shown: usize = galley.rows.iter().map(|r| r.glyphs.len()).sum();
+                        let lost = 1.0 - shown as f32 / t.label.chars().count().max(1) as f32;
+                        let cost = 10.0 * hard + soft + 3000.0 * lost.max(0.0);
+                        if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+                            best = Some((cost, (galley, at, rect)));
+                        }
+                        if cost == 0.0 {
+                            break;
+                        }
+                    }
+                    let Some((_, placed)) = best else { continue };
+                    placed
+                }
+            };
+            taken.push(rect.expand2(BACKING));
+            if !t.screen.contains_rect(rect) {
+                // Larger than its box: a backing in the node's colour keeps it readable
+                // over the flows and boxes it overhangs.
+                painter.rect(
+                    rect.expand2(BACKING),
+                    4.0,
+                    t.fill,
+                    Stroke::new(1.0, t.fill.linear_multiply(0.55).to_opaque()),
+                    StrokeKind::Outside,
+                );
+            }
+            painter.galley(at, galley, t.text);
+            self.canvas.drawn_titles.push(DrawnTitle {
+                node: t.node,
+                size: lod.title,
+                rect,
+                node_rect: t.screen,
+            });
+        }
+    }
+
+    /// The title wrapped at `wrap` points, at most `rows` lines (the last ending in "…").
+    fn title_galley(
+        &self,
+        painter: &egui::Painter,
+        label: &str,
+        wrap: f32,
+        rows: usize,
+        lod: &Lod,
+        colour: Color32,
+    ) -> std::sync::Arc<egui::Galley> {
+        let mut job = LayoutJob::simple(
+            label.to_string(),
+            FontId::proportional(lod.title),
+            colour,
+            wrap,
+        );
+        job.wrap.max_rows = rows;
+        job.wrap.break_anywhere = false;
+        job.wrap.overflow_character = Some('…');
+        job.halign = egui::Align::Center;
+        painter.layout_job(job)
+    }
+
+    /// Marks on a node drawn over flows and other boxes: what the scenario changes and
+    /// the bottleneck stage.
+    pub(super) fn draw_node_marks(
+        &self,
+        painter: &egui::Painter,
+        n: usize,
+        screen: Rect,
+        lod: &Lod,
+    ) {
+        let node = &self.doc.nodes[n];
+        let z = lod.zoom;
+        let (changed_nodes, _) = self.changed_by_scenario();
+        if changed_nodes.contains(&node.id) {
+            painter.rect_stroke(
+                screen.expand(2.0),
+                10.0 * z,
+                Stroke::new(3.0, super::super::scenarios::SCENARIO),
+                StrokeKind::Outside,
+            );
+        }
+        // The bottleneck stage (most concentrated supply) is marked on its nodes.
+        let supply = &self.derived.analysis.supply;
+        let bottleneck: Option<(&String, f64)> = supply.bottleneck.as_ref().and_then(|b| {
+            let hhi = supply.stages.iter().find(|s| &s.stage == b)?.hhi?;
+            Some((b, hhi))
+        });
+        if let Some((stage, hhi)) = bottleneck
+            && node.stage.as_ref() == Some(stage)
+        {
+            let outline = screen.expand(4.0 * z.max(0.5));
+            let corners = [
+                outline.left_top(),
+                outline.right_top(),
+                outline.right_bottom(),
+                outline.left_bottom(),
+                outline.left_top(),
+            ];
+            painter.extend(Shape::dashed_line(
+                &corners,
+                Stroke::new(2.5, theme::ERROR),
+                8.0,
+                5.0,
+            ));
+            if let Some(size) = lod.badge {
+                painter.text(
+                    pos2(screen.center().x, outline.bottom() + 2.0),
+                    Align2::CENTER_TOP,
+                    format!("BOTTLENECK · HHI {}", short_amount(hhi)),
+                    FontId::proportional(size),
+                    theme::ERROR,
+                );
+            }
+        }
+    }
+
+    /// A grip on the edge between the canvas and the tabs below, so the splitter can be
+    /// seen and found.
+    pub(super) fn draw_splitter_grip(&self, painter: &egui::Painter, canvas: Rect, dark: bool) {
+        let colour = if dark {
+            Color32::from_gray(150)
+        } else {
+            Color32::from_gray(120)
+        };
+        let c = canvas.center_bottom() - vec2(0.0, 4.0);
+        for dy in [-1.5, 1.5] {
+            painter.line_segment(
+                [c + vec2(-18.0, dy), c + vec2(18.0, dy)],
+                Stroke::new(1.5, colour),
+            );
+        }
+    }
+}

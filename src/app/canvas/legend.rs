@@ -1,0 +1,294 @@
+//! What the canvas shows beside the map: the legends (reverse loops, pain point
+//! categories, node colours), the pins on the whole map, and the small button that folds
+//! the legends away. They go in a strip along the bottom or in a column at the left,
+//! whichever leaves the map larger, and Fit keeps the map out of it: nothing here ever
+//! covers a node or a pin after a fit.
+
+use egui::{Align2, FontId, Rect, Shape, Stroke, Vec2, pos2, vec2};
+
+use super::super::{Command, LoopmapApp, theme};
+use super::view;
+use crate::geometry;
+use crate::model::{Anchor, Loop};
+
+/// A box beside the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Legend {
+    /// The button that shows or folds the legends.
+    Toggle,
+    /// Pain points on the whole map, as a row of pins.
+    WholeMap,
+    Loops,
+    Pins,
+    Colours,
+}
+
+/// Where the map goes on the canvas, and where each box beside it goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Legends {
+    /// The whole canvas.
+    pub canvas: Rect,
+    /// The part of the canvas the map is fitted into.
+    pub map_area: Rect,
+    pub boxes: Vec<(Legend, Rect)>,
+    /// No room for the legends beside the map: they are folded, and shown over the map
+    /// (at `overlay`) only while the user asks.
+    pub crowded: bool,
+    pub overlay: Vec<(Legend, Rect)>,
+}
+
+impl Default for Legends {
+    fn default() -> Self {
+        Legends {
+            canvas: Rect::NOTHING,
+            map_area: Rect::NOTHING,
+            boxes: Vec::new(),
+            crowded: false,
+            overlay: Vec::new(),
+        }
+    }
+}
+
+impl Legends {
+    pub fn rect(&self, which: Legend) -> Option<Rect> {
+        self.boxes
+            .iter()
+            .find(|(l, _)| *l == which)
+            .map(|(_, r)| *r)
+    }
+}
+
+/// Space between the canvas edge and the boxes, and between boxes.
+const MARGIN: f32 = 8.0;
+const TOGGLE: Vec2 = vec2(96.0, 22.0);
+/// Room kept around a fitted map, in points: pins stand above their node's top edge.
+const MAP_PAD: f32 = 8.0;
+const PIN_ROOM: f32 = 16.0;
+/// The loop legend's rows.
+const ROW: f32 = 20.0;
+
+impl LoopmapApp {
+    /// The boxes to place, with their sizes, in the order they are laid out.
+    fn legend_sizes(&self, shown: bool, column: bool) -> Vec<(Legend, Vec2)> {
+        let mut boxes = vec![(Legend::Toggle, TOGGLE)];
+        if let Some(size) = self.whole_map_pins_size() {
+            boxes.push((Legend::WholeMap, size));
+        }
+        if shown {
+            boxes.push((Legend::Loops, vec2(210.0, ROW * 5.0 + 12.0)));
+            if let Some(size) = self.pin_legend_size(if column { 1 } else { 2 }) {
+                boxes.push((Legend::Pins, size));
+            }
+            if let Some(size) = self.colour_legend_size() {
+                boxes.push((Legend::Colours, size));
+            }
+        }
+        boxes
+    }
+
+    /// Where the map and the boxes beside it go on `canvas`: a strip along the bottom or a
+    /// column at the left, whichever lets the map (its `bounds`) be drawn larger.
+    /// When the canvas has no room for the legends beside the map, they are folded and
+    /// the button shows them over the map on request (`Legends::crowded`).
+    pub(super) fn legend_layout(&self, canvas: Rect, bounds: Option<geometry::Rect>) -> Legends {
+        if !self.settings.legends {
+            return self
+                .place_legends(canvas, bounds, false)
+                .unwrap_or_else(|l| l);
+        }
+        match self.place_legends(canvas, bounds, true) {
+            Ok(legends) => legends,
+            Err(over) => {
+                let mut folded = self
+                    .place_legends(canvas, bounds, false)
+                    .unwrap_or_else(|l| l);
+                folded.crowded = true;
+                folded.overlay = over
+                    .boxes
+                    .into_iter()
+                    .filter(|(l, _)| !matches!(l, Legend::Toggle | Legend::WholeMap))
+                    .collect();
+                folded
+            }
+        }
+    }
+
+    /// The layout with the legends `shown` or folded; `Err` (the strip, overflowing) when
+    /// neither a strip nor a column has room for them.
+    fn place_legends(
+        &self,
+        canvas: Rect,
+        bounds: Option<geometry::Rect>,
+        shown: bool,
+    ) -> Result<Legends, Legends> {
+        let sizes = self.legend_sizes(shown, false);
+        let gaps = MARGIN * (sizes.len() as f32 + 1.0);
+        // Along the bottom, left to right.
+        let strip_h = sizes.iter().map(|(_, s)| s.y).fold(0.0, f32::max) + 2.0 * MARGIN;
+        let strip_w: f32 = sizes.iter().map(|(_, s)| s.x).sum::<f32>() + gaps;
+        let mut x = canvas.left() + MARGIN;
+        let strip = Legends {
+            canvas,
+            crowded: false,
+            overlay: Vec::new(),
+            map_area: pad(Rect::from_min_max(
+                canvas.min,
+                pos2(canvas.right(), canvas.bottom() - strip_h),
+            )),
+            boxes: sizes
+                .iter()
+                .map(|&(l, s)| {
+                    let r = Rect::from_min_size(pos2(x, canvas.bottom() - MARGIN - s.y), s);
+                    x += s.x + MARGIN;
+                    (l, r)
+                })
+                .collect(),
+        };
+        // At the left, top down, the button at the bottom.
+        let sizes = self.legend_sizes(shown, true);
+        let column_w = sizes.iter().map(|(_, s)| s.x).fold(0.0, f32::max) + 2.0 * MARGIN;
+        let column_h: f32 = sizes.iter().map(|(_, s)| s.y).sum::<f32>() + gaps;
+        let mut y = canvas.top() + MARGIN;
+        let column = Legends {
+            canvas,
+            crowded: false,
+            overlay: Vec::new(),
+            map_area: pad(Rect::from_min_max(
+                pos2(canvas.left() + column_w, canvas.top()),
+                canvas.max,
+            )),
+            boxes: sizes
+                .iter()
+                .map(|&(l, s)| {
+                    if l == Legend::Toggle {
+                        let at = pos2(canvas.left() + MARGIN, canvas.bottom() - MARGIN - s.y);
+                        return (l, Rect::from_min_size(at, s));
+                    }
+                    let r = Rect::from_min_size(pos2(canvas.left() + MARGIN, y), s);
+                    y += s.y + MARGIN;
+                    (l, r)
+                })
+                .collect(),
+        };
+        let strip_fits = strip_w <= canvas.width();
+        let column_fits = column_h <= canvas.height();
+        let zoom =
+            |l: &Legends| bounds.map_or(1.0, |b| view::fit_zoom(l.map_area, view::fit_bounds(b)));
+        if column_fits && (!strip_fits || zoom(&column) > zoom(&strip) * 1.02) {
+            Ok(column)
+        } else if strip_fits {
+            Ok(strip)
+        } else {
+            Err(strip)
+        }
+    }
+
+    /// Draws the legends that are shown and the button that folds them.
+    pub(super) fn draw_legends(&mut self, ui: &mut egui::Ui, painter: &egui::Painter, dark: bool) {
+        let legends = self.canvas.legends.clone();
+        let crowded = legends.crowded;
+        if !crowded {
+            self.canvas.legend_overlay = false;
+        }
+        let overlay = if self.canvas.legend_overlay {
+            legends.overlay.clone()
+        } else {
+            Vec::new()
+        };
+        for &(which, r) in legends.boxes.iter().chain(&overlay) {
+            match which {
+                Legend::Toggle => {
+                    let (text, on) = match (crowded, self.settings.legends) {
+                        (true, _) => ("Legends", self.canvas.legend_overlay),
+                        (false, true) => ("Hide legends", true),
+                        (false, false) => ("Legends", false),
+                    };
+                    let tip = if crowded {
+                        "No room for the legends beside the map: click to show them over it \
+                         (or make the canvas larger)"
+                            .to_string()
+                    } else {
+                        format!(
+                            "{} ({})",
+                            Command::ToggleLegends.tooltip(),
+                            Command::ToggleLegends.shortcut_text(ui.ctx())
+                        )
+                    };
+                    let button =
+                        egui::Button::new(egui::RichText::new(text).size(12.0)).selected(on);
+                    if ui.put(r, button).on_hover_text(tip).clicked() {
+                        if crowded {
+                            self.canvas.legend_overlay = !self.canvas.legend_overlay;
+                        } else {
+                            self.run(Command::ToggleLegends, ui.ctx());
+                        }
+                    }
+                }
+                Legend::WholeMap => {} // drawn with the other pins
+                Legend::Loops => self.draw_loop_legend(painter, r, dark),
+                Legend::Pins => self.draw_pin_legend(painter, r, dark),
+                Legend::Colours => self.draw_colour_legend(painter, r, dark),
+            }
+        }
+    }
+
+    /// The size of the row of pins on the whole map, if there are any to show.
+    fn whole_map_pins_size(&self) -> Option<Vec2> {
+        let radii: Vec<f32> = self
+            .doc
+            .pain_points
+            .iter()
+            .filter(|p| p.on == Anchor::Map && self.pin_shown(p))
+            .map(|p| geometry::pin_radius(p.votes()) as f32)
+            .collect();
+        if radii.is_empty() {
+            return None;
+        }
+        let largest = radii.iter().copied().fold(0.0, f32::max);
+        let width = WHOLE_MAP_LABEL + radii.iter().map(|r| 2.0 * r + 4.0).sum::<f32>() + 6.0;
+        Some(vec2(width, 2.0 * largest + 10.0))
+    }
+
+    fn draw_loop_legend(&self, painter: &egui::Painter, r: Rect, dark: bool) {
+        let text = super::super::charts::legend_text(dark);
+        let font = FontId::proportional(13.0);
+        super::super::charts::legend_box(painter, r, dark);
+        let mut y = r.top() + 6.0 + ROW / 2.0;
+        painter.text(
+            pos2(r.left() + 10.0, y),
+            Align2::LEFT_CENTER,
+            "Reverse loops",
+            font.clone(),
+            text,
+        );
+        for kind in Loop::REVERSE {
+            y += ROW;
+            let a = pos2(r.left() + 12.0, y);
+            let b = pos2(r.left() + 62.0, y);
+            let stroke = Stroke::new(4.0, theme::loop_colour(kind, dark));
+            match theme::loop_dash(kind) {
+                Some((d, g)) => painter.extend(Shape::dashed_line(&[a, b], stroke, d, g)),
+                None => {
+                    painter.line_segment([a, b], stroke);
+                }
+            }
+            painter.text(
+                pos2(r.left() + 72.0, y),
+                Align2::LEFT_CENTER,
+                kind.name(),
+                font.clone(),
+                text,
+            );
+        }
+    }
+}
+
+/// Width of the "Whole map" label before its pins.
+pub const WHOLE_MAP_LABEL: f32 = 78.0;
+
+fn pad(area: Rect) -> Rect {
+    Rect::from_min_max(
+        area.min + vec2(MAP_PAD, MAP_PAD + PIN_ROOM),
+        area.max - vec2(MAP_PAD, MAP_PAD),
+    )
+}

@@ -1,0 +1,373 @@
+//! The canvas: the map drawn from `layout::shapes` and the gestures that edit it. Split
+//! by concern: `view` (pan, zoom, fit), `lod` (what shows at which zoom), `draw` (flows,
+//! nodes, titles), `legend` (the boxes beside the map), `gestures` (select, box-select,
+//! move, connect, place from the palette). Gestures become `Action`s that are applied
+//! through `LoopmapApp::edit` once the frame is drawn.
+//!
+//! The canvas keeps its own transform rather than magnifying a layer, so text is laid out
+//! at the zoomed size and stays sharp at every zoom.
+
+mod draw;
+mod gestures;
+mod legend;
+mod lod;
+mod view;
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Vec2, vec2};
+
+pub use draw::DrawnTitle;
+pub use legend::{Legend, Legends, WHOLE_MAP_LABEL};
+pub use lod::Lod;
+pub use view::View;
+
+use super::{LoopmapApp, Selection, palette, theme};
+use crate::geometry::Point;
+use crate::model::{Anchor, Flow, Loop, NodeKind, fragment};
+
+/// Mouse gestures, for Help ▸ Shortcuts.
+pub const GESTURES: &[(&str, &str)] = &[
+    ("Pan", "drag empty space, middle mouse, or Space+drag"),
+    ("Zoom at the pointer", "mouse wheel, pinch, Ctrl + / Ctrl −"),
+    ("Select", "click; Shift+click adds or removes"),
+    ("Select with a box", "Shift+drag on empty space"),
+    (
+        "Connect two nodes",
+        "drag from the round handle on a node's right side onto another node",
+    ),
+    (
+        "Loop of the flow being drawn",
+        "0 none · 1 maintain · 2 reuse · 3 remanufacture · 4 recycle",
+    ),
+    ("Rename a node", "double-click it, or F2"),
+    ("Cancel", "Esc"),
+];
+
+const GRID: f64 = 20.0;
+#[derive(Clone, Debug, Default, PartialEq)]
+enum Gesture {
+    #[default]
+    Idle,
+    Moving,
+    Connecting {
+        from: String,
+        /// Chosen with the keys 0–4 while dragging; otherwise proposed from the nodes.
+        loop_kind: Option<Loop>,
+    },
+    BoxSelect {
+        start: Pos2,
+    },
+    Panning,
+}
+
+/// What the cached flow mesh was drawn for.
+#[derive(Clone, Debug, PartialEq)]
+struct FlowMeshKey {
+    revision: u64,
+    sankey: bool,
+    dark: bool,
+    canvas: Rect,
+    zoom: f32,
+    center: (f64, f64),
+    pixels_per_point: f32,
+    selected: std::collections::BTreeSet<String>,
+    scenario: Option<String>,
+}
+
+#[derive(Default)]
+pub struct CanvasState {
+    gesture: Gesture,
+    flow_mesh: Option<(FlowMeshKey, std::sync::Arc<egui::epaint::Mesh>)>,
+    /// A palette item waiting for a click on the canvas.
+    pub placing: Option<usize>,
+    /// What the open right-click menu of the canvas is about.
+    context_target: Option<Anchor>,
+    /// Where the map and the legends went in the last frame.
+    legends: Legends,
+    /// The legends are shown over the map, there being no room beside it.
+    legend_overlay: bool,
+    /// The canvas, centre and zoom of the last fit.
+    fitted: Option<(Rect, Point, f32)>,
+    /// The level of detail of the last frame.
+    lod: Option<Lod>,
+    /// Titles laid out this frame, drawn over every box.
+    titles: Vec<draw::PendingTitle>,
+    /// Titles drawn in the last frame.
+    drawn_titles: Vec<DrawnTitle>,
+}
+
+/// What a gesture asks of the document, applied after drawing.
+enum Action {
+    Move(Vec2),
+    EndMove,
+    Connect {
+        from: String,
+        to: String,
+        loop_kind: Option<Loop>,
+    },
+    Place {
+        preset: usize,
+        at: Point,
+    },
+    Rename(String),
+    AddPain(Anchor),
+    Delete(Selection),
+}
+
+impl LoopmapApp {
+    pub(super) fn canvas_ui(&mut self, ui: &mut egui::Ui) {
+        let (canvas, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
+        // Gestures only start inside a margin: a drag on the splitter at the canvas's edge
+        // belongs to the panel, never to a node under it.
+        let reach = canvas.shrink(ui.style().interaction.resize_grab_radius_side + 2.0);
+        let response = ui.interact(reach, ui.scope_id().with("canvas"), Sense::click_and_drag());
+        let painter = ui.painter_at(canvas);
+        let dark = ui.visuals().dark_mode;
+        painter.rect_filled(
+            canvas,
+            0.0,
+            if dark {
+                Color32::from_gray(24)
+            } else {
+                Color32::from_gray(250)
+            },
+        );
+        self.derived();
+        if self.view.refit_frames > 0 {
+            self.view.refit_frames -= 1;
+            self.view.fit_pending = true;
+        }
+        // A fitted view that nobody has moved since follows the canvas when it changes
+        // size (a panel resized, the scenario banner shown): the map stays whole and the
+        // legends stay off it.
+        if let Some((rect, center, zoom)) = self.canvas.fitted
+            && rect != canvas
+            && center == self.view.center
+            && zoom == self.view.zoom
+        {
+            self.view.fit_pending = true;
+        }
+        let bounds = self.derived.layout.bounds();
+        self.canvas.legends = self.legend_layout(canvas, bounds);
+        if self.view.fit_pending {
+            if let Some(b) = bounds {
+                self.view.fit(canvas, self.canvas.legends.map_area, b);
+                self.canvas.fitted = Some((canvas, self.view.center, self.view.zoom));
+            }
+            self.view.fit_pending = false;
+        }
+        let mut actions = Vec::new();
+        self.pan_and_zoom(ui, canvas, &response);
+        let lod = self.lod_for(ui.ctx(), canvas);
+        self.canvas.lod = Some(lod);
+        self.canvas.drawn_titles.clear();
+        if self.settings.grid {
+            self.draw_grid(&painter, canvas, dark);
+        }
+        self.draw_flows(&painter, canvas, dark, &lod);
+        self.node_widgets(ui, canvas, reach, &painter, dark, &lod, &mut actions);
+        // Titles first, then pins, lifted above any title they would cover.
+        self.draw_titles(&painter, canvas, &lod);
+        let mut pins = self.pin_placements(canvas);
+        self.lift_pins(&mut pins);
+        self.pin_widgets(ui, canvas, &painter, pins);
+        self.background_gestures(ui, canvas, &response, &painter, &mut actions);
+        self.draw_legends(ui, &painter, dark);
+        if !self.workshop.on {
+            self.draw_splitter_grip(&painter, canvas, dark);
+        }
+        if self.canvas.placing.is_some() {
+            painter.text(
+                canvas.center_top() + vec2(0.0, 16.0),
+                Align2::CENTER_TOP,
+                "Click on the canvas to place the node · Esc cancels",
+                FontId::proportional(15.0),
+                theme::SELECTED,
+            );
+        }
+        for action in actions {
+            self.apply_action(action);
+        }
+    }
+
+    /// Moves up any pin on a node or flow that covers a title drawn this frame, so pins never
+    /// hide a title (pins on the whole map sit beside the map and stay put).
+    fn lift_pins(&self, pins: &mut [Option<(Pos2, f32)>]) {
+        let titles: Vec<Rect> = self
+            .canvas
+            .drawn_titles
+            .iter()
+            .map(|t| t.rect.expand(2.0))
+            .collect();
+        for (i, pin) in pins.iter_mut().enumerate() {
+            let on_map = self.doc.pain_points[i].on == Anchor::Map;
+            let Some((c, r)) = pin.as_mut().filter(|_| !on_map) else {
+                continue;
+            };
+            // Lifted at most a few pin heights: where titles are piled up (a dense map
+            // fitted into a small canvas) a pin must not wander off what it is on.
+            let start = *c;
+            for _ in 0..3 {
+                let Some(t) = titles.iter().find(|t| t.intersects(pin_rect(*c, *r))) else {
+                    break;
+                };
+                c.y = t.top() - *r - 1.0;
+            }
+            if start.y - c.y > 3.0 * *r + 30.0 {
+                *c = start;
+            }
+        }
+    }
+
+    /// The level of detail for the view as it is now.
+    fn lod_for(&self, ctx: &egui::Context, canvas: Rect) -> Lod {
+        let visible = self.view.visible(canvas);
+        let layout = &self.derived.layout;
+        let nodes = layout
+            .nodes
+            .iter()
+            .filter(|r| r.intersects(&visible))
+            .count();
+        let flows = layout
+            .flows
+            .iter()
+            .filter(|s| s.bounds.intersects(&visible))
+            .count();
+        Lod::new(
+            self.view.zoom,
+            self.workshop.on,
+            self.settings.text_scale,
+            ctx.zoom_factor(),
+            nodes,
+            flows,
+        )
+    }
+
+    /// The level of detail the canvas was last drawn with.
+    pub fn canvas_lod(&self) -> Option<Lod> {
+        self.canvas.lod
+    }
+
+    /// The node titles drawn in the last frame, with their size and place on screen.
+    pub fn drawn_titles(&self) -> &[DrawnTitle] {
+        &self.canvas.drawn_titles
+    }
+
+    /// Where the map was fitted and the legends drawn in the last frame.
+    pub fn canvas_legends(&self) -> &Legends {
+        &self.canvas.legends
+    }
+
+    /// Where one box beside the map went in the last frame.
+    pub(super) fn canvas_legend_rect(&self, which: Legend) -> Option<Rect> {
+        self.canvas.legends.rect(which)
+    }
+
+    fn apply_action(&mut self, action: Action) {
+        match action {
+            Action::Move(d) => {
+                let selected = self.selection.nodes.clone();
+                self.edit(Some("move"), |doc| {
+                    for node in doc.nodes.iter_mut().filter(|n| selected.contains(&n.id)) {
+                        node.pos[0] += d.x as f64;
+                        node.pos[1] += d.y as f64;
+                    }
+                });
+            }
+            Action::EndMove => {
+                if self.settings.grid {
+                    let selected = self.selection.nodes.clone();
+                    self.edit(Some("move"), |doc| {
+                        for node in doc.nodes.iter_mut().filter(|n| selected.contains(&n.id)) {
+                            node.pos = node.pos.map(snap);
+                        }
+                    });
+                }
+                self.end_gesture();
+            }
+            Action::Connect {
+                from,
+                to,
+                loop_kind,
+            } => self.connect(&from, &to, loop_kind),
+            Action::Place { preset, at } => self.place(preset, at),
+            Action::Rename(id) => {
+                self.selection = Selection::node(&id);
+                self.start_rename();
+            }
+            Action::AddPain(on) => self.add_pain_point(on),
+            Action::Delete(what) => {
+                self.selection = what;
+                self.delete_selection();
+            }
+        }
+    }
+
+    /// Adds a flow drawn on the canvas; flows a source cannot take or a waste cannot give
+    /// are refused with a hint. A flow back to an earlier stage is proposed as a loop.
+    pub fn connect(&mut self, from: &str, to: &str, chosen: Option<Loop>) {
+        let (Some(a), Some(b)) = (self.doc.node(from), self.doc.node(to)) else {
+            return;
+        };
+        if from == to {
+            return;
+        }
+        if !b.kind.takes_inflows() {
+            self.hint = Some(format!(
+                "'{}' is a source: a source takes no inflows. Draw flows out of it instead.",
+                b.label
+            ));
+            return;
+        }
+        if !a.kind.gives_outflows() {
+            self.hint = Some(format!(
+                "'{}' is a {}: it has no outflows.",
+                a.label,
+                a.kind.name()
+            ));
+            return;
+        }
+        // Back to an earlier production stage from use or recovery: propose a loop.
+        let backwards = b.pos[0] < a.pos[0];
+        let loop_kind = chosen.unwrap_or(match (backwards, a.kind, b.kind) {
+            (true, NodeKind::Recovery, NodeKind::Use) => Loop::Maintain,
+            (true, NodeKind::Recovery, NodeKind::Process) => Loop::Recycle,
+            (true, NodeKind::Use, NodeKind::Process) => Loop::Reuse,
+            _ => Loop::None,
+        });
+        let id = fragment::unique_flow_id(&self.doc, &format!("{from}_to_{to}"));
+        let mut flow = Flow::new(id.clone(), from, to);
+        flow.loop_kind = loop_kind;
+        self.edit(None, |doc| doc.flows.push(flow));
+        self.selection = Selection::flow(&id);
+        self.hint = (loop_kind != Loop::None).then(|| {
+            format!(
+                "Added as a {} loop; change it in the inspector.",
+                loop_kind.name()
+            )
+        });
+    }
+
+    /// Places a palette item at a canvas point.
+    pub fn place(&mut self, preset: usize, at: Point) {
+        let Some(node) = palette::new_node(&self.doc, preset) else {
+            return;
+        };
+        let mut node = node;
+        node.pos = [at.x, at.y];
+        if self.settings.grid {
+            node.pos = node.pos.map(snap);
+        }
+        let id = node.id.clone();
+        self.edit(None, |doc| doc.nodes.push(node));
+        self.selection = Selection::node(&id);
+    }
+}
+
+/// The square a pin occupies on screen.
+fn pin_rect(centre: Pos2, radius: f32) -> Rect {
+    Rect::from_center_size(centre, Vec2::splat(2.0 * radius))
+}
+
+fn snap(v: f64) -> f64 {
+    (v / GRID).round() * GRID
+}
