@@ -5,7 +5,7 @@
 use crate::model::{Anchor, Category, Document};
 
 /// Size of a node box.
-pub const NODE_SIZE: [f64; 2] = [140.0, 80.0];
+pub const NODE_SIZE: [f64; 2] = [140.0, 96.0];
 /// Thinnest and thickest flow line (Sankey widths are proportional between them).
 pub const MIN_WIDTH: f64 = 2.0;
 pub const MAX_WIDTH: f64 = 30.0;

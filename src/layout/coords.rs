@@ -11,9 +11,9 @@ use super::route::{LANE_SEP, TURN};
 use crate::geometry::NODE_SIZE;
 
 /// Narrowest gap between two columns: room for the flows' curves and their labels.
-pub const MIN_COLUMN_GAP: f64 = 84.0;
+pub const MIN_COLUMN_GAP: f64 = 72.0;
 /// Space between two nodes in a column.
-const ROW_GAP: f64 = 30.0;
+const ROW_GAP: f64 = 40.0;
 /// Space between a node and a waypoint, and between two waypoints (as `route` stacks
 /// them, with a little to spare).
 const WAYPOINT_MARGIN: f64 = 10.0;
