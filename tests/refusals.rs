@@ -825,10 +825,13 @@ fn tab_and_newline_in_text_load() {
     assert_eq!(doc.nodes[1].notes, "first line\n\tsecond line");
 }
 
+/// A change to the base map.
+type Tweak<'a> = Box<dyn Fn(&mut Value) + 'a>;
+
 #[test]
 fn control_characters_are_refused_in_every_kind_of_text() {
     let bad = "x\u{7}y";
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, &[&str])> = vec![
+    let cases: Vec<(Tweak<'_>, &[&str])> = vec![
         (
             Box::new(|v| v["meta"]["title"] = json!(bad)),
             &["meta", "`title`"],
@@ -894,8 +897,7 @@ fn control_characters_are_refused_in_every_kind_of_text() {
 fn a_very_long_bad_value_is_cut_short_in_the_message() {
     let long = "A".repeat(1_000_000);
     for tweak in [
-        Box::new(|v: &mut Value| node(v, "make")["kind"] = json!(long.clone()))
-            as Box<dyn Fn(&mut Value)>,
+        Box::new(|v: &mut Value| node(v, "make")["kind"] = json!(long.clone())) as Tweak<'_>,
         Box::new(|v: &mut Value| flow(v, "f1")["to"] = json!(long.clone())),
         Box::new(|v: &mut Value| flow(v, "f1")["id"] = json!(format!("{long}\u{7}"))),
         Box::new(|v: &mut Value| v["format"] = json!(long.clone())),
