@@ -135,8 +135,9 @@ pub fn chain(n: usize) -> Document {
     doc
 }
 
-/// One process splitting its input into `shares` share flows (summing to 1), each to its
-/// own waste, fed by a source of 1,000.
+/// One process splitting its input into `shares` share flows (of 0.9 in all), each to its
+/// own waste, and an auto flow taking the rest; fed by a source of 1,000. (Shares summing
+/// to exactly 1 would make a redundant equation that round-off turns into a conflict.)
 pub fn share_fan(shares: usize) -> Document {
     let mut doc = Document::new("share fan");
     doc.nodes.push(Node::new("mine", "Mine", NodeKind::Source));
@@ -152,8 +153,10 @@ pub fn share_fan(shares: usize) -> Document {
             NodeKind::Waste,
         ));
         let mut flow = Flow::new(format!("s{i}"), "split", format!("w{i}"));
-        flow.value = FlowValue::Share(1.0 / shares as f64);
+        flow.value = FlowValue::Share(0.9 / shares as f64);
         doc.flows.push(flow);
     }
+    doc.nodes.push(Node::new("rest", "Rest", NodeKind::Waste));
+    doc.flows.push(Flow::new("rest", "split", "rest"));
     doc
 }
