@@ -12,6 +12,31 @@ use crate::io;
 use crate::layout;
 use crate::model::{Document, apply_scenario, pains};
 
+// Everything the commands print goes through these two macros, which shadow the standard
+// ones in this module: no raw control character reaches the terminal (a value holding ESC,
+// BEL or CR could fake lines or drive it; see `terminal_safe`), and a closed pipe
+// (`loopmap check map.json | head -1`) ends the command quietly instead of a panic.
+macro_rules! println {
+    () => {
+        print_out(String::from("\n"))
+    };
+    ($($arg:tt)*) => {
+        print_out(format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+macro_rules! print {
+    ($($arg:tt)*) => {
+        print_out(format!($($arg)*))
+    };
+}
+
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        print_err(format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 /// Circular-economy value-stream mapping of material supply chains.
 ///
 /// With no command, or with just a FILE, the editor opens.
@@ -156,7 +181,7 @@ fn compare(file: &Path, json: bool) -> ExitCode {
     let width = 24;
     let mut header = format!("  {:<40}", "");
     for c in &columns {
-        let name: String = c.name.chars().take(width - 2).collect();
+        let name: String = one_line(&c.name).chars().take(width - 2).collect();
         header.push_str(&format!("{name:>width$}"));
     }
     println!("{}", header.trim_end());
@@ -192,7 +217,7 @@ fn compare(file: &Path, json: bool) -> ExitCode {
         if c.analysis.solution.status != analysis::Status::Ok {
             println!(
                 "scenario '{}': solver {}",
-                c.name,
+                one_line(&c.name),
                 c.analysis.solution.status.name()
             );
         }
@@ -292,7 +317,7 @@ fn check(file: &Path) -> ExitCode {
     for s in &doc.scenarios {
         let (changed, issues) = apply_scenario(&doc, s);
         let status = analysis::analyse(&changed).solution.status;
-        println!("scenario '{}': solver {}", s.name, status.name());
+        println!("scenario '{}': solver {}", one_line(&s.name), status.name());
         for issue in issues {
             println!("  {issue}");
         }
@@ -337,7 +362,7 @@ fn print_pain_points(doc: &Document) {
         let by = if p.raised_by.is_empty() {
             String::new()
         } else {
-            format!(", raised by {}", p.raised_by)
+            format!(", raised by {}", one_line(&p.raised_by))
         };
         println!(
             "  {:>5}  {:<13} {:>8}  {:<9}  {} (on {}{by})",
@@ -345,8 +370,8 @@ fn print_pain_points(doc: &Document) {
             p.category().name(),
             p.severity(),
             p.status().name(),
-            p.title,
-            p.on.describe(doc)
+            one_line(&p.title),
+            one_line(&p.on.describe(doc))
         );
     }
 }
@@ -364,7 +389,7 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
                 let names: Vec<String> = doc
                     .scenarios
                     .iter()
-                    .map(|s| format!("'{}'", s.name))
+                    .map(|s| format!("'{}'", one_line(&s.name)))
                     .collect();
                 let known = if names.is_empty() {
                     "it has none".to_string()
@@ -432,7 +457,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
     } else {
         &doc.meta.title
     };
-    let _ = writeln!(out, "{title} — {label}");
+    let _ = writeln!(out, "{} — {}", one_line(title), one_line(label));
     let _ = writeln!(out, "solver: {}", a.solution.status.name());
     for m in &a.messages {
         let _ = writeln!(out, "  {m}");
@@ -497,7 +522,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
             let _ = writeln!(
                 out,
                 "  {:<16} {:>7}  {:<4} {:>9}  {}",
-                s.stage,
+                one_line(&s.stage),
                 s.hhi.map_or("—".into(), |h| format!("{h:.0}")),
                 s.top.as_deref().unwrap_or("—"),
                 Kind::Rate.show(s.coverage, unit),
@@ -506,7 +531,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         }
         match &a.supply.bottleneck {
             Some(b) => {
-                let _ = writeln!(out, "  bottleneck: {b}");
+                let _ = writeln!(out, "  bottleneck: {}", one_line(&b.to_string()));
             }
             None => {
                 let _ = writeln!(out, "  bottleneck: none");
@@ -515,13 +540,18 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         if let Some(p) = a.provenance(doc) {
             let _ = writeln!(out, "\nProvenance of what enters each use node (by stage)");
             for (node, stages) in &p.by_use {
-                let _ = writeln!(out, "  {node}");
+                let _ = writeln!(out, "  {}", one_line(node));
                 for (stage, shares) in stages {
                     let shares: Vec<String> = shares
                         .iter()
                         .map(|(l, v)| format!("{l} {:.1} %", 100.0 * v))
                         .collect();
-                    let _ = writeln!(out, "    {stage:<14} {}", shares.join(", "));
+                    let _ = writeln!(
+                        out,
+                        "    {:<14} {}",
+                        one_line(stage),
+                        one_line(&shares.join(", "))
+                    );
                 }
             }
             let _ = writeln!(
@@ -533,7 +563,8 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 for (stage, share) in &p.domestic_share {
                     let _ = writeln!(
                         out,
-                        "  domestic ({home} or secondary) at {stage}: {}",
+                        "  domestic ({home} or secondary) at {}: {}",
+                        one_line(stage),
                         Kind::Rate.show(Some(*share), unit)
                     );
                 }
@@ -545,7 +576,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         let _ = writeln!(
             out,
             "  {:<20} {:>16} → {:<16} {}",
-            f.id,
+            one_line(&f.id),
             f.from,
             f.to,
             Kind::Amount.show(*amount, unit)
@@ -570,4 +601,41 @@ impl Kind {
             (Kind::Rate, Some(v)) => format!("{:.1} %", 100.0 * v),
         }
     }
+}
+
+/// `text` with every control character but the line feed escaped (`\r`, `\t`,
+/// `\u{1b}`): output can then only be the lines it means to be, whatever a map holds.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text.into();
+    }
+    text.split('\n')
+        .map(crate::model::text::escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into()
+}
+
+/// A text of the map on one line of output: a line break inside it is shown as `\n`.
+fn one_line(text: &str) -> String {
+    crate::model::text::escape_controls(text)
+}
+
+fn print_out(text: String) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(terminal_safe(&text).as_bytes()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // The reader has seen enough (`| head`): stop quietly, as command-line tools do.
+            std::process::exit(0);
+        }
+        let _ = writeln!(std::io::stderr(), "loopmap: cannot write the output: {e}");
+        std::process::exit(FAILED.into());
+    }
+}
+
+fn print_err(text: String) {
+    use std::io::Write;
+    // Nowhere left to report a failure to write to standard error.
+    let _ = std::io::stderr().write_all(terminal_safe(&text).as_bytes());
 }

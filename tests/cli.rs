@@ -474,3 +474,39 @@ fn a_mistyped_command_exits_2_instead_of_opening_the_editor() {
         out.stderr
     );
 }
+
+#[test]
+fn check_reports_levers_naming_a_missing_flow_node_or_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("closed-loop.loopmap.json")).unwrap();
+    let mut map: Value = serde_json::from_str(&text).unwrap();
+    map["levers"] = json!([
+        { "flow": "c" },
+        { "flow": "gone" },
+        { "node": "ghost", "field": "lifetime" },
+        { "node": "use", "field": "colour" },
+        { "node": "use" },
+        { "node": "use", "field": "lifetime" }
+    ]);
+    let path = dir.path().join("levers.loopmap.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&map).unwrap()).unwrap();
+    let out = run(&["check", path_str(&path)]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    for expected in [
+        "warning: map: lever #2: no flow 'gone' in the map",
+        "warning: map: lever #3: no node 'ghost' in the map",
+        "lever #4: node 'use' has no field `colour` a lever can move (a use node has lifetime,",
+        "lever #5 is neither",
+    ] {
+        assert!(
+            out.stdout.contains(expected),
+            "{expected:?} in:\n{}",
+            out.stdout
+        );
+    }
+    assert!(!out.stdout.contains("lever #1"), "{}", out.stdout);
+    assert!(!out.stdout.contains("lever #6"), "{}", out.stdout);
+    // Kept in the file all the same.
+    let doc = loopmap::io::load(&path).unwrap();
+    assert_eq!(doc.extra["levers"].as_array().unwrap().len(), 6);
+}

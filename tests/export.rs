@@ -251,3 +251,57 @@ fn export_needs_one_output_and_names_a_missing_scenario() {
             .contains("Scenario: HPMS at 350 t/yr")
     );
 }
+
+#[test]
+fn csv_cells_that_look_like_formulas_are_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = SAMPLES[0].load().unwrap();
+    doc.nodes[0].label = "=HYPERLINK(\"http://evil\",\"click\")".into();
+    doc.nodes[1].stage = Some("@SUM(A1:A9)".into());
+    doc.pain_points[0].title = "+cmd|' /C calc'!A0".into();
+    doc.pain_points[0].raised_by = "-2+3".into();
+    doc.scenarios[0].name = "=1+2".into();
+    let map = dir.path().join("m.loopmap.json");
+    loopmap::io::save(&doc, &map).unwrap();
+    let out = dir.path().join("tables");
+    let run = loopmap(&["export", s(&map), "--csv", s(&out)]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let cells = |name: &str| -> Vec<String> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(out.join(name))
+            .unwrap();
+        r.records()
+            .flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>())
+            .collect()
+    };
+    let all: Vec<String> = [
+        "flows.csv",
+        "nodes.csv",
+        "indicators.csv",
+        "pain_points.csv",
+    ]
+    .iter()
+    .flat_map(|n| cells(n))
+    .collect();
+    for expected in [
+        "'=HYPERLINK(\"http://evil\",\"click\")",
+        "'@SUM(A1:A9)",
+        "'+cmd|' /C calc'!A0",
+        "'-2+3",
+        "'=1+2",
+    ] {
+        assert!(all.iter().any(|c| c == expected), "no cell {expected:?}");
+    }
+    for cell in &all {
+        let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        assert!(
+            !formula || cell.parse::<f64>().is_ok(),
+            "formula cell {cell:?}"
+        );
+    }
+}

@@ -252,3 +252,127 @@ proptest! {
         prop_assert_eq!(io::to_canonical_string(&again), text);
     }
 }
+
+/// `value` with its keys in the order `order` picks (a shuffled object, as a person or
+/// another tool might write it), recursively for the objects of a map file.
+fn shuffled(value: &serde_json::Value, seed: u64) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            // A cheap deterministic shuffle from the seed.
+            let mut s = seed | 1;
+            for i in (1..entries.len()).rev() {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                entries.swap(i, (s % (i as u64 + 1)) as usize);
+            }
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), shuffled(v, s.wrapping_add(k.len() as u64))))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| shuffled(v, seed)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Unknown keys (as a newer version would write) at every level that keeps them, plus
+/// the `levers` and `roadmap` keys this version reads from the top level.
+fn with_unknown_keys(doc: &Document, names: &[String], levers: bool) -> serde_json::Value {
+    use serde_json::json;
+    let text = io::to_canonical_string(doc);
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let add = |obj: &mut serde_json::Value, salt: usize| {
+        for (i, name) in names.iter().enumerate() {
+            obj[name.as_str()] = match (i + salt) % 3 {
+                0 => json!(i),
+                1 => json!({ "nested": [1, "two", { "deep": name }], "z": null, "a": true }),
+                _ => json!(format!("{name} value")),
+            };
+        }
+    };
+    add(&mut v, 0);
+    add(&mut v["meta"], 1);
+    for key in ["nodes", "flows", "pain_points", "scenarios"] {
+        if let Some(items) = v.get_mut(key).and_then(|a| a.as_array_mut()) {
+            for (i, item) in items.iter_mut().enumerate() {
+                add(item, i + 2);
+            }
+        }
+    }
+    if levers {
+        let mut list = Vec::new();
+        if let Some(f) = doc.flows.first() {
+            list.push(json!({ "flow": f.id }));
+        }
+        list.push(json!({ "node": "n0", "field": "lifetime" }));
+        v["levers"] = json!(list);
+        v["roadmap"] = json!({ "start": 2025, "end": 2040 });
+    }
+    v
+}
+
+fn unknown_key_names() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "zeta", "alpha", "x-future", "Levers", "_note", "version2",
+        ]),
+        0..4,
+    )
+    .prop_map(|names| {
+        let mut names: Vec<String> = names.into_iter().map(String::from).collect();
+        names.sort();
+        names.dedup();
+        names
+    })
+}
+
+fn map_with_pains_and_scenarios() -> impl Strategy<Value = Document> {
+    (any_map(), 0..3usize, 0..3usize).prop_map(|(mut doc, pains, scenarios)| {
+        for i in 0..pains {
+            doc.pain_points.push(loopmap::model::PainPoint::new(
+                format!("p{i}"),
+                loopmap::model::Anchor::Node("n0".into()),
+                format!("Pain {i}"),
+            ));
+        }
+        for i in 0..scenarios {
+            doc.scenarios.push(loopmap::model::Scenario {
+                name: format!("s{i}"),
+                description: String::new(),
+                changes: Vec::new(),
+                extra: Default::default(),
+            });
+        }
+        doc
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// `loopmap fmt` is a fixed point: formatting a formatted file changes nothing, so
+    /// `fmt --check` passes right after `fmt`, whatever order the keys came in.
+    #[test]
+    fn fmt_of_fmt_is_fmt_with_unknown_keys_at_every_level(
+        doc in map_with_pains_and_scenarios(),
+        names in unknown_key_names(),
+        levers in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        let file = shuffled(&with_unknown_keys(&doc, &names, levers), seed);
+        let text = serde_json::to_string_pretty(&file).unwrap();
+        let once = io::to_canonical_string(&io::parse(&text).expect("the map loads"));
+        let twice = io::to_canonical_string(&io::parse(&once).expect("fmt output loads"));
+        prop_assert_eq!(&twice, &once);
+        // Nothing is lost: every unknown key is still there.
+        for name in &names {
+            let quoted = format!("\"{name}\"");
+            prop_assert!(once.contains(&quoted), "{} lost", name);
+        }
+    }
+}

@@ -790,3 +790,173 @@ fn scenario_changes_are_counted_from_one_in_every_message() {
     assert!(msg.contains("change #1"), "{msg}");
     assert!(!msg.contains("changes[0]"), "{msg}");
 }
+
+// ---- control characters and noncharacters (issue 13, item 4) ----
+
+#[test]
+fn a_control_character_in_a_label_is_refused_naming_node_and_key() {
+    let message = refused(&map(|v| node(v, "make")["label"] = json!("Ma\u{1b}[2Jke")));
+    assert_names(
+        &message,
+        &["node 'make'", "`label`", "U+001B", "character 3"],
+    );
+    assert!(!message.contains('\u{1b}'), "{message:?}");
+}
+
+#[test]
+fn every_refused_character_class_is_refused_in_a_pain_point_title() {
+    for c in [
+        '\0', '\u{7}', '\r', '\u{1f}', '\u{7f}', '\u{85}', '\u{9f}', '\u{ffff}', '\u{fdd0}',
+    ] {
+        let message = refused(&map(|v| {
+            v["pain_points"][0]["title"] = json!(format!("Slow{c}permits"))
+        }));
+        assert_names(&message, &["pain point 'p1'", "`title`"]);
+        assert!(!message.contains(c), "{c:?} printed raw: {message:?}");
+    }
+}
+
+#[test]
+fn tab_and_newline_in_text_load() {
+    let doc = loads(&map(|v| {
+        node(v, "make")["notes"] = json!("first line\n\tsecond line");
+        v["meta"]["title"] = json!("a\tb");
+    }));
+    assert_eq!(doc.nodes[1].notes, "first line\n\tsecond line");
+}
+
+/// A change to the base map.
+type Tweak<'a> = Box<dyn Fn(&mut Value) + 'a>;
+
+#[test]
+fn control_characters_are_refused_in_every_kind_of_text() {
+    let bad = "x\u{7}y";
+    let cases: Vec<(Tweak<'_>, &[&str])> = vec![
+        (
+            Box::new(|v| v["meta"]["title"] = json!(bad)),
+            &["meta", "`title`"],
+        ),
+        (
+            Box::new(|v| v["meta"]["sources"] = json!(["ok", bad])),
+            &["meta", "`sources[1]`"],
+        ),
+        (
+            Box::new(|v| node(v, "make")["stage"] = json!(bad)),
+            &["node 'make'", "`stage`"],
+        ),
+        (
+            Box::new(|v| flow(v, "f1")["notes"] = json!(bad)),
+            &["flow 'f1'", "`notes`"],
+        ),
+        (
+            Box::new(|v| flow(v, "f1")["id"] = json!(bad)),
+            &["flow 'x\\u{7}y'", "`id`"],
+        ),
+        (
+            Box::new(|v| v["pain_points"][0]["raised_by"] = json!(bad)),
+            &["pain point 'p1'", "`raised_by`"],
+        ),
+        (
+            Box::new(|v| v["scenarios"] = json!([{ "name": bad, "changes": [] }])),
+            &["`name`"],
+        ),
+        (
+            Box::new(|v| {
+                v["scenarios"] = json!([{ "name": "s", "changes": [
+                    { "node": "use", "field": "stage", "value": bad }] }])
+            }),
+            &["scenario 's'", "`changes[0].value`"],
+        ),
+        // Unknown keys are kept and written back: their text must be safe too.
+        (
+            Box::new(|v| v["future"] = json!({ "deep": [bad] })),
+            &["`future.deep[0]`"],
+        ),
+        (
+            Box::new(|v| node(v, "make")["colour"] = json!(bad)),
+            &["node 'make'", "`colour`"],
+        ),
+        (
+            Box::new(|v| v["meta"][bad] = json!(1)),
+            &["meta", "a key's name"],
+        ),
+        (
+            Box::new(|v| v["levers"] = json!([{ "flow": bad }])),
+            &["`levers[0].flow`"],
+        ),
+    ];
+    for (tweak, parts) in cases {
+        let message = refused(&map(tweak));
+        assert_names(&message, parts);
+        assert_names(&message, &["U+0007"]);
+        assert!(!message.contains('\u{7}'), "{message:?}");
+    }
+}
+
+#[test]
+fn a_very_long_bad_value_is_cut_short_in_the_message() {
+    let long = "A".repeat(1_000_000);
+    for tweak in [
+        Box::new(|v: &mut Value| node(v, "make")["kind"] = json!(long.clone())) as Tweak<'_>,
+        Box::new(|v: &mut Value| flow(v, "f1")["to"] = json!(long.clone())),
+        Box::new(|v: &mut Value| flow(v, "f1")["id"] = json!(format!("{long}\u{7}"))),
+        Box::new(|v: &mut Value| v["format"] = json!(long.clone())),
+    ] {
+        let message = refused(&map(tweak));
+        assert!(
+            message.len() < 1_000,
+            "{} characters: {}…",
+            message.len(),
+            &message[..200]
+        );
+        assert!(message.contains("AAAA"), "{message}");
+    }
+}
+
+// ---- invalid UTF-8 and the top level (issue 13, item 7) ----
+
+#[test]
+fn invalid_utf8_is_refused_with_line_and_column() {
+    let mut bytes = text(&base()).into_bytes();
+    let at = String::from_utf8_lossy(&bytes)
+        .find("Slow permits")
+        .unwrap();
+    bytes[at + 5] = 0xff;
+    let line = line_of(&String::from_utf8_lossy(&bytes), "Slow");
+    let err = io::parse_bytes(&bytes).expect_err("invalid UTF-8 is refused");
+    let message = err.to_string();
+    let column = 6 + String::from_utf8_lossy(&bytes)
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("Slow")
+        .unwrap();
+    assert_names(
+        &message,
+        &[
+            "UTF-8",
+            &format!("line {line}, column {column}"),
+            &format!("byte {}", at + 6),
+        ],
+    );
+}
+
+#[test]
+fn a_top_level_that_is_not_an_object_is_refused_at_line_1_column_1() {
+    for (text, kind) in [
+        ("[1, 2, 3]", "an array"),
+        ("\"loopmap\"", "a string"),
+        ("42", "a number"),
+    ] {
+        let message = refused_text(text);
+        assert_names(
+            &message,
+            &[
+                "line 1, column 1",
+                kind,
+                "not an object",
+                "not a Loopmap map",
+            ],
+        );
+    }
+}

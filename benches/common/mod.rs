@@ -109,3 +109,54 @@ pub fn drawing_map(nodes: usize) -> Document {
     }
     doc
 }
+
+/// A chain of `n` nodes: a source feeding `n - 2` processes one after the other, then a
+/// landfill; only the source's outflow is given, the rest solved. Long, thin and deep.
+pub fn chain(n: usize) -> Document {
+    let n = n.max(2);
+    let mut doc = Document::new("chain");
+    for i in 0..n {
+        let kind = match i {
+            0 => NodeKind::Source,
+            i if i + 1 == n => NodeKind::Waste,
+            _ => NodeKind::Process,
+        };
+        let mut node = Node::new(format!("n{i}"), format!("Step {i}"), kind);
+        node.pos = [200.0 * i as f64, 0.0];
+        doc.nodes.push(node);
+    }
+    for i in 1..n {
+        let mut flow = Flow::new(format!("f{i}"), format!("n{}", i - 1), format!("n{i}"));
+        if i == 1 {
+            flow.value = FlowValue::Amount(100.0);
+        }
+        doc.flows.push(flow);
+    }
+    doc
+}
+
+/// One process splitting its input into `shares` share flows (of 0.9 in all), each to its
+/// own waste, and an auto flow taking the rest; fed by a source of 1,000. (Shares summing
+/// to exactly 1 would make a redundant equation that round-off turns into a conflict.)
+pub fn share_fan(shares: usize) -> Document {
+    let mut doc = Document::new("share fan");
+    doc.nodes.push(Node::new("mine", "Mine", NodeKind::Source));
+    doc.nodes
+        .push(Node::new("split", "Split", NodeKind::Process));
+    let mut feed = Flow::new("feed", "mine", "split");
+    feed.value = FlowValue::Amount(1000.0);
+    doc.flows.push(feed);
+    for i in 0..shares {
+        doc.nodes.push(Node::new(
+            format!("w{i}"),
+            format!("Waste {i}"),
+            NodeKind::Waste,
+        ));
+        let mut flow = Flow::new(format!("s{i}"), "split", format!("w{i}"));
+        flow.value = FlowValue::Share(0.9 / shares as f64);
+        doc.flows.push(flow);
+    }
+    doc.nodes.push(Node::new("rest", "Rest", NodeKind::Waste));
+    doc.flows.push(Flow::new("rest", "split", "rest"));
+    doc
+}

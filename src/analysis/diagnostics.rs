@@ -8,6 +8,7 @@ use super::show_amount;
 use super::solve::{Equation, FlowSolution, Unknown};
 use super::supply::{Supply, throughput};
 use super::topology::Topology;
+use crate::model::text::shown;
 use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -45,10 +46,10 @@ impl std::fmt::Display for Diagnostic {
         };
         let subject = match &self.subject {
             Subject::Map => "map".to_string(),
-            Subject::Node(id) => format!("node '{id}'"),
-            Subject::Flow(id) => format!("flow '{id}'"),
-            Subject::PainPoint(id) => format!("pain point '{id}'"),
-            Subject::Scenario(name) => format!("scenario '{name}'"),
+            Subject::Node(id) => format!("node '{}'", shown(id)),
+            Subject::Flow(id) => format!("flow '{}'", shown(id)),
+            Subject::PainPoint(id) => format!("pain point '{}'", shown(id)),
+            Subject::Scenario(name) => format!("scenario '{}'", shown(name)),
         };
         write!(f, "{level}: {subject}: {}", self.message)
     }
@@ -255,6 +256,9 @@ pub fn diagnose(
             Subject::Scenario(issue.scenario.clone()),
             format!("change #{}: {}", issue.change, issue.problem),
         );
+    }
+    for problem in crate::model::levers::problems(doc) {
+        push(Severity::Warning, Subject::Map, problem);
     }
     out
 }

@@ -153,8 +153,9 @@ impl<'a> Solver<'a> {
                 }
             }
         }
-        // Tarjan gives blocks in reverse topological order; dependencies come first reversed.
-        let blocks = petgraph::algo::tarjan_scc(&graph);
+        // Blocks come in reverse topological order (Kosaraju: iterative, so a long chain cannot
+        // overflow the stack as recursive Tarjan did); dependencies come first reversed.
+        let blocks = petgraph::algo::kosaraju_scc(&graph);
         let mut local = vec![usize::MAX; self.sys.ncols];
         for block in blocks.iter().rev() {
             let block_cols: Vec<usize> = block.iter().map(|&n| graph[n]).collect();

@@ -237,9 +237,10 @@ impl<'a> Tracer<'a> {
                 graph.add_edge(vertex[a], vertex[b], ());
             }
         }
-        // Tarjan gives the components in reverse topological order. A component of one
+        // Kosaraju (iterative: no stack overflow on a long chain) gives the components in
+        // reverse topological order. A component of one
         // node is no loop: a flow never starts and ends at the same node (validation).
-        for component in petgraph::algo::tarjan_scc(&graph).into_iter().rev() {
+        for component in petgraph::algo::kosaraju_scc(&graph).into_iter().rev() {
             let members: Vec<usize> = component.iter().map(|&v| graph[v]).collect();
             if let [v] = members[..] {
                 let m = self.mixed(v, &mix, len, empty)?;

@@ -103,7 +103,21 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         equations.push(Equation::Balance(n));
     }
 
-    // a_f − share × Σ_{g leaving from(f)} a_g = 0.
+    // a_f − share × Σ_{g leaving from(f)} a_g = 0, for every share flow f. Written as is,
+    // N share flows of one node make N rows of N terms: N² (8,000 shares took 6.5 GB).
+    // Only the node's reference share flow r (its largest share) gets the full row; each
+    // other one is tied to it, a_f − (s_f / s_r) a_r = 0, which holds exactly when both
+    // rows of the plain form do (s_r > 0), in two terms. Linear in N.
+    let mut reference: Vec<Option<usize>> = vec![None; doc.nodes.len()];
+    for (f, flow) in doc.flows.iter().enumerate() {
+        if let (FlowValue::Share(share), Some(&from)) = (flow.value, topo.from.get(f))
+            && from != usize::MAX
+            && share > 0.0
+            && reference[from].is_none_or(|r| share > share_of(doc, r))
+        {
+            reference[from] = Some(f);
+        }
+    }
     for (f, flow) in doc.flows.iter().enumerate() {
         let FlowValue::Share(share) = flow.value else {
             continue;
@@ -116,12 +130,23 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         if let Some(c) = col_of_flow[f] {
             terms.push((c, 1.0));
         }
-        for &g in &topo.outflows[from] {
-            match (col_of_flow[g], doc.flows[g].value) {
-                (Some(c), _) => terms.push((c, -share)),
-                (None, FlowValue::Amount(a)) => rhs += share * a,
-                (None, _) => {}
+        match reference[from] {
+            Some(r) if r != f && share > 0.0 => {
+                if let Some(c) = col_of_flow[r] {
+                    terms.push((c, -share / share_of(doc, r)));
+                }
             }
+            // The reference itself: the plain form. (A zero share is a_f = 0, one term.)
+            Some(_) if share > 0.0 => {
+                for &g in &topo.outflows[from] {
+                    match (col_of_flow[g], doc.flows[g].value) {
+                        (Some(c), _) => terms.push((c, -share)),
+                        (None, FlowValue::Amount(a)) => rhs += share * a,
+                        (None, _) => {}
+                    }
+                }
+            }
+            _ => {}
         }
         system.add_row(terms, rhs);
         equations.push(Equation::Share(f));
@@ -186,6 +211,14 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         undetermined,
         conflicts,
         negative,
+    }
+}
+
+/// The share of a flow known to be a share flow.
+fn share_of(doc: &Document, f: usize) -> f64 {
+    match doc.flows[f].value {
+        FlowValue::Share(s) => s,
+        _ => 0.0,
     }
 }
 

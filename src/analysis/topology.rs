@@ -90,7 +90,7 @@ impl Topology {
         );
         let mut component = vec![usize::MAX; doc.nodes.len()];
         let mut cycles: Vec<Vec<usize>> = Vec::new();
-        for scc in petgraph::algo::tarjan_scc(&forward) {
+        for scc in petgraph::algo::kosaraju_scc(&forward) {
             if scc.len() > 1 {
                 for v in scc {
                     component[v.index()] = cycles.len();

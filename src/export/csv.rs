@@ -1,5 +1,6 @@
 //! The numbers for a spreadsheet: one CSV each for flows, nodes, indicators (baseline and
-//! every scenario side by side) and pain points. Header row, plain numbers, UTF-8.
+//! every scenario side by side) and pain points. Header row, plain numbers, UTF-8. A text
+//! cell a spreadsheet would take for a formula is neutralised (OWASP, "CSV Injection").
 
 use super::ExportError;
 use crate::analysis::{self, Analysis, supply};
@@ -21,8 +22,31 @@ where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
-    w.write_record(fields)
-        .map_err(|e| ExportError::Csv(e.to_string()))
+    w.write_record(
+        fields
+            .into_iter()
+            .map(|f| neutralised(f.as_ref()).into_owned()),
+    )
+    .map_err(|e| ExportError::Csv(e.to_string()))
+}
+
+/// A cell that starts like a formula (`=`, `+`, `-`, `@`, tab or carriage return) and is
+/// not a number gets a leading `'`, so a spreadsheet shows it as text instead of running
+/// it (`=HYPERLINK(…)`, `@SUM(…)`). Numbers such as `-2.5` are left as they are.
+fn neutralised(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let formula_like = matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    let number = std::str::from_utf8(cell).is_ok_and(|t| t.parse::<f64>().is_ok());
+    if formula_like && !number {
+        let mut out = Vec::with_capacity(cell.len() + 1);
+        out.push(b'\'');
+        out.extend_from_slice(cell);
+        out.into()
+    } else {
+        cell.into()
+    }
 }
 
 /// A number as a spreadsheet reads it; empty when unknown.
@@ -210,4 +234,36 @@ pub fn pain_points(doc: &Document) -> Result<String, ExportError> {
         )?;
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralised;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_are_not() {
+        for (cell, expected) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+            ("+cmd", "'+cmd"),
+            ("-x", "'-x"),
+            ("\tindent", "'\tindent"),
+            ("\rline", "'\rline"),
+            ("-2.5", "-2.5"),
+            ("+3", "+3"),
+            ("1e-3", "1e-3"),
+            ("Mine", "Mine"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(
+                neutralised(cell.as_bytes()).as_ref(),
+                expected.as_bytes(),
+                "{cell:?}"
+            );
+        }
+    }
 }

@@ -27,6 +27,22 @@ pub enum LoadError {
         column: usize,
         message: String,
     },
+    /// Valid JSON in the wrong shape, at a place in the file.
+    #[error("line {line}, column {column}: {message}")]
+    At {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "not valid UTF-8 at line {line}, column {column} (byte {byte}): \
+         save the file as UTF-8 text"
+    )]
+    Utf8 {
+        line: usize,
+        column: usize,
+        byte: usize,
+    },
     #[error("{0}")]
     Format(String),
     #[error("{0}")]
@@ -34,14 +50,10 @@ pub enum LoadError {
 }
 
 impl LoadError {
-    /// Ids and values are quoted as they are; a line break inside one must not break the
-    /// one-line message.
+    /// Ids and values are quoted as they are: a line break or a control character inside
+    /// one must not break the one-line message nor reach the terminal, and a very long
+    /// value is cut short.
     fn one_line(self) -> LoadError {
-        let clean = |s: String| {
-            s.replace('\n', "\\n")
-                .replace('\r', "\\r")
-                .replace('\t', "\\t")
-        };
         match self {
             LoadError::Json {
                 line,
@@ -50,12 +62,56 @@ impl LoadError {
             } => LoadError::Json {
                 line,
                 column,
-                message: clean(message),
+                message: clean(&message),
             },
-            LoadError::Format(m) => LoadError::Format(clean(m)),
-            LoadError::Invalid(i) => LoadError::Format(clean(i.to_string())),
+            LoadError::At {
+                line,
+                column,
+                message,
+            } => LoadError::At {
+                line,
+                column,
+                message: clean(&message),
+            },
+            LoadError::Format(m) => LoadError::Format(clean(&m)),
+            LoadError::Invalid(i) => LoadError::Format(clean(&i.to_string())),
             other => other,
         }
+    }
+}
+
+/// Longest message a refusal prints, in characters: a backstop behind the quoting of
+/// values, so a huge value can never be echoed whole.
+const MESSAGE_LIMIT: usize = 600;
+
+/// A message made safe to print: every quoted value (between backticks or double quotes,
+/// as serde quotes them) escaped and cut short, then the whole kept to one bounded line.
+fn clean(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = &rest[open..open + 1];
+        out.push_str(&rest[..open + 1]);
+        let after = &rest[open + 1..];
+        match after.find(quote) {
+            Some(close) => {
+                out.push_str(&model::text::shown(&after[..close]));
+                out.push_str(quote);
+                rest = &after[close + 1..];
+            }
+            None => {
+                rest = after;
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    let out = model::text::escape_controls(&out);
+    if out.chars().count() > MESSAGE_LIMIT {
+        let cut: String = out.chars().take(MESSAGE_LIMIT).collect();
+        format!("{cut}… (message cut short)")
+    } else {
+        out
     }
 }
 
@@ -69,11 +125,37 @@ pub struct SaveError {
 
 /// Reads and validates a map file.
 pub fn load(path: &Path) -> Result<Document, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(&text)
+    parse_bytes(&bytes)
+}
+
+/// Parses and validates the bytes of a map file, which must be UTF-8.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Document, LoadError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(text),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            // The prefix is valid UTF-8 by construction.
+            let before = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = line_and_column(before);
+            Err(LoadError::Utf8 {
+                line,
+                column,
+                byte: e.valid_up_to() + 1,
+            })
+        }
+    }
+}
+
+/// Line and column (both from 1, the column in characters) of the place just after
+/// `before`.
+fn line_and_column(before: &str) -> (usize, usize) {
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
 }
 
 /// Parses and validates the text of a map file.
@@ -89,8 +171,10 @@ fn parse_text(text: &str) -> Result<Document, LoadError> {
     let doc = match serde_json::from_str::<Document>(text) {
         Ok(mut doc) => {
             check_header(&doc.extra)?;
-            doc.extra.remove("format");
-            doc.extra.remove("version");
+            // `shift_remove` keeps the other keys in their order (`remove` swaps the last
+            // one into the gap, so `fmt` reordered unknown keys on every run).
+            doc.extra.shift_remove("format");
+            doc.extra.shift_remove("version");
             doc
         }
         Err(typed) => {
@@ -117,14 +201,26 @@ fn explain_refusal(text: &str) -> Result<Document, LoadError> {
         message: strip_position(&e.to_string()),
     })?;
     let Value::Object(mut root) = root else {
-        return Err(format_error(
-            "the file is not a JSON object: not a Loopmap map",
-        ));
+        let kind = match root {
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            _ => "null",
+        };
+        // Where the top-level value starts: line 1, column 1 unless blank lines lead.
+        let start = text.len() - text.trim_start().len();
+        let (line, column) = line_and_column(&text[..start]);
+        return Err(LoadError::At {
+            line,
+            column,
+            message: format!("the top level is {kind}, not an object: this is not a Loopmap map"),
+        });
     };
     check_header(&root)?;
-    root.remove("format");
-    root.remove("version");
-    let meta = match root.remove("meta") {
+    root.shift_remove("format");
+    root.shift_remove("version");
+    let meta = match root.shift_remove("meta") {
         Some(v) => from_value(v, "meta")?,
         None => return Err(format_error("missing key `meta`")),
     };
@@ -149,29 +245,127 @@ pub fn save(doc: &Document, path: &Path) -> Result<(), SaveError> {
 
 /// Writes `bytes` to `path` atomically: to a temporary file in the same folder, then
 /// renamed over it, so a crash mid-write leaves the old file whole.
+///
+/// A symbolic link is followed: its target is written and the link kept. A target that is
+/// not a regular file (a folder, a device, a pipe) is refused. Temporary files of earlier
+/// saves that were killed halfway are removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     let fail = |source| SaveError {
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
+    let target = resolve_links(path).map_err(fail)?;
+    let existing = match std::fs::metadata(&target) {
+        Ok(m) if !m.is_file() => {
+            return Err(fail(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is not a regular file (a folder, device or pipe); \
+                     choose a file name",
+                    shown_path(&target)
+                ),
+            )));
+        }
+        Ok(m) => Some(m),
+        Err(_) => None,
+    };
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    if !dir.is_dir() {
+        return Err(fail(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("the folder {} does not exist", shown_path(dir)),
+        )));
+    }
+    remove_stale_temp_files(dir);
+    // tempfile names its own path in its errors; the user knows only the file they chose.
+    let plain = |e: std::io::Error| fail(std::io::Error::new(e.kind(), plain_io_error(&e)));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(plain)?;
     use std::io::Write;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.write_all(bytes).map_err(plain)?;
+    tmp.as_file().sync_all().map_err(plain)?;
     // Keep the permissions of the file being replaced (a temp file starts private).
-    let permissions = match std::fs::metadata(path) {
-        Ok(m) => Some(m.permissions()),
-        Err(_) => default_permissions(),
+    let permissions = match existing {
+        Some(m) => Some(m.permissions()),
+        None => default_permissions(),
     };
     if let Some(p) = permissions {
-        tmp.as_file().set_permissions(p).map_err(fail)?;
+        tmp.as_file().set_permissions(p).map_err(plain)?;
     }
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    tmp.persist(&target).map_err(|e| plain(e.error))?;
     Ok(())
+}
+
+/// Temporary files of a save are named `.loopmap-save-XXXXXX.tmp`, so a later save
+/// recognises the ones a killed save left behind.
+const TEMP_PREFIX: &str = ".loopmap-save-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A temporary file this old is left from a save that never finished (a save takes
+/// seconds; a younger one may belong to a save still running in another window).
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Removes our own temporary files in `dir` left by saves that were killed halfway.
+/// Best effort: a file that cannot be removed is left for the next time.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok());
+        if meta.is_file() && age.is_some_and(|a| a >= STALE_AFTER) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Where a save through `path` writes: `path`, or the file its symbolic links lead to.
+fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut target = path.to_path_buf();
+    // As many links as Linux follows before ELOOP.
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = std::fs::read_link(&target)?;
+                target = match target.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            _ => return Ok(target),
+        }
+    }
+    Err(std::io::Error::other(
+        "too many levels of symbolic links (a link that leads back to itself?)",
+    ))
+}
+
+/// An I/O error's reason without the path of a temporary file.
+fn plain_io_error(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+        None => e.kind().to_string(),
+    }
+}
+
+fn shown_path(path: &Path) -> String {
+    model::text::escape_controls(&path.display().to_string())
 }
 
 #[cfg(unix)]
@@ -270,7 +464,7 @@ fn list<T: DeserializeOwned>(
     id_key: &str,
     required: bool,
 ) -> Result<Vec<T>, LoadError> {
-    let items = match root.remove(key) {
+    let items = match root.shift_remove(key) {
         Some(Value::Array(items)) => items,
         Some(_) => return Err(format_error(format!("`{key}` must be an array"))),
         None if required => return Err(format_error(format!("missing key `{key}`"))),
@@ -281,7 +475,7 @@ fn list<T: DeserializeOwned>(
         .enumerate()
         .map(|(i, value)| {
             let what = match value.get(id_key).and_then(Value::as_str) {
-                Some(id) => format!("{item} '{id}'"),
+                Some(id) => format!("{item} '{}'", model::text::shown(id)),
                 None => format!("{item} #{}", i + 1),
             };
             from_value(value, &what)

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::text::shown;
 use super::{Document, FlowValue, Node, NodeKind, StockChange};
 
 /// What a lever moves.
@@ -44,9 +45,54 @@ pub fn levers(doc: &Document) -> Vec<Lever> {
     }
 }
 
+/// What is wrong with the map's levers, one line each: an entry that is not a lever, or a
+/// lever naming a flow, node or field the map does not have. Such levers are kept in the
+/// file (a later edit may bring the flow back) but move nothing.
+pub fn problems(doc: &Document) -> Vec<String> {
+    let items = match doc.extra.get(KEY) {
+        None => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => return vec!["`levers` is not a list: no lever is used".into()],
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let n = i + 1;
+        let Ok(lever) = serde_json::from_value::<Lever>(item.clone()) else {
+            out.push(format!(
+                "lever #{n} is neither {{\"flow\": id}} nor {{\"node\": id, \"field\": name}}"
+            ));
+            continue;
+        };
+        match &lever {
+            Lever::Flow { flow } if doc.flow(flow).is_none() => {
+                out.push(format!("lever #{n}: no flow '{}' in the map", shown(flow)));
+            }
+            Lever::Node { node, field } => match doc.node(node) {
+                None => out.push(format!("lever #{n}: no node '{}' in the map", shown(node))),
+                Some(nd) if !lever_fields(nd.kind).contains(&field.as_str()) => {
+                    let fields = lever_fields(nd.kind);
+                    let known = if fields.is_empty() {
+                        format!("a {} node has none", nd.kind.name())
+                    } else {
+                        format!("a {} node has {}", nd.kind.name(), fields.join(", "))
+                    };
+                    out.push(format!(
+                        "lever #{n}: node '{}' has no field `{}` a lever can move ({known})",
+                        shown(node),
+                        shown(field)
+                    ));
+                }
+                Some(_) => {}
+            },
+            Lever::Flow { .. } => {}
+        }
+    }
+    out
+}
+
 pub fn set_levers(doc: &mut Document, levers: &[Lever]) {
     if levers.is_empty() {
-        doc.extra.remove(KEY);
+        doc.extra.shift_remove(KEY);
     } else if let Ok(v) = serde_json::to_value(levers) {
         doc.extra.insert(KEY.to_string(), v);
     }

@@ -6,6 +6,7 @@ pub mod fragment;
 pub mod levers;
 pub mod pains;
 mod scenario;
+pub mod text;
 pub mod validate;
 
 pub use scenario::{ScenarioIssue, VALUE_FIELDS, apply_scenario, route_edit};

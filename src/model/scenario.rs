@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::text::shown;
 use super::{Change, Document, Node, validate::validate_node};
 
 /// A change that could not be applied, with the reason.
@@ -18,7 +19,9 @@ impl std::fmt::Display for ScenarioIssue {
         write!(
             f,
             "scenario '{}', change #{}: {}",
-            self.scenario, self.change, self.problem
+            shown(&self.scenario),
+            self.change,
+            self.problem
         )
     }
 }
@@ -50,7 +53,7 @@ fn apply_change(doc: &mut Document, change: &Change) -> Result<(), String> {
                 .flows
                 .iter_mut()
                 .find(|f| &f.id == flow)
-                .ok_or_else(|| format!("no flow '{flow}' in the map"))?;
+                .ok_or_else(|| format!("no flow '{}' in the map", shown(flow)))?;
             f.value = *value;
             Ok(())
         }
@@ -59,7 +62,7 @@ fn apply_change(doc: &mut Document, change: &Change) -> Result<(), String> {
                 .nodes
                 .iter_mut()
                 .find(|n| &n.id == node)
-                .ok_or_else(|| format!("no node '{node}' in the map"))?;
+                .ok_or_else(|| format!("no node '{}' in the map", shown(node)))?;
             *n = with_field(n, field, value)?;
             Ok(())
         }
@@ -71,7 +74,8 @@ fn with_field(node: &Node, field: &str, value: &Value) -> Result<Node, String> {
     const STRUCTURE: [&str; 5] = ["label", "kind", "pos", "stage", "notes"];
     if !VALUE_FIELDS.contains(&field) && !STRUCTURE.contains(&field) {
         return Err(format!(
-            "`{field}` is not a node field a scenario can change"
+            "`{}` is not a node field a scenario can change",
+            shown(field)
         ));
     }
     let mut object = match serde_json::to_value(node) {
@@ -153,7 +157,7 @@ pub fn route_edit(baseline: &Document, name: &str, mut edited: Document) -> Docu
             }
             match base.get(field) {
                 Some(v) => restored.insert(field.to_string(), v.clone()),
-                None => restored.remove(field),
+                None => restored.shift_remove(field),
             };
         }
         if let Ok(n) = serde_json::from_value::<Node>(Value::Object(restored)) {

@@ -3,6 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde_json::{Map, Value};
+
+use super::text::{code_point, first_refused, shown};
 use super::{Change, Document, FlowValue};
 
 /// Why a map cannot be opened: one line naming the problem and where.
@@ -21,8 +24,14 @@ fn invalid(what: impl Into<String>, problem: impl Into<String>) -> Invalid {
     }
 }
 
-/// Checks identifiers, references and number ranges of a whole document.
+/// `node 'mine'`: an item named by its id, quoted safely however long or odd the id.
+fn named(kind: &str, id: &str) -> String {
+    format!("{kind} '{}'", shown(id))
+}
+
+/// Checks identifiers, references, number ranges and text of a whole document.
 pub fn validate(doc: &Document) -> Result<(), Invalid> {
+    check_texts(doc)?;
     check_unique("node", doc.nodes.iter().map(|n| n.id.as_str()))?;
     check_unique("flow", doc.flows.iter().map(|f| f.id.as_str()))?;
     check_unique("pain point", doc.pain_points.iter().map(|p| p.id.as_str()))?;
@@ -32,16 +41,19 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
     }
     let node_ids: HashSet<&str> = doc.nodes.iter().map(|n| n.id.as_str()).collect();
     for flow in &doc.flows {
-        let what = || format!("flow '{}'", flow.id);
+        let what = || named("flow", &flow.id);
         for (key, id) in [("from", &flow.from), ("to", &flow.to)] {
             if !node_ids.contains(id.as_str()) {
-                return Err(invalid(what(), format!("`{key}` names no node: '{id}'")));
+                return Err(invalid(
+                    what(),
+                    format!("`{key}` names no node: '{}'", shown(id)),
+                ));
             }
         }
         if flow.from == flow.to {
             return Err(invalid(
                 what(),
-                format!("`from` and `to` are the same node '{}'", flow.from),
+                format!("`from` and `to` are the same node '{}'", shown(&flow.from)),
             ));
         }
         validate_flow_value(what, flow.value)?;
@@ -52,7 +64,7 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
             && !(1..=5).contains(&s)
         {
             return Err(invalid(
-                format!("pain point '{}'", p.id),
+                named("pain point", &p.id),
                 format!("`severity` must be 1 to 5, got {s}"),
             ));
         }
@@ -60,7 +72,7 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
     for s in &doc.scenarios {
         for (i, change) in s.changes.iter().enumerate() {
             if let Change::Flow { value, .. } = change {
-                let what = || format!("scenario '{}', change #{}", s.name, i + 1);
+                let what = || format!("{}, change #{}", named("scenario", &s.name), i + 1);
                 validate_flow_value(what, *value)?;
             }
         }
@@ -70,7 +82,7 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
 
 /// Checks one node's id and numbers; also used for scenario changes to a node.
 pub(crate) fn validate_node(node: &super::Node) -> Result<(), Invalid> {
-    let what = || format!("node '{}'", node.id);
+    let what = || named("node", &node.id);
     if node.id.is_empty()
         || !node
             .id
@@ -108,7 +120,10 @@ pub(crate) fn validate_node(node: &super::Node) -> Result<(), Invalid> {
             if !(0.0..=1.0).contains(s) {
                 return Err(invalid(
                     what(),
-                    format!("`countries` share of {c} must be in [0, 1], got {s}"),
+                    format!(
+                        "`countries` share of {} must be in [0, 1], got {s}",
+                        shown(c)
+                    ),
                 ));
             }
         }
@@ -149,9 +164,152 @@ fn check_unique<'a>(kind: &str, ids: impl Iterator<Item = &'a str>) -> Result<()
     for (i, id) in ids.enumerate() {
         if let Some(first) = seen.insert(id, i) {
             return Err(invalid(
-                format!("{kind} '{id}'"),
+                named(kind, id),
                 format!("duplicate id (entries #{} and #{})", first + 1, i + 1),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a control character (but tab and newline) or a noncharacter in any text of the
+/// map, known keys and unknown ones alike, naming the item and the key.
+fn check_texts(doc: &Document) -> Result<(), Invalid> {
+    let m = &doc.meta;
+    let meta = || "meta".to_string();
+    for (key, text) in [
+        ("title", m.title.as_str()),
+        ("unit", m.unit.as_deref().unwrap_or_default()),
+        ("basis", &m.basis),
+        (
+            "home_country",
+            m.home_country.as_deref().unwrap_or_default(),
+        ),
+        ("description", &m.description),
+    ] {
+        text_ok(meta, key, text)?;
+    }
+    for (i, source) in m.sources.iter().enumerate() {
+        text_ok(meta, &format!("sources[{i}]"), source)?;
+    }
+    extra_ok(meta, &m.extra)?;
+    for n in &doc.nodes {
+        let what = || named("node", &n.id);
+        text_ok(what, "id", &n.id)?;
+        for (key, text) in [
+            ("label", n.label.as_str()),
+            ("stage", n.stage.as_deref().unwrap_or_default()),
+            ("country", n.country.as_deref().unwrap_or_default()),
+            ("notes", &n.notes),
+        ] {
+            text_ok(what, key, text)?;
+        }
+        for country in n.countries.iter().flat_map(|c| c.keys()) {
+            key_name_ok(what, "countries", country)?;
+        }
+        extra_ok(what, &n.extra)?;
+    }
+    for f in &doc.flows {
+        let what = || named("flow", &f.id);
+        for (key, text) in [("id", &f.id), ("from", &f.from), ("to", &f.to)] {
+            text_ok(what, key, text)?;
+        }
+        text_ok(what, "notes", &f.notes)?;
+        extra_ok(what, &f.extra)?;
+    }
+    for p in &doc.pain_points {
+        let what = || named("pain point", &p.id);
+        let on = match &p.on {
+            super::Anchor::Map => "",
+            super::Anchor::Node(id) | super::Anchor::Flow(id) => id,
+        };
+        for (key, text) in [
+            ("id", p.id.as_str()),
+            ("on", on),
+            ("title", &p.title),
+            ("raised_by", &p.raised_by),
+            ("notes", &p.notes),
+        ] {
+            text_ok(what, key, text)?;
+        }
+        extra_ok(what, &p.extra)?;
+    }
+    for s in &doc.scenarios {
+        let what = || named("scenario", &s.name);
+        text_ok(what, "name", &s.name)?;
+        text_ok(what, "description", &s.description)?;
+        for (i, change) in s.changes.iter().enumerate() {
+            let key = |k: &str| format!("changes[{i}].{k}");
+            match change {
+                Change::Flow { flow, .. } => text_ok(what, &key("flow"), flow)?,
+                Change::Node { node, field, value } => {
+                    text_ok(what, &key("node"), node)?;
+                    text_ok(what, &key("field"), field)?;
+                    value_ok(what, key("value"), value)?;
+                }
+            }
+        }
+        extra_ok(what, &s.extra)?;
+    }
+    extra_ok(|| "the map".to_string(), &doc.extra)
+}
+
+fn text_ok(what: impl Fn() -> String, key: &str, text: &str) -> Result<(), Invalid> {
+    field_ok(what, &format!("`{}`", shown(key)), text)
+}
+
+/// The name of a key, in an object at `path` (empty at an item's top).
+fn key_name_ok(what: impl Fn() -> String, path: &str, key: &str) -> Result<(), Invalid> {
+    let field = if path.is_empty() {
+        "a key's name".to_string()
+    } else {
+        format!("a key's name in `{}`", shown(path))
+    };
+    field_ok(what, &field, key)
+}
+
+fn field_ok(what: impl Fn() -> String, field: &str, text: &str) -> Result<(), Invalid> {
+    match first_refused(text) {
+        None => Ok(()),
+        Some((at, c)) => Err(invalid(
+            what(),
+            format!(
+                "{field} holds the control character or noncharacter {} at character {at}; \
+                 remove it (such a map could not be exported as valid SVG or shown safely \
+                 in a terminal)",
+                code_point(c)
+            ),
+        )),
+    }
+}
+
+/// Unknown keys are kept and written back, so their text must be safe too.
+fn extra_ok(what: impl Fn() -> String, extra: &Map<String, Value>) -> Result<(), Invalid> {
+    for (key, value) in extra {
+        key_name_ok(&what, "", key)?;
+        value_ok(&what, key.clone(), value)?;
+    }
+    Ok(())
+}
+
+/// Walks a JSON value without recursion, naming the key path of a refused text.
+fn value_ok(what: impl Fn() -> String, path: String, value: &Value) -> Result<(), Invalid> {
+    let mut stack = vec![(path, value)];
+    while let Some((path, value)) = stack.pop() {
+        match value {
+            Value::String(text) => text_ok(&what, &path, text)?,
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((format!("{path}[{i}]"), item));
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map.iter().rev() {
+                    key_name_ok(&what, &path, key)?;
+                    stack.push((format!("{path}.{key}"), item));
+                }
+            }
+            _ => {}
         }
     }
     Ok(())
