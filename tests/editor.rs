@@ -395,7 +395,14 @@ fn f2_renames_the_selected_node_and_undo_takes_it_back() {
 
 #[test]
 fn ctrl_l_arranges_the_map_in_columns_and_is_one_undo_step() {
-    let doc = ev_motor();
+    // The sample comes arranged: move its nodes about first.
+    let mut doc = ev_motor();
+    for (i, n) in doc.nodes.iter_mut().enumerate() {
+        n.pos = [
+            (i * 37 % 5) as f64 * 300.0,
+            (i * 53 % 7) as f64 * 200.0 - 600.0,
+        ];
+    }
     let before: Vec<[f64; 2]> = doc.nodes.iter().map(|n| n.pos).collect();
     let mut h = editor(doc);
     h.key_press_modifiers(Modifiers::COMMAND, Key::L);

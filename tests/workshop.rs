@@ -77,12 +77,12 @@ fn p_pins_a_new_pain_point_on_the_selected_node_and_the_pin_follows_the_node() {
 
     // Its pin is on the node, and moves with it.
     let pin = h.get_by_label(&pin_label(&h, &added.id)).rect();
-    let node = node(&h, "ELV dismantling").rect();
+    let elv = node(&h, "ELV dismantling").rect();
     assert!(
-        node.expand(12.0).contains(pin.center()),
-        "pin {pin:?} on node {node:?}"
+        elv.expand(12.0).contains(pin.center()),
+        "pin {pin:?} on node {elv:?}"
     );
-    let from = node.center() + egui::vec2(0.0, 10.0);
+    let from = elv.center() + egui::vec2(0.0, 10.0);
     h.hover_at(from);
     h.run();
     h.drag_at(from);
@@ -95,8 +95,12 @@ fn p_pins_a_new_pain_point_on_the_selected_node_and_the_pin_follows_the_node() {
     h.run();
     h.run();
     let moved = h.get_by_label(&pin_label(&h, &added.id)).rect();
+    let node_moved = node(&h, "ELV dismantling").rect();
+    // The pin goes with its node (it may also step aside from a neighbour's title).
     assert!(
-        (moved.center().y - pin.center().y - 80.0).abs() < 2.0,
+        (node_moved.center().y - elv.center().y - 80.0).abs() < 2.0
+            && node_moved.expand(24.0).contains(moved.center())
+            && moved.center().y > pin.center().y + 60.0,
         "the pin moved with its node: {pin:?} -> {moved:?}"
     );
 }

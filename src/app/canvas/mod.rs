@@ -204,16 +204,29 @@ impl LoopmapApp {
                 continue;
             };
             // Lifted at most a few pin heights: where titles are piled up (a dense map
-            // fitted into a small canvas) a pin must not wander off what it is on.
+            // fitted into a small canvas) a pin must not wander off what it is on. Failing
+            // that, it slides a little sideways along its row.
             let start = *c;
+            let covers = |p: Pos2| titles.iter().find(|t| t.intersects(pin_rect(p, *r)));
             for _ in 0..3 {
-                let Some(t) = titles.iter().find(|t| t.intersects(pin_rect(*c, *r))) else {
+                let Some(t) = covers(*c) else {
                     break;
                 };
                 c.y = t.top() - *r - 1.0;
             }
-            if start.y - c.y > 3.0 * *r + 30.0 {
-                *c = start;
+            if start.y - c.y > 3.0 * *r + 30.0 || covers(*c).is_some() {
+                let step = *r;
+                let aside = (1..=8)
+                    .flat_map(|k| [-1.0, 1.0].map(|s| start + egui::vec2(s * step * k as f32, 0.0)))
+                    .find(|&p| covers(p).is_none());
+                // No room aside either: up over every title in the way, however far.
+                *c = aside.unwrap_or_else(|| {
+                    let mut up = start;
+                    while let Some(t) = covers(up) {
+                        up.y = t.top() - *r - 1.0;
+                    }
+                    up
+                });
             }
         }
     }
