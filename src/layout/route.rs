@@ -270,13 +270,14 @@ fn dist(a: Point, b: Point) -> f64 {
     ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
 }
 
-/// The points to draw a path with: each curve sampled evenly, one point every few canvas
-/// points of its control polygon (kurbo's adaptive flattening can produce NaN at a cusp).
+/// The points to draw a path with: each curve sampled evenly, a point about every 12
+/// canvas points of its control polygon, so a map of thousands of flows stays light to
+/// draw (kurbo's adaptive flattening can produce NaN at a cusp).
 fn flatten(path: &BezPath) -> Vec<Point> {
     use kurbo::{CubicBez, ParamCurve, QuadBez};
     let mut points: Vec<Point> = Vec::new();
     let mut at = kurbo::Point::ZERO;
-    let steps = |length: f64| ((length / 5.0).ceil() as usize).clamp(2, 48);
+    let steps = |length: f64| ((length / 12.0).ceil() as usize).clamp(2, 20);
     let mut push = |p: kurbo::Point| points.push(Point::new(p.x, p.y));
     for el in path.elements() {
         match *el {
