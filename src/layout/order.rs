@@ -56,8 +56,8 @@ struct Work {
     pos: Vec<usize>,
     gaps: Vec<Vec<Link>>,
     /// For each item, its links to the left and to the right (gap, link index).
-    left: Vec<Vec<usize>>,
-    right: Vec<Vec<usize>>,
+    left: Vec<Vec<(usize, usize)>>,
+    right: Vec<Vec<(usize, usize)>>,
 }
 
 impl Work {
@@ -122,7 +122,7 @@ impl Work {
                 } else {
                     &self.right[i]
                 };
-                for (g, k) in links.iter().map(|&p| unpack(p)) {
+                for &(g, k) in links {
                     let link = &self.gaps[g][k];
                     let (other, layer) = if from_left {
                         (link.left, g)
@@ -157,7 +157,7 @@ impl Work {
                 (&self.right[a], &self.right[b])
             };
             for &pa in la {
-                let (ga, ka) = unpack(pa);
+                let (ga, ka) = pa;
                 let link_a = &self.gaps[ga][ka];
                 let (end_a, layer) = if from_left {
                     (link_a.left, ga)
@@ -166,7 +166,7 @@ impl Work {
                 };
                 let place_a = self.place(end_a, layer);
                 for &pb in lb {
-                    let (gb, kb) = unpack(pb);
+                    let (gb, kb) = pb;
                     let link_b = &self.gaps[gb][kb];
                     let end_b = if from_left { link_b.left } else { link_b.right };
                     if place_a > self.place(end_b, layer) {
@@ -246,10 +246,10 @@ impl Work {
         for (g, gap) in gaps.iter().enumerate() {
             for (k, link) in gap.iter().enumerate() {
                 if let End::Item(i) = link.left {
-                    self.right[i].push(pack(g, k));
+                    self.right[i].push((g, k));
                 }
                 if let End::Item(i) = link.right {
-                    self.left[i].push(pack(g, k));
+                    self.left[i].push((g, k));
                 }
             }
         }
@@ -356,14 +356,6 @@ fn walk_order(net: &Net) -> Vec<f64> {
         }
     }
     seen
-}
-
-fn pack(g: usize, k: usize) -> usize {
-    (g << 32) | k
-}
-
-fn unpack(p: usize) -> (usize, usize) {
-    (p >> 32, p & 0xffff_ffff)
 }
 
 /// Orders every column of a map whose node columns are `layer`.
