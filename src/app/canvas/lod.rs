@@ -21,6 +21,8 @@ const MAX_TITLES: usize = 400;
 /// Below this zoom, flow labels are left out (they are placed for the map's scale, so
 /// they cannot grow past it without covering nodes; the tooltip still says the amount).
 const LABEL_ZOOM: f32 = 0.4;
+/// Flow labels smaller than this many pixels are noise, not numbers: left to the tooltip.
+const MIN_LABEL_PX: f32 = 8.0;
 /// Above this many flows in view, flows are drawn without dash patterns.
 const DASHED_FLOWS: usize = 600;
 /// Nodes narrower than this on screen get no widget or handle of their own (the canvas
@@ -71,13 +73,14 @@ impl Lod {
             MIN_TITLE_PX_EDITOR
         } * per_px;
         let badge = 11.0 * zoom.clamp(0.7, 1.6) * text_scale;
+        let label = 12.0 * zoom.min(1.6) * text_scale;
         Lod {
             zoom,
             text_scale,
             titles: nodes_in_view <= MAX_TITLES,
             title: (TITLE * zoom * text_scale).max(min_title),
             detail: (DETAIL * zoom * text_scale).max(MIN_DETAIL_PX * per_px),
-            flow_labels: (zoom >= LABEL_ZOOM).then(|| 12.0 * zoom.min(1.6) * text_scale),
+            flow_labels: (zoom >= LABEL_ZOOM && label >= MIN_LABEL_PX * per_px).then_some(label),
             dashes: flows_in_view <= DASHED_FLOWS,
             badge: (11.0 * zoom >= 6.0).then_some(badge),
             pad: (6.0 * zoom).clamp(2.0, 8.0),
@@ -128,5 +131,13 @@ mod tests {
     fn huge_views_leave_out_titles_and_dashes() {
         let lod = Lod::new(0.05, false, 1.0, 1.0, 2000, 4000);
         assert!(!lod.titles && !lod.dashes && lod.flow_labels.is_none());
+    }
+
+    #[test]
+    fn flow_labels_too_small_to_read_are_left_to_the_tooltip() {
+        // A map fitted at 43 %: 5 px amounts would be noise.
+        assert!(Lod::new(0.43, true, 1.0, 1.0, 26, 49).flow_labels.is_none());
+        let near = Lod::new(1.0, true, 1.0, 1.0, 26, 49).flow_labels;
+        assert!(near.is_some_and(|px| px >= 8.0), "{near:?}");
     }
 }
