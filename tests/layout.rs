@@ -40,9 +40,9 @@ fn the_samples_arranged_from_scrambled_positions_have_no_flow_through_a_node_and
     // Crossing pairs measured when the engine was written, as a ceiling against
     // regressions (Graphviz dot on the same graphs: 28, 0 and 1).
     let ceilings = [
-        ("uk-ndfeb-magnets", 44),
+        ("uk-ndfeb-magnets", 41),
         ("global-nd", 2),
-        ("ev-motor-loops", 5),
+        ("ev-motor-loops", 4),
     ];
     for sample in &SAMPLES {
         let doc = sample.load().expect("sample loads");
@@ -60,8 +60,8 @@ fn the_samples_arranged_from_scrambled_positions_have_no_flow_through_a_node_and
             assert_eq!(q.overlapping_labels, 0, "{}: {q:?}", sample.file_name);
             assert!(q.crossings <= ceiling, "{}: {q:?}", sample.file_name);
             assert!(
-                q.unlabelled * 10 <= out.flows.len(),
-                "most flows keep a label: {}: {q:?}",
+                q.unlabelled * 5 <= out.flows.len(),
+                "four flows in five keep a label: {}: {q:?}",
                 sample.file_name
             );
             // The scrambled start does not matter: only the map does.

@@ -232,12 +232,12 @@ impl Work {
             gaps[lf + 1].push(Link {
                 left: End::Item(edge.from),
                 right: channel,
-                weight: edge.width,
+                weight: edge.width * LOOP_WEIGHT,
             });
             gaps[lt].push(Link {
                 left: channel,
                 right: End::Item(edge.to),
-                weight: edge.width,
+                weight: edge.width * LOOP_WEIGHT,
             });
         }
         let items = self.pos.len();
@@ -319,6 +319,9 @@ const SMALL: usize = 400;
 const TRIES: u64 = 30;
 /// How many of the best orders of a small map `arrange` draws to choose from.
 const CANDIDATES: usize = 8;
+/// A loop's tie to its channel weighs this many times its width: a loop crossing the
+/// chain on its way down (or up) is worse than two forward flows crossing.
+const LOOP_WEIGHT: f64 = 3.0;
 
 /// Keys that order `n` nodes at random, the same for the same seed.
 fn shuffled(n: usize, seed: u64) -> Vec<f64> {
