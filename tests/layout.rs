@@ -113,14 +113,6 @@ fn keep_order_keeps_each_columns_order_after_a_small_edit() {
     assert_eq!(ev[1] < wind[1], !ev_above, "the hand-made order stays");
 }
 
-const KINDS: [NodeKind; 6] = [
-    NodeKind::Source,
-    NodeKind::Process,
-    NodeKind::Use,
-    NodeKind::Recovery,
-    NodeKind::Waste,
-    NodeKind::Export,
-];
 const STAGES: [Option<&str>; 6] = [
     None,
     Some("mining"),
@@ -146,7 +138,8 @@ fn random_map() -> impl Strategy<Value = Document> {
             .prop_map(move |(nodes, flows)| {
                 let mut doc = Document::new("random");
                 for (i, (k, s)) in nodes.iter().enumerate() {
-                    let mut node = Node::new(format!("n{i}"), format!("Node {i}"), KINDS[*k]);
+                    let mut node =
+                        Node::new(format!("n{i}"), format!("Node {i}"), NodeKind::ALL[*k]);
                     node.stage = STAGES[*s].map(str::to_string);
                     doc.nodes.push(node);
                 }
