@@ -123,3 +123,30 @@ fn a_million_node_chain_analyses() {
         start.elapsed()
     );
 }
+
+#[test]
+fn a_hundred_thousand_shares_with_the_rest_listed_last_solve() {
+    // The rest flow after the shares once made one block of every outflow, which the
+    // sparse LU could not solve at 30,000 shares: "underdetermined".
+    let doc = common::share_fan(100_000);
+    let analysis = loopmap::analysis::analyse(&doc);
+    assert_eq!(
+        analysis.solution.status,
+        Status::Ok,
+        "{:?}",
+        analysis.messages.first()
+    );
+    let rest = analysis.solution.flows[doc.flows.len() - 1].expect("rest solved");
+    assert!((rest - 100.0).abs() < 1e-6, "rest = {rest}");
+}
+
+#[test]
+fn an_open_fan_names_ten_flows_and_counts_the_rest() {
+    let mut doc = common::share_fan(50_000);
+    doc.flows[0].value = loopmap::model::FlowValue::Auto;
+    let analysis = loopmap::analysis::analyse(&doc);
+    assert_eq!(analysis.solution.status, Status::Underdetermined);
+    let message = &analysis.messages[0];
+    assert!(message.len() < 2_000, "message of {} bytes", message.len());
+    assert!(message.ends_with("and 49,992 more"), "{message}");
+}

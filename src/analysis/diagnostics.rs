@@ -81,6 +81,7 @@ pub fn diagnose(
         let (subject, what) = match *e {
             Equation::Balance(n) => (node_subject(n), "its mass balance"),
             Equation::Share(f) => (flow_subject(f), "its share"),
+            Equation::Outflows(n) => (node_subject(n), "the split of its outflows"),
         };
         push(
             Severity::Error,
@@ -92,6 +93,7 @@ pub fn diagnose(
         let (subject, what) = match *u {
             Unknown::Flow(f) => (flow_subject(f), "amount"),
             Unknown::StockChange(n) => (node_subject(n), "stock change"),
+            Unknown::Outflows(n) => (node_subject(n), "total outflow"),
         };
         push(
             Severity::Warning,

@@ -32,6 +32,8 @@ impl Status {
 pub enum Unknown {
     Flow(usize),
     StockChange(usize),
+    /// The total outflow of a node with share outflows (an auxiliary, never reported).
+    Outflows(usize),
 }
 
 /// An equation of the system, by what it comes from.
@@ -41,6 +43,8 @@ pub enum Equation {
     Balance(usize),
     /// A share flow's transfer coefficient.
     Share(usize),
+    /// A node's total outflow is the sum of its outflows.
+    Outflows(usize),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -57,7 +61,8 @@ pub struct FlowSolution {
 }
 
 pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
-    // Columns: every flow that is not fixed, then every auto stock change.
+    // Columns: every flow that is not fixed, every auto stock change, and the total outflow
+    // of every node that has share outflows.
     let mut col_of_flow = vec![None; doc.flows.len()];
     let mut unknowns = Vec::new();
     for (f, flow) in doc.flows.iter().enumerate() {
@@ -73,24 +78,49 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
             unknowns.push(Unknown::StockChange(n));
         }
     }
+    // Share flows are written against their node's total outflow T (a_f = s_f T, and
+    // T = Σ outflows), not against the sum itself: N shares of one node then make N rows of
+    // two terms and one of N + 1, and the system splits into small blocks (solved in linear
+    // time) instead of one block holding every outflow.
+    let mut col_of_total = vec![None; doc.nodes.len()];
+    for n in 0..doc.nodes.len() {
+        if topo.outflows[n]
+            .iter()
+            .any(|&f| matches!(doc.flows[f].value, FlowValue::Share(_)))
+        {
+            col_of_total[n] = Some(unknowns.len());
+            unknowns.push(Unknown::Outflows(n));
+        }
+    }
     let mut system = System::new(unknowns.len());
     let mut equations = Vec::new();
 
-    // Σ_in a − Σ_out a − stock_change = 0, fixed terms moved to the right.
+    // Σ_in a − Σ_out a − stock_change = 0 (Σ_out a is T where the node has one), fixed
+    // terms moved to the right.
     for (n, node) in doc.nodes.iter().enumerate() {
         if !node.kind.is_balanced() {
             continue;
         }
         let mut terms = Vec::new();
         let mut rhs = 0.0;
-        for (flows, sign) in [(&topo.inflows[n], 1.0), (&topo.outflows[n], -1.0)] {
-            for &f in flows {
-                match (col_of_flow[f], doc.flows[f].value) {
-                    (Some(c), _) => terms.push((c, sign)),
-                    (None, FlowValue::Amount(a)) => rhs -= sign * a,
-                    (None, _) => {}
-                }
-            }
+        push_flows(
+            doc,
+            &col_of_flow,
+            &topo.inflows[n],
+            1.0,
+            &mut terms,
+            &mut rhs,
+        );
+        match col_of_total[n] {
+            Some(t) => terms.push((t, -1.0)),
+            None => push_flows(
+                doc,
+                &col_of_flow,
+                &topo.outflows[n],
+                -1.0,
+                &mut terms,
+                &mut rhs,
+            ),
         }
         if node.kind == NodeKind::Use {
             match (col_of_stock[n], node.stock_change()) {
@@ -103,21 +133,24 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         equations.push(Equation::Balance(n));
     }
 
-    // a_f − share × Σ_{g leaving from(f)} a_g = 0, for every share flow f. Written as is,
-    // N share flows of one node make N rows of N terms: N² (8,000 shares took 6.5 GB).
-    // Only the node's reference share flow r (its largest share) gets the full row; each
-    // other one is tied to it, a_f − (s_f / s_r) a_r = 0, which holds exactly when both
-    // rows of the plain form do (s_r > 0), in two terms. Linear in N.
-    let mut reference: Vec<Option<usize>> = vec![None; doc.nodes.len()];
-    for (f, flow) in doc.flows.iter().enumerate() {
-        if let (FlowValue::Share(share), Some(&from)) = (flow.value, topo.from.get(f))
-            && from != usize::MAX
-            && share > 0.0
-            && reference[from].is_none_or(|r| share > share_of(doc, r))
-        {
-            reference[from] = Some(f);
-        }
+    // T − Σ_out a = 0 for every node with a total.
+    for (n, total) in col_of_total.iter().enumerate() {
+        let Some(t) = *total else { continue };
+        let mut terms = vec![(t, 1.0)];
+        let mut rhs = 0.0;
+        push_flows(
+            doc,
+            &col_of_flow,
+            &topo.outflows[n],
+            -1.0,
+            &mut terms,
+            &mut rhs,
+        );
+        system.add_row(terms, rhs);
+        equations.push(Equation::Outflows(n));
     }
+
+    // a_f − share × T_from(f) = 0, for every share flow f.
     for (f, flow) in doc.flows.iter().enumerate() {
         let FlowValue::Share(share) = flow.value else {
             continue;
@@ -126,29 +159,13 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
             continue;
         };
         let mut terms = Vec::new();
-        let mut rhs = 0.0;
         if let Some(c) = col_of_flow[f] {
             terms.push((c, 1.0));
         }
-        match reference[from] {
-            Some(r) if r != f && share > 0.0 => {
-                if let Some(c) = col_of_flow[r] {
-                    terms.push((c, -share / share_of(doc, r)));
-                }
-            }
-            // The reference itself: the plain form. (A zero share is a_f = 0, one term.)
-            Some(_) if share > 0.0 => {
-                for &g in &topo.outflows[from] {
-                    match (col_of_flow[g], doc.flows[g].value) {
-                        (Some(c), _) => terms.push((c, -share)),
-                        (None, FlowValue::Amount(a)) => rhs += share * a,
-                        (None, _) => {}
-                    }
-                }
-            }
-            _ => {}
+        if let Some(t) = col_of_total[from] {
+            terms.push((t, -share));
         }
-        system.add_row(terms, rhs);
+        system.add_row(terms, 0.0);
         equations.push(Equation::Share(f));
     }
 
@@ -176,6 +193,8 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         match unknown {
             Unknown::Flow(f) => flows[*f] = *value,
             Unknown::StockChange(n) => stock_change[*n] = *value,
+            // An open total leaves some of its flows open too: they are named instead.
+            Unknown::Outflows(_) => continue,
         }
         if value.is_none() {
             undetermined.push(*unknown);
@@ -214,11 +233,22 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
     }
 }
 
-/// The share of a flow known to be a share flow.
-fn share_of(doc: &Document, f: usize) -> f64 {
-    match doc.flows[f].value {
-        FlowValue::Share(s) => s,
-        _ => 0.0,
+/// Adds `sign × a` for each of `flows`: a term where the amount is unknown, else moved to
+/// the right-hand side.
+fn push_flows(
+    doc: &Document,
+    col_of_flow: &[Option<usize>],
+    flows: &[usize],
+    sign: f64,
+    terms: &mut Vec<(usize, f64)>,
+    rhs: &mut f64,
+) {
+    for &f in flows {
+        match (col_of_flow[f], doc.flows[f].value) {
+            (Some(c), _) => terms.push((c, sign)),
+            (None, FlowValue::Amount(a)) => *rhs -= sign * a,
+            (None, _) => {}
+        }
     }
 }
 
@@ -227,25 +257,17 @@ impl FlowSolution {
     pub fn messages(&self, doc: &Document) -> Vec<String> {
         let mut out = Vec::new();
         if !self.conflicts.is_empty() {
-            let names: Vec<String> = self
-                .conflicts
-                .iter()
-                .map(|e| equation_name(doc, *e))
-                .collect();
+            let names = self.conflicts.iter().map(|e| equation_name(doc, *e));
             out.push(format!(
                 "these equations cannot all be met: {}",
-                names.join("; ")
+                first_few(names, self.conflicts.len())
             ));
         }
         if !self.undetermined.is_empty() {
-            let names: Vec<String> = self
-                .undetermined
-                .iter()
-                .map(|u| unknown_name(doc, *u))
-                .collect();
+            let names = self.undetermined.iter().map(|u| unknown_name(doc, *u));
             out.push(format!(
                 "not determined by the map (give an amount or a share): {}",
-                names.join("; ")
+                first_few(names, self.undetermined.len())
             ));
         }
         for &f in &self.negative {
@@ -263,10 +285,26 @@ impl FlowSolution {
     }
 }
 
+/// Names listed in one message before the rest is counted ("and 99,990 more").
+const NAMES_LISTED: usize = 10;
+
+fn first_few(names: impl Iterator<Item = String>, count: usize) -> String {
+    let listed: Vec<String> = names.take(NAMES_LISTED).collect();
+    match count.saturating_sub(listed.len()) {
+        0 => listed.join("; "),
+        more => format!(
+            "{}; and {} more",
+            listed.join("; "),
+            crate::labels::short_amount(more as f64)
+        ),
+    }
+}
+
 pub fn equation_name(doc: &Document, e: Equation) -> String {
     match e {
         Equation::Balance(n) => format!("balance of node '{}'", doc.nodes[n].id),
         Equation::Share(f) => format!("share of flow '{}'", doc.flows[f].id),
+        Equation::Outflows(n) => format!("outflows of node '{}'", doc.nodes[n].id),
     }
 }
 
@@ -277,5 +315,6 @@ pub fn unknown_name(doc: &Document, u: Unknown) -> String {
             format!("flow '{}' ({} -> {})", flow.id, flow.from, flow.to)
         }
         Unknown::StockChange(n) => format!("stock change of node '{}'", doc.nodes[n].id),
+        Unknown::Outflows(n) => format!("total outflow of node '{}'", doc.nodes[n].id),
     }
 }
