@@ -544,7 +544,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 for (stage, shares) in stages {
                     let shares: Vec<String> = shares
                         .iter()
-                        .map(|(l, v)| format!("{l} {:.1} %", 100.0 * v))
+                        .map(|(l, v)| format!("{l} {}", crate::labels::percent(*v)))
                         .collect();
                     let _ = writeln!(
                         out,
@@ -597,8 +597,8 @@ impl Kind {
         match (self, value) {
             (_, None) => "— (not determined)".into(),
             (Kind::Index, Some(v)) => format!("{v:.3}"),
-            (Kind::Amount, Some(v)) => format!("{v:.2} {unit}"),
-            (Kind::Rate, Some(v)) => format!("{:.1} %", 100.0 * v),
+            (Kind::Amount, Some(v)) => format!("{} {unit}", crate::labels::short_amount(v)),
+            (Kind::Rate, Some(v)) => crate::labels::percent(v),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use egui::{Key, Modifiers, Pos2, pos2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use loopmap::app::LoopmapApp;
 use loopmap::model::{Document, FlowValue, NodeKind};
 
@@ -130,6 +130,69 @@ fn drawing_a_chain_and_typing_an_amount_updates_the_indicators_with_undo_and_red
     h.run();
     assert_eq!(h.state().doc.flows[0].value, FlowValue::Amount(250.0));
     assert!(h.state().dirty);
+}
+
+#[test]
+fn a_number_applies_on_enter_esc_puts_the_old_one_back_and_absurd_ones_are_refused() {
+    let mut doc = Document::new("t");
+    doc.nodes
+        .push(loopmap::model::Node::new("a", "A", NodeKind::Source));
+    doc.nodes
+        .push(loopmap::model::Node::new("b", "B", NodeKind::Waste));
+    let mut f = loopmap::model::Flow::new("f", "a", "b");
+    f.value = FlowValue::Amount(5.0);
+    doc.flows.push(f);
+    let mut h = editor(doc);
+    h.state_mut().selection = loopmap::app::Selection::flow("f");
+    h.run();
+    let field = "Amount (t/yr)";
+    let type_over = |h: &mut Harness<'_, LoopmapApp>, text: &str| {
+        h.get_by_label(field).click();
+        h.run();
+        h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        h.get_by_label(field).type_text(text);
+        h.run();
+    };
+    let amount = |h: &Harness<'_, LoopmapApp>| h.state().doc.flows[0].value;
+
+    // Typing is not applying: 1e4 on the way to 1e400 never reaches the map.
+    type_over(&mut h, "12");
+    assert_eq!(
+        amount(&h),
+        FlowValue::Amount(5.0),
+        "not applied while typing"
+    );
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(amount(&h), FlowValue::Amount(12.0), "applied on Enter");
+
+    // Esc puts the old value back.
+    type_over(&mut h, "99");
+    h.key_press(Key::Escape);
+    h.run();
+    h.run();
+    assert_eq!(amount(&h), FlowValue::Amount(12.0));
+    assert_eq!(
+        h.get_by_label(field).accesskit_node().value().as_deref(),
+        Some("12")
+    );
+
+    // Infinite and absurd values are refused with the right reason.
+    for (typed, reason) in [("1e400", "too large to be a number"), ("1e40", "at most")] {
+        type_over(&mut h, typed);
+        assert!(
+            h.query_by_label_contains(reason).is_some(),
+            "{typed}: says '{reason}'"
+        );
+        h.key_press(Key::Enter);
+        h.run();
+        assert_eq!(amount(&h), FlowValue::Amount(12.0), "{typed} refused");
+        assert!(
+            h.query_by_label_contains(reason).is_some(),
+            "{typed}: the reason stays after Enter"
+        );
+        assert!(h.query_by_label_contains("must not be negative").is_none());
+    }
 }
 
 #[test]
@@ -530,40 +593,6 @@ fn dragging_a_palette_item_onto_the_canvas_places_it_where_it_is_dropped() {
 }
 
 #[test]
-fn unsaved_work_is_autosaved_offered_back_at_the_next_start_and_cleared_by_saving() {
-    let dir = tempfile::tempdir().unwrap();
-    let autosave = dir.path().join("data").join("autosave.loopmap.json");
-
-    // A session that changes the map and then stops without saving.
-    let mut h = editor(ev_motor());
-    h.state_mut().autosave = Some(autosave.clone());
-    h.state_mut()
-        .edit(None, |d| d.meta.title = "Workshop, unsaved".into());
-    h.state_mut().autosave_now();
-    assert!(
-        autosave.exists(),
-        "a copy is kept while there are unsaved changes"
-    );
-    drop(h);
-
-    // The next start offers it back.
-    let mut h = editor(ev_motor());
-    h.state_mut().autosave = Some(autosave.clone());
-    h.state_mut().offer_recovery();
-    h.run();
-    assert!(h.query_by_label("Recover unsaved work?").is_some());
-    h.get_by_label("Recover").click();
-    h.run();
-    assert_eq!(h.state().doc.meta.title, "Workshop, unsaved");
-    assert!(h.state().dirty, "recovered work still needs saving");
-
-    // Saving clears the copy.
-    h.state_mut().autosave_now();
-    h.state_mut().save_to(dir.path().join("map.loopmap.json"));
-    assert!(!autosave.exists());
-}
-
-#[test]
 fn a_flow_drawn_back_to_an_earlier_stage_is_proposed_as_the_matching_loop() {
     use loopmap::model::{Loop, Node};
     let mut doc = Document::new("t");
@@ -652,7 +681,15 @@ fn file_export_writes_the_picture_and_report_and_says_where_or_why_not() {
         std::path::Path::new("/nonexistent-dir/ev.png"),
     );
     h.run();
-    assert!(h.query_by_label_contains("Nothing exported").is_some());
+    assert!(
+        h.query_by_label("Something went wrong").is_some(),
+        "a dialog"
+    );
+    let hint = h.state().hint.clone().unwrap_or_default();
+    assert!(
+        hint.starts_with("Nothing exported"),
+        "and the status bar: {hint}"
+    );
 }
 
 /// Hovering a flow shows what it joins, by the nodes' names, beside the pointer (the

@@ -351,3 +351,34 @@ fn the_sample_levers_say_when_the_scenario_leaves_one_to_the_solver() {
     h.run_steps(3);
     assert!(loopmap::model::levers::levers(&h.state().doc).contains(&weee_lever));
 }
+
+#[test]
+fn with_a_scenario_active_the_canvas_draws_the_scenarios_nodes() {
+    let mut h = editor(uk());
+    let sep = h.state().doc.node("sep").unwrap().pos;
+    let details = |h: &Harness<'_, LoopmapApp>| {
+        h.state()
+            .drawn_titles()
+            .iter()
+            .find(|t| t.node == "sep")
+            .map(|t| t.details.join(" | "))
+            .unwrap_or_default()
+    };
+    let look_at_separation = |h: &mut Harness<'_, LoopmapApp>| {
+        let view = &mut h.state_mut().view;
+        view.zoom = 1.0;
+        view.center = loopmap::geometry::Point::new(sep[0], sep[1]);
+        view.fit_pending = false;
+        h.run();
+    };
+    look_at_separation(&mut h);
+    let baseline = details(&h);
+    assert!(!baseline.contains("GB"), "baseline: {baseline}");
+    choose_scenario(&mut h, "UK separation plant");
+    look_at_separation(&mut h);
+    let shown = details(&h);
+    assert!(
+        shown.contains("GB 30%"),
+        "the scenario's countries: {shown}"
+    );
+}

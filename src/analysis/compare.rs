@@ -40,7 +40,7 @@ impl FigureKind {
         match (self, value) {
             (_, None) => "—".into(),
             (FigureKind::Hhi, Some(h)) => format!("{h:.0}"),
-            (FigureKind::Share, Some(s)) => format!("{:.1} %", 100.0 * s),
+            (FigureKind::Share, Some(s)) => crate::labels::percent(s),
         }
     }
 
@@ -48,7 +48,7 @@ impl FigureKind {
     pub fn show_difference(self, d: f64) -> String {
         match self {
             FigureKind::Hhi => format!("{d:+.0}"),
-            FigureKind::Share => format!("{:+.1} pt", 100.0 * d),
+            FigureKind::Share => crate::labels::signed_points(d),
         }
     }
 }

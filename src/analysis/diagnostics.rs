@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::indicators::Indicators;
-use super::show_amount;
 use super::solve::{Equation, FlowSolution, Unknown};
 use super::supply::{Supply, throughput};
 use super::topology::Topology;
+use crate::labels::short_amount as show_amount;
 use crate::model::text::shown;
 use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue};
 

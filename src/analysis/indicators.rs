@@ -269,7 +269,7 @@ impl Measure {
             (None, _) => "—".into(),
             (Some(v), Measure::Index) => format!("{v:.3}"),
             (Some(v), Measure::Amount) => format!("{} {unit}", crate::labels::short_amount(v)),
-            (Some(v), Measure::Rate) => format!("{:.1} %", 100.0 * v),
+            (Some(v), Measure::Rate) => crate::labels::percent(v),
         }
     }
 }

@@ -28,17 +28,6 @@ pub(crate) fn total(terms: impl Iterator<Item = Option<f64>>) -> Option<f64> {
     terms.sum::<Option<f64>>().map(|s| s + 0.0)
 }
 
-/// An amount for a message: up to 4 decimals, without trailing zeros (`-2`, `0.3333`).
-pub fn show_amount(x: f64) -> String {
-    let text = format!("{x:.4}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
-    }
-}
-
 /// Everything the indicator panel and `loopmap indicators` show for one map.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analysis {

@@ -83,12 +83,12 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
     // two terms and one of N + 1, and the system splits into small blocks (solved in linear
     // time) instead of one block holding every outflow.
     let mut col_of_total = vec![None; doc.nodes.len()];
-    for n in 0..doc.nodes.len() {
+    for (n, total) in col_of_total.iter_mut().enumerate() {
         if topo.outflows[n]
             .iter()
             .any(|&f| matches!(doc.flows[f].value, FlowValue::Share(_)))
         {
-            col_of_total[n] = Some(unknowns.len());
+            *total = Some(unknowns.len());
             unknowns.push(Unknown::Outflows(n));
         }
     }
@@ -277,7 +277,7 @@ impl FlowSolution {
                 flow.id,
                 flow.from,
                 flow.to,
-                self.flows[f].map_or(String::new(), super::show_amount),
+                self.flows[f].map_or(String::new(), crate::labels::short_amount),
                 doc.meta.unit()
             ));
         }

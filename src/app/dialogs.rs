@@ -2,7 +2,6 @@
 //! about. One is open at a time (`LoopmapApp::dialog`).
 
 use super::{Command, Dialog, LoopmapApp, Pending, canvas};
-use crate::io;
 
 impl LoopmapApp {
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
@@ -10,6 +9,7 @@ impl LoopmapApp {
             return;
         };
         let mut close = false;
+        let mut next_recovery = false;
         let mut then: Option<Pending> = None;
         let modal = egui::Modal::new(egui::Id::unique("loopmap dialog")).show(ctx, |ui| {
             ui.set_max_width(520.0);
@@ -26,10 +26,9 @@ impl LoopmapApp {
                     ui.label("The map has changes that are not saved. Save them first?");
                     ui.horizontal(|ui| {
                         if ui.button("Save").clicked() {
-                            self.save(false);
-                            if !self.dirty {
-                                then = Some(action.clone());
-                            }
+                            // Goes on with the action once saved (maybe after a file
+                            // dialog of Loopmap's own, a frame or more later).
+                            self.save_then(false, Some(action.clone()));
                             close = true;
                         }
                         if ui.button("Discard changes").clicked() {
@@ -110,23 +109,24 @@ impl LoopmapApp {
                         }
                     });
                 }
-                Dialog::Recover(path) => {
+                Dialog::Recover(orphan) => {
                     ui.heading("Recover unsaved work?");
-                    ui.label("Loopmap closed last time with unsaved changes. A copy was kept.");
+                    ui.label("A Loopmap window closed with unsaved changes. A copy was kept.");
+                    ui.label(match &orphan.origin {
+                        Some(p) => format!("Map: {}", p.display()),
+                        None => "Map: never saved".to_string(),
+                    });
                     ui.horizontal(|ui| {
                         if ui.button("Recover").clicked() {
-                            match io::load(path) {
-                                Ok(doc) => {
-                                    self.replace_document(doc, None);
-                                    self.dirty = true;
-                                }
-                                Err(e) => self.hint = Some(format!("The autosaved copy could not be read: {e}")),
-                            }
-                            self.remove_autosave();
+                            self.recover(orphan);
                             close = true;
                         }
                         if ui.button("Discard it").clicked() {
-                            self.remove_autosave();
+                            orphan.discard();
+                            close = true;
+                            next_recovery = true;
+                        }
+                        if ui.button("Later").clicked() {
                             close = true;
                         }
                     });
@@ -165,17 +165,16 @@ impl LoopmapApp {
         if modal.should_close() {
             close = true;
         }
-        if close {
-            if matches!(self.dialog, Some(Dialog::Recover(_))) {
-                self.remove_autosave();
-            }
-            if self
+        if close
+            && self
                 .dialog
                 .as_ref()
                 .is_some_and(|d| std::mem::discriminant(d) == std::mem::discriminant(&dialog))
-            {
-                self.dialog = None;
-            }
+        {
+            self.dialog = None;
+        }
+        if next_recovery {
+            self.offer_recovery();
         }
         if let Some(action) = then {
             self.perform(action);

@@ -20,6 +20,8 @@ pub struct InspectorState {
     errors: HashMap<String, String>,
     /// A field to put the cursor in, its text selected (the title of a new pain point).
     pub focus: Option<String>,
+    /// The number field being typed in: its value is applied when it loses the focus.
+    editing: Option<String>,
 }
 
 /// What a number field accepts.
@@ -35,8 +37,17 @@ enum Rule {
     Percent,
 }
 
+/// Larger amounts are typing slips, not material flows (all the world's mining is ~10¹¹ t/yr).
+const LARGEST: f64 = 1e15;
+
 impl Rule {
     fn check(self, v: f64) -> Result<f64, String> {
+        if !v.is_finite() {
+            return Err("is too large to be a number here".into());
+        }
+        if v.abs() > LARGEST {
+            return Err("is too large: at most 1,000,000,000,000,000 (10¹⁵)".into());
+        }
         let ok = match self {
             Rule::Any => true,
             Rule::NonNegative => v >= 0.0,
@@ -45,7 +56,7 @@ impl Rule {
             Rule::Efficiency => v > 0.0 && v <= 1.0,
             Rule::Percent => (0.0..=100.0).contains(&v),
         };
-        if ok && v.is_finite() {
+        if ok {
             return Ok(v);
         }
         Err(match self {
@@ -73,14 +84,13 @@ fn parse_number(text: &str, rule: Rule, optional: bool) -> Result<Option<f64>, S
     let v: f64 = t
         .parse()
         .map_err(|_| format!("'{}' is not a number", text.trim()))?;
-    rule.check(v).map(Some)
+    rule.check(v)
+        .map(Some)
+        .map_err(|e| format!("'{}' {e}", text.trim()))
 }
 
 fn show_number(v: Option<f64>) -> String {
-    v.map_or(String::new(), |v| {
-        let s = format!("{v:.6}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    })
+    v.map_or(String::new(), crate::labels::editable_number)
 }
 
 /// `CN 0.69, US 0.31` → shares; refused unless codes are two letters and shares sum to 1.
@@ -222,7 +232,9 @@ impl LoopmapApp {
         result
     }
 
-    /// A number field; returns the new value when it changed and is allowed.
+    /// A number field; returns the new value when it is committed (Enter, or the field
+    /// left), changed and allowed. What is typed is checked as it is typed; Esc puts the
+    /// old value back.
     fn number_field(
         &mut self,
         ui: &mut egui::Ui,
@@ -246,20 +258,46 @@ impl LoopmapApp {
             )
             .labelled_by(label);
         let mut result = None;
+        let checked = parse_number(buffer, rule, optional);
         if response.changed() {
-            match parse_number(buffer, rule, optional) {
-                Ok(v) => {
-                    self.inspector.errors.remove(key);
-                    if v != current {
-                        result = Some(v);
-                    }
-                }
-                Err(e) => {
-                    self.inspector.errors.insert(key.to_string(), e);
-                }
+            match &checked {
+                Ok(_) => self.inspector.errors.remove(key),
+                Err(e) => self.inspector.errors.insert(key.to_string(), e.clone()),
+            };
+        }
+        let mut refused = None;
+        // Enter, Tab or a click elsewhere commits; Esc (which also ends the focus) does not.
+        let was_editing = self.inspector.editing.as_deref() == Some(key);
+        let committed = was_editing && !response.has_focus();
+        if response.has_focus() {
+            self.inspector.editing = Some(key.to_string());
+        } else if was_editing {
+            self.inspector.editing = None;
+        }
+        // Esc that ends a typing gesture is spent on it: the canvas must not also take it
+        // as "clear the selection".
+        let escaped =
+            committed && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+        if committed && !escaped {
+            match checked {
+                Ok(v) if v != current => result = Some(v),
+                Ok(_) => {}
+                Err(e) => refused = Some(e),
             }
         }
+        // egui reports the lost focus for two frames; a refusal from the first must outlive
+        // the second.
+        let refused = refused.or_else(|| {
+            (!was_editing && response.lost_focus())
+                .then(|| self.inspector.errors.get(key).cloned())
+                .flatten()
+        });
         self.finish_field(ui, key, &response, show_number(current));
+        if let Some(e) = refused {
+            // The old value is back in the field; the reason stays under it.
+            self.inspector.errors.insert(key.to_string(), e);
+            ui.ctx().request_repaint();
+        }
         result
     }
 
@@ -510,7 +548,11 @@ impl LoopmapApp {
                             .and_then(|i| self.analysis().solution.stock_change[i]);
                         ui.label("  solved");
                         ui.label(solved.map_or("not determined".into(), |s| {
-                            format!("{} {}", show_number(Some(s)), self.doc.meta.unit())
+                            format!(
+                                "{} {}",
+                                crate::labels::short_amount(s),
+                                self.doc.meta.unit()
+                            )
                         }));
                         ui.end_row();
                     }
@@ -677,7 +719,7 @@ impl LoopmapApp {
             ui.label("Solved amount");
             ui.label(
                 RichText::new(solved.map_or("not determined".into(), |a| {
-                    format!("{} {unit}", show_number(Some(a)))
+                    format!("{} {unit}", crate::labels::short_amount(a))
                 }))
                 .strong(),
             );

@@ -3,6 +3,7 @@
 //! Every change to the map goes through `LoopmapApp::edit`, so undo, the unsaved mark,
 //! autosave and the analysis cache see all of them.
 
+pub mod autosave;
 mod canvas;
 mod charts;
 mod command;
@@ -21,7 +22,7 @@ pub mod theme;
 mod workshop;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::analysis::{self, Analysis, Provenance};
 use crate::geometry::Layout;
@@ -119,7 +120,7 @@ pub enum Dialog {
         id: String,
         label: String,
     },
-    Recover(PathBuf),
+    Recover(autosave::Orphan),
     Shortcuts,
     About,
     /// Deleting nodes or flows that carry this many pain points: delete or move them?
@@ -148,11 +149,18 @@ pub struct LoopmapApp {
     pub dialog: Option<Dialog>,
     /// A one-line hint shown in the status bar (e.g. why a flow was refused).
     pub hint: Option<String>,
+    /// This window's copy of unsaved work (none for editors made in tests, unless they
+    /// ask for one).
+    pub autosave: Option<autosave::Autosave>,
+    /// When the copy was last written, and the revision it holds.
     last_autosave: f64,
-    /// Where to keep a copy while there are unsaved changes (none for editors made in
-    /// tests, unless they ask for one).
-    pub autosave: Option<PathBuf>,
+    autosaved_revision: u64,
     allow_close: bool,
+    /// Whether the system's file dialogs work here (false once one failed to open, or
+    /// with `LOOPMAP_FILE_DIALOG=builtin`): Loopmap's own is used instead.
+    pub native_dialogs: bool,
+    /// Loopmap's own file dialog while it is open, and what it was opened for.
+    file_dialog: Option<(egui_file::FileDialog, files::FileRequest)>,
     window_title: String,
     analysis_runs: u64,
     pub pain_table: pains::PainTable,
@@ -199,9 +207,12 @@ impl LoopmapApp {
             settings,
             dialog: None,
             hint: None,
-            last_autosave: 0.0,
             autosave: None,
+            last_autosave: f64::NEG_INFINITY,
+            autosaved_revision: 0,
             allow_close: false,
+            native_dialogs: true,
+            file_dialog: None,
             window_title: String::new(),
             analysis_runs: 1,
             pain_table: pains::PainTable::default(),
@@ -235,7 +246,9 @@ impl LoopmapApp {
             None => (start_map(), None),
         };
         let mut app = LoopmapApp::new(doc, path, settings);
-        app.autosave = files::autosave_path();
+        app.autosave = autosave::Autosave::default_folder()
+            .and_then(|dir| autosave::Autosave::in_folder(&dir).ok());
+        app.native_dialogs = std::env::var("LOOPMAP_FILE_DIALOG").as_deref() != Ok("builtin");
         app.apply_settings(&cc.egui_ctx);
         if let Some(e) = error {
             app.dialog = Some(Dialog::Error(e));
@@ -389,23 +402,78 @@ impl LoopmapApp {
         self.remove_autosave();
     }
 
-    /// If a copy of unsaved work was left by the last run, offers it back.
+    /// If a window that is gone left a copy of unsaved work, offers it back (the newest
+    /// first; the others after it is recovered or discarded).
     pub fn offer_recovery(&mut self) {
-        if let Some(path) = self.autosave.clone().filter(|p| p.exists()) {
-            self.dialog = Some(Dialog::Recover(path));
+        if let Some(orphan) = self
+            .autosave
+            .as_ref()
+            .and_then(|a| a.orphans().into_iter().next())
+        {
+            self.dialog = Some(Dialog::Recover(orphan));
         }
     }
 
-    /// Writes the copy of unsaved work now.
-    pub fn autosave_now(&mut self) {
-        if let Some(path) = &self.autosave {
-            files::autosave(&self.doc, path);
+    /// Takes back a copy left by a window that is gone: the map, with the file it belongs
+    /// to, unsaved where it differs from that file; the copy becomes this window's own.
+    pub fn recover(&mut self, orphan: &autosave::Orphan) {
+        match orphan.load() {
+            Ok(doc) => {
+                self.replace_document(doc, orphan.origin.clone());
+                self.saved = orphan
+                    .origin
+                    .as_deref()
+                    .and_then(|p| io::load(p).ok())
+                    .unwrap_or_else(|| Document::new(""));
+                self.changed();
+                self.autosave_now();
+                orphan.discard();
+                self.hint = Some(match &orphan.origin {
+                    Some(p) => format!("Recovered unsaved work on {}", p.display()),
+                    None => "Recovered an unsaved map".to_string(),
+                });
+            }
+            Err(e) => {
+                self.hint = Some(format!("The autosaved copy could not be read: {e}"));
+            }
         }
+    }
+
+    /// Writes this window's copy of unsaved work now (or removes it when there is nothing
+    /// unsaved).
+    pub fn autosave_now(&mut self) {
+        if let Some(autosave) = &self.autosave {
+            if self.dirty {
+                // A failed autosave must not interrupt the workshop; the next change tries
+                // again, and the status bar says why.
+                if let Err(e) = autosave.write(&self.doc, self.path.as_deref()) {
+                    self.hint = Some(format!("Autosave failed: {e}"));
+                }
+            } else {
+                autosave.remove();
+            }
+        }
+        self.autosaved_revision = self.revision;
+    }
+
+    /// Keeps the copy within `autosave::DELAY_SECONDS` of the map: called every frame,
+    /// with the time in seconds; returns how long until it next needs to run, if it does.
+    pub fn autosave_tick(&mut self, now: f64) -> Option<f64> {
+        if self.autosave.is_none() || self.autosaved_revision == self.revision {
+            return None;
+        }
+        let wait = self.last_autosave + autosave::DELAY_SECONDS - now;
+        if wait > 0.0 {
+            return Some(wait);
+        }
+        self.last_autosave = now;
+        self.autosave_now();
+        None
     }
 
     pub(super) fn remove_autosave(&self) {
-        if let Some(path) = &self.autosave {
-            let _ = std::fs::remove_file(path);
+        if let Some(autosave) = &self.autosave {
+            autosave.remove();
         }
     }
 
@@ -523,11 +591,8 @@ impl LoopmapApp {
     fn perform(&mut self, action: Pending) {
         match action {
             Pending::New => self.replace_document(Document::new("New map"), None),
-            Pending::Open(path) => {
-                if let Some(path) = path.or_else(files::pick_map_to_open) {
-                    self.open(path);
-                }
-            }
+            Pending::Open(Some(path)) => self.open(path),
+            Pending::Open(None) => self.ask_file(files::FileRequest::Open),
             Pending::Sample(i) => {
                 if let Some(sample) = io::samples::SAMPLES.get(i) {
                     match sample.load() {
@@ -558,27 +623,95 @@ impl LoopmapApp {
 
     /// Saves to the current file, or asks where (always, with `ask`).
     pub fn save(&mut self, ask: bool) {
-        let target = match (&self.path, ask) {
-            (Some(p), false) => Some(p.clone()),
-            _ => files::pick_save_path(&self.doc, self.path.as_deref()),
-        };
-        if let Some(path) = target {
-            self.save_to(path);
+        self.save_then(ask, None);
+    }
+
+    /// Saves (asking where if needed), then goes on with `then` once the map is saved.
+    pub(super) fn save_then(&mut self, ask: bool, then: Option<Pending>) {
+        match (&self.path, ask) {
+            (Some(p), false) => {
+                self.save_to(p.clone());
+                if let Some(action) = then.filter(|_| !self.dirty) {
+                    self.perform(action);
+                }
+            }
+            _ => self.ask_file(files::FileRequest::Save { then }),
         }
     }
 
     /// Saves to `path` atomically; on failure the old file is intact and the user is told.
     pub fn save_to(&mut self, path: PathBuf) {
         match io::save(&self.doc, &path) {
-            Ok(()) => self.mark_saved(path),
-            Err(e) => self.dialog = Some(Dialog::Error(e.to_string())),
+            Ok(()) => {
+                self.hint = Some(format!("Saved to {}", path.display()));
+                self.mark_saved(path);
+            }
+            Err(e) => {
+                self.hint = Some(format!("Not saved: {e}"));
+                self.dialog = Some(Dialog::Error(format!("Not saved: {e}")));
+            }
         }
     }
 
     /// Asks where, then exports the map.
     fn export(&mut self, kind: ExportKind) {
-        if let Some(path) = files::pick_export_path(kind, &self.doc, self.path.as_deref()) {
-            self.export_to(kind, &path);
+        self.ask_file(files::FileRequest::Export(kind));
+    }
+
+    /// Asks for a file with the system's dialog, or with Loopmap's own where the system
+    /// has none; what was asked for happens once the user has chosen.
+    pub fn ask_file(&mut self, request: files::FileRequest) {
+        if self.native_dialogs {
+            match files::ask_native(&request, &self.doc, self.path.as_deref(), &self.settings) {
+                files::NativeAnswer::Chosen(path) => return self.file_chosen(request, path),
+                files::NativeAnswer::Cancelled => return,
+                files::NativeAnswer::Unavailable => {
+                    self.native_dialogs = false;
+                    self.hint = Some(
+                        "No system file dialog could open (install xdg-desktop-portal-gtk or \
+                         zenity for one): using Loopmap's own"
+                            .into(),
+                    );
+                }
+            }
+        }
+        let mut dialog =
+            files::builtin_dialog(&request, &self.doc, self.path.as_deref(), &self.settings);
+        dialog.open();
+        self.file_dialog = Some((dialog, request));
+    }
+
+    /// Loopmap's own file dialog, while it is open.
+    fn builtin_file_dialog(&mut self, ctx: &egui::Context) {
+        let Some((dialog, _)) = &mut self.file_dialog else {
+            return;
+        };
+        dialog.show(ctx);
+        if dialog.selected() {
+            let chosen = dialog.path().map(Path::to_path_buf);
+            if let (Some((_, request)), Some(path)) = (self.file_dialog.take(), chosen) {
+                self.file_chosen(request, path);
+            }
+        } else if !dialog.visible() {
+            self.file_dialog = None;
+        }
+    }
+
+    /// Whether Loopmap's own file dialog is open.
+    pub fn file_dialog_open(&self) -> bool {
+        self.file_dialog.is_some()
+    }
+
+    fn file_chosen(&mut self, request: files::FileRequest, path: PathBuf) {
+        match request {
+            files::FileRequest::Open => self.open(path),
+            files::FileRequest::Save { then } => {
+                self.save_to(path);
+                if let Some(action) = then.filter(|_| !self.dirty) {
+                    self.perform(action);
+                }
+            }
+            files::FileRequest::Export(kind) => self.export_to(kind, &path),
         }
     }
 
@@ -595,7 +728,10 @@ impl LoopmapApp {
         };
         match result {
             Ok(()) => self.hint = Some(format!("Exported to {}", path.display())),
-            Err(e) => self.dialog = Some(Dialog::Error(format!("Nothing exported: {e}"))),
+            Err(e) => {
+                self.hint = Some(format!("Nothing exported: {e}"));
+                self.dialog = Some(Dialog::Error(format!("Nothing exported: {e}")));
+            }
         }
     }
 
@@ -703,6 +839,7 @@ impl LoopmapApp {
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas_ui(ui));
         self.dialogs(&ctx);
+        self.builtin_file_dialog(&ctx);
         // Each viewport command asks for a repaint: send the title only when it changes.
         let title = self.title();
         if title != self.window_title {
@@ -746,7 +883,7 @@ impl LoopmapApp {
             {
                 continue;
             }
-            if self.dialog.is_some() && command != Command::Quit {
+            if (self.dialog.is_some() || self.file_dialog.is_some()) && command != Command::Quit {
                 continue;
             }
             if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
@@ -789,9 +926,8 @@ impl LoopmapApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         let now = ctx.input(|i| i.time);
-        if self.dirty && now - self.last_autosave > files::AUTOSAVE_SECONDS {
-            self.last_autosave = now;
-            self.autosave_now();
+        if let Some(wait) = self.autosave_tick(now) {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
         }
     }
 

@@ -48,7 +48,7 @@ impl LoopmapApp {
 
     /// A node's fill on the canvas, by the chosen colouring.
     pub(super) fn node_fill(&self, n: usize, dark: bool) -> Color32 {
-        let node = &self.doc.nodes[n];
+        let node = &self.derived.working.nodes[n];
         let plain = theme::kind_fill(node.kind, dark);
         let grey = || {
             if dark {
@@ -83,7 +83,8 @@ impl LoopmapApp {
             ColourBy::Kind => Vec::new(),
             ColourBy::TopCountry => {
                 let mut codes: Vec<&str> = self
-                    .doc
+                    .derived
+                    .working
                     .nodes
                     .iter()
                     .filter_map(|n| {
@@ -326,7 +327,7 @@ impl LoopmapApp {
         });
         let certified = p
             .certified_share
-            .map_or("—".to_string(), |c| format!("{:.1} %", 100.0 * c));
+            .map_or("—".to_string(), crate::labels::percent);
         ui.label(format!("Certified or secondary: {certified}"))
             .on_hover_text(
                 "Share of what enters products in use (outside maintain loops) that comes from \

@@ -24,6 +24,9 @@ pub struct DrawnTitle {
     pub rect: Rect,
     /// The node's box on screen.
     pub node_rect: Rect,
+    /// The secondary lines drawn in the box under the title (amount, stage, countries),
+    /// as far as they fit.
+    pub details: Vec<String>,
 }
 
 /// A node's title waiting to be drawn over the boxes: laid out already if it fits its
@@ -35,6 +38,7 @@ pub(super) struct PendingTitle {
     fill: Color32,
     text: Color32,
     placed: Option<Placed>,
+    details: Vec<String>,
 }
 
 /// A title laid out: its text, where it is drawn from, and the rect it covers.
@@ -154,7 +158,7 @@ impl LoopmapApp {
             if !shape.bounds.intersects(&visible) {
                 continue;
             }
-            let flow = &self.doc.flows[f];
+            let flow = &self.derived.working.flows[f];
             // A curve a few pixels long needs few points.
             let extent = (shape.bounds.max.x - shape.bounds.min.x)
                 .max(shape.bounds.max.y - shape.bounds.min.y) as f32
@@ -275,7 +279,7 @@ impl LoopmapApp {
         lod: &Lod,
         dark: bool,
     ) {
-        let node = &self.doc.nodes[n];
+        let node = &self.derived.working.nodes[n];
         let id = node.id.clone();
         let text = if dark {
             Color32::from_gray(240)
@@ -318,6 +322,7 @@ impl LoopmapApp {
                 fill,
                 text,
                 placed: fits.then_some((title, at, rect)),
+                details: Vec::new(),
             });
             if !fits {
                 return self.draw_flag(painter, screen, compact, flagged, z);
@@ -326,9 +331,9 @@ impl LoopmapApp {
             let line = lod.detail * 1.25;
             let mut bottom = screen.bottom() - lod.pad.min(4.0);
             let throughput = self.derived.throughput[n].map_or("? ".to_string(), short_amount);
-            let node = &self.doc.nodes[n];
+            let node = &self.derived.working.nodes[n];
             let lines = [
-                format!("{throughput} {}", self.doc.meta.unit()),
+                format!("{throughput} {}", self.derived.working.meta.unit()),
                 labels::node_details(node),
             ];
             for l in lines {
@@ -338,10 +343,13 @@ impl LoopmapApp {
                 painter.text(
                     pos2(screen.center().x, bottom - line / 2.0),
                     Align2::CENTER_CENTER,
-                    l,
+                    &l,
                     FontId::proportional(lod.detail),
                     text.gamma_multiply(0.8),
                 );
+                if let Some(pending) = self.canvas.titles.last_mut() {
+                    pending.details.push(l);
+                }
                 bottom -= line;
             }
         }
@@ -457,6 +465,7 @@ impl LoopmapApp {
                 size: lod.title,
                 rect,
                 node_rect: t.screen,
+                details: t.details,
             });
         }
     }
@@ -493,7 +502,7 @@ impl LoopmapApp {
         screen: Rect,
         lod: &Lod,
     ) {
-        let node = &self.doc.nodes[n];
+        let node = &self.derived.working.nodes[n];
         let z = lod.zoom;
         let (changed_nodes, _) = self.changed_by_scenario();
         if changed_nodes.contains(&node.id) {

@@ -344,7 +344,7 @@ impl LoopmapApp {
                 .layout
                 .flow_at(self.view.to_canvas(canvas, p), 6.0 / self.view.zoom as f64)
         {
-            let flow = &self.doc.flows[f];
+            let flow = &self.derived.working.flows[f];
             let amount = self
                 .derived
                 .analysis
@@ -359,7 +359,8 @@ impl LoopmapApp {
                 format!(" · {} loop", flow.loop_kind.name())
             };
             let name = |id: &str| {
-                self.doc
+                self.derived
+                    .working
                     .node(id)
                     .map_or(id.to_string(), |n| n.label.clone())
             };
@@ -375,7 +376,7 @@ impl LoopmapApp {
     }
 
     fn node_tooltip(&self, n: usize) -> String {
-        let node = &self.doc.nodes[n];
+        let node = &self.derived.working.nodes[n];
         let mut lines = vec![format!("{} ({})", node.label, node.kind.name())];
         for d in &self.derived.analysis.diagnostics {
             if d.subject == Subject::Node(node.id.clone()) {
