@@ -157,6 +157,23 @@ pub fn diagnose(
                 );
             }
         }
+        // A process or recovery node keeps nothing: with no way out, the balance holds
+        // whatever flows in at 0, which surprises a map still being drawn.
+        if matches!(node.kind, NodeKind::Process | NodeKind::Recovery)
+            && !topo.inflows[n].is_empty()
+            && topo.outflows[n].is_empty()
+        {
+            push(
+                Severity::Warning,
+                node_subject(n),
+                format!(
+                    "has inflows and no outflow: a {} node passes on all it takes in, so its \
+                     inflows are held at 0; draw where its material goes (or make it a waste \
+                     or export node)",
+                    node.kind.name()
+                ),
+            );
+        }
         let shares: f64 = topo.outflows[n]
             .iter()
             .filter_map(|&f| match doc.flows[f].value {
@@ -212,7 +229,7 @@ pub fn diagnose(
                     && throughput(doc, topo, &solution.flows, n).is_some_and(|t| t > 0.0);
                 if uncovered {
                     push(
-                        Severity::Warning,
+                        Severity::Info,
                         node_subject(n),
                         format!(
                             "stage '{}' has no country here: {:.1} % of the stage's throughput is not covered",

@@ -30,6 +30,9 @@ pub enum Command {
     VoteUp,
     VoteDown,
     Fit,
+    ZoomIn,
+    ZoomOut,
+    ActualSize,
     ToggleSankey,
     ToggleGrid,
     ToggleDark,
@@ -45,7 +48,7 @@ pub enum Command {
 
 impl Command {
     /// In menu order; `RedoAlt` is only a second shortcut.
-    pub const ALL: [Command; 36] = [
+    pub const ALL: [Command; 39] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -71,6 +74,9 @@ impl Command {
         Command::VoteUp,
         Command::VoteDown,
         Command::Fit,
+        Command::ZoomIn,
+        Command::ZoomOut,
+        Command::ActualSize,
         Command::ToggleSankey,
         Command::ToggleGrid,
         Command::ToggleDark,
@@ -113,6 +119,9 @@ impl Command {
             Command::TimerStartPause => "Start / pause timer",
             Command::TimerReset => "Reset timer",
             Command::Fit => "Fit map to window",
+            Command::ZoomIn => "Zoom in",
+            Command::ZoomOut => "Zoom out",
+            Command::ActualSize => "Actual size",
             Command::ToggleSankey => "Sankey widths",
             Command::ToggleGrid => "Grid and snapping",
             Command::ToggleDark => "Dark theme",
@@ -165,6 +174,9 @@ impl Command {
             Command::TimerStartPause => "Start or pause the round timer",
             Command::TimerReset => "Set the round timer back to its full length",
             Command::Fit => "Zoom so that the whole map fits the canvas",
+            Command::ZoomIn => "Show the map larger, around the middle of the canvas",
+            Command::ZoomOut => "Show the map smaller, around the middle of the canvas",
+            Command::ActualSize => "Show the map at 100 %, as a new map starts",
             Command::ToggleSankey => "Draw flows with widths proportional to their amounts",
             Command::ToggleGrid => "Show a grid and snap moved nodes to it",
             Command::ToggleDark => "Switch between a dark and a light theme",
@@ -208,6 +220,9 @@ impl Command {
             Command::TimerStartPause => key(Modifiers::NONE, Key::T),
             Command::TimerReset => key(Modifiers::SHIFT, Key::T),
             Command::Fit => key(Modifiers::NONE, Key::F),
+            Command::ZoomIn => key(cmd, Key::Plus),
+            Command::ZoomOut => key(cmd, Key::Minus),
+            Command::ActualSize => key(cmd, Key::Num0),
             Command::ToggleSankey => None,
             Command::ToggleGrid => key(cmd, Key::G),
             Command::ToggleDark => None,

@@ -98,7 +98,8 @@ struct Derived {
     /// Each node's throughput (Σ outflows; Σ inflows for wastes and exports).
     throughput: Vec<Option<f64>>,
     /// Nodes and flows an error or warning names: they get a red badge or outline.
-    flagged_nodes: Vec<bool>,
+    /// The gravest diagnostic naming each node, for its badge.
+    flagged_nodes: Vec<Option<analysis::Severity>>,
     flagged_flows: Vec<bool>,
 }
 
@@ -191,6 +192,8 @@ impl LoopmapApp {
             let amounts = analysis::analyse(&doc).solution.flows;
             crate::layout::arrange_in_place(&mut doc, &amounts, crate::layout::Options::default());
         }
+        // Pins keep their numbers from here on, whatever is deleted.
+        doc.number_pain_points();
         let derived = derive(&doc, 0, settings.sankey, None);
         let mut app = LoopmapApp {
             saved: doc.clone(),
@@ -350,6 +353,13 @@ impl LoopmapApp {
         &self.derived().working
     }
 
+    /// The badge a node carries on the canvas: its gravest diagnostic, if any.
+    pub fn node_badge(&mut self, id: &str) -> Option<analysis::Severity> {
+        let derived = self.derived();
+        let n = derived.working.nodes.iter().position(|n| n.id == id)?;
+        derived.flagged_nodes[n]
+    }
+
     /// How many times the map has been analysed (to check that idle frames do not).
     pub fn analysis_runs(&self) -> u64 {
         self.analysis_runs
@@ -362,10 +372,14 @@ impl LoopmapApp {
             let amounts = analysis::analyse(&doc).solution.flows;
             crate::layout::arrange_in_place(&mut doc, &amounts, crate::layout::Options::default());
         }
+        // Pins keep their numbers from here on, whatever is deleted.
+        doc.number_pain_points();
         self.saved = doc.clone();
         self.doc = doc;
         self.path = path;
         self.history.clear();
+        // Each map starts at 100 % (and is fitted if it has anything to fit).
+        self.view = View::default();
         self.selection = Selection::default();
         self.inspector = inspector::InspectorState::default();
         self.active_scenario = None;
@@ -550,6 +564,9 @@ impl LoopmapApp {
             Command::TimerStartPause => self.workshop.timer.start_pause(ctx.input(|i| i.time)),
             Command::TimerReset => self.workshop.timer.reset(),
             Command::Fit => self.view.fit_pending = true,
+            Command::ZoomIn => self.view.zoom_by(ZOOM_STEP),
+            Command::ZoomOut => self.view.zoom_by(1.0 / ZOOM_STEP),
+            Command::ActualSize => self.view.zoom = 1.0,
             Command::ToggleSankey => self.settings.sankey = !self.settings.sankey,
             Command::ToggleGrid => self.settings.grid = !self.settings.grid,
             Command::ToggleDark => {
@@ -898,6 +915,9 @@ impl LoopmapApp {
             if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Equals)) {
                 self.vote(1);
             }
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Equals)) {
+                self.run(Command::ZoomIn, ctx);
+            }
             if self.workshop.on
                 && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
             {
@@ -1002,7 +1022,14 @@ impl LoopmapApp {
                     }
                 });
                 ui.menu_button("View", |ui| {
-                    self.menu_item(ui, Command::Fit);
+                    for c in [
+                        Command::Fit,
+                        Command::ZoomIn,
+                        Command::ZoomOut,
+                        Command::ActualSize,
+                    ] {
+                        self.menu_item(ui, c);
+                    }
                     let mut sankey = self.settings.sankey;
                     if ui
                         .checkbox(&mut sankey, Command::ToggleSankey.label())
@@ -1195,6 +1222,9 @@ impl eframe::App for LoopmapApp {
     }
 }
 
+/// What one Zoom in (or out) multiplies (or divides) the zoom by.
+const ZOOM_STEP: f32 = 1.25;
+
 fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -> Derived {
     // The scenario is applied once, for both the analysis and what is shown.
     let (working, issues) = match scenario.and_then(|name| doc.scenario(name)) {
@@ -1203,24 +1233,23 @@ fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -
     };
     let analysis = analysis::analyse_with_issues(&working, &issues);
     let layout = crate::layout::shapes(&working, &analysis.solution.flows, sankey);
-    let index = doc.node_index();
-    let throughput = analysis::supply::throughputs(doc, &analysis.solution.flows);
-    let mut flagged_nodes = vec![false; doc.nodes.len()];
-    let mut flagged_flows = vec![false; doc.flows.len()];
+    let index = working.node_index();
+    let throughput = analysis::supply::throughputs(&working, &analysis.solution.flows);
+    let mut flagged_nodes: Vec<Option<analysis::Severity>> = vec![None; working.nodes.len()];
+    let mut flagged_flows = vec![false; working.flows.len()];
     for d in &analysis.diagnostics {
-        if d.severity == analysis::Severity::Info {
-            continue;
-        }
         match &d.subject {
             analysis::Subject::Node(id) => {
                 if let Some(&n) = index.get(id.as_str()) {
-                    flagged_nodes[n] = true;
+                    // Severity orders Error < Warning < Info: the gravest is the least.
+                    let gravest = flagged_nodes[n].map_or(d.severity, |s| s.min(d.severity));
+                    flagged_nodes[n] = Some(gravest);
                 }
             }
             // A flow left open while drawing is normal (it is drawn grey and dashed);
             // a red outline is for errors: negative or contradictory flows.
             analysis::Subject::Flow(id) if d.severity == analysis::Severity::Error => {
-                if let Some(f) = doc.flows.iter().position(|f| &f.id == id) {
+                if let Some(f) = working.flows.iter().position(|f| &f.id == id) {
                     flagged_flows[f] = true;
                 }
             }

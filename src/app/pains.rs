@@ -123,7 +123,8 @@ impl LoopmapApp {
     /// Adds a pain point on `on`, selects it and puts the cursor in its title.
     pub fn add_pain_point(&mut self, on: Anchor) {
         let id = pains::unique_pain_id(&self.doc);
-        let pain = PainPoint::new(id.clone(), on, "New pain point");
+        let mut pain = PainPoint::new(id.clone(), on, "New pain point");
+        pain.number = Some(self.doc.next_pin_number());
         self.edit(None, |doc| doc.pain_points.push(pain));
         self.selection = Selection::pain(&id);
         self.inspector.focus = Some(format!("pain:{id}:title"));
@@ -352,10 +353,11 @@ impl LoopmapApp {
                             }
                         }
                         ui.end_row();
+                        let numbers = self.doc.pin_numbers();
                         for &i in &rows {
                             let p = &self.doc.pain_points[i];
                             let selected = self.selection.pains.contains(&p.id);
-                            ui.label(format!("{}", i + 1));
+                            ui.label(numbers[i].to_string());
                             ui.label(RichText::new(p.votes().to_string()).strong());
                             ui.horizontal(|ui| {
                                 if ui
@@ -436,12 +438,16 @@ impl LoopmapApp {
             }
         });
         let mut chosen = None;
+        let numbers = self.doc.pin_numbers();
         for (rank, i) in pains::ranked(&self.doc).into_iter().take(3).enumerate() {
             let p = &self.doc.pain_points[i];
             let text = format!("{}. {} ({} votes)", rank + 1, p.title, p.votes());
             if ui
                 .link(text)
-                .on_hover_text(format!("Pain point #{}: select it and show its pin", i + 1))
+                .on_hover_text(format!(
+                    "Pain point #{}: select it and show its pin",
+                    numbers[i]
+                ))
                 .clicked()
             {
                 chosen = Some(p.id.clone());

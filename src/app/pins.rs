@@ -154,22 +154,30 @@ impl LoopmapApp {
         let mut clicked = None;
         let mut menu_action = None;
         let shift = ui.input(|i| i.modifiers.shift);
+        let numbers = self.doc.pin_numbers();
         for (i, placed) in placements.into_iter().enumerate() {
             let Some((centre, radius)) = placed else {
                 continue;
             };
             let p = &self.doc.pain_points[i];
             let selected = self.selection.pains.contains(&p.id);
-            draw_pin(painter, p.category(), centre, radius, i + 1, selected);
+            draw_pin(
+                painter,
+                p.category(),
+                centre,
+                radius,
+                numbers[i] as usize,
+                selected,
+            );
             let response = ui.interact(
                 Rect::from_center_size(centre, egui::Vec2::splat(2.0 * radius.max(9.0))),
                 ui.scope_id().with(("pin", &p.id)),
                 Sense::click(),
             );
-            let name = format!("Pain point {}: {}", i + 1, p.title);
+            let name = format!("Pain point {}: {}", numbers[i], p.title);
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
             let on = p.on.describe(&self.doc);
-            let response = response.on_hover_text(tooltip(p, i + 1, &on));
+            let response = response.on_hover_text(tooltip(p, numbers[i] as usize, &on));
             if response.clicked() {
                 clicked = Some(p.id.clone());
             }

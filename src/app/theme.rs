@@ -51,6 +51,8 @@ pub fn soften(colour: Color32, dark: bool) -> Color32 {
 
 pub const ERROR: Color32 = Color32::from_rgb(214, 39, 40);
 pub const WARNING: Color32 = Color32::from_rgb(230, 140, 0);
+/// Notes: worth knowing, nothing wrong.
+pub const NOTE: Color32 = Color32::from_rgb(125, 125, 125);
 pub const OK: Color32 = Color32::from_rgb(44, 160, 44);
 pub const SELECTED: Color32 = Color32::from_rgb(255, 170, 0);
 pub const UNKNOWN: Color32 = Color32::from_rgb(150, 150, 150);

@@ -215,12 +215,13 @@ pub fn pain_points(doc: &Document) -> Result<String, ExportError> {
             "notes",
         ],
     )?;
+    let numbers = doc.pin_numbers();
     for i in pains::ranked(doc) {
         let p = &doc.pain_points[i];
         row(
             &mut w,
             [
-                (i + 1).to_string(),
+                numbers[i].to_string(),
                 p.id.clone(),
                 p.title.clone(),
                 p.category().name().to_string(),

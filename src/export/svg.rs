@@ -228,6 +228,7 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
             TITLE + 16.0
         );
     }
+    let numbers = doc.pin_numbers();
     for (i, p) in doc.pain_points.iter().enumerate() {
         let radius = geometry::pin_radius(p.votes());
         let centre = match layout.pins.get(i).copied().flatten() {
@@ -242,8 +243,14 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
             }
             None => continue,
         };
-        let _ = writeln!(out, "<g><title>{}</title>", esc(&pin_title(i, p)));
-        pin(&mut out, p.category(), centre, radius, Some(i + 1));
+        let _ = writeln!(out, "<g><title>{}</title>", esc(&pin_title(numbers[i], p)));
+        pin(
+            &mut out,
+            p.category(),
+            centre,
+            radius,
+            Some(numbers[i] as usize),
+        );
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n");
@@ -288,10 +295,10 @@ fn path_data(path: &kurbo::BezPath, dx: f64, dy: f64) -> String {
     d.replace("M ", "M")
 }
 
-fn pin_title(i: usize, p: &crate::model::PainPoint) -> String {
+fn pin_title(number: u32, p: &crate::model::PainPoint) -> String {
     format!(
         "#{} {} ({}, severity {}, {} votes)",
-        i + 1,
+        number,
         p.title,
         p.category().name(),
         p.severity(),

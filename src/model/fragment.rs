@@ -78,6 +78,13 @@ pub fn insert(
             Anchor::Map => Anchor::Map,
         };
         pain.id = super::pains::unique_pain_id(doc);
+        // A copy keeps its pin number where it is free, else takes the next one.
+        if pain
+            .number
+            .is_none_or(|n| doc.pain_points.iter().any(|p| p.number == Some(n)))
+        {
+            pain.number = Some(doc.next_pin_number());
+        }
         doc.pain_points.push(pain);
     }
     (added_nodes, added_flows)

@@ -504,6 +504,9 @@ pub struct PainPoint {
     pub status: Option<Status>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// The pin's number, kept when other pain points go (`Document::pin_numbers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

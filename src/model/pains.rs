@@ -74,6 +74,7 @@ impl PainPoint {
             raised_by: String::new(),
             status: None,
             notes: String::new(),
+            number: None,
             extra: Default::default(),
         }
     }
@@ -112,6 +113,54 @@ pub fn unique_pain_id(doc: &Document) -> String {
         .map(|i| format!("p{i}"))
         .find(|id| doc.pain_points.iter().all(|p| &p.id != id))
         .unwrap_or_else(|| "p".to_string())
+}
+
+impl Document {
+    /// Each pain point's pin number: its own `number` where it has one (the first of two
+    /// holding the same), else the lowest free number from its place in the list.
+    pub fn pin_numbers(&self) -> Vec<u32> {
+        let mut taken = BTreeSet::new();
+        let own: Vec<Option<u32>> = self
+            .pain_points
+            .iter()
+            .map(|p| p.number.filter(|&n| n >= 1 && taken.insert(n)))
+            .collect();
+        own.iter()
+            .enumerate()
+            .map(|(i, own)| {
+                own.unwrap_or_else(|| {
+                    let start = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                    let n = (start..u32::MAX)
+                        .find(|n| !taken.contains(n))
+                        .unwrap_or(u32::MAX);
+                    taken.insert(n);
+                    n
+                })
+            })
+            .collect()
+    }
+
+    /// The number a new pain point takes: one past the highest in use.
+    pub fn next_pin_number(&self) -> u32 {
+        self.pin_numbers()
+            .into_iter()
+            .max()
+            .map_or(1, |n| n.saturating_add(1))
+    }
+
+    /// Writes every pain point's pin number into it, so deleting one renumbers no other.
+    /// Returns whether anything changed.
+    pub fn number_pain_points(&mut self) -> bool {
+        let numbers = self.pin_numbers();
+        let mut changed = false;
+        for (p, n) in self.pain_points.iter_mut().zip(numbers) {
+            if p.number != Some(n) {
+                p.number = Some(n);
+                changed = true;
+            }
+        }
+        changed
+    }
 }
 
 /// Pain point indices, most votes first; ties by severity, then by their order in the map.
@@ -158,6 +207,23 @@ mod tests {
             pinned_on(&d, &BTreeSet::new(), &["ab".into()].into()),
             Vec::<usize>::new()
         );
+    }
+
+    #[test]
+    fn pin_numbers_are_kept_across_deletes_and_new_ones_take_the_next_free() {
+        let mut d = doc();
+        assert_eq!(d.pin_numbers(), [1, 2, 3], "by order when none is written");
+        d.number_pain_points();
+        d.pain_points.remove(1);
+        assert_eq!(d.pin_numbers(), [1, 3], "pin 3 stays pin 3");
+        assert_eq!(d.next_pin_number(), 4);
+        // Written numbers win; a clash or a missing one gets the lowest free.
+        d.pain_points[0].number = Some(3);
+        d.pain_points[1].number = Some(3);
+        assert_eq!(d.pin_numbers(), [3, 2]);
+        d.pain_points[1].number = None;
+        d.pain_points.push(PainPoint::new("p9", Anchor::Map, "new"));
+        assert_eq!(d.pin_numbers(), [3, 2, 4]);
     }
 
     #[test]

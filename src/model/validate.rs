@@ -68,6 +68,12 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
                 format!("`severity` must be 1 to 5, got {s}"),
             ));
         }
+        if p.number == Some(0) {
+            return Err(invalid(
+                named("pain point", &p.id),
+                "`number` must be 1 or more, got 0".to_string(),
+            ));
+        }
     }
     for s in &doc.scenarios {
         for (i, change) in s.changes.iter().enumerate() {

@@ -9,6 +9,7 @@ use egui::{
 use super::super::{LoopmapApp, theme};
 use super::lod::{Lod, TITLE_ROWS};
 use super::{FlowMeshKey, GRID};
+use crate::analysis::Severity;
 use crate::geometry::{self, Point};
 use crate::labels::{self, flow_label, short_amount};
 use crate::model::Loop;
@@ -294,8 +295,8 @@ impl LoopmapApp {
         let corner = if compact { 1.0 } else { 10.0 * z };
         let stroke = if selected {
             Stroke::new(3.5, theme::SELECTED)
-        } else if compact && flagged {
-            Stroke::new(2.0, theme::ERROR)
+        } else if compact && let Some(colour) = flagged.and_then(badge_colour) {
+            Stroke::new(2.0, colour)
         } else {
             Stroke::new(1.5, fill.linear_multiply(0.55).to_opaque())
         };
@@ -356,26 +357,69 @@ impl LoopmapApp {
         self.draw_flag(painter, screen, compact, flagged, z);
     }
 
-    /// The red badge of a node an error or warning names.
+    /// The badge of a node a diagnostic names, by its gravest one: errors a red disc,
+    /// warnings an amber triangle, notes a small grey square.
     fn draw_flag(
         &self,
         painter: &egui::Painter,
         screen: Rect,
         compact: bool,
-        flagged: bool,
+        flagged: Option<Severity>,
         z: f32,
     ) {
-        if !compact && flagged {
-            let c = screen.right_top() + vec2(-2.0, 2.0);
-            painter.circle_filled(c, 10.0 * z.max(0.6), theme::ERROR);
-            painter.text(
-                c,
-                Align2::CENTER_CENTER,
-                "!",
-                FontId::proportional(14.0 * z.max(0.6)),
-                Color32::WHITE,
-            );
+        let Some(severity) = flagged else { return };
+        if compact {
+            return;
         }
+        let r = 10.0 * z.max(0.6);
+        let c = screen.right_top() + vec2(-2.0, 2.0);
+        let mark = match severity {
+            Severity::Error => {
+                painter.circle_filled(c, r, theme::ERROR);
+                "!"
+            }
+            Severity::Warning => {
+                let h = r * 1.15;
+                painter.add(Shape::convex_polygon(
+                    vec![
+                        c + vec2(0.0, -h),
+                        c + vec2(h * 1.05, h * 0.75),
+                        c + vec2(-h * 1.05, h * 0.75),
+                    ],
+                    theme::WARNING,
+                    Stroke::new(1.0, Color32::WHITE),
+                ));
+                "!"
+            }
+            Severity::Info => {
+                let half = r * 0.7;
+                painter.rect_filled(
+                    Rect::from_center_size(c, vec2(2.0 * half, 2.0 * half)),
+                    2.0,
+                    theme::NOTE,
+                );
+                "i"
+            }
+        };
+        let size = if severity == Severity::Info {
+            11.0
+        } else {
+            14.0
+        };
+        painter.text(
+            c + vec2(
+                0.0,
+                if severity == Severity::Warning {
+                    r * 0.15
+                } else {
+                    0.0
+                },
+            ),
+            Align2::CENTER_CENTER,
+            mark,
+            FontId::proportional(size * z.max(0.6)),
+            Color32::WHITE,
+        );
     }
 
     /// The titles of the nodes drawn this frame, over every box. A title that does not
@@ -563,5 +607,14 @@ impl LoopmapApp {
                 Stroke::new(1.5, colour),
             );
         }
+    }
+}
+
+/// The outline colour of a compact node with a diagnostic: notes get none.
+fn badge_colour(severity: Severity) -> Option<Color32> {
+    match severity {
+        Severity::Error => Some(theme::ERROR),
+        Severity::Warning => Some(theme::WARNING),
+        Severity::Info => None,
     }
 }

@@ -77,6 +77,11 @@ impl View {
         self.center = Point::new(c.x - offset.x as f64, c.y - offset.y as f64);
     }
 
+    /// Zooms by `factor` about the middle of the canvas.
+    pub fn zoom_by(&mut self, factor: f32) {
+        self.zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+    }
+
     /// Zooms by `factor`, keeping the canvas point under `anchor` where it is.
     pub fn zoom_at(&mut self, canvas: Rect, anchor: Pos2, factor: f32) {
         let before = self.to_canvas(canvas, anchor);
