@@ -13,6 +13,7 @@ pub enum Command {
     ExportPng,
     ExportCsv,
     ExportHtml,
+    CopyShareLink,
     Quit,
     Undo,
     Redo,
@@ -48,7 +49,7 @@ pub enum Command {
 
 impl Command {
     /// In menu order; `RedoAlt` is only a second shortcut.
-    pub const ALL: [Command; 39] = [
+    pub const ALL: [Command; 40] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -57,6 +58,7 @@ impl Command {
         Command::ExportPng,
         Command::ExportCsv,
         Command::ExportHtml,
+        Command::CopyShareLink,
         Command::Quit,
         Command::Undo,
         Command::Redo,
@@ -100,6 +102,7 @@ impl Command {
             Command::ExportPng => "Picture for slides (PNG)…",
             Command::ExportCsv => "Tables (CSV)…",
             Command::ExportHtml => "Report (HTML)…",
+            Command::CopyShareLink => "Copy share link",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
             Command::Redo | Command::RedoAlt => "Redo",
@@ -146,6 +149,9 @@ impl Command {
             }
             Command::ExportHtml => {
                 "One self-contained HTML file: the map, indicators, supply concentration, pain points"
+            }
+            Command::CopyShareLink => {
+                "Put a web link on the clipboard that opens this map in a browser (Loopmap for the web)"
             }
             Command::Quit => "Close Loopmap",
             Command::Undo => "Take back the last edit",
@@ -202,6 +208,7 @@ impl Command {
             Command::ExportSvg | Command::ExportPng | Command::ExportCsv | Command::ExportHtml => {
                 None
             }
+            Command::CopyShareLink => None,
             Command::Quit => key(cmd, Key::Q),
             Command::Undo => key(cmd, Key::Z),
             Command::Redo => key(cmd_shift, Key::Z),

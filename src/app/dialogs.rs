@@ -131,6 +131,57 @@ impl LoopmapApp {
                         }
                     });
                 }
+                Dialog::WebAddress(address) => {
+                    let heading = ui.heading("Where is Loopmap for the web?").id;
+                    ui.label(
+                        "A share link opens the map in Loopmap for the web. Give the address \
+                         it is served from (asked once; kept in the settings).",
+                    );
+                    let mut text = address.clone();
+                    ui.add(
+                        egui::TextEdit::singleline(&mut text)
+                            .hint_text("https://example.org/loopmap/")
+                            .desired_width(420.0),
+                    )
+                    .labelled_by(heading)
+                    .request_focus();
+                    let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if text != *address {
+                        self.dialog = Some(Dialog::WebAddress(text.clone()));
+                    }
+                    let usable = super::share::usable_address(&text);
+                    if !text.trim().is_empty() && !usable {
+                        ui.colored_label(
+                            super::theme::ERROR,
+                            "An address starting with https:// or http://",
+                        );
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.add_enabled(usable, egui::Button::new("Copy link")).clicked()
+                            || (enter && usable)
+                        {
+                            self.settings.web_address = text.trim().to_string();
+                            close = true;
+                            self.copy_share_link(ui.ctx());
+                        }
+                        if ui.button("Cancel").clicked() {
+                            close = true;
+                        }
+                    });
+                }
+                Dialog::LinkTooLarge(message) => {
+                    ui.heading("Too large for a link");
+                    ui.label(message);
+                    ui.horizontal(|ui| {
+                        if ui.button("Save the map file…").clicked() {
+                            close = true;
+                            self.save(true);
+                        }
+                        if ui.button("Close").clicked() {
+                            close = true;
+                        }
+                    });
+                }
                 Dialog::Shortcuts => {
                     ui.heading("Keyboard shortcuts");
                     egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {

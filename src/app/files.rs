@@ -22,6 +22,8 @@ pub struct Settings {
     pub colour_by: super::supply::ColourBy,
     /// The legends are shown on the canvas (beside the fitted map), not folded away.
     pub legends: bool,
+    /// Where Loopmap for the web is served (File ▸ Copy share link builds on it).
+    pub web_address: String,
 }
 
 impl Default for Settings {
@@ -34,6 +36,7 @@ impl Default for Settings {
             grid: false,
             colour_by: super::supply::ColourBy::Kind,
             legends: true,
+            web_address: String::new(),
         }
     }
 }

@@ -17,6 +17,7 @@ mod panel;
 mod picker;
 mod pins;
 mod scenarios;
+mod share;
 mod supply;
 pub mod theme;
 mod workshop;
@@ -130,6 +131,10 @@ pub enum Dialog {
         old: String,
         name: String,
     },
+    /// The web address a share link builds on, asked once.
+    WebAddress(String),
+    /// The map is too large for a link: why, and the offer of the file.
+    LinkTooLarge(String),
 }
 
 pub struct LoopmapApp {
@@ -173,6 +178,8 @@ pub struct LoopmapApp {
     pub provenance_of: Option<String>,
     /// The scenario being shown and edited; `None` for the baseline.
     pub active_scenario: Option<String>,
+    /// The last share link copied (tests read it; the clipboard is the user's).
+    pub last_share_link: Option<String>,
     sensitivity: scenarios::SensitivityState,
 }
 
@@ -224,6 +231,7 @@ impl LoopmapApp {
             tab: Tab::default(),
             provenance_of: None,
             active_scenario: None,
+            last_share_link: None,
             sensitivity: Default::default(),
         };
         app.view.fit_pending = true;
@@ -535,6 +543,7 @@ impl LoopmapApp {
             Command::ExportPng => self.export(ExportKind::Png),
             Command::ExportCsv => self.export(ExportKind::Csv),
             Command::ExportHtml => self.export(ExportKind::Html),
+            Command::CopyShareLink => self.copy_share_link(ctx),
             Command::Quit => self.guard(Pending::Quit),
             Command::Undo => self.undo(),
             Command::Redo | Command::RedoAlt => self.redo(),
@@ -994,6 +1003,7 @@ impl LoopmapApp {
                             self.menu_item(ui, c);
                         }
                     });
+                    self.menu_item(ui, Command::CopyShareLink);
                     ui.separator();
                     self.menu_item(ui, Command::Quit);
                 });

@@ -2,6 +2,7 @@
 //! write in one canonical, diff-friendly form, and save atomically.
 
 mod canonical;
+pub mod link;
 pub mod samples;
 
 pub use canonical::to_canonical_string;
