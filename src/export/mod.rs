@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod html;
 pub mod png;
+pub mod roadmap;
 pub mod svg;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ use std::path::{Path, PathBuf};
 use crate::analysis::{self, Analysis};
 use crate::io;
 use crate::model::{Document, apply_scenario};
+
+pub use roadmap::roadmap_table;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
