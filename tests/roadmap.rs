@@ -428,3 +428,50 @@ proptest::proptest! {
         }
     }
 }
+
+/// The UK and global samples carry a demand path and a lifetime spread for each product,
+/// and a history growth fitted so that the model's base-year end of life is within 25 %
+/// of the map's (the description of each sample gives the match).
+#[test]
+fn the_samples_projected_fit_todays_end_of_life_within_a_quarter() {
+    for sample in loopmap::io::samples::SAMPLES {
+        if !sample.file_name.starts_with("uk-ndfeb") && !sample.file_name.starts_with("global") {
+            continue;
+        }
+        let doc = sample.load().unwrap();
+        let r = roadmap::compute(&doc).unwrap();
+        assert_eq!(r.uses.len(), 4, "{}", sample.file_name);
+        assert!(r.left_out.is_empty());
+        for u in &r.uses {
+            let node = doc.node(&u.id).unwrap();
+            assert!(
+                !node.demand_growth.is_empty(),
+                "{}: {}",
+                sample.file_name,
+                u.id
+            );
+            assert!(
+                node.history_growth.is_some(),
+                "{}: {}",
+                sample.file_name,
+                u.id
+            );
+            let off = u.model_eol / u.map_eol - 1.0;
+            assert!(
+                off.abs() <= 0.25,
+                "{} {}: model {} vs map {}",
+                sample.file_name,
+                u.id,
+                u.model_eol,
+                u.map_eol
+            );
+            let shown = format!("{:+.1} %", 100.0 * off);
+            assert!(
+                doc.meta.description.contains(&shown),
+                "{} {}: the description gives {shown}",
+                sample.file_name,
+                u.id
+            );
+        }
+    }
+}

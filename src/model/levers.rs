@@ -124,6 +124,14 @@ pub fn set_levers(doc: &mut Document, levers: &[Lever]) {
 }
 
 impl Lever {
+    /// Whether the lever moves only the roadmap (a lifetime spread or a growth rate):
+    /// the map of one year, and so its indicators, stay as they are.
+    pub fn roadmap_only(&self) -> bool {
+        matches!(self, Lever::Node { field, .. }
+            if matches!(field.as_str(), "lifetime_sd" | "weibull_shape" | "history_growth")
+                || growth_index(field).is_some())
+    }
+
     /// `EV traction motors · lifetime`, `f_collect (share)`.
     pub fn describe(&self, doc: &Document) -> String {
         match self {
