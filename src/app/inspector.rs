@@ -521,6 +521,9 @@ impl LoopmapApp {
                     self.edit_node(id, &k("notes"), |n| n.notes = v);
                 }
             });
+        if node.kind == NodeKind::Use {
+            self.use_roadmap_ui(ui, &node);
+        }
         let fields = crate::model::levers::node_lever_fields(&node);
         if !fields.is_empty() {
             ui.horizontal(|ui| {

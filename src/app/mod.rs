@@ -15,6 +15,7 @@ mod palette;
 mod panel;
 mod picker;
 mod pins;
+mod roadmap;
 mod scenarios;
 mod supply;
 pub mod theme;
@@ -33,6 +34,7 @@ pub use command::Command;
 pub use files::{ExportKind, Settings};
 use history::History;
 pub use pains::{Column, PainTable, PinnedPains};
+pub use roadmap::RoadmapView;
 pub use supply::ColourBy;
 pub use workshop::{Timer, Workshop};
 
@@ -165,6 +167,7 @@ pub struct LoopmapApp {
     /// The scenario being shown and edited; `None` for the baseline.
     pub active_scenario: Option<String>,
     sensitivity: scenarios::SensitivityState,
+    pub roadmap_state: roadmap::RoadmapState,
 }
 
 /// The tabs under the canvas.
@@ -174,6 +177,7 @@ pub enum Tab {
     PainPoints,
     Scenarios,
     Supply,
+    Roadmap,
 }
 
 impl LoopmapApp {
@@ -211,6 +215,7 @@ impl LoopmapApp {
             provenance_of: None,
             active_scenario: None,
             sensitivity: Default::default(),
+            roadmap_state: Default::default(),
         };
         app.view.fit_pending = true;
         app
@@ -688,7 +693,7 @@ impl LoopmapApp {
             let min_tabs: f32 = match self.tab {
                 Tab::PainPoints => 90.0,
                 Tab::Supply => 330.0,
-                Tab::Scenarios => 300.0,
+                Tab::Scenarios | Tab::Roadmap => 300.0,
             };
             egui::Panel::bottom("tabs")
                 .resizable(true)
@@ -1039,12 +1044,14 @@ impl LoopmapApp {
                 format!("Scenarios ({})", self.doc.scenarios.len()),
             );
             ui.selectable_value(&mut self.tab, Tab::Supply, "Supply");
+            ui.selectable_value(&mut self.tab, Tab::Roadmap, "Roadmap");
         });
         ui.separator();
         match self.tab {
             Tab::PainPoints => self.pains_tab_ui(ui),
             Tab::Scenarios => self.scenarios_tab_ui(ui),
             Tab::Supply => self.supply_tab_ui(ui),
+            Tab::Roadmap => self.roadmap_tab_ui(ui),
         }
     }
 }
