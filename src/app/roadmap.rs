@@ -450,7 +450,7 @@ impl LoopmapApp {
                     });
                 self.demand_path_ui(ui, node, &edit);
                 if let Some(s) = Survival::of(node) {
-                    survival_plot(ui, &id, &s);
+                    survival_plot(ui, &id, s);
                 }
             });
     }
@@ -561,7 +561,7 @@ impl LoopmapApp {
 }
 
 /// A small chart of the survival function: the share still in use by age.
-fn survival_plot(ui: &mut egui::Ui, id: &str, s: &Survival) {
+fn survival_plot(ui: &mut egui::Ui, id: &str, s: Survival) {
     let top = (s.lifetime * 2.5)
         .max(s.lifetime + 4.0 * s.sd)
         .clamp(1.0, 500.0);
@@ -579,13 +579,18 @@ fn survival_plot(ui: &mut egui::Ui, id: &str, s: &Survival) {
         .include_y(100.0)
         .include_x(0.0)
         .y_axis_formatter(|m, _| format!("{:.0} %", m.value))
-        .x_axis_formatter(|m, _| format!("{:.0} yr", m.value))
-        .label_formatter(|pos| {
+        .custom_x_axes(vec![
+            AxisHints::new_x()
+                .label_spacing(30.0..=60.0)
+                .formatter(|m, _| format!("{:.0} yr", m.value)),
+        ])
+        .label_formatter(move |pos| {
             let p = match pos {
                 HoverPosition::NearDataPoint { position, .. } => position,
                 HoverPosition::Elsewhere { position } => position,
             };
-            Some(format!("age {:.1} yr", p.x))
+            let a = p.x.max(0.0);
+            Some(format!("age {a:.1} yr: {:.0} % in use", 100.0 * s.at(a)))
         })
         .show(ui, |plot| {
             plot.line(
