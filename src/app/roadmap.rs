@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use egui::{Color32, RichText};
+use egui::{Color32, RichText, vec2};
 use egui_plot::{
     AxisHints, ColorConflictHandling, Corner, FilledArea, HoverPosition, Legend, Line, LineStyle,
     PlotPoints, VLine,
@@ -46,6 +46,8 @@ pub struct RoadmapState {
     /// The baseline (when a scenario is shown) and every other scenario.
     others: Option<(u64, Option<String>, Others)>,
     pub view: RoadmapView,
+    /// Show the charts' legends; `None`: when the charts are tall enough for them.
+    pub legend: Option<bool>,
 }
 
 /// What the tab shows beside the levers.
@@ -277,13 +279,24 @@ impl LoopmapApp {
                 // Measured before anything is added: a row wider than the column would
                 // widen it under the side panel.
                 let w = ui.available_width();
-                let view = &mut self.roadmap_state.view;
+                // The charts' height: what is left under the choice and a chart's title.
+                let h = (ui.available_height() - 48.0).max(100.0);
+                // A legend covers a short chart: left off below this height unless asked
+                // for (the hover names every curve).
+                let state = &mut self.roadmap_state;
+                let mut legend = state.legend.unwrap_or(h >= 190.0);
                 ui.horizontal_wrapped(|ui| {
+                    let view = &mut state.view;
                     ui.selectable_value(view, RoadmapView::EndOfLife, "End of life");
                     ui.selectable_value(view, RoadmapView::Ceiling, "Ceiling");
                     ui.selectable_value(view, RoadmapView::Values, "Values");
+                    if *view != RoadmapView::Values {
+                        ui.separator();
+                        if ui.checkbox(&mut legend, "Legend").changed() {
+                            state.legend = Some(legend);
+                        }
+                    }
                 });
-                let h = (ui.available_height() - 24.0).max(100.0);
                 let unit = self.doc.meta.unit().to_string();
                 let dark = ui.visuals().dark_mode;
                 match self.roadmap_state.view {
@@ -299,15 +312,25 @@ impl LoopmapApp {
                         ui.horizontal_top(|ui| {
                             let half = (w - 12.0) / 2.0;
                             ui.vertical(|ui| {
-                                end_of_life_chart(ui, &r, &others, &unit, half, h, dark)
+                                end_of_life_chart(
+                                    ui,
+                                    &r,
+                                    &others,
+                                    &unit,
+                                    vec2(half, h),
+                                    dark,
+                                    legend,
+                                )
                             });
-                            ui.vertical(|ui| ceiling_chart(ui, &r, &others, half, h));
+                            ui.vertical(|ui| ceiling_chart(ui, &r, &others, vec2(half, h), legend));
                         });
                     }
                     RoadmapView::EndOfLife => {
-                        end_of_life_chart(ui, &r, &others, &unit, w - 6.0, h, dark)
+                        end_of_life_chart(ui, &r, &others, &unit, vec2(w - 6.0, h), dark, legend)
                     }
-                    RoadmapView::Ceiling => ceiling_chart(ui, &r, &others, w - 6.0, h),
+                    RoadmapView::Ceiling => {
+                        ceiling_chart(ui, &r, &others, vec2(w - 6.0, h), legend)
+                    }
                 }
             });
         });
@@ -613,9 +636,9 @@ fn end_of_life_chart(
     r: &Roadmap,
     others: &[(String, Roadmap)],
     unit: &str,
-    width: f32,
-    height: f32,
+    size: egui::Vec2,
     dark: bool,
+    legend: bool,
 ) {
     let (stacked, lines, _) = chart_series(r);
     let xs: Vec<f64> = r.years.iter().map(|&y| f64::from(y)).collect();
@@ -684,11 +707,20 @@ fn end_of_life_chart(
     let base = f64::from(r.base_year);
     let drawn: Vec<Line<'static>> = curves.iter().map(|c| c.line(&years)).collect();
     let band_count = bands.len();
-    fixed_plot("roadmap end of life", width, height)
-        .include_y(0.0)
-        .legend(legend())
-        .custom_x_axes(vec![year_axis()])
-        .y_axis_formatter(|m, _| crate::labels::short_amount(m.value))
+    let plot = fixed_plot("roadmap end of life", size.x, size.y).include_y(0.0);
+    let plot = if legend {
+        plot.legend(chart_legend())
+    } else {
+        plot
+    };
+    plot.custom_x_axes(vec![year_axis()])
+        .custom_y_axes(vec![value_axis(|v| {
+            if v == 0.0 {
+                "0".into()
+            } else {
+                crate::labels::short_amount(v)
+            }
+        })])
         .label_formatter(move |pos| hover_text(pos, &years, &curves, &show))
         .show(ui, |plot| {
             // The bands' top lines first: the legend takes each product's colour from the
@@ -718,7 +750,16 @@ fn year_axis() -> AxisHints<'static> {
         .formatter(|m, _| format!("{:.0}", m.value))
 }
 
-fn legend() -> Legend {
+/// Values on the y axis, labelled closer together than egui_plot's default so that a
+/// short chart keeps a few.
+fn value_axis(show: impl Fn(f64) -> String + 'static) -> AxisHints<'static> {
+    AxisHints::new_y()
+        .label_spacing(16.0..=40.0)
+        .formatter(move |m, _| show(m.value))
+}
+
+/// The charts' legend: top left, where the curves start low.
+fn chart_legend() -> Legend {
     Legend::default()
         .position(Corner::LeftTop)
         .text_style(egui::TextStyle::Small)
@@ -740,8 +781,8 @@ fn ceiling_chart(
     ui: &mut egui::Ui,
     r: &Roadmap,
     others: &[(String, Roadmap)],
-    width: f32,
-    height: f32,
+    size: egui::Vec2,
+    legend: bool,
 ) {
     let percents = |v: &[Option<f64>]| v.iter().map(|v| pct(*v)).collect::<Vec<_>>();
     let mut curves = vec![
@@ -781,11 +822,14 @@ fn ceiling_chart(
     let show = |v: f64| format!("{v:.1} %");
     let base = f64::from(r.base_year);
     let drawn: Vec<Line<'static>> = curves.iter().map(|c| c.line(&years)).collect();
-    fixed_plot("roadmap ceiling", width, height)
-        .include_y(0.0)
-        .legend(legend())
-        .custom_x_axes(vec![year_axis()])
-        .y_axis_formatter(|m, _| format!("{:.0} %", m.value))
+    let plot = fixed_plot("roadmap ceiling", size.x, size.y).include_y(0.0);
+    let plot = if legend {
+        plot.legend(chart_legend())
+    } else {
+        plot
+    };
+    plot.custom_x_axes(vec![year_axis()])
+        .custom_y_axes(vec![value_axis(|v| format!("{v:.0} %"))])
         .label_formatter(move |pos| hover_text(pos, &years, &curves, &show))
         .show(ui, |plot| {
             for line in drawn {
