@@ -1,5 +1,5 @@
-//! The headless commands (`check`, `indicators`, `compare`, `fmt`, `export`) over the
-//! same core as the editor.
+//! The headless commands (`check`, `indicators`, `compare`, `roadmap`, `fmt`, `export`)
+//! over the same core as the editor.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -64,6 +64,19 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         scenario: Option<String>,
         /// Print JSON (the format of indicators.md §8) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Project the map over the years (a dynamic stock model of each use node): demand,
+    /// stock, end-of-life discards, what the loops return and the ceiling on recycled
+    /// content.
+    Roadmap {
+        /// The map file.
+        file: PathBuf,
+        /// Apply this scenario of the map over the baseline first.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+        /// Print JSON (the format of indicators.md §9) instead of a table every 5 years.
         #[arg(long)]
         json: bool,
     },
@@ -147,6 +160,11 @@ pub fn run(command: Command) -> ExitCode {
             report,
         } => arrange(&file, output.as_deref(), keep_order, report),
         Command::Compare { file, json } => compare(&file, json),
+        Command::Roadmap {
+            file,
+            scenario,
+            json,
+        } => roadmap(&file, scenario.as_deref(), json),
         Command::Export {
             file,
             svg,
@@ -381,10 +399,33 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
         Ok(doc) => doc,
         Err(e) => return refuse(file, e),
     };
-    let ((analysed, issues), label) = match scenario {
-        None => ((doc.clone(), Vec::new()), "baseline".to_string()),
+    let ((analysed, issues), label) = match with_scenario(&doc, scenario) {
+        Ok(found) => found,
+        Err(reason) => return refuse(file, reason),
+    };
+    let analysis = analysis::analyse_with_issues(&analysed, &issues);
+    if json {
+        let value = analysis.to_json(&analysed);
+        match serde_json::to_string_pretty(&value) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return refuse(file, e),
+        }
+    } else {
+        print!("{}", table(&analysed, &analysis, &label));
+    }
+    ExitCode::SUCCESS
+}
+
+/// The map with `scenario` applied (or the baseline), the changes that could not be
+/// applied, and a label; the reason when the map has no such scenario.
+fn with_scenario(
+    doc: &Document,
+    scenario: Option<&str>,
+) -> Result<((Document, Vec<crate::model::ScenarioIssue>), String), String> {
+    match scenario {
+        None => Ok(((doc.clone(), Vec::new()), "baseline".to_string())),
         Some(name) => match doc.scenario(name) {
-            Some(s) => (apply_scenario(&doc, s), format!("scenario '{name}'")),
+            Some(s) => Ok((apply_scenario(doc, s), format!("scenario '{name}'"))),
             None => {
                 let names: Vec<String> = doc
                     .scenarios
@@ -396,19 +437,35 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
                 } else {
                     format!("it has {}", names.join(", "))
                 };
-                return refuse(file, format!("no scenario '{name}' in this map; {known}"));
+                Err(format!("no scenario '{name}' in this map; {known}"))
             }
         },
+    }
+}
+
+fn roadmap(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
+    let doc = match io::load(file) {
+        Ok(doc) => doc,
+        Err(e) => return refuse(file, e),
     };
-    let analysis = analysis::analyse_with_issues(&analysed, &issues);
+    let ((mapped, _), label) = match with_scenario(&doc, scenario) {
+        Ok(found) => found,
+        Err(reason) => return refuse(file, reason),
+    };
+    let r = match analysis::roadmap::compute(&mapped) {
+        Ok(r) => r,
+        Err(e) => return refuse(file, e),
+    };
     if json {
-        let value = analysis.to_json(&analysed);
-        match serde_json::to_string_pretty(&value) {
+        match serde_json::to_string_pretty(&r.to_json()) {
             Ok(text) => println!("{text}"),
             Err(e) => return refuse(file, e),
         }
     } else {
-        print!("{}", table(&analysed, &analysis, &label));
+        print!(
+            "{}",
+            crate::export::roadmap_table(&mapped, &r, &one_line(&label))
+        );
     }
     ExitCode::SUCCESS
 }

@@ -140,6 +140,23 @@ fn hsv(h: f32, s: f32, v: f32) -> Rgb {
     Rgb(byte(r), byte(g), byte(b))
 }
 
+/// Colours for a series of products in a chart (Tol's muted, colour-blind safe; apart
+/// from the loop colours), repeating after nine.
+pub fn series_colour(i: usize) -> Rgb {
+    const MUTED: [Rgb; 9] = [
+        Rgb(51, 34, 136),
+        Rgb(136, 204, 238),
+        Rgb(68, 170, 153),
+        Rgb(17, 119, 51),
+        Rgb(153, 153, 51),
+        Rgb(221, 204, 119),
+        Rgb(204, 102, 119),
+        Rgb(136, 34, 85),
+        Rgb(170, 68, 153),
+    ];
+    MUTED[i % MUTED.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

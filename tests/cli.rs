@@ -510,3 +510,137 @@ fn check_reports_levers_naming_a_missing_flow_node_or_field() {
     let doc = loopmap::io::load(&path).unwrap();
     assert_eq!(doc.extra["levers"].as_array().unwrap().len(), 6);
 }
+
+fn roadmap_map(dir: &Path) -> PathBuf {
+    let map = json!({
+        "format": "loopmap", "version": 1,
+        "meta": { "title": "roadmap", "year": 2024 },
+        "nodes": [
+            { "id": "mine", "label": "Mine", "kind": "source" },
+            { "id": "ev", "label": "EVs", "kind": "use", "lifetime": 15,
+              "demand_growth": [[2030, 0.1]], "history_growth": 0.1, "stock_change": "auto" },
+            { "id": "col", "label": "Collection", "kind": "recovery" },
+            { "id": "lf", "label": "Landfill", "kind": "waste" }
+        ],
+        "flows": [
+            { "id": "f1", "from": "mine", "to": "ev", "amount": 100 },
+            { "id": "f2", "from": "ev", "to": "col", "amount": 30 },
+            { "id": "f3", "from": "col", "to": "ev", "loop": "recycle", "share": 0.5 },
+            { "id": "f4", "from": "col", "to": "lf" }
+        ],
+        "scenarios": [ { "name": "Fast", "changes": [
+            { "node": "ev", "field": "demand_growth", "value": [[2050, 0.2]] } ] } ],
+        "roadmap": { "start": 2000, "end": 2040 }
+    });
+    let path = dir.join("r.loopmap.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&map).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn roadmap_json_has_one_value_per_year_in_every_array() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = roadmap_map(dir.path());
+    let out = run(&["roadmap", path_str(&file), "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["base_year"], 2024);
+    let years = v["years"].as_array().unwrap();
+    assert_eq!(years.len(), 41);
+    assert_eq!(
+        (years[0].as_i64(), years[40].as_i64()),
+        (Some(2000), Some(2040))
+    );
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "base_year",
+            "years",
+            "use",
+            "demand",
+            "stock",
+            "eol",
+            "returned",
+            "eol_ceiling",
+            "secondary_share"
+        ]
+    );
+    let ev = &v["use"]["ev"];
+    let mut arrays = vec![
+        &v["demand"],
+        &v["stock"],
+        &v["eol"],
+        &v["eol_ceiling"],
+        &v["secondary_share"],
+        &ev["inflow"],
+        &ev["stock"],
+        &ev["outflow"],
+    ];
+    for k in ["reuse", "remanufacture", "recycle"] {
+        arrays.push(&v["returned"][k]);
+        arrays.push(&ev["returned"][k]);
+    }
+    for a in arrays {
+        assert_eq!(a.as_array().unwrap().len(), 41);
+    }
+    assert_eq!(ev["map_eol"], 30.0);
+    // What enters use in the map: 100 mined and 15 recycled.
+    assert_eq!(ev["inflow"][24], 115.0);
+    assert!(ev["model_eol"].as_f64().unwrap() > 0.0);
+    // Half of what is collected comes back recycled.
+    let (rec, eol) = (
+        v["returned"]["recycle"][30].as_f64().unwrap(),
+        v["eol"][30].as_f64().unwrap(),
+    );
+    assert!((rec - 0.5 * eol).abs() < 1e-9 * eol);
+}
+
+#[test]
+fn roadmap_table_shows_every_fifth_year_and_the_base_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = roadmap_map(dir.path());
+    let out = run(&["roadmap", path_str(&file)]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for year in ["2000", "2005", "2020", "2024 (map)", "2025", "2040"] {
+        assert!(out.stdout.contains(year), "{year}: {}", out.stdout);
+    }
+    assert!(!out.stdout.contains("2023"), "{}", out.stdout);
+    assert!(out.stdout.contains("EOL ceiling"), "{}", out.stdout);
+    assert!(out.stdout.contains("EVs"), "{}", out.stdout);
+}
+
+#[test]
+fn roadmap_of_a_scenario_follows_its_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = roadmap_map(dir.path());
+    let base: Value =
+        serde_json::from_str(&run(&["roadmap", path_str(&file), "--json"]).stdout).unwrap();
+    let fast: Value = serde_json::from_str(
+        &run(&["roadmap", path_str(&file), "--scenario", "Fast", "--json"]).stdout,
+    )
+    .unwrap();
+    assert!(fast["demand"][40].as_f64().unwrap() > base["demand"][40].as_f64().unwrap());
+    let out = run(&["roadmap", path_str(&file), "--scenario", "Slow"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no scenario 'Slow'"), "{}", out.stderr);
+}
+
+#[test]
+fn roadmap_refuses_a_map_without_a_year_or_unsolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = roadmap_map(dir.path());
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    v["meta"].as_object_mut().unwrap().remove("year");
+    std::fs::write(&file, v.to_string()).unwrap();
+    let out = run(&["roadmap", path_str(&file)]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("meta.year"), "{}", out.stderr);
+    v["meta"]["year"] = json!(2024);
+    v["flows"][0].as_object_mut().unwrap().remove("amount");
+    std::fs::write(&file, v.to_string()).unwrap();
+    let out = run(&["roadmap", path_str(&file), "--json"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not solved"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}

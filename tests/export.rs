@@ -305,3 +305,65 @@ fn csv_cells_that_look_like_formulas_are_neutralised() {
         );
     }
 }
+
+#[test]
+fn the_roadmap_goes_into_the_csvs_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (map, doc) = uk_file(dir.path());
+    let r = loopmap::analysis::roadmap::compute(&doc).unwrap();
+    let out = dir.path().join("tables");
+    assert!(
+        loopmap(&["export", s(&map), "--csv", s(&out)])
+            .status
+            .success()
+    );
+    let mut reader = csv::Reader::from_path(out.join("roadmap.csv")).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..4], ["year", "demand", "stock", "eol"]);
+    assert!(header.contains(&"ev_outflow".to_string()));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), r.years.len());
+    let i = r.index_of(2030).unwrap();
+    assert_eq!(rows[i][0].to_string(), "2030");
+    let demand: f64 = rows[i][1].parse().unwrap();
+    assert!((demand - r.demand[i]).abs() <= 1e-12 * demand);
+
+    let report = dir.path().join("report.html");
+    assert!(
+        loopmap(&["export", s(&map), "--html", s(&report)])
+            .status
+            .success()
+    );
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("<h2>Roadmap</h2>"));
+    assert!(html.contains("End of life by product, demand and what returns"));
+    assert!(html.contains("Ceiling on recycled content"));
+    assert_eq!(html.matches("<svg").count(), 3, "the map and two charts");
+    for year in ["<td>2030</td>", "<td>2050</td>", "<td>2024 (map)</td>"] {
+        assert!(html.contains(year), "{year}");
+    }
+    assert!(!html.contains("<td>2031</td>"));
+
+    // A map without a year has no roadmap: no roadmap.csv, and the report says why.
+    let mut v: Value = serde_json::from_str(SAMPLES[0].text).unwrap();
+    v["meta"].as_object_mut().unwrap().remove("year");
+    let plain = dir.path().join("plain.loopmap.json");
+    std::fs::write(&plain, v.to_string()).unwrap();
+    let out2 = dir.path().join("tables2");
+    assert!(
+        loopmap(&["export", s(&plain), "--csv", s(&out2)])
+            .status
+            .success()
+    );
+    assert!(!out2.join("roadmap.csv").exists());
+    assert!(
+        loopmap(&["export", s(&plain), "--html", s(&report)])
+            .status
+            .success()
+    );
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("No roadmap: the map has no `meta.year`"),
+        "{html}"
+    );
+}

@@ -322,13 +322,15 @@ fn snapshot_uk_scenarios_tab() {
 #[test]
 fn the_sample_levers_say_when_the_scenario_leaves_one_to_the_solver() {
     let mut h = editor(uk());
-    assert_eq!(loopmap::model::levers::levers(&h.state().doc).len(), 5);
+    // Five for the map (four flows, the EV lifetime), two for the roadmap (EV and wind
+    // demand growth).
+    assert_eq!(loopmap::model::levers::levers(&h.state().doc).len(), 7);
     h.state_mut().tab = Tab::Scenarios;
     h.run_steps(3);
-    assert_eq!(h.get_all_by_role(egui::Role::Slider).count(), 5);
+    assert_eq!(h.get_all_by_role(egui::Role::Slider).count(), 7);
     choose_scenario(&mut h, "HPMS at 350 t/yr");
     h.run_steps(3);
-    assert_eq!(h.get_all_by_role(egui::Role::Slider).count(), 4);
+    assert_eq!(h.get_all_by_role(egui::Role::Slider).count(), 6);
     let note = h.get_by_label_contains("solved here:");
     let text = format!("{:?}", note.accesskit_node().value());
     assert!(text.contains("t/yr"), "{text}");
@@ -345,7 +347,7 @@ fn the_sample_levers_say_when_the_scenario_leaves_one_to_the_solver() {
     unpin.click();
     h.run_steps(3);
     let levers = loopmap::model::levers::levers(&h.state().doc);
-    assert_eq!(levers.len(), 4);
+    assert_eq!(levers.len(), 6);
     assert!(!levers.contains(&weee_lever));
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(3);

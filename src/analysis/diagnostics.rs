@@ -192,7 +192,22 @@ pub fn diagnose(
             push(
                 Severity::Info,
                 node_subject(n),
-                "use node without a lifetime: its utility is taken as 1".into(),
+                "use node without a lifetime: its utility is taken as 1 and the roadmap \
+                 leaves it out"
+                    .into(),
+            );
+        }
+        if node.kind == NodeKind::Use
+            && let Some(base) = doc.meta.year
+            && node.inflows.contains_key(&base)
+        {
+            push(
+                Severity::Warning,
+                node_subject(n),
+                format!(
+                    "`inflows` names the base year {base}: the map's own inflow stands \
+                     there (remove that entry)"
+                ),
             );
         }
         if let Some(map) = &node.countries {

@@ -195,15 +195,28 @@ pub fn post_use_fractions(
     topo: &Topology,
     flows: &[Option<f64>],
 ) -> Option<Vec<f64>> {
+    post_use_fractions_from(doc, topo, flows, None)
+}
+
+/// φ of each node with `origin` as the only source of end-of-life material (1 there, 0 at
+/// every other use node and secondary source; the same equations elsewhere), or with
+/// every use node and secondary source as origins when `origin` is `None`.
+pub fn post_use_fractions_from(
+    doc: &Document,
+    topo: &Topology,
+    flows: &[Option<f64>],
+    origin: Option<usize>,
+) -> Option<Vec<f64>> {
     let fixed: Vec<f64> = doc
         .nodes
         .iter()
-        .map(|n| {
-            if n.kind == NodeKind::Use || n.is_secondary_source() {
-                1.0
-            } else {
-                0.0
-            }
+        .enumerate()
+        .map(|(i, n)| {
+            let is_origin = match origin {
+                Some(o) => i == o,
+                None => n.kind == NodeKind::Use || n.is_secondary_source(),
+            };
+            if is_origin { 1.0 } else { 0.0 }
         })
         .collect();
     let downstream = topo.downstream_of_use(doc);

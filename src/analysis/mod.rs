@@ -1,11 +1,12 @@
-//! Analysis of a map: solve the flows, compute the indicators, supply concentration and
-//! diagnostics. Pure functions of a document; no UI here.
+//! Analysis of a map: solve the flows, compute the indicators, supply concentration,
+//! diagnostics and the roadmap over the years. Pure functions of a document; no UI here.
 
 pub mod compare;
 pub mod diagnostics;
 pub mod indicators;
 pub mod linear;
 pub mod provenance;
+pub mod roadmap;
 pub mod sensitivity;
 pub mod solve;
 pub mod supply;

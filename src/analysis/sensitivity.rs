@@ -33,10 +33,17 @@ pub fn indicator(doc: &Document, key: &str) -> Option<f64> {
         .value
 }
 
-/// The levers to test: those pinned, or without any, every flow given as a share.
+/// The levers to test: those pinned, or without any, every flow given as a share. Levers
+/// that move only the roadmap (growth rates, lifetime spreads) cannot move an indicator
+/// of the map and are left out.
 pub fn levers_or_shares(doc: &Document, pinned: &[Lever]) -> Vec<Lever> {
+    let pinned: Vec<Lever> = pinned
+        .iter()
+        .filter(|l| !l.roadmap_only())
+        .cloned()
+        .collect();
     if !pinned.is_empty() {
-        return pinned.to_vec();
+        return pinned;
     }
     doc.flows
         .iter()

@@ -563,19 +563,22 @@ impl LoopmapApp {
                     self.edit_node(id, &k("notes"), |n| n.notes = v);
                 }
             });
-        let fields = crate::model::levers::lever_fields(node.kind);
+        if node.kind == NodeKind::Use {
+            self.use_roadmap_ui(ui, &node);
+        }
+        let fields = crate::model::levers::node_lever_fields(&node);
         if !fields.is_empty() {
             ui.horizontal(|ui| {
                 let key = ui.make_persistent_id(("lever field", id));
                 let mut field: String = ui
                     .data(|d| d.get_temp(key))
-                    .unwrap_or_else(|| fields[0].to_string());
+                    .unwrap_or_else(|| fields[0].clone());
                 let label = ui.label("Lever").id;
                 egui::ComboBox::from_id_salt(("lever field combo", id))
                     .selected_text(field.replace('_', " "))
                     .show_ui(ui, |ui| {
-                        for f in fields {
-                            ui.selectable_value(&mut field, f.to_string(), f.replace('_', " "));
+                        for f in &fields {
+                            ui.selectable_value(&mut field, f.clone(), f.replace('_', " "));
                         }
                     })
                     .response

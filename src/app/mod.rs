@@ -16,6 +16,7 @@ mod palette;
 mod panel;
 mod picker;
 mod pins;
+mod roadmap;
 mod scenarios;
 mod share;
 mod supply;
@@ -35,6 +36,7 @@ pub use command::Command;
 pub use files::{ExportKind, Settings};
 use history::History;
 pub use pains::{Column, PainTable, PinnedPains};
+pub use roadmap::RoadmapView;
 pub use supply::ColourBy;
 pub use workshop::{Timer, Workshop};
 
@@ -181,6 +183,7 @@ pub struct LoopmapApp {
     /// The last share link copied (tests read it; the clipboard is the user's).
     pub last_share_link: Option<String>,
     sensitivity: scenarios::SensitivityState,
+    pub roadmap_state: roadmap::RoadmapState,
 }
 
 /// The tabs under the canvas.
@@ -190,6 +193,7 @@ pub enum Tab {
     PainPoints,
     Scenarios,
     Supply,
+    Roadmap,
 }
 
 impl LoopmapApp {
@@ -233,6 +237,7 @@ impl LoopmapApp {
             active_scenario: None,
             last_share_link: None,
             sensitivity: Default::default(),
+            roadmap_state: Default::default(),
         };
         app.view.fit_pending = true;
         app
@@ -850,7 +855,7 @@ impl LoopmapApp {
             let min_tabs: f32 = match self.tab {
                 Tab::PainPoints => 90.0,
                 Tab::Supply => 330.0,
-                Tab::Scenarios => 300.0,
+                Tab::Scenarios | Tab::Roadmap => 300.0,
             };
             egui::Panel::bottom("tabs")
                 .resizable(true)
@@ -1212,12 +1217,14 @@ impl LoopmapApp {
                 format!("Scenarios ({})", self.doc.scenarios.len()),
             );
             ui.selectable_value(&mut self.tab, Tab::Supply, "Supply");
+            ui.selectable_value(&mut self.tab, Tab::Roadmap, "Roadmap");
         });
         ui.separator();
         match self.tab {
             Tab::PainPoints => self.pains_tab_ui(ui),
             Tab::Scenarios => self.scenarios_tab_ui(ui),
             Tab::Supply => self.supply_tab_ui(ui),
+            Tab::Roadmap => self.roadmap_tab_ui(ui),
         }
     }
 }

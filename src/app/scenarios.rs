@@ -378,7 +378,7 @@ impl LoopmapApp {
         });
     }
 
-    fn levers_ui(&mut self, ui: &mut egui::Ui) {
+    pub(super) fn levers_ui(&mut self, ui: &mut egui::Ui) {
         match self.active_scenario.clone() {
             Some(name) => {
                 ui.strong(format!("Scenario “{name}”"));

@@ -1,5 +1,5 @@
 //! The numbers for a spreadsheet: one CSV each for flows, nodes, indicators (baseline and
-//! every scenario side by side) and pain points. Header row, plain numbers, UTF-8. A text
+//! every scenario side by side), pain points and the roadmap's years. Header row, plain numbers, UTF-8. A text
 //! cell a spreadsheet would take for a formula is neutralised (OWASP, "CSV Injection").
 
 use super::ExportError;
@@ -233,6 +233,51 @@ pub fn pain_points(doc: &Document) -> Result<String, ExportError> {
                 p.notes.clone(),
             ],
         )?;
+    }
+    finish(w)
+}
+
+/// The roadmap, a row a year: the totals of indicators.md §9, then each use node's
+/// inflow, stock, outflow (`<id>_inflow`, …). Shares are fractions; empty when unknown.
+pub fn roadmap(r: &analysis::roadmap::Roadmap) -> Result<String, ExportError> {
+    let mut w = writer();
+    let mut header: Vec<String> = [
+        "year",
+        "demand",
+        "stock",
+        "eol",
+        "returned_reuse",
+        "returned_remanufacture",
+        "returned_recycle",
+        "eol_ceiling",
+        "secondary_share",
+    ]
+    .map(String::from)
+    .to_vec();
+    for u in &r.uses {
+        for what in ["inflow", "stock", "outflow"] {
+            header.push(format!("{}_{what}", u.id));
+        }
+    }
+    row(&mut w, &header)?;
+    for i in 0..r.years.len() {
+        let mut cells = vec![
+            r.years[i].to_string(),
+            number(Some(r.demand[i])),
+            number(Some(r.stock[i])),
+            number(Some(r.eol[i])),
+            number(Some(r.returned.reuse[i])),
+            number(Some(r.returned.remanufacture[i])),
+            number(Some(r.returned.recycle[i])),
+            number(r.eol_ceiling[i]),
+            number(r.secondary_share[i]),
+        ];
+        for u in &r.uses {
+            cells.push(number(Some(u.inflow[i])));
+            cells.push(number(Some(u.stock[i])));
+            cells.push(number(Some(u.outflow[i])));
+        }
+        row(&mut w, &cells)?;
     }
     finish(w)
 }

@@ -83,6 +83,7 @@ pub fn report(
 
     indicators_section(&mut out, doc);
     supply_section(&mut out, shown, analysis, which);
+    roadmap_section(&mut out, shown, analysis, which);
     pains_section(&mut out, doc);
 
     let _ = writeln!(out, "<h2>Diagnostics</h2>");
@@ -115,6 +116,78 @@ pub fn report(
         env!("CARGO_PKG_VERSION")
     );
     out
+}
+
+/// The roadmap of the map shown: its two charts, a table every 5 years and how well the
+/// model's base-year end of life fits the map's.
+fn roadmap_section(out: &mut String, doc: &Document, analysis: &Analysis, which: &str) {
+    use super::roadmap as table;
+    let _ = writeln!(out, "<h2>Roadmap</h2>");
+    let r = match analysis::roadmap::from_analysis(doc, analysis) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(out, "<p>No roadmap: {}.</p>", esc(&e.to_string()));
+            return;
+        }
+    };
+    let (first, last) = (
+        r.years.first().copied().unwrap_or(r.base_year),
+        r.years.last().copied().unwrap_or(r.base_year),
+    );
+    let _ = writeln!(
+        out,
+        "<p class=\"small\">{}. Products enter use along each use node's demand path and leave \
+         after their lifetimes (an inflow-driven dynamic stock model, {first}–{last}); the map's \
+         loops route what leaves. The <b>EOL ceiling</b> is end-of-life material over demand: \
+         the most recycled content could reach if all of it came back. The <b>secondary \
+         share</b> is what the loops as drawn return, over demand.</p>",
+        esc(which)
+    );
+    for svg in table::charts_svg(doc, &r) {
+        let _ = writeln!(out, "<figure>{svg}</figure>");
+    }
+    let _ = writeln!(
+        out,
+        "<h3>Every 5 years ({})</h3><table><tr>",
+        esc(doc.meta.unit())
+    );
+    for (i, c) in table::COLUMNS.iter().enumerate() {
+        let class = if i == 0 { "" } else { " class=\"num\"" };
+        let _ = write!(out, "<th{class}>{}</th>", esc(c));
+    }
+    out.push_str("</tr>\n");
+    for i in table::table_years(&r) {
+        out.push_str("<tr>");
+        for (k, cell) in table::row(&r, i).iter().enumerate() {
+            let class = if k == 0 { "" } else { " class=\"num\"" };
+            let _ = write!(out, "<td{class}>{}</td>", esc(cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    let _ = writeln!(
+        out,
+        "<h3>End of life in {}: model and map</h3><table><tr><th>use</th><th class=\"num\">model</th><th class=\"num\">map</th><th class=\"num\">off by</th></tr>",
+        r.base_year
+    );
+    for (label, model, map, ratio) in table::fit_lines(&r) {
+        let off = ratio.map_or("–".into(), |q| format!("{:+.1} %", 100.0 * (q - 1.0)));
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{off}</td></tr>",
+            esc(&label),
+            table::amount(model),
+            table::amount(map)
+        );
+    }
+    out.push_str("</table>\n");
+    if !r.left_out.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"small\">Left out (no lifetime): {}.</p>",
+            esc(&r.left_out.join(", "))
+        );
+    }
 }
 
 fn indicators_section(out: &mut String, doc: &Document) {

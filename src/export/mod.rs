@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod html;
 pub mod png;
+pub mod roadmap;
 pub mod svg;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ use std::path::{Path, PathBuf};
 use crate::analysis::{self, Analysis};
 use crate::io;
 use crate::model::{Document, apply_scenario};
+
+pub use roadmap::roadmap_table;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -83,8 +86,8 @@ pub fn write_png(
     Ok(io::write_atomic(out, &bytes)?)
 }
 
-/// Writes `flows.csv`, `nodes.csv`, `indicators.csv` and `pain_points.csv` into `dir`
-/// (made if missing); returns the files written.
+/// Writes `flows.csv`, `nodes.csv`, `indicators.csv`, `pain_points.csv` and, for a map
+/// with a roadmap, `roadmap.csv` into `dir` (made if missing); returns the files written.
 pub fn write_csv(
     doc: &Document,
     scenario: Option<&str>,
@@ -95,12 +98,16 @@ pub fn write_csv(
         path: dir.to_path_buf(),
         source,
     })?;
-    let files = [
+    let mut files = vec![
         ("flows.csv", csv::flows(&changed, &analysis)?),
         ("nodes.csv", csv::nodes(&changed, &analysis)?),
         ("indicators.csv", csv::indicators(doc)?),
         ("pain_points.csv", csv::pain_points(doc)?),
     ];
+    // Only a map with a year whose flows solve has a roadmap.
+    if let Ok(r) = analysis::roadmap::from_analysis(&changed, &analysis) {
+        files.push(("roadmap.csv", csv::roadmap(&r)?));
+    }
     let mut written = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);

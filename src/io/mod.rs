@@ -229,12 +229,17 @@ fn explain_refusal(text: &str) -> Result<Document, LoadError> {
     let flows = list(&mut root, "flows", "flow", "id", true)?;
     let pain_points = list(&mut root, "pain_points", "pain point", "id", false)?;
     let scenarios = list(&mut root, "scenarios", "scenario", "name", false)?;
+    let roadmap = match root.shift_remove("roadmap") {
+        Some(v) => Some(from_value(v, "roadmap")?),
+        None => None,
+    };
     Ok(Document {
         meta,
         nodes,
         flows,
         pain_points,
         scenarios,
+        roadmap,
         extra: root,
     })
 }

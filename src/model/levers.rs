@@ -26,10 +26,35 @@ pub fn lever_fields(kind: NodeKind) -> &'static [&'static str] {
             "intensity",
             "intensity_avg",
             "stock_change",
+            "lifetime_sd",
+            "weibull_shape",
+            "history_growth",
         ],
         NodeKind::Source => &["certified", "efficiency"],
         _ => &[],
     }
+}
+
+/// Every field a lever can move on `node`: those of its kind, and the rate of each
+/// `demand_growth` pair as `demand_growth[i]` (0-based).
+pub fn node_lever_fields(node: &Node) -> Vec<String> {
+    let mut out: Vec<String> = lever_fields(node.kind)
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    if node.kind == NodeKind::Use {
+        out.extend((0..node.demand_growth.len()).map(|i| format!("demand_growth[{i}]")));
+    }
+    out
+}
+
+/// The pair index of a `demand_growth[i]` lever field.
+fn growth_index(field: &str) -> Option<usize> {
+    field
+        .strip_prefix("demand_growth[")?
+        .strip_suffix(']')?
+        .parse()
+        .ok()
 }
 
 const KEY: &str = "levers";
@@ -69,7 +94,7 @@ pub fn problems(doc: &Document) -> Vec<String> {
             }
             Lever::Node { node, field } => match doc.node(node) {
                 None => out.push(format!("lever #{n}: no node '{}' in the map", shown(node))),
-                Some(nd) if !lever_fields(nd.kind).contains(&field.as_str()) => {
+                Some(nd) if !node_lever_fields(nd).contains(field) => {
                     let fields = lever_fields(nd.kind);
                     let known = if fields.is_empty() {
                         format!("a {} node has none", nd.kind.name())
@@ -99,6 +124,14 @@ pub fn set_levers(doc: &mut Document, levers: &[Lever]) {
 }
 
 impl Lever {
+    /// Whether the lever moves only the roadmap (a lifetime spread or a growth rate):
+    /// the map of one year, and so its indicators, stay as they are.
+    pub fn roadmap_only(&self) -> bool {
+        matches!(self, Lever::Node { field, .. }
+            if matches!(field.as_str(), "lifetime_sd" | "weibull_shape" | "history_growth")
+                || growth_index(field).is_some())
+    }
+
     /// `EV traction motors · lifetime`, `f_collect (share)`.
     pub fn describe(&self, doc: &Document) -> String {
         match self {
@@ -114,7 +147,10 @@ impl Lever {
                 None => format!("flow '{flow}' (not in the map)"),
             },
             Lever::Node { node, field } => match doc.node(node) {
-                Some(n) => format!("{} · {}", n.label, field.replace('_', " ")),
+                Some(n) => match growth_index(field).and_then(|i| n.demand_growth.get(i)) {
+                    Some((until, _)) => format!("{} · demand growth to {until}", n.label),
+                    None => format!("{} · {}", n.label, field.replace('_', " ")),
+                },
                 None => format!("node '{node}' (not in the map)"),
             },
         }
@@ -160,8 +196,12 @@ impl Lever {
             }
             Lever::Node { field, .. } => field == "certified" || field == "efficiency",
         };
+        let rate = matches!(self, Lever::Node { field, .. }
+            if field == "history_growth" || growth_index(field).is_some());
         if share {
             (0.0, 1.0)
+        } else if rate {
+            (-0.1, (base.abs() * 3.0).max(0.3))
         } else if matches!(self, Lever::Node { field, .. } if field == "stock_change") {
             let span = base.abs().max(1.0) * 2.0;
             (-span, span)
@@ -183,7 +223,10 @@ fn node_number(n: &Node, field: &str) -> Option<f64> {
         },
         "certified" => Some(n.certified()),
         "efficiency" => Some(n.efficiency()),
-        _ => None,
+        "lifetime_sd" => n.lifetime_sd(),
+        "weibull_shape" => n.weibull_shape,
+        "history_growth" => Some(n.history_growth()),
+        _ => n.demand_growth.get(growth_index(field)?).map(|g| g.1),
     }
 }
 
@@ -197,7 +240,15 @@ fn set_node_number(n: &mut Node, field: &str, v: f64) {
         "stock_change" => n.stock_change = Some(StockChange::Fixed(v)),
         "certified" => n.certified = Some(v.clamp(0.0, 1.0)),
         "efficiency" => n.efficiency = Some(v.clamp(1e-6, 1.0)),
-        _ => {}
+        "lifetime_sd" => n.lifetime_sd = Some(positive),
+        "weibull_shape" => n.weibull_shape = Some(positive),
+        // A growth rate stays above -1 (the file refuses -1 and below).
+        "history_growth" => n.history_growth = Some(v.max(-0.99)),
+        _ => {
+            if let Some(g) = growth_index(field).and_then(|i| n.demand_growth.get_mut(i)) {
+                g.1 = v.max(-0.99);
+            }
+        }
     }
 }
 

@@ -30,6 +30,9 @@ pub struct Document {
     pub pain_points: Vec<PainPoint>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<Scenario>,
+    /// The years of the roadmap (indicators.md §9); defaults when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roadmap: Option<RoadmapYears>,
     /// Top-level keys this version does not know.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -198,8 +201,63 @@ pub struct Node {
     pub intensity_avg: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock_change: Option<StockChange>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_model: Option<LifetimeModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_sd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weibull_shape: Option<f64>,
+    /// `[until_year, rate]` pairs: the yearly growth of products entering use after the
+    /// base year, up to and including `until_year`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demand_growth: Vec<(i32, f64)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_growth: Option<f64>,
+    /// Known amounts entering use in given years (they replace the growth path there).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inflows: BTreeMap<i32, f64>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The survival function of a use node's products (indicators.md §9).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LifetimeModel {
+    #[default]
+    Normal,
+    Lognormal,
+    Weibull,
+    Fixed,
+}
+
+impl LifetimeModel {
+    pub const ALL: [LifetimeModel; 4] = [
+        LifetimeModel::Normal,
+        LifetimeModel::Lognormal,
+        LifetimeModel::Weibull,
+        LifetimeModel::Fixed,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LifetimeModel::Normal => "normal",
+            LifetimeModel::Lognormal => "lognormal",
+            LifetimeModel::Weibull => "weibull",
+            LifetimeModel::Fixed => "fixed",
+        }
+    }
+}
+
+/// The map-level `roadmap` object: the first and last year projected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoadmapYears {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<i32>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -222,9 +280,28 @@ impl Node {
             intensity: None,
             intensity_avg: None,
             stock_change: None,
+            lifetime_model: None,
+            lifetime_sd: None,
+            weibull_shape: None,
+            demand_growth: Vec::new(),
+            history_growth: None,
+            inflows: BTreeMap::new(),
             notes: String::new(),
             extra: Map::new(),
         }
+    }
+
+    pub fn lifetime_model(&self) -> LifetimeModel {
+        self.lifetime_model.unwrap_or_default()
+    }
+
+    /// Standard deviation of the lifetime: `lifetime_sd`, or 0.3 × `lifetime`.
+    pub fn lifetime_sd(&self) -> Option<f64> {
+        self.lifetime_sd.or(self.lifetime.map(|l| 0.3 * l))
+    }
+
+    pub fn history_growth(&self) -> f64 {
+        self.history_growth.unwrap_or(0.0)
     }
 
     pub fn supply(&self) -> Supply {
@@ -561,12 +638,21 @@ struct ChangeFile {
     node: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     field: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `null` is a value (the field's default), not a missing key.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     value: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     amount: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     share: Option<f64>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 impl TryFrom<ChangeFile> for Change {
@@ -622,6 +708,7 @@ impl Document {
             flows: Vec::new(),
             pain_points: Vec::new(),
             scenarios: Vec::new(),
+            roadmap: None,
             extra: Map::new(),
         }
     }

@@ -82,7 +82,12 @@ fn with_field(node: &Node, field: &str, value: &Value) -> Result<Node, String> {
         Ok(Value::Object(o)) => o,
         _ => return Err("node could not be written".into()),
     };
-    object.insert(field.to_string(), value.clone());
+    // `null` is the field's default (what an absent key means), also for the lists.
+    if value.is_null() {
+        object.shift_remove(field);
+    } else {
+        object.insert(field.to_string(), value.clone());
+    }
     let changed: Node = serde_json::from_value(Value::Object(object))
         .map_err(|e| format!("node '{}', `{field}`: {e}", node.id))?;
     validate_node(&changed).map_err(|e| e.to_string())?;
@@ -91,7 +96,7 @@ fn with_field(node: &Node, field: &str, value: &Value) -> Result<Node, String> {
 
 /// Node fields that hold values a scenario changes; the others (label, kind, position,
 /// stage, notes) are the map's structure.
-pub const VALUE_FIELDS: [&str; 10] = [
+pub const VALUE_FIELDS: [&str; 16] = [
     "country",
     "countries",
     "supply",
@@ -102,6 +107,12 @@ pub const VALUE_FIELDS: [&str; 10] = [
     "intensity",
     "intensity_avg",
     "stock_change",
+    "lifetime_model",
+    "lifetime_sd",
+    "weibull_shape",
+    "demand_growth",
+    "history_growth",
+    "inflows",
 ];
 
 /// Splits an edit made while scenario `name` is active. `edited` is the scenario's view

@@ -39,6 +39,15 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
     for node in &doc.nodes {
         validate_node(node)?;
     }
+    if let Some(r) = &doc.roadmap
+        && let (Some(start), Some(end)) = (r.start, r.end)
+        && start > end
+    {
+        return Err(invalid(
+            "roadmap",
+            format!("`start` ({start}) must not be after `end` ({end})"),
+        ));
+    }
     let node_ids: HashSet<&str> = doc.nodes.iter().map(|n| n.id.as_str()).collect();
     for flow in &doc.flows {
         let what = || named("flow", &flow.id);
@@ -121,6 +130,7 @@ pub(crate) fn validate_node(node: &super::Node) -> Result<(), Invalid> {
             return Err(invalid(what(), format!("`{key}` must be above 0, got {v}")));
         }
     }
+    check_roadmap_fields(node, what)?;
     if let Some(map) = &node.countries {
         for (c, s) in map {
             if !(0.0..=1.0).contains(s) {
@@ -132,6 +142,69 @@ pub(crate) fn validate_node(node: &super::Node) -> Result<(), Invalid> {
                     ),
                 ));
             }
+        }
+    }
+    Ok(())
+}
+
+/// The fields of a use node's roadmap (indicators.md §9): lifetime spread, growth paths
+/// and known inflows.
+fn check_roadmap_fields(node: &super::Node, what: impl Fn() -> String) -> Result<(), Invalid> {
+    for (key, v) in [
+        ("lifetime_sd", node.lifetime_sd),
+        ("weibull_shape", node.weibull_shape),
+    ] {
+        if let Some(v) = v
+            && !(v > 0.0 && v.is_finite())
+        {
+            return Err(invalid(what(), format!("`{key}` must be above 0, got {v}")));
+        }
+    }
+    if node.lifetime_model == Some(super::LifetimeModel::Weibull) && node.weibull_shape.is_none() {
+        return Err(invalid(
+            what(),
+            "`lifetime_model` is \"weibull\" but `weibull_shape` is missing; give the \
+             Weibull shape k (e.g. 2.5)",
+        ));
+    }
+    let mut previous: Option<i32> = None;
+    for (i, &(until, rate)) in node.demand_growth.iter().enumerate() {
+        if let Some(p) = previous
+            && until <= p
+        {
+            return Err(invalid(
+                what(),
+                format!(
+                    "`demand_growth` years must increase: pair #{} ({until}) comes after {p}",
+                    i + 1
+                ),
+            ));
+        }
+        previous = Some(until);
+        if !(rate > -1.0 && rate.is_finite()) {
+            return Err(invalid(
+                what(),
+                format!(
+                    "`demand_growth` pair #{} ({until}): the rate must be above -1, got {rate}",
+                    i + 1
+                ),
+            ));
+        }
+    }
+    if let Some(h) = node.history_growth
+        && !(h > -1.0 && h.is_finite())
+    {
+        return Err(invalid(
+            what(),
+            format!("`history_growth` must be above -1, got {h}"),
+        ));
+    }
+    for (year, &v) in &node.inflows {
+        if !(v >= 0.0 && v.is_finite()) {
+            return Err(invalid(
+                what(),
+                format!("`inflows` of {year} must not be negative, got {v}"),
+            ));
         }
     }
     Ok(())
@@ -256,6 +329,9 @@ fn check_texts(doc: &Document) -> Result<(), Invalid> {
             }
         }
         extra_ok(what, &s.extra)?;
+    }
+    if let Some(r) = &doc.roadmap {
+        extra_ok(|| "roadmap".to_string(), &r.extra)?;
     }
     extra_ok(|| "the map".to_string(), &doc.extra)
 }
