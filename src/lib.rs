@@ -16,3 +16,5 @@ pub mod io;
 pub mod labels;
 pub mod layout;
 pub mod model;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,10 +1,21 @@
-//! The `loopmap` binary: headless commands, or the editor.
+//! The `loopmap` binary: headless commands, or the editor (in a window, or in a browser
+//! when built for the web).
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 use clap::Parser;
+#[cfg(not(target_arch = "wasm32"))]
 use loopmap::cli::{self, Cli};
 
+/// In a browser: the editor on the page's canvas (`web/index.html`).
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    loopmap::web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {

@@ -182,6 +182,24 @@ impl LoopmapApp {
                         }
                     });
                 }
+                #[cfg(target_arch = "wasm32")]
+                Dialog::RecoverStored(text) => {
+                    ui.heading("Recover unsaved work?");
+                    ui.label("This browser kept a map you had not saved on your last visit.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Recover").clicked() {
+                            self.recover_stored(text);
+                            close = true;
+                        }
+                        if ui.button("Discard it").clicked() {
+                            self.forget_stored();
+                            close = true;
+                        }
+                        if ui.button("Later").clicked() {
+                            close = true;
+                        }
+                    });
+                }
                 Dialog::Shortcuts => {
                     ui.heading("Keyboard shortcuts");
                     egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {

@@ -70,6 +70,7 @@ pub enum FileRequest {
     Export(ExportKind),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// What the system's file dialog answered.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NativeAnswer {
@@ -79,10 +80,12 @@ pub enum NativeAnswer {
     Unavailable,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// A native dialog that answers "nothing chosen" sooner than this was never shown: no
 /// person picks Cancel that fast.
 const TOO_FAST: std::time::Duration = std::time::Duration::from_millis(300);
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Asks with the system's file dialog (rfd).
 pub fn ask_native(
     request: &FileRequest,
@@ -124,6 +127,7 @@ pub fn ask_native(
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Loopmap's own file dialog, for systems where no native one can open.
 pub fn builtin_dialog(
     request: &FileRequest,
@@ -164,6 +168,7 @@ pub fn builtin_dialog(
 
 impl ExportKind {
     /// The dialog title, file type and extension of an export to one file.
+    #[cfg(not(target_arch = "wasm32"))]
     fn describe(self) -> (&'static str, &'static str, &'static str) {
         match self {
             ExportKind::Svg => ("Export the map as SVG", "SVG picture", "svg"),
@@ -174,6 +179,7 @@ impl ExportKind {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Where a file dialog starts: the map's folder, else that of the last file opened, else
 /// the user's documents.
 fn start_folder(current: Option<&Path>, settings: &Settings) -> Option<PathBuf> {
@@ -191,7 +197,7 @@ fn start_folder(current: Option<&Path>, settings: &Settings) -> Option<PathBuf> 
 }
 
 /// The file name offered when saving: the current one, else from the map's title.
-fn suggested_name(doc: &Document, current: Option<&Path>) -> String {
+pub(super) fn suggested_name(doc: &Document, current: Option<&Path>) -> String {
     current
         .and_then(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned())
@@ -201,6 +207,6 @@ fn suggested_name(doc: &Document, current: Option<&Path>) -> String {
         })
 }
 
-fn export_name(doc: &Document, ext: &str) -> String {
+pub(super) fn export_name(doc: &Document, ext: &str) -> String {
     format!("{}.{ext}", crate::model::fragment::slug(&doc.meta.title))
 }

@@ -4,6 +4,8 @@
 //! autosave and the analysis cache see all of them.
 
 pub mod autosave;
+#[cfg(target_arch = "wasm32")]
+mod browser;
 mod canvas;
 mod charts;
 mod command;
@@ -133,6 +135,9 @@ pub enum Dialog {
         old: String,
         name: String,
     },
+    /// Unsaved work the browser kept from the last visit (its map JSON).
+    #[cfg(target_arch = "wasm32")]
+    RecoverStored(String),
     /// The web address a share link builds on, asked once.
     WebAddress(String),
     /// The map is too large for a link: why, and the offer of the file.
@@ -180,6 +185,12 @@ pub struct LoopmapApp {
     pub provenance_of: Option<String>,
     /// The scenario being shown and edited; `None` for the baseline.
     pub active_scenario: Option<String>,
+    /// The page's context, to wake the editor when the browser has read a file.
+    #[cfg(target_arch = "wasm32")]
+    web_ctx: Option<egui::Context>,
+    /// A file being picked or dropped on the page.
+    #[cfg(target_arch = "wasm32")]
+    picked: Option<crate::web::Picked>,
     /// The last share link copied (tests read it; the clipboard is the user's).
     pub last_share_link: Option<String>,
     sensitivity: scenarios::SensitivityState,
@@ -236,6 +247,10 @@ impl LoopmapApp {
             provenance_of: None,
             active_scenario: None,
             last_share_link: None,
+            #[cfg(target_arch = "wasm32")]
+            web_ctx: None,
+            #[cfg(target_arch = "wasm32")]
+            picked: None,
             sensitivity: Default::default(),
             roadmap_state: Default::default(),
         };
@@ -243,6 +258,7 @@ impl LoopmapApp {
         app
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// The editor as eframe starts it: the file given, else the UK sample; recent files
     /// and view settings from the last run; an autosave left by a crash is offered back.
     pub fn from_creation_context(cc: &eframe::CreationContext<'_>, file: Option<PathBuf>) -> Self {
@@ -469,6 +485,8 @@ impl LoopmapApp {
     /// Writes this window's copy of unsaved work now (or removes it when there is nothing
     /// unsaved).
     pub fn autosave_now(&mut self) {
+        #[cfg(target_arch = "wasm32")]
+        self.store_unsaved();
         if let Some(autosave) = &self.autosave {
             if self.dirty {
                 // A failed autosave must not interrupt the workshop; the next change tries
@@ -486,7 +504,8 @@ impl LoopmapApp {
     /// Keeps the copy within `autosave::DELAY_SECONDS` of the map: called every frame,
     /// with the time in seconds; returns how long until it next needs to run, if it does.
     pub fn autosave_tick(&mut self, now: f64) -> Option<f64> {
-        if self.autosave.is_none() || self.autosaved_revision == self.revision {
+        let kept = self.autosave.is_some() || cfg!(target_arch = "wasm32");
+        if !kept || self.autosaved_revision == self.revision {
             return None;
         }
         let wait = self.last_autosave + autosave::DELAY_SECONDS - now;
@@ -692,6 +711,14 @@ impl LoopmapApp {
     /// Asks for a file with the system's dialog, or with Loopmap's own where the system
     /// has none; what was asked for happens once the user has chosen.
     pub fn ask_file(&mut self, request: files::FileRequest) {
+        #[cfg(target_arch = "wasm32")]
+        self.ask_in_browser(request);
+        #[cfg(not(target_arch = "wasm32"))]
+        self.ask_on_desktop(request);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn ask_on_desktop(&mut self, request: files::FileRequest) {
         if self.native_dialogs {
             match files::ask_native(&request, &self.doc, self.path.as_deref(), &self.settings) {
                 files::NativeAnswer::Chosen(path) => return self.file_chosen(request, path),
@@ -947,9 +974,17 @@ impl LoopmapApp {
                 }
             }
         }
-        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-        if let Some(path) = dropped.first().map(|f| f.path().to_path_buf()) {
-            self.guard(Pending::Open(Some(path)));
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+            if let Some(path) = dropped.first().map(|f| f.path().to_path_buf()) {
+                self.guard(Pending::Open(Some(path)));
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.read_dropped(ctx);
+            self.take_picked();
         }
         if ctx.input(|i| i.viewport().close_requested()) && self.dirty && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -1301,6 +1336,7 @@ fn start_map() -> Document {
 }
 
 /// Opens the editor window; `file` is opened instead of the UK sample.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run(file: Option<PathBuf>) -> eframe::Result {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
         .unwrap_or_default();

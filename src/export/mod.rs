@@ -68,36 +68,28 @@ fn subtitle(doc: &Document, which: &str) -> String {
     parts.join(" · ")
 }
 
-pub fn write_svg(doc: &Document, scenario: Option<&str>, out: &Path) -> Result<(), ExportError> {
+/// The map as an SVG picture.
+pub fn svg_text(doc: &Document, scenario: Option<&str>) -> Result<String, ExportError> {
     let (doc, analysis, which) = prepare(doc, scenario)?;
-    let text = svg::map_svg(&doc, &analysis, &subtitle(&doc, &which));
-    Ok(io::write_atomic(out, text.as_bytes())?)
+    Ok(svg::map_svg(&doc, &analysis, &subtitle(&doc, &which)))
 }
 
-pub fn write_png(
+/// The map as a PNG picture, `scale` pixels per point.
+pub fn png_bytes(
     doc: &Document,
     scenario: Option<&str>,
     scale: f32,
-    out: &Path,
-) -> Result<(), ExportError> {
-    let (doc, analysis, which) = prepare(doc, scenario)?;
-    let text = svg::map_svg(&doc, &analysis, &subtitle(&doc, &which));
-    let bytes = png::render(&text, scale)?;
-    Ok(io::write_atomic(out, &bytes)?)
+) -> Result<Vec<u8>, ExportError> {
+    png::render(&svg_text(doc, scenario)?, scale)
 }
 
-/// Writes `flows.csv`, `nodes.csv`, `indicators.csv`, `pain_points.csv` and, for a map
-/// with a roadmap, `roadmap.csv` into `dir` (made if missing); returns the files written.
-pub fn write_csv(
+/// The tables: `flows.csv`, `nodes.csv`, `indicators.csv`, `pain_points.csv` and, for a
+/// map with a roadmap, `roadmap.csv`, with their names.
+pub fn csv_files(
     doc: &Document,
     scenario: Option<&str>,
-    dir: &Path,
-) -> Result<Vec<PathBuf>, ExportError> {
+) -> Result<Vec<(&'static str, String)>, ExportError> {
     let (changed, analysis, _) = prepare(doc, scenario)?;
-    std::fs::create_dir_all(dir).map_err(|source| ExportError::Folder {
-        path: dir.to_path_buf(),
-        source,
-    })?;
     let mut files = vec![
         ("flows.csv", csv::flows(&changed, &analysis)?),
         ("nodes.csv", csv::nodes(&changed, &analysis)?),
@@ -108,6 +100,41 @@ pub fn write_csv(
     if let Ok(r) = analysis::roadmap::from_analysis(&changed, &analysis) {
         files.push(("roadmap.csv", csv::roadmap(&r)?));
     }
+    Ok(files)
+}
+
+/// The self-contained HTML report.
+pub fn html_text(doc: &Document, scenario: Option<&str>) -> Result<String, ExportError> {
+    let (changed, analysis, which) = prepare(doc, scenario)?;
+    let picture = svg::map_svg(&changed, &analysis, &subtitle(&changed, &which));
+    Ok(html::report(doc, &changed, &analysis, &which, &picture))
+}
+
+pub fn write_svg(doc: &Document, scenario: Option<&str>, out: &Path) -> Result<(), ExportError> {
+    Ok(io::write_atomic(out, svg_text(doc, scenario)?.as_bytes())?)
+}
+
+pub fn write_png(
+    doc: &Document,
+    scenario: Option<&str>,
+    scale: f32,
+    out: &Path,
+) -> Result<(), ExportError> {
+    Ok(io::write_atomic(out, &png_bytes(doc, scenario, scale)?)?)
+}
+
+/// Writes the tables of `csv_files` into `dir` (made if missing); returns the files
+/// written.
+pub fn write_csv(
+    doc: &Document,
+    scenario: Option<&str>,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let files = csv_files(doc, scenario)?;
+    std::fs::create_dir_all(dir).map_err(|source| ExportError::Folder {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut written = Vec::new();
     for (name, text) in files {
         let path = dir.join(name);
@@ -118,8 +145,5 @@ pub fn write_csv(
 }
 
 pub fn write_html(doc: &Document, scenario: Option<&str>, out: &Path) -> Result<(), ExportError> {
-    let (changed, analysis, which) = prepare(doc, scenario)?;
-    let picture = svg::map_svg(&changed, &analysis, &subtitle(&changed, &which));
-    let text = html::report(doc, &changed, &analysis, &which, &picture);
-    Ok(io::write_atomic(out, text.as_bytes())?)
+    Ok(io::write_atomic(out, html_text(doc, scenario)?.as_bytes())?)
 }
