@@ -330,6 +330,24 @@ fn opening_a_broken_file_changes_nothing_and_says_why() {
 fn snapshot_uk_sample_fitted() {
     let mut h = editor_with_renderer(loopmap::io::samples::SAMPLES[0].load().unwrap());
     h.run_steps(3);
+    // What the picture is for: the whole map fitted, every node with its title readable
+    // (at least 11 px in the editor), no title over another.
+    let ppp = h.ctx.pixels_per_point();
+    let titles = h.state().drawn_titles().to_vec();
+    assert_eq!(titles.len(), h.state().doc.nodes.len(), "every title drawn");
+    for t in &titles {
+        assert!(t.size * ppp >= 11.0, "{}: {} px", t.node, t.size * ppp);
+    }
+    for (i, a) in titles.iter().enumerate() {
+        for b in &titles[i + 1..] {
+            assert!(
+                !a.rect.shrink(1.0).intersects(b.rect.shrink(1.0)),
+                "{} and {} overlap",
+                a.node,
+                b.node
+            );
+        }
+    }
     h.snapshot("uk_sample_fitted");
 }
 
@@ -337,6 +355,20 @@ fn snapshot_uk_sample_fitted() {
 fn snapshot_four_loop_kinds() {
     let mut h = editor_with_renderer(loopmap::io::samples::SAMPLES[2].load().unwrap());
     h.run_steps(3);
+    // What the picture is for: a loop of each of the four kinds, each one drawn.
+    let kinds: std::collections::BTreeSet<_> = h
+        .state()
+        .doc
+        .flows
+        .iter()
+        .map(|f| f.loop_kind)
+        .filter(|k| *k != loopmap::model::Loop::None)
+        .collect();
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    let flows = h.state().doc.flows.len();
+    let drawn = h.state_mut().layout().flows.len();
+    assert_eq!(drawn, flows, "every flow and loop routed");
+    assert_eq!(h.state().drawn_titles().len(), h.state().doc.nodes.len());
     h.snapshot("ev_motor_four_loops");
 }
 

@@ -389,5 +389,13 @@ fn snapshot_uk_sample_in_workshop_mode() {
     h.run();
     h.key_press(Key::F5);
     h.run_steps(4);
+    // What the picture is for: workshop mode, the indicator strip on top, every title at
+    // least 14 px on screen.
+    assert!(h.state().workshop.on);
+    assert!(h.query_by_label_contains("Leave workshop mode").is_some());
+    let ppp = h.ctx.pixels_per_point();
+    let titles = h.state().drawn_titles();
+    assert_eq!(titles.len(), h.state().doc.nodes.len());
+    assert!(titles.iter().all(|t| t.size * ppp >= 14.0));
     h.snapshot("uk_sample_workshop");
 }

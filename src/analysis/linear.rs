@@ -269,8 +269,10 @@ impl<'a> Solver<'a> {
         let b = Col::<f64>::from_fn(n, |i| rhs[i]);
         let x = lu.solve(&b);
         let values: Vec<f64> = (0..n).map(|i| x[i]).collect();
-        let ok = values.iter().all(|v| v.is_finite())
-            && rows.iter().enumerate().all(|(i, &r)| {
+        let residuals: Vec<(f64, f64)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| {
                 let (mut res, mut scale) = (rhs[i], rhs[i].abs());
                 for &(c, x) in &self.sys.rows[r] {
                     if local[c] != usize::MAX {
@@ -278,8 +280,10 @@ impl<'a> Solver<'a> {
                         scale += (x * values[local[c]]).abs();
                     }
                 }
-                res.abs() <= RESIDUAL_TOL * scale
-            });
+                (res, scale)
+            })
+            .collect();
+        let ok = values.iter().all(|v| v.is_finite()) && met(&residuals);
         ok.then(|| Outcome {
             values: values.into_iter().map(Some).collect(),
             consistent: true,
@@ -289,6 +293,14 @@ impl<'a> Solver<'a> {
     /// Equations left over once every unknown has its own: met, or in conflict (together
     /// with the equations that fixed the unknowns they use).
     fn check_surplus_rows(&mut self) {
+        // The largest term of the whole system, for round-off carried in from the blocks
+        // that fixed the values a surplus row uses.
+        let largest = (0..self.sys.rows.len()).fold(0.0f64, |m, r| {
+            self.sys.rows[r]
+                .iter()
+                .filter_map(|&(c, a)| self.values[c].map(|x| (a * x).abs()))
+                .fold(m.max(self.sys.rhs[r].abs()), f64::max)
+        });
         for r in 0..self.sys.rows.len() {
             if self.row_match[r].is_some() {
                 continue;
@@ -306,7 +318,7 @@ impl<'a> Solver<'a> {
                     None => known = false,
                 }
             }
-            if known && residual.abs() > RESIDUAL_TOL * scale {
+            if known && !met(&[(residual, scale), (0.0, largest)]) {
                 self.conflicts.push(r);
                 self.conflicts
                     .extend(row.iter().filter_map(|&(c, _)| self.col_match[c]));
@@ -339,6 +351,20 @@ impl<'a> Solver<'a> {
     }
 }
 
+/// Whether every equation of a block is met: each residual small against its own terms,
+/// or at round-off against the block's largest terms. (Amounts along a long chain of
+/// shares can span many orders of magnitude; a row of tiny amounts carries the absolute
+/// round-off of the large ones, which is no conflict.)
+fn met(residuals: &[(f64, f64)]) -> bool {
+    let largest = residuals.iter().fold(0.0f64, |m, &(_, s)| m.max(s));
+    residuals.iter().all(|&(res, scale)| {
+        res.abs() <= RESIDUAL_TOL * scale.max(f64::MIN_POSITIVE) || res.abs() <= ROUND_OFF * largest
+    })
+}
+
+/// Round-off against the largest terms of a block, for `met`.
+const ROUND_OFF: f64 = 1e-12;
+
 struct Outcome {
     values: Vec<Option<f64>>,
     consistent: bool,
@@ -368,15 +394,18 @@ fn dense_least_squares(a: &Mat<f64>, b: &[f64]) -> Outcome {
             *xj += v[(j, i)] * ub;
         }
     }
-    let consistent = (0..m).all(|r| {
-        let mut res = b[r];
-        let mut scale = b[r].abs();
-        for (j, xj) in x.iter().enumerate() {
-            res -= a[(r, j)] * xj;
-            scale += (a[(r, j)] * xj).abs();
-        }
-        res.abs() <= RESIDUAL_TOL * scale.max(f64::MIN_POSITIVE)
-    });
+    let residuals: Vec<(f64, f64)> = (0..m)
+        .map(|r| {
+            let mut res = b[r];
+            let mut scale = b[r].abs();
+            for (j, xj) in x.iter().enumerate() {
+                res -= a[(r, j)] * xj;
+                scale += (a[(r, j)] * xj).abs();
+            }
+            (res, scale)
+        })
+        .collect();
+    let consistent = met(&residuals);
     // Singular vectors beyond the rank span the null space.
     let null_dims: Vec<usize> = (0..n)
         .filter(|&i| i >= k || s[i] <= RANK_TOL * smax)
