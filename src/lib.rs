@@ -15,4 +15,5 @@ pub mod geometry;
 pub mod io;
 pub mod labels;
 pub mod layout;
+pub mod live;
 pub mod model;

@@ -14,6 +14,7 @@ mod inspector;
 mod pains;
 mod palette;
 mod panel;
+mod participation;
 mod picker;
 mod pins;
 mod scenarios;
@@ -34,6 +35,7 @@ pub use command::Command;
 pub use files::{ExportKind, Settings};
 use history::History;
 pub use pains::{Column, PainTable, PinnedPains};
+pub use participation::{Participation, qr_image};
 pub use supply::ColourBy;
 pub use workshop::{Timer, Workshop};
 
@@ -174,6 +176,8 @@ pub struct LoopmapApp {
     /// The scenario being shown and edited; `None` for the baseline.
     pub active_scenario: Option<String>,
     sensitivity: scenarios::SensitivityState,
+    /// Phones in the room joining the map (Workshop ▸ Start participation).
+    pub participation: participation::Participation,
 }
 
 /// The tabs under the canvas.
@@ -225,6 +229,7 @@ impl LoopmapApp {
             provenance_of: None,
             active_scenario: None,
             sensitivity: Default::default(),
+            participation: Default::default(),
         };
         app.view.fit_pending = true;
         app
@@ -816,6 +821,7 @@ impl LoopmapApp {
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.handle_input(&ctx);
+        self.participation_tick();
         if self.workshop.on {
             egui::Panel::top("workshop strip").show(ui, |ui| self.workshop_strip_ui(ui));
         } else {
@@ -855,6 +861,7 @@ impl LoopmapApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas_ui(ui));
+        self.participation_ui(&ctx);
         self.dialogs(&ctx);
         self.builtin_file_dialog(&ctx);
         // Each viewport command asks for a repaint: send the title only when it changes.
@@ -1072,6 +1079,7 @@ impl LoopmapApp {
                     ui.separator();
                     self.menu_item(ui, Command::Workshop);
                 });
+                ui.menu_button("Workshop", |ui| self.participation_menu_ui(ui));
                 ui.menu_button("Help", |ui| {
                     self.menu_item(ui, Command::Shortcuts);
                     self.menu_item(ui, Command::About);
@@ -1084,6 +1092,7 @@ impl LoopmapApp {
                         self.run(c, ui.ctx());
                     }
                 }
+                self.participation_button_ui(ui);
                 self.pin_filter_ui(ui);
                 ui.separator();
                 self.scenario_bar_ui(ui);
@@ -1285,6 +1294,12 @@ fn start_map() -> Document {
 
 /// Opens the editor window; `file` is opened instead of the UK sample.
 pub fn run(file: Option<PathBuf>) -> eframe::Result {
+    run_with(None, file)
+}
+
+/// Opens the editor window, with participation started on `participate` (the join link
+/// printed as one line on standard output).
+pub fn run_with(participate: Option<crate::live::Bind>, file: Option<PathBuf>) -> eframe::Result {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
         .unwrap_or_default();
     let options = eframe::NativeOptions {
@@ -1300,6 +1315,12 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
     eframe::run_native(
         "Loopmap",
         options,
-        Box::new(move |cc| Ok(Box::new(LoopmapApp::from_creation_context(cc, file)))),
+        Box::new(move |cc| {
+            let mut app = LoopmapApp::from_creation_context(cc, file);
+            if let Some(bind) = participate {
+                participation::start_from_command_line(&mut app, bind, &cc.egui_ctx);
+            }
+            Ok(Box::new(app))
+        }),
     )
 }
