@@ -3,8 +3,8 @@
 //! Layers look only down: `model` (the document) ← `analysis` (solver, indicators,
 //! supply, diagnostics) ← `layout` (where nodes, flows, loops and labels go, over the
 //! shapes in `geometry`) ← `io` (map files) and `export` (SVG, PNG, CSV, HTML), with
-//! `labels` and `colours` shared by the canvas and the exports ← `cli` and `app` (the
-//! editor).
+//! `labels` and `colours` shared by the canvas and the exports ← `live` (the participation
+//! server, without egui) ← `cli` and `app` (the editor).
 
 pub mod analysis;
 pub mod app;

@@ -1031,3 +1031,64 @@ fn the_facilitator_starts_controls_reviews_and_stops_participation() {
     assert_ne!(again, url, "a new link");
     h.state_mut().stop_participation();
 }
+
+/// Not a test: serves the UK sample from the editor for a browser to try, then lists the
+/// map's pain points. `LOOPMAP_SERVE_SECONDS=60 LOOPMAP_SERVE_PORT=8077 cargo test
+/// --test participation -- --ignored --nocapture serve_for_a_browser`
+#[test]
+#[ignore]
+fn serve_for_a_browser() {
+    let number = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let mut h = editor(sample());
+    let ctx = h.ctx.clone();
+    let bind = Bind {
+        port: number("LOOPMAP_SERVE_PORT", 0) as u16,
+        ..LOOPBACK
+    };
+    let url = h.state_mut().start_participation(bind, &ctx).unwrap();
+    println!("{url}");
+    let end = std::time::Instant::now() + Duration::from_secs(number("LOOPMAP_SERVE_SECONDS", 60));
+    while std::time::Instant::now() < end {
+        h.run();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for p in &h.state().doc.pain_points {
+        println!(
+            "pin {} | {} | {} | {} | votes {}",
+            p.number.unwrap_or(0),
+            p.title,
+            p.category().name(),
+            p.raised_by,
+            p.votes()
+        );
+    }
+    h.state_mut().stop_participation();
+}
+
+#[test]
+fn the_command_line_offers_participation_and_bind_and_port_need_it() {
+    let help = assert_cmd::Command::cargo_bin("loopmap")
+        .unwrap()
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("--participate") && text.contains("--bind") && text.contains("--port"));
+    let alone = assert_cmd::Command::cargo_bin("loopmap")
+        .unwrap()
+        .args(["--port", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(alone.status.code(), Some(2), "--port without --participate");
+    let bad = assert_cmd::Command::cargo_bin("loopmap")
+        .unwrap()
+        .args(["--participate", "--bind", "not-an-address"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

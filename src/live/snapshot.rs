@@ -87,7 +87,7 @@ impl Snapshot {
                     title: p.title.clone(),
                     category: p.category(),
                     on: p.on.clone(),
-                    on_label: p.on.describe(doc),
+                    on_label: p.on.describe(doc).replace("->", "→"),
                     votes: p.votes(),
                     status: p.status(),
                 })
