@@ -47,6 +47,27 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A map file (*.loopmap.json) to open in the editor.
     pub file: Option<PathBuf>,
+    /// Open the editor with participation on: phones in the room join through the link
+    /// printed as one line on standard output.
+    #[arg(long)]
+    pub participate: bool,
+    /// With --participate: the address to serve on (default: this computer's first
+    /// network address; 127.0.0.1 for this computer only).
+    #[arg(long, value_name = "ADDR", requires = "participate")]
+    pub bind: Option<std::net::IpAddr>,
+    /// With --participate: the port (0 for any free one).
+    #[arg(long, value_name = "N", requires = "participate")]
+    pub port: Option<u16>,
+}
+
+impl Cli {
+    /// Where to serve participants, with --participate.
+    pub fn participation(&self) -> Option<crate::live::Bind> {
+        self.participate.then(|| crate::live::Bind {
+            ip: self.bind.unwrap_or_else(crate::live::net::default_address),
+            port: self.port.unwrap_or(crate::live::DEFAULT_PORT),
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,11 +3,12 @@
 //! Layers look only down: `model` (the document) ← `analysis` (solver, indicators,
 //! supply, diagnostics) ← `layout` (where nodes, flows, loops and labels go, over the
 //! shapes in `geometry`) ← `io` (map files) and `export` (SVG, PNG, CSV, HTML), with
-//! `labels` and `colours` shared by the canvas and the exports ← `cli` and `app` (the
-//! editor).
+//! `labels` and `colours` shared by the canvas and the exports ← `live` (the participation
+//! server, without egui) ← `cli` and `app` (the editor).
 
 pub mod analysis;
 pub mod app;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod colours;
 pub mod export;
@@ -15,6 +16,8 @@ pub mod geometry;
 pub mod io;
 pub mod labels;
 pub mod layout;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod live;
 pub mod model;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

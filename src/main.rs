@@ -28,7 +28,7 @@ fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
-        None => match loopmap::app::run(args.file) {
+        None => match loopmap::app::run_with(args.participation(), args.file) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!(

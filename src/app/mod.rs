@@ -16,6 +16,8 @@ mod inspector;
 mod pains;
 mod palette;
 mod panel;
+#[cfg(not(target_arch = "wasm32"))]
+mod participation;
 mod picker;
 mod pins;
 mod roadmap;
@@ -39,6 +41,8 @@ pub use files::{ExportKind, Settings};
 use history::History;
 pub use pains::{Column, PainTable, PinnedPains};
 pub use roadmap::RoadmapView;
+#[cfg(not(target_arch = "wasm32"))]
+pub use participation::{Participation, qr_image};
 pub use supply::ColourBy;
 pub use workshop::{Timer, Workshop};
 
@@ -195,6 +199,10 @@ pub struct LoopmapApp {
     pub last_share_link: Option<String>,
     sensitivity: scenarios::SensitivityState,
     pub roadmap_state: roadmap::RoadmapState,
+    /// Phones in the room joining the map (Workshop ▸ Start participation; not in a
+    /// browser, which cannot serve the room).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub participation: participation::Participation,
 }
 
 /// The tabs under the canvas.
@@ -253,6 +261,8 @@ impl LoopmapApp {
             picked: None,
             sensitivity: Default::default(),
             roadmap_state: Default::default(),
+            #[cfg(not(target_arch = "wasm32"))]
+            participation: Default::default(),
         };
         app.view.fit_pending = true;
         app
@@ -857,6 +867,8 @@ impl LoopmapApp {
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.handle_input(&ctx);
+        #[cfg(not(target_arch = "wasm32"))]
+        self.participation_tick();
         if self.workshop.on {
             egui::Panel::top("workshop strip").show(ui, |ui| self.workshop_strip_ui(ui));
         } else {
@@ -896,6 +908,8 @@ impl LoopmapApp {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas_ui(ui));
+        #[cfg(not(target_arch = "wasm32"))]
+        self.participation_ui(&ctx);
         self.dialogs(&ctx);
         self.builtin_file_dialog(&ctx);
         // Each viewport command asks for a repaint: send the title only when it changes.
@@ -1122,6 +1136,8 @@ impl LoopmapApp {
                     ui.separator();
                     self.menu_item(ui, Command::Workshop);
                 });
+                #[cfg(not(target_arch = "wasm32"))]
+                ui.menu_button("Workshop", |ui| self.participation_menu_ui(ui));
                 ui.menu_button("Help", |ui| {
                     self.menu_item(ui, Command::Shortcuts);
                     self.menu_item(ui, Command::About);
@@ -1134,6 +1150,8 @@ impl LoopmapApp {
                         self.run(c, ui.ctx());
                     }
                 }
+                #[cfg(not(target_arch = "wasm32"))]
+                self.participation_button_ui(ui);
                 self.pin_filter_ui(ui);
                 ui.separator();
                 self.scenario_bar_ui(ui);
@@ -1338,6 +1356,13 @@ fn start_map() -> Document {
 /// Opens the editor window; `file` is opened instead of the UK sample.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run(file: Option<PathBuf>) -> eframe::Result {
+    run_with(None, file)
+}
+
+/// Opens the editor window, with participation started on `participate` (the join link
+/// printed as one line on standard output).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run_with(participate: Option<crate::live::Bind>, file: Option<PathBuf>) -> eframe::Result {
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
         .unwrap_or_default();
     let options = eframe::NativeOptions {
@@ -1353,6 +1378,12 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
     eframe::run_native(
         "Loopmap",
         options,
-        Box::new(move |cc| Ok(Box::new(LoopmapApp::from_creation_context(cc, file)))),
+        Box::new(move |cc| {
+            let mut app = LoopmapApp::from_creation_context(cc, file);
+            if let Some(bind) = participate {
+                participation::start_from_command_line(&mut app, bind, &cc.egui_ctx);
+            }
+            Ok(Box::new(app))
+        }),
     )
 }

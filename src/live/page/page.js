@@ -1,0 +1,247 @@
+// The participant's page: joins the room, shows the map and its pain points as the
+// server's event stream tells, adds pain points and votes. Text from the server goes in
+// with textContent only, never as HTML.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  let state = null;
+  let events = null;
+  let retry = null;
+
+  function el(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  function setMessage(id, text, error) {
+    const m = $(id);
+    m.textContent = text || "";
+    m.classList.toggle("error", !!error);
+  }
+
+  function setStatus(text, offline) {
+    $("status").textContent = text;
+    $("status").classList.toggle("offline", !!offline);
+  }
+
+  async function send(method, path, body) {
+    const options = { method: method, credentials: "same-origin", headers: {} };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    const response = await fetch(path, options);
+    let data = null;
+    try { data = await response.json(); } catch (e) { data = null; }
+    return { ok: response.ok, status: response.status, data: data };
+  }
+
+  function problem(r) {
+    if (r.data && r.data.error) return r.data.error;
+    return "The facilitator's computer did not answer (" + r.status + ").";
+  }
+
+  async function join() {
+    const name = localStorage.getItem("loopmap-name");
+    const body = name ? { name: name } : {};
+    const r = await send("POST", "api/join", body);
+    if (!r.ok) {
+      setStatus(problem(r), true);
+      return false;
+    }
+    return true;
+  }
+
+  function connect() {
+    if (events) events.close();
+    events = new EventSource("api/events");
+    events.addEventListener("state", (e) => {
+      setStatus("Connected", false);
+      try { render(JSON.parse(e.data)); } catch (err) { /* a broken event: wait for the next */ }
+    });
+    events.addEventListener("error", () => {
+      setStatus("Reconnecting…", true);
+      // The browser retries by itself unless the server refused the stream (for
+      // instance after the session restarted); then join again and reconnect.
+      if (events.readyState === EventSource.CLOSED) later();
+    });
+  }
+
+  function later() {
+    if (retry) return;
+    retry = setTimeout(async () => {
+      retry = null;
+      try {
+        if (await join()) connect(); else later();
+      } catch (e) { later(); }
+    }, 3000);
+  }
+
+  function anchorOptions(s) {
+    const select = $("pp-on");
+    const chosen = select.value;
+    select.textContent = "";
+    select.appendChild(el("option", null, "The whole map")).value = "map";
+    for (const stage of s.stages) {
+      const group = el("optgroup");
+      group.label = stage.name;
+      for (const n of stage.nodes) {
+        group.appendChild(el("option", null, n.label)).value = "node:" + n.id;
+      }
+      select.appendChild(group);
+    }
+    if (s.flows.length) {
+      const group = el("optgroup");
+      group.label = "Flows";
+      for (const f of s.flows) group.appendChild(el("option", null, f.label)).value = "flow:" + f.id;
+      select.appendChild(group);
+    }
+    if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+  }
+
+  function categoryOptions(s) {
+    const select = $("pp-category");
+    if (select.options.length === s.categories.length) return;
+    select.textContent = "";
+    for (const c of s.categories) select.appendChild(el("option", null, c)).value = c;
+  }
+
+  function render(s) {
+    state = s;
+    document.title = (s.title || "Loopmap") + ": join the map";
+    $("title").textContent = s.title || "Loopmap";
+    anchorOptions(s);
+    categoryOptions(s);
+    $("add-button").disabled = s.locked;
+    if (s.locked) setMessage("add-message", "New entries are closed for now.", false);
+    else if ($("add-message").textContent === "New entries are closed for now.") setMessage("add-message", "");
+    $("votes-left").textContent = s.votes_left + " of " + s.votes_per_person +
+      (s.votes_per_person === 1 ? " vote" : " votes") + " left" +
+      (s.totals_shown ? "" : " · totals hidden until revealed");
+
+    const pending = $("pending");
+    pending.textContent = "";
+    for (const p of s.pending) {
+      const li = el("li", "pending");
+      const head = el("div", "pain-head");
+      head.appendChild(el("span", "pin", "…"));
+      head.appendChild(el("span", "pain-title", p.title));
+      li.appendChild(head);
+      li.appendChild(el("div", "meta", "waiting for the facilitator's review"));
+      pending.appendChild(li);
+    }
+
+    const list = $("pains");
+    list.textContent = "";
+    const pains = s.pain_points.slice().sort((a, b) => a.number - b.number);
+    if (!pains.length) list.appendChild(el("li", "meta", "No pain points yet."));
+    for (const p of pains) {
+      const li = el("li");
+      const head = el("div", "pain-head");
+      head.appendChild(el("span", "pin", "#" + p.number));
+      head.appendChild(el("span", "pain-title", p.title));
+      li.appendChild(head);
+      const meta = el("div", "meta");
+      meta.appendChild(el("span", "cat", p.category));
+      meta.appendChild(document.createTextNode(" on " + p.on_label));
+      if (p.status !== "open") meta.appendChild(document.createTextNode(" · " + p.status));
+      li.appendChild(meta);
+      const actions = el("div", "actions");
+      const up = el("button", null, "+1 vote");
+      up.type = "button";
+      up.disabled = s.votes_left <= 0;
+      up.setAttribute("aria-label", "Vote for #" + p.number);
+      up.addEventListener("click", () => vote(p.id, true));
+      actions.appendChild(up);
+      if (p.my_votes > 0) {
+        const down = el("button", "secondary", "−");
+        down.type = "button";
+        down.setAttribute("aria-label", "Take back a vote from #" + p.number);
+        down.addEventListener("click", () => vote(p.id, false));
+        actions.appendChild(down);
+        actions.appendChild(el("span", "dots", "●".repeat(p.my_votes)));
+      }
+      if (p.votes !== null && p.votes !== undefined) {
+        actions.appendChild(el("span", "total", p.votes + (p.votes === 1 ? " vote" : " votes")));
+      }
+      li.appendChild(actions);
+      list.appendChild(li);
+    }
+
+    const stages = $("stages");
+    stages.textContent = "";
+    for (const stage of s.stages) {
+      const box = el("div", "stage");
+      box.appendChild(el("h3", null, stage.name));
+      const ul = el("ul");
+      for (const n of stage.nodes) ul.appendChild(el("li", null, n.label));
+      box.appendChild(ul);
+      stages.appendChild(box);
+    }
+    const flows = $("flows");
+    flows.textContent = "";
+    for (const f of s.flows) flows.appendChild(el("li", null, f.label));
+  }
+
+  async function vote(id, up) {
+    setMessage("vote-message", "");
+    const r = up
+      ? await send("POST", "api/votes", { pain_point: id })
+      : await send("DELETE", "api/votes/" + encodeURIComponent(id));
+    if (!r.ok) setMessage("vote-message", problem(r), true);
+  }
+
+  $("pp-title").addEventListener("input", () => {
+    $("count").textContent = String($("pp-title").value.length);
+  });
+
+  $("pp-name").value = localStorage.getItem("loopmap-name") || "";
+
+  $("add-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const title = $("pp-title").value.trim();
+    if (!title) {
+      setMessage("add-message", "Write what the pain point is first.", true);
+      return;
+    }
+    const name = $("pp-name").value.trim();
+    if (name !== (localStorage.getItem("loopmap-name") || "")) {
+      localStorage.setItem("loopmap-name", name);
+      const j = await send("POST", "api/join", { name: name });
+      if (!j.ok) { setMessage("add-message", problem(j), true); return; }
+    }
+    $("add-button").disabled = true;
+    const r = await send("POST", "api/pain_points", {
+      on: $("pp-on").value, title: title, category: $("pp-category").value,
+    });
+    $("add-button").disabled = !!(state && state.locked);
+    if (r.ok) {
+      $("pp-title").value = "";
+      $("count").textContent = "0";
+      setMessage("add-message", r.data && r.data.status === "pending"
+        ? "Thanks: it shows once the facilitator has reviewed it."
+        : "Thanks: it is on the map.", false);
+    } else {
+      setMessage("add-message", problem(r), true);
+    }
+  });
+
+  // A phone that slept may have lost its stream without the browser noticing.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && events && events.readyState === EventSource.CLOSED) {
+      later();
+    }
+  });
+
+  (async function start() {
+    try {
+      if (await join()) connect(); else later();
+    } catch (e) {
+      setStatus("Reconnecting…", true);
+      later();
+    }
+  })();
+})();
