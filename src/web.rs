@@ -56,6 +56,18 @@ fn status(text: &str) {
     }
 }
 
+/// Publishes the CPU time of the last frame as `window.loopmapFrameMs` (milliseconds),
+/// for `web/check.py` to measure the editor in a real browser.
+pub fn report_frame_time(seconds: f32) {
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(
+            &window,
+            &"loopmapFrameMs".into(),
+            &f64::from(seconds * 1000.0).into(),
+        );
+    }
+}
+
 /// The page's address without its `#…` part: what share links build on.
 pub fn page_address() -> Option<String> {
     let href = web_sys::window()?.location().href().ok()?;

@@ -4,7 +4,10 @@
 #   python3 -m http.server -d dist/web
 # Needs the wasm32-unknown-unknown target (rustup target add wasm32-unknown-unknown) and
 # wasm-bindgen-cli at the version of wasm-bindgen in Cargo.lock, installed from crates.io
-# when missing. Runs Debian's wasm-opt (package binaryen) when it is there.
+# when missing. Runs wasm-opt (package binaryen) when it is there and recent enough:
+# binaryen before version 117 (Debian 12 has 108) breaks the reference types that
+# wasm-bindgen writes (the page then stops with "WebAssembly.Table.set(): Argument 1 is
+# invalid"), so an older one is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=dist/web
@@ -21,16 +24,21 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$version" ];
     cargo install wasm-bindgen-cli --version "$version"
 fi
 
-cargo build --release --target wasm32-unknown-unknown --bin loopmap
+cargo build --profile web --target wasm32-unknown-unknown --bin loopmap
 rm -rf "$out"
 mkdir -p "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name loopmap \
-  target/wasm32-unknown-unknown/release/loopmap.wasm
-if command -v wasm-opt >/dev/null; then
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+  --out-dir "$out" --out-name loopmap target/wasm32-unknown-unknown/web/loopmap.wasm
+binaryen=$(wasm-opt --version 2>/dev/null | awk '{print $3}' || true)
+if [ -n "$binaryen" ] && [ "${binaryen%%.*}" -ge 117 ] 2>/dev/null; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types \
     "$out/loopmap_bg.wasm" -o "$out/loopmap_bg.wasm"
 fi
 cp web/index.html "$out/"
 cp assets/icon.png "$out/icon.png"
-echo "build.sh: $(du -sh "$out" | cut -f1) in $out (wasm $(du -h "$out/loopmap_bg.wasm" | cut -f1))"
+wasm=$(stat -c %s "$out/loopmap_bg.wasm")
+all=$(du -sb "$out" | cut -f1)
+packed=$(cat "$out"/* | gzip -9 | wc -c)
+echo "build.sh: $out: wasm $wasm bytes, folder $all bytes, $packed gzipped"
+

@@ -40,9 +40,9 @@ pub use command::Command;
 pub use files::{ExportKind, Settings};
 use history::History;
 pub use pains::{Column, PainTable, PinnedPains};
-pub use roadmap::RoadmapView;
 #[cfg(not(target_arch = "wasm32"))]
 pub use participation::{Participation, qr_image};
+pub use roadmap::RoadmapView;
 pub use supply::ColourBy;
 pub use workshop::{Timer, Workshop};
 
@@ -1285,6 +1285,10 @@ impl LoopmapApp {
 impl eframe::App for LoopmapApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
+        #[cfg(target_arch = "wasm32")]
+        if let Some(seconds) = _frame.info().cpu_usage {
+            crate::web::report_frame_time(seconds);
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
