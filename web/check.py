@@ -3,7 +3,14 @@
 DevTools protocol (standard library only), waits until the editor has drawn its first
 frame, measures that time and the editor's frame time, and saves a screenshot.
 
-    check.py URL OUT.png  ->  prints one JSON line: first_frame_ms, frame_ms, status
+    check.py URL OUT.png [--edit-and-reload]
+        ->  prints one JSON line: first_frame_ms, frame_ms, status (and kept: whether the
+            browser kept the unsaved map)
+
+With --edit-and-reload it places a node (palette, then canvas), waits for the unsaved map
+to be kept in the browser's storage, reloads, and takes the screenshot after the reload
+(which should offer the map back): the screenshot is then the middle of the window, where
+the dialog is, magnified three times.
 """
 import base64, json, os, shutil, socket, struct, subprocess, sys, tempfile, time, urllib.request
 
@@ -78,6 +85,7 @@ class DevTools:
 
 def main():
     url, out = sys.argv[1], sys.argv[2]
+    edit_and_reload = "--edit-and-reload" in sys.argv[3:]
     profile = tempfile.mkdtemp(prefix="loopmap-chromium-")
     browser = subprocess.Popen(
         ["chromium", "--headless", "--no-sandbox", "--disable-gpu-sandbox",
@@ -97,21 +105,37 @@ def main():
         page.call("Emulation.setDeviceMetricsOverride", width=1280, height=800,
                   deviceScaleFactor=1, mobile=False)
         page.call("Page.enable")
-        start = time.monotonic()
+        def wait_for_editor():
+            """Time to the first frame in ms (None on failure), and the failure."""
+            start = time.monotonic()
+            while time.monotonic() - start < 90:
+                state = page.js("(() => { const s = document.getElementById('loopmap_status');"
+                                " return s ? s.textContent : null; })()")
+                if state is None and page.js("typeof window.loopmapFrameMs === 'number'"):
+                    return (time.monotonic() - start) * 1000, None
+                if state and "could not start" in state:
+                    return None, state
+                time.sleep(0.05)
+            return None, None
+
+        def click(x, y):
+            for kind in ("mousePressed", "mouseReleased"):
+                page.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left",
+                          clickCount=1)
+            time.sleep(0.3)
+
         page.call("Page.navigate", url=url)
         # The page's status line goes once the editor runs; a failure is written in it.
-        first_frame = None
-        status = None
-        while time.monotonic() - start < 90:
-            state = page.js("(() => { const s = document.getElementById('loopmap_status');"
-                            " return s ? s.textContent : null; })()")
-            if state is None and page.js("typeof window.loopmapFrameMs === 'number'"):
-                first_frame = (time.monotonic() - start) * 1000
-                break
-            if state and "could not start" in state:
-                status = state
-                break
-            time.sleep(0.05)
+        first_frame, status = wait_for_editor()
+        kept = None
+        if edit_and_reload and first_frame is not None:
+            page.js("localStorage.clear()")
+            click(107, 97)    # the palette's first item, Source
+            click(560, 60)    # the canvas, near its top
+            time.sleep(3.5)   # unsaved work is kept within 2 s
+            kept = page.js("localStorage.getItem('loopmap.unsaved') !== null")
+            page.call("Page.reload")
+            first_frame, status = wait_for_editor()
         frame_ms = None
         if first_frame is not None:
             # Move the pointer over the map for two seconds: every move is a frame.
@@ -129,12 +153,19 @@ def main():
                 samples.sort()
                 frame_ms = samples[len(samples) // 2]
             time.sleep(0.5)
-        data = page.call("Page.captureScreenshot", format="png")["data"]
+        if edit_and_reload:
+            # The recovery dialog sits in the middle of the window: magnified, for OCR.
+            data = page.call("Page.captureScreenshot", format="png",
+                             clip={"x": 340, "y": 300, "width": 600, "height": 200,
+                                   "scale": 3})["data"]
+        else:
+            data = page.call("Page.captureScreenshot", format="png")["data"]
         with open(out, "wb") as f:
             f.write(base64.b64decode(data))
         print(json.dumps({"first_frame_ms": first_frame and round(first_frame),
                           "frame_ms": frame_ms and round(frame_ms, 2),
-                          "status": status or ("running" if first_frame else "timed out")}))
+                          "status": status or ("running" if first_frame else "timed out"),
+                          **({"kept": kept} if edit_and_reload else {})}))
     finally:
         browser.kill()
         browser.wait()

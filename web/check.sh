@@ -31,10 +31,11 @@ print(base64.urlsafe_b64encode(zlib.compress(data, 9)).decode().rstrip("="))
 PY
 )
 
-shot() { # NAME URL WORD...
-  local name=$1 url=$2; shift 2
+shot() { # NAME URL [--edit-and-reload] WORD...
+  local name=$1 url=$2 mode=""; shift 2
+  if [ "${1:-}" = --edit-and-reload ]; then mode=$1; shift; fi
   local result
-  result=$(timeout 180 python3 web/check.py "$url" "$out/$name.png")
+  result=$(timeout 180 python3 web/check.py "$url" "$out/$name.png" $mode)
   echo "$result" > "$out/$name.json"
   [ -s "$out/$name.png" ] || { echo "check.sh: $name: no screenshot ($result)" >&2; exit 1; }
   tesseract "$out/$name.png" "$out/$name" >/dev/null 2>&1
@@ -46,9 +47,12 @@ shot() { # NAME URL WORD...
       exit 1
     fi
   done
-  echo "check.sh: $name: the map's title is drawn; $result"
+  echo "check.sh: $name: shows ; $result"
 }
 
 shot plain "http://127.0.0.1:$port/" "NdFeB" "magnet chain"
 shot link "http://127.0.0.1:$port/#map=$link" "traction motor" "Shredding"
+# Unsaved work survives a reload: offered back.
+shot reload "http://127.0.0.1:$port/" --edit-and-reload "Recover unsaved work"
+grep -q '"kept": true' "$out/reload.json" || { echo "check.sh: reload: the unsaved map was not kept" >&2; exit 1; }
 echo "check.sh: ok ($out)"
