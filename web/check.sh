@@ -47,7 +47,7 @@ shot() { # NAME URL [--edit-and-reload] WORD...
       exit 1
     fi
   done
-  echo "check.sh: $name: shows ; $result"
+  echo "check.sh: $name: shows $*; $result"
 }
 
 shot plain "http://127.0.0.1:$port/" "NdFeB" "magnet chain"
