@@ -83,28 +83,42 @@ class DevTools:
         return r.get("result", {}).get("value")
 
 
-def main():
-    url, out = sys.argv[1], sys.argv[2]
-    edit_and_reload = "--edit-and-reload" in sys.argv[3:]
-    profile = tempfile.mkdtemp(prefix="loopmap-chromium-")
-    browser = subprocess.Popen(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu-sandbox",
-         "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist",
-         "--hide-scrollbars", "--window-size=1280,800", "--remote-debugging-port=0",
-         f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        port_file = os.path.join(profile, "DevToolsActivePort")
+class Browser:
+    """Debian's headless chromium (WebGL on SwiftShader) with one page, over DevTools."""
+
+    def __init__(self, width=1280, height=800, mobile=False):
+        self.profile = tempfile.mkdtemp(prefix="loopmap-chromium-")
+        self.proc = subprocess.Popen(
+            ["chromium", "--headless", "--no-sandbox", "--disable-gpu-sandbox",
+             "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+             "--ignore-gpu-blocklist", "--hide-scrollbars",
+             f"--window-size={width},{height}", "--remote-debugging-port=0",
+             f"--user-data-dir={self.profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = os.path.join(self.profile, "DevToolsActivePort")
         for _ in range(300):
             if os.path.exists(port_file) and open(port_file).read().strip():
                 break
             time.sleep(0.1)
         port = open(port_file).read().split()[0]
         pages = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
-        page = DevTools(next(p for p in pages if p["type"] == "page")["webSocketDebuggerUrl"])
-        page.call("Emulation.setDeviceMetricsOverride", width=1280, height=800,
-                  deviceScaleFactor=1, mobile=False)
-        page.call("Page.enable")
+        self.page = DevTools(next(p for p in pages if p["type"] == "page")["webSocketDebuggerUrl"])
+        self.page.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                       deviceScaleFactor=1, mobile=mobile)
+        self.page.call("Page.enable")
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    url, out = sys.argv[1], sys.argv[2]
+    edit_and_reload = "--edit-and-reload" in sys.argv[3:]
+    browser = Browser()
+    page = browser.page
+    try:
         def wait_for_editor():
             """Time to the first frame in ms (None on failure), and the failure."""
             start = time.monotonic()
@@ -167,9 +181,7 @@ def main():
                           "status": status or ("running" if first_frame else "timed out"),
                           **({"kept": kept} if edit_and_reload else {})}))
     finally:
-        browser.kill()
-        browser.wait()
-        shutil.rmtree(profile, ignore_errors=True)
+        browser.close()
 
 
 if __name__ == "__main__":
