@@ -20,8 +20,8 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$version" ]; then
   # --locked first; a registry mirror without one of the locked versions gets the newest
   # compatible ones instead.
-  cargo install --locked wasm-bindgen-cli --version "$version" ||
-    cargo install wasm-bindgen-cli --version "$version"
+  cargo install --force --locked wasm-bindgen-cli --version "$version" ||
+    cargo install --force wasm-bindgen-cli --version "$version"
 fi
 
 cargo build --profile web --target wasm32-unknown-unknown --bin loopmap

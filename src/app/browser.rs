@@ -103,20 +103,24 @@ impl LoopmapApp {
         Ok(())
     }
 
-    /// Takes a file picked or dropped on the page once the browser has read it.
+    /// Takes a file picked or dropped on the page once the browser has read it: a
+    /// picked one opens, a dropped one first asks about unsaved changes.
     pub(super) fn take_picked(&mut self) {
-        let Some((name, bytes)) = self.picked.as_ref().and_then(|p| p.borrow_mut().take()) else {
-            return;
-        };
-        self.picked = None;
-        self.open_bytes(&name, &bytes);
+        if let Some((name, bytes)) = self.picked.as_ref().and_then(|p| p.borrow_mut().take()) {
+            self.picked = None;
+            self.open_bytes(&name, &bytes);
+        }
+        if let Some((name, bytes)) = self.dropped.as_ref().and_then(|p| p.borrow_mut().take()) {
+            self.dropped = None;
+            self.guard(super::Pending::OpenDropped(name, bytes.into()));
+        }
     }
 
     /// Files dropped on the page are read (asynchronously), then opened.
     pub(super) fn read_dropped(&mut self, ctx: &egui::Context) {
         let dropped = ctx.input(|i| i.raw.dropped_files.clone());
         if let Some(file) = dropped.into_iter().next() {
-            self.picked = Some(web::read_dropped(ctx, file));
+            self.dropped = Some(web::read_dropped(ctx, file));
         }
     }
 
@@ -145,7 +149,7 @@ impl LoopmapApp {
     }
 
     /// Opens a map file's bytes; one that cannot be read changes nothing and says why.
-    fn open_bytes(&mut self, name: &str, bytes: &[u8]) {
+    pub(super) fn open_bytes(&mut self, name: &str, bytes: &[u8]) {
         match io::parse_bytes(bytes) {
             Ok(doc) => {
                 self.replace_document(doc, None);

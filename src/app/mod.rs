@@ -119,6 +119,9 @@ pub enum Pending {
     Open(Option<PathBuf>),
     Sample(usize),
     Quit,
+    /// A map file dropped on the web page: its name and bytes.
+    #[cfg(target_arch = "wasm32")]
+    OpenDropped(String, std::sync::Arc<[u8]>),
 }
 
 /// A modal window.
@@ -192,9 +195,13 @@ pub struct LoopmapApp {
     /// The page's context, to wake the editor when the browser has read a file.
     #[cfg(target_arch = "wasm32")]
     web_ctx: Option<egui::Context>,
-    /// A file being picked or dropped on the page.
+    /// A file being picked on the page (opened as it arrives: unsaved changes were
+    /// asked about before the picker opened).
     #[cfg(target_arch = "wasm32")]
     picked: Option<crate::web::Picked>,
+    /// A file dropped on the page (unsaved changes are asked about once it is read).
+    #[cfg(target_arch = "wasm32")]
+    dropped: Option<crate::web::Picked>,
     /// The last share link copied (tests read it; the clipboard is the user's).
     pub last_share_link: Option<String>,
     sensitivity: scenarios::SensitivityState,
@@ -259,6 +266,8 @@ impl LoopmapApp {
             web_ctx: None,
             #[cfg(target_arch = "wasm32")]
             picked: None,
+            #[cfg(target_arch = "wasm32")]
+            dropped: None,
             sensitivity: Default::default(),
             roadmap_state: Default::default(),
             #[cfg(not(target_arch = "wasm32"))]
@@ -664,6 +673,8 @@ impl LoopmapApp {
                 }
             }
             Pending::Quit => self.allow_close = true,
+            #[cfg(target_arch = "wasm32")]
+            Pending::OpenDropped(name, bytes) => self.open_bytes(&name, &bytes),
         }
     }
 
