@@ -11,13 +11,7 @@ use loopmap::io::samples::SAMPLES;
 use loopmap::model::{Anchor, Document, FlowValue, Loop};
 use proptest::prelude::*;
 
-const LOOPS: [Loop; 5] = [
-    Loop::None,
-    Loop::Maintain,
-    Loop::Reuse,
-    Loop::Remanufacture,
-    Loop::Recycle,
-];
+const LOOPS: [Loop; 5] = Loop::ALL;
 
 #[derive(Clone, Debug)]
 enum Op {

@@ -7,13 +7,7 @@ use loopmap::model::{Document, Flow, FlowValue, Loop, Node, NodeKind, StockChang
 use proptest::prelude::*;
 
 const KINDS: [NodeKind; 6] = NodeKind::ALL;
-const LOOPS: [Loop; 5] = [
-    Loop::None,
-    Loop::Maintain,
-    Loop::Reuse,
-    Loop::Remanufacture,
-    Loop::Recycle,
-];
+const LOOPS: [Loop; 5] = Loop::ALL;
 
 /// Any map the format can represent: flows between any two nodes, any mode, any loop.
 fn any_map() -> impl Strategy<Value = Document> {

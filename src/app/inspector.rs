@@ -641,13 +641,7 @@ impl LoopmapApp {
             egui::ComboBox::from_id_salt(k("loop"))
                 .selected_text(kind.name())
                 .show_ui(ui, |ui| {
-                    for option in [
-                        Loop::None,
-                        Loop::Maintain,
-                        Loop::Reuse,
-                        Loop::Remanufacture,
-                        Loop::Recycle,
-                    ] {
+                    for option in Loop::ALL {
                         ui.selectable_value(&mut kind, option, option.name());
                     }
                 })

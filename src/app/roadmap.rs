@@ -244,18 +244,12 @@ impl LoopmapApp {
         let width = ui.available_width();
         let wide = width >= WIDE_TAB;
         ui.horizontal_top(|ui| {
-            ui.vertical(|ui| {
-                ui.set_width(if wide {
-                    width * 0.24
-                } else {
-                    (width * 0.36).max(220.0)
-                });
-                egui::ScrollArea::vertical()
-                    .id_salt("roadmap levers")
-                    .max_height(height)
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| self.levers_ui(ui));
-            });
+            let levers = if wide {
+                width * 0.24
+            } else {
+                (width * 0.36).max(220.0)
+            };
+            self.lever_column(ui, "roadmap levers", levers, height);
             ui.separator();
             // The levers above may have moved: the roadmap follows in this frame.
             ui.vertical(|ui| {

@@ -298,8 +298,18 @@ impl LoopmapApp {
         self.edit(Some(&key), move |d| lever.set(d, value));
     }
 
-    /// The Scenarios tab: the active scenario and its levers; every indicator compared;
-    /// the comparison chart and the tornado chart.
+    /// The levers in a scrolling column `width` wide, at the left of a tab.
+    pub(super) fn lever_column(&mut self, ui: &mut egui::Ui, id: &str, width: f32, height: f32) {
+        ui.vertical(|ui| {
+            ui.set_width(width);
+            egui::ScrollArea::vertical()
+                .id_salt(id)
+                .max_height(height)
+                .auto_shrink([false, false])
+                .show(ui, |ui| self.levers_ui(ui));
+        });
+    }
+
     /// The Scenarios tab: levers at the left; the comparison table, its chart and the
     /// sensitivity beside them when there is room, else one of them at a time (chosen
     /// above it), so nothing is pushed under the side panel on a 1280×720 screen.
@@ -309,18 +319,16 @@ impl LoopmapApp {
         let width = ui.available_width();
         let wide = width >= WIDE_TAB;
         ui.horizontal_top(|ui| {
-            ui.vertical(|ui| {
-                ui.set_width(if wide {
+            self.lever_column(
+                ui,
+                "levers",
+                if wide {
                     width * 0.27
                 } else {
                     (width * 0.4).max(220.0)
-                });
-                egui::ScrollArea::vertical()
-                    .id_salt("levers")
-                    .max_height(height)
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| self.levers_ui(ui));
-            });
+                },
+                height,
+            );
             ui.separator();
             if wide {
                 ui.vertical(|ui| {

@@ -367,6 +367,15 @@ pub enum Loop {
 
 impl Loop {
     /// The four reverse loops, innermost first.
+    /// Every kind, the forward flow first.
+    pub const ALL: [Loop; 5] = [
+        Loop::None,
+        Loop::Maintain,
+        Loop::Reuse,
+        Loop::Remanufacture,
+        Loop::Recycle,
+    ];
+
     pub const REVERSE: [Loop; 4] = [
         Loop::Maintain,
         Loop::Reuse,
