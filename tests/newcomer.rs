@@ -201,3 +201,36 @@ fn a_new_map_starts_at_100_percent_and_the_view_menu_zooms() {
     h.run();
     assert!((h.state().view.zoom - 1.25).abs() < 1e-6);
 }
+
+#[test]
+fn second_shortcuts_run_their_command_and_help_lists_every_key() {
+    let mut h = editor(SAMPLES[0].load().expect("sample loads"));
+    h.run();
+    let nodes = h.state().doc.nodes.len();
+
+    // Delete with Backspace, undo with Ctrl+Z, redo with Ctrl+Y (Windows and Linux).
+    h.state_mut().selection = Selection::node("swarf");
+    h.key_press(Key::Backspace);
+    h.run();
+    assert_eq!(h.state().doc.nodes.len(), nodes - 1, "Backspace deletes");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.nodes.len(), nodes, "Ctrl+Z undoes");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(h.state().doc.nodes.len(), nodes - 1, "Ctrl+Y redoes");
+
+    // Ctrl+= zooms in as Ctrl++ does.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
+    h.run();
+    assert!((h.state().view.zoom - 1.25).abs() < 1e-6, "Ctrl+= zooms in");
+
+    // Help ▸ Keyboard shortcuts names both keys of Redo, once.
+    h.key_press(Key::F1);
+    h.run();
+    let redo = h.get_all_by_label("Redo").count();
+    assert_eq!(redo, 1, "Redo is listed once");
+    h.get_by_label("Ctrl+Shift+Z or Ctrl+Y");
+    h.get_by_label("Delete or Backspace");
+}

@@ -203,9 +203,9 @@ impl LoopmapApp {
                 Dialog::Shortcuts => {
                     ui.heading("Keyboard shortcuts");
                     egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
-                        for command in Command::ALL {
-                            let keys = command.shortcut_text(ui.ctx());
-                            if !keys.is_empty() && command != Command::RedoAlt {
+                        for command in Command::all() {
+                            let keys = command.all_shortcuts_text(ui.ctx());
+                            if !keys.is_empty() {
                                 ui.label(command.label());
                                 ui.label(keys);
                                 ui.end_row();

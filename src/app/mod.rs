@@ -589,7 +589,7 @@ impl LoopmapApp {
             Command::CopyShareLink => self.copy_share_link(ctx),
             Command::Quit => self.guard(Pending::Quit),
             Command::Undo => self.undo(),
-            Command::Redo | Command::RedoAlt => self.redo(),
+            Command::Redo => self.redo(),
             Command::Copy => self.copy(ctx),
             Command::Cut => {
                 // The pain points on what is cut go to the clipboard with it.
@@ -945,25 +945,20 @@ impl LoopmapApp {
 
     fn handle_input(&mut self, ctx: &egui::Context) {
         let typing = ctx.egui_wants_keyboard_input();
+        let os = ctx.os();
         // egui matches shortcuts "logically" (an extra Shift still matches), so Ctrl+Shift+Z
         // must be tried before Ctrl+Z: most modifiers first.
-        let mut commands: Vec<(Command, egui::KeyboardShortcut)> = Command::ALL
-            .iter()
-            .filter_map(|c| Some((*c, c.shortcut()?)))
+        let mut shortcuts: Vec<(Command, egui::KeyboardShortcut)> = Command::all()
+            .filter(|c| !c.comes_as_clipboard_event())
+            .flat_map(|c| c.shortcuts(os).into_iter().map(move |s| (c, s)))
             .collect();
-        commands.sort_by_key(|(_, s)| {
+        shortcuts.sort_by_key(|(_, s)| {
             std::cmp::Reverse(
                 s.modifiers.shift as u8 + s.modifiers.command as u8 + s.modifiers.alt as u8,
             )
         });
-        for (command, shortcut) in commands {
-            if typing
-                && (command.is_plain_key()
-                    || matches!(
-                        command,
-                        Command::Undo | Command::Redo | Command::RedoAlt | Command::SelectAll
-                    ))
-            {
+        for (command, shortcut) in shortcuts {
+            if typing && command.yields_to_text_field(os) {
                 continue;
             }
             if (self.dialog.is_some() || self.file_dialog.is_some()) && command != Command::Quit {
@@ -974,16 +969,6 @@ impl LoopmapApp {
             }
         }
         if !typing && self.dialog.is_none() {
-            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Backspace)) {
-                self.delete_selection();
-            }
-            // `=` is the unshifted `+` key on many keyboards.
-            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Equals)) {
-                self.vote(1);
-            }
-            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Equals)) {
-                self.run(Command::ZoomIn, ctx);
-            }
             if self.workshop.on
                 && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
             {

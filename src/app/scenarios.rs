@@ -8,7 +8,7 @@ use egui_plot::{Bar, BarChart};
 
 use super::charts::{fixed_plot, row_axis, swatch, unit_grid};
 
-use super::{Dialog, LoopmapApp, theme};
+use super::{Command, Dialog, LoopmapApp, theme};
 use crate::analysis::compare::Column;
 use crate::analysis::indicators::{Described, Measure, higher_is_better};
 use crate::analysis::sensitivity::{self, Swing};
@@ -185,7 +185,10 @@ impl LoopmapApp {
             }
             if ui
                 .button("Delete scenario")
-                .on_hover_text("Delete this scenario (Ctrl+Z brings it back)")
+                .on_hover_text(format!(
+                    "Delete this scenario ({} brings it back)",
+                    Command::Undo.shortcut_text(ui.ctx())
+                ))
                 .clicked()
             {
                 self.delete_scenario(&name);

@@ -174,14 +174,14 @@ impl LoopmapApp {
         let label = if timer.running() { "Pause" } else { "Start" };
         if ui
             .button(label)
-            .on_hover_text(format!("{} (T)", Command::TimerStartPause.tooltip()))
+            .on_hover_text(Command::TimerStartPause.tooltip_with_keys(ui.ctx()))
             .clicked()
         {
             timer.start_pause(now);
         }
         if ui
             .button("Reset")
-            .on_hover_text(format!("{} (Shift+T)", Command::TimerReset.tooltip()))
+            .on_hover_text(Command::TimerReset.tooltip_with_keys(ui.ctx()))
             .clicked()
         {
             timer.reset();

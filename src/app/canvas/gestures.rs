@@ -5,7 +5,7 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2, pos2, vec2};
 
-use super::super::{LoopmapApp, Selection, theme};
+use super::super::{Command, LoopmapApp, Selection, theme};
 use super::lod::Lod;
 use super::{Action, Gesture};
 use crate::analysis::{Severity, Subject};
@@ -96,10 +96,16 @@ impl LoopmapApp {
                 actions.push(Action::Rename(id.clone()));
             }
             response.context_menu(|ui| {
-                if ui.button("Add pain point here (P)").clicked() {
+                if ui
+                    .add(Command::AddPainPoint.menu_entry(ui.ctx(), "Add pain point here"))
+                    .clicked()
+                {
                     actions.push(Action::AddPain(Anchor::Node(id.clone())));
                 }
-                if ui.button("Rename (F2)").clicked() {
+                if ui
+                    .add(Command::Rename.menu_entry(ui.ctx(), "Rename"))
+                    .clicked()
+                {
                     actions.push(Action::Rename(id.clone()));
                 }
                 if ui.button("Delete node").clicked() {
@@ -315,7 +321,13 @@ impl LoopmapApp {
         if let Some(target) = self.canvas.context_target.clone() {
             let on = target.describe(&self.doc);
             response.context_menu(|ui| {
-                if ui.button(format!("Add pain point on {on} (P)")).clicked() {
+                if ui
+                    .add(
+                        Command::AddPainPoint
+                            .menu_entry(ui.ctx(), format!("Add pain point on {on}")),
+                    )
+                    .clicked()
+                {
                     actions.push(Action::AddPain(target.clone()));
                 }
                 match &target {

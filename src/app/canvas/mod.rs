@@ -27,7 +27,7 @@ use crate::model::{Anchor, Flow, Loop, NodeKind, fragment};
 /// Mouse gestures, for Help ▸ Shortcuts.
 pub const GESTURES: &[(&str, &str)] = &[
     ("Pan", "drag empty space, middle mouse, or Space+drag"),
-    ("Zoom at the pointer", "mouse wheel, pinch, Ctrl + / Ctrl −"),
+    ("Zoom at the pointer", "mouse wheel or pinch"),
     ("Select", "click; Shift+click adds or removes"),
     ("Select with a box", "Shift+drag on empty space"),
     (
@@ -38,7 +38,7 @@ pub const GESTURES: &[(&str, &str)] = &[
         "Loop of the flow being drawn",
         "0 none · 1 maintain · 2 reuse · 3 remanufacture · 4 recycle",
     ),
-    ("Rename a node", "double-click it, or F2"),
+    ("Rename a node", "double-click it"),
     ("Cancel", "Esc"),
 ];
 
