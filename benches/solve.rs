@@ -46,7 +46,7 @@ fn provenance(c: &mut Criterion) {
     for flows in [1_000usize, 10_000] {
         let doc = generated_map(flows.div_ceil(13));
         let a = loopmap::analysis::analyse(&doc);
-        assert_eq!(a.supply.stages.len(), 4);
+        assert_eq!(a.concentration.stages.len(), 4);
         group.bench_with_input(BenchmarkId::from_parameter(flows), &doc, |b, doc| {
             b.iter(|| a.provenance(doc).expect("a solved map has a provenance"))
         });

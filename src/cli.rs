@@ -203,7 +203,7 @@ fn compare(file: &Path, json: bool) -> ExitCode {
         Ok(doc) => doc,
         Err(e) => return refuse(file, e),
     };
-    let columns = analysis::compare::columns(&doc);
+    let columns = analysis::compare::cases(&doc);
     if json {
         let scenarios: serde_json::Map<String, serde_json::Value> = columns[1..]
             .iter()
@@ -584,14 +584,14 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
             Kind::Amount.show(i.loops.get(k), unit)
         );
     }
-    if !a.supply.stages.is_empty() {
+    if !a.concentration.stages.is_empty() {
         let _ = writeln!(out, "\nSupply concentration by stage");
         let _ = writeln!(
             out,
             "  {:<16} {:>7}  {:<4} {:>9}  shares",
             "stage", "HHI", "top", "coverage"
         );
-        for s in &a.supply.stages {
+        for s in &a.concentration.stages {
             let shares: Vec<String> = s
                 .shares
                 .iter()
@@ -607,7 +607,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 shares.join(", ")
             );
         }
-        match &a.supply.bottleneck {
+        match &a.concentration.bottleneck {
             Some(b) => {
                 let _ = writeln!(out, "  bottleneck: {}", one_line(&b.to_string()));
             }

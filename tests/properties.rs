@@ -103,9 +103,9 @@ fn well_posed_map() -> impl Strategy<Value = Document> {
             for (s, (to, amount)) in sources.iter().enumerate() {
                 let mut src = Node::new(format!("s{s}"), format!("S{s}"), NodeKind::Source);
                 src.supply = Some(if s == 1 {
-                    loopmap::model::Supply::Recycled
+                    loopmap::model::SourceMaterial::Recycled
                 } else {
-                    loopmap::model::Supply::Virgin
+                    loopmap::model::SourceMaterial::Virgin
                 });
                 src.efficiency = Some(0.8);
                 doc.nodes.push(src);
@@ -230,7 +230,7 @@ fn assert_rates_in_unit_interval(analysis: &Analysis) {
             "{name} capped from {raw} without a word"
         );
     }
-    for stage in &analysis.supply.stages {
+    for stage in &analysis.concentration.stages {
         if let Some(h) = stage.hhi {
             assert!((0.0..=10_000.0 + 1e-6).contains(&h));
         }

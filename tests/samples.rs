@@ -74,7 +74,7 @@ fn uk_baseline_shows_end_of_life_recycling_around_one_percent() {
     let eol = a.indicators.eol_recycling_rate.unwrap();
     assert!((0.005..0.02).contains(&eol), "EOL recycling rate {eol}");
     let separation = a
-        .supply
+        .concentration
         .stages
         .iter()
         .find(|s| s.stage == "separation")
@@ -145,7 +145,7 @@ fn the_uk_sample_tells_the_supply_story() {
     let doc = uk();
     let base = analyse(&doc);
     let hhi = |stage: &str| {
-        base.supply
+        base.concentration
             .stages
             .iter()
             .find(|s| s.stage == stage)

@@ -24,7 +24,7 @@ fn analyse_fully(doc: &Document) -> Status {
     let a = analyse(doc);
     // Provenance and the JSON of `indicators --json` walk the graph too.
     let _ = a.to_json(doc);
-    let _ = loopmap::analysis::compare::columns(doc);
+    let _ = loopmap::analysis::compare::cases(doc);
     a.solution.status
 }
 

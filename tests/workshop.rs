@@ -202,7 +202,7 @@ fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_colu
     // Sort by title: click the header, alphabetical order.
     h.get_by_label("Pain point").click();
     h.run();
-    assert_eq!(h.state().pain_table.sort, loopmap::app::Column::Title);
+    assert_eq!(h.state().pain_table.sort, loopmap::app::PainColumn::Title);
     assert!(
         y(&h, "pp_glued") < y(&h, "pp_binned"),
         "“{}” sorts before “{}”",

@@ -4,9 +4,9 @@
 use super::{Analysis, analyse_with_issues};
 use crate::model::{Document, apply_scenario};
 
-/// One column of a comparison: the baseline or one scenario.
+/// One case of a comparison (a column of its tables): the baseline or one scenario.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Column {
+pub struct Case {
     /// `Baseline`, or the scenario's name.
     pub name: String,
     pub analysis: Analysis,
@@ -54,18 +54,18 @@ impl FigureKind {
 }
 
 /// The baseline, then every scenario in the map's order.
-pub fn columns(doc: &Document) -> Vec<Column> {
-    let mut columns = vec![column("Baseline", doc, &[])];
+pub fn cases(doc: &Document) -> Vec<Case> {
+    let mut columns = vec![case("Baseline", doc, &[])];
     for s in &doc.scenarios {
         let (changed, issues) = apply_scenario(doc, s);
-        columns.push(column(&s.name, &changed, &issues));
+        columns.push(case(&s.name, &changed, &issues));
     }
     columns
 }
 
-fn column(name: &str, doc: &Document, issues: &[crate::model::ScenarioIssue]) -> Column {
+fn case(name: &str, doc: &Document, issues: &[crate::model::ScenarioIssue]) -> Case {
     let analysis = analyse_with_issues(doc, issues);
-    Column {
+    Case {
         name: name.to_string(),
         security: security(doc, &analysis),
         analysis,
@@ -77,7 +77,7 @@ fn column(name: &str, doc: &Document, issues: &[crate::model::ScenarioIssue]) ->
 /// use and, with a home country, the domestic-or-secondary share at each stage (from the
 /// start of the chain).
 pub fn security(doc: &Document, analysis: &Analysis) -> Vec<SecurityFigure> {
-    let supply = &analysis.supply;
+    let supply = &analysis.concentration;
     let bottleneck = supply
         .bottleneck
         .as_deref()
@@ -119,7 +119,7 @@ mod tests {
     use super::*;
     use crate::io::samples::SAMPLES;
 
-    fn figure<'a>(c: &'a Column, name: &str) -> &'a SecurityFigure {
+    fn figure<'a>(c: &'a Case, name: &str) -> &'a SecurityFigure {
         c.security
             .iter()
             .find(|f| f.name == name)
@@ -129,21 +129,21 @@ mod tests {
     #[test]
     fn a_uk_separation_plant_raises_the_domestic_share_at_separation() {
         let doc = SAMPLES[0].load().unwrap();
-        let columns = columns(&doc);
+        let columns = cases(&doc);
         assert_eq!(columns.len(), 1 + doc.scenarios.len());
         assert_eq!(columns[0].name, "Baseline");
         let plant = columns
             .iter()
             .find(|c| c.name == "UK separation plant")
             .unwrap();
-        let at = |c: &Column| {
+        let at = |c: &Case| {
             figure(c, "Domestic (GB) or secondary, separation")
                 .value
                 .unwrap()
         };
         // 30 % of separation in the UK: the share rises by roughly that much.
         assert!(at(plant) > at(&columns[0]) + 0.2, "{}", at(plant));
-        let hhi = |c: &Column| figure(c, "Bottleneck HHI").value.unwrap();
+        let hhi = |c: &Case| figure(c, "Bottleneck HHI").value.unwrap();
         assert!(hhi(plant) < hhi(&columns[0]));
         // Every column has the same rows, in the same order.
         for c in &columns {

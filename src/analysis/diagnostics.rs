@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::indicators::Indicators;
 use super::solve::{Equation, FlowSolution, Unknown};
-use super::supply::{Supply, throughput};
+use super::supply::{Concentration, throughput};
 use super::topology::Topology;
 use crate::labels::short_amount as show_amount;
 use crate::model::text::shown;
@@ -63,7 +63,7 @@ pub fn diagnose(
     topo: &Topology,
     solution: &FlowSolution,
     indicators: &Indicators,
-    supply: &Supply,
+    concentration: &Concentration,
     scenario_issues: &[ScenarioIssue],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -236,7 +236,7 @@ pub fn diagnose(
         }
     }
 
-    for stage in &supply.stages {
+    for stage in &concentration.stages {
         if stage.coverage.is_some_and(|c| c < 1.0 - 1e-9) {
             for (n, node) in doc.nodes.iter().enumerate() {
                 let uncovered = node.stage.as_deref() == Some(stage.stage.as_str())

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::linear::System;
 use super::topology::Topology;
 use super::total;
-use crate::model::{Document, Loop, NodeKind, Supply};
+use crate::model::{Document, Loop, NodeKind, SourceMaterial};
 
 /// Every value is `None` when a flow it needs is undetermined or its denominator is 0.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -71,11 +71,11 @@ pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Indica
     };
 
     // §2 classes of flows.
-    let virgin = sum_where(&|f| source_supply(f) == Some(Supply::Virgin));
-    let r_ext = sum_where(&|f| source_supply(f) == Some(Supply::Recycled));
+    let virgin = sum_where(&|f| source_supply(f) == Some(SourceMaterial::Virgin));
+    let r_ext = sum_where(&|f| source_supply(f) == Some(SourceMaterial::Recycled));
     let wf_ext = total(
         (0..doc.flows.len())
-            .filter(|&f| source_supply(f) == Some(Supply::Recycled))
+            .filter(|&f| source_supply(f) == Some(SourceMaterial::Recycled))
             .map(|f| {
                 let e = doc.nodes[topo.from[f]].efficiency();
                 flows[f].map(|a| a * (1.0 - e) / e)

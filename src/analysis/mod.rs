@@ -18,7 +18,7 @@ pub use diagnostics::{Diagnostic, Severity, Subject};
 pub use indicators::Indicators;
 pub use provenance::Provenance;
 pub use solve::{FlowSolution, Status};
-pub use supply::Supply;
+pub use supply::Concentration;
 
 use crate::model::{Document, NodeKind, ScenarioIssue, apply_scenario};
 use topology::Topology;
@@ -36,7 +36,7 @@ pub struct Analysis {
     /// Solver status messages (§1).
     pub messages: Vec<String>,
     pub indicators: Indicators,
-    pub supply: Supply,
+    pub concentration: Concentration,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -62,13 +62,14 @@ pub fn analyse_with_issues(doc: &Document, issues: &[ScenarioIssue]) -> Analysis
     // (An underdetermined map can have a negative flow among those it does determine.)
     let usable = usable_flows(&solution);
     let indicators = indicators::compute(doc, &topo, &usable);
-    let supply = supply::compute(doc, &topo, &usable);
-    let diagnostics = diagnostics::diagnose(doc, &topo, &solution, &indicators, &supply, issues);
+    let concentration = supply::compute(doc, &topo, &usable);
+    let diagnostics =
+        diagnostics::diagnose(doc, &topo, &solution, &indicators, &concentration, issues);
     Analysis {
         messages: solution.messages(doc),
         solution,
         indicators,
-        supply,
+        concentration,
         diagnostics,
     }
 }
@@ -88,7 +89,12 @@ impl Analysis {
     /// `None` while any flow is unknown. Computed on demand: the live panel does not show
     /// it, so `analyse` stays inside one frame on large maps.
     pub fn provenance(&self, doc: &Document) -> Option<Provenance> {
-        let stages: Vec<String> = self.supply.stages.iter().map(|s| s.stage.clone()).collect();
+        let stages: Vec<String> = self
+            .concentration
+            .stages
+            .iter()
+            .map(|s| s.stage.clone())
+            .collect();
         let topo = Topology::new(doc);
         provenance::compute(doc, &topo, &usable_flows(&self.solution), &stages)
     }
@@ -109,7 +115,7 @@ impl Analysis {
             .map(|(n, s)| (n.id.clone(), json!(s)))
             .collect();
         let stages: Vec<Value> = self
-            .supply
+            .concentration
             .stages
             .iter()
             .map(|s| {
@@ -151,7 +157,7 @@ impl Analysis {
             "indicators": self.indicators,
             "supply": {
                 "stages": stages,
-                "bottleneck": self.supply.bottleneck,
+                "bottleneck": self.concentration.bottleneck,
                 "provenance": by_use,
                 "certified_share": provenance.and_then(|p| p.certified_share),
                 "domestic_share": domestic,

@@ -16,7 +16,7 @@ use faer::{Mat, MatRef};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::topology::Topology;
-use crate::model::{Document, Loop, NodeKind, Supply};
+use crate::model::{Document, Loop, NodeKind, SourceMaterial};
 
 pub const SECONDARY: &str = "secondary";
 pub const NONE: &str = "none";
@@ -185,7 +185,7 @@ fn certification_labels(doc: &Document) -> (Vec<String>, Vec<Option<Mix>>) {
         .map(|node| {
             if node.kind == NodeKind::Recovery || node.is_secondary_source() {
                 Some(vec![0.0, 0.0, 1.0])
-            } else if node.kind == NodeKind::Source && node.supply() == Supply::Virgin {
+            } else if node.kind == NodeKind::Source && node.supply() == SourceMaterial::Virgin {
                 let c = node.certified().clamp(0.0, 1.0);
                 Some(vec![c, 1.0 - c, 0.0])
             } else {
@@ -511,7 +511,7 @@ mod tests {
         let mut mine = node("mine", NodeKind::Source, None, &[]);
         mine.certified = Some(0.4);
         let mut scrap = node("scrap", NodeKind::Source, None, &[]);
-        scrap.supply = Some(Supply::Recycled);
+        scrap.supply = Some(SourceMaterial::Recycled);
         doc.nodes = vec![
             mine,
             scrap,

@@ -41,7 +41,7 @@ impl Band {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct StageSupply {
+pub struct StageConcentration {
     pub stage: String,
     /// Country shares of the covered throughput, largest first.
     pub shares: Vec<(String, f64)>,
@@ -53,13 +53,13 @@ pub struct StageSupply {
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Supply {
+pub struct Concentration {
     /// Stages in alphabetical order.
-    pub stages: Vec<StageSupply>,
+    pub stages: Vec<StageConcentration>,
     pub bottleneck: Option<String>,
 }
 
-impl Supply {
+impl Concentration {
     /// The stages from the start of the chain: by the left edge of their nodes on the
     /// canvas (the way maps are drawn), then by name.
     pub fn stages_in_chain_order(&self, doc: &Document) -> Vec<String> {
@@ -98,14 +98,14 @@ pub fn throughputs(doc: &Document, flows: &[Option<f64>]) -> Vec<Option<f64>> {
         .collect()
 }
 
-pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Supply {
+pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Concentration {
     let mut by_stage: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (n, node) in doc.nodes.iter().enumerate() {
         if let Some(stage) = node.stage.as_deref().filter(|s| !s.is_empty()) {
             by_stage.entry(stage).or_default().push(n);
         }
     }
-    let stages: Vec<StageSupply> = by_stage
+    let stages: Vec<StageConcentration> = by_stage
         .into_iter()
         .map(|(stage, nodes)| stage_supply(doc, topo, flows, stage, &nodes))
         .collect();
@@ -124,7 +124,7 @@ pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Supply
         }
     }
     let bottleneck = bottleneck.map(|(s, _)| s.to_string());
-    Supply { stages, bottleneck }
+    Concentration { stages, bottleneck }
 }
 
 fn stage_supply(
@@ -133,8 +133,8 @@ fn stage_supply(
     flows: &[Option<f64>],
     stage: &str,
     nodes: &[usize],
-) -> StageSupply {
-    let unknown = StageSupply {
+) -> StageConcentration {
+    let unknown = StageConcentration {
         stage: stage.to_string(),
         shares: Vec::new(),
         hhi: None,
@@ -155,7 +155,7 @@ fn stage_supply(
     let covered: f64 = by_country.values().sum();
     let coverage = (total > 0.0).then(|| covered / total);
     if covered <= 0.0 {
-        return StageSupply {
+        return StageConcentration {
             coverage,
             ..unknown
         };
@@ -172,7 +172,7 @@ fn stage_supply(
         .collect();
     shares.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let hhi = shares.iter().map(|(_, s)| (100.0 * s).powi(2)).sum();
-    StageSupply {
+    StageConcentration {
         stage: stage.to_string(),
         shares,
         hhi: Some(hhi),

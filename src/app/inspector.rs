@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use egui::RichText;
 
 use super::{LoopmapApp, theme};
-use crate::model::{Document, FlowValue, Loop, Node, NodeKind, StockChange, Supply, country};
+use crate::model::{
+    Document, FlowValue, Loop, Node, NodeKind, SourceMaterial, StockChange, country,
+};
 
 /// Width of the inspector's fields: fixed, so a long value cannot widen the panel.
 const FIELD_WIDTH: f32 = 190.0;
@@ -448,7 +450,11 @@ impl LoopmapApp {
                     egui::ComboBox::from_id_salt(k("supply"))
                         .selected_text(format!("{supply:?}").to_lowercase())
                         .show_ui(ui, |ui| {
-                            for option in [Supply::Virgin, Supply::Recycled, Supply::Reused] {
+                            for option in [
+                                SourceMaterial::Virgin,
+                                SourceMaterial::Recycled,
+                                SourceMaterial::Reused,
+                            ] {
                                 ui.selectable_value(
                                     &mut supply,
                                     option,
@@ -463,7 +469,7 @@ impl LoopmapApp {
                         self.edit_node(id, &k("supply"), |n| n.supply = Some(supply));
                         self.end_gesture();
                     }
-                    if supply == Supply::Recycled
+                    if supply == SourceMaterial::Recycled
                         && let Some(v) = self.number_field(
                             ui,
                             &k("efficiency"),

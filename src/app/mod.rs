@@ -39,7 +39,7 @@ pub use canvas::{DrawnTitle, Legend, Legends, Lod, View};
 pub use command::Command;
 pub use files::{ExportKind, Settings};
 use history::History;
-pub use pains::{Column, PainTable, PinnedPains};
+pub use pains::{PainColumn, PainTable, PinnedPains};
 #[cfg(not(target_arch = "wasm32"))]
 pub use participation::{Participation, qr_image};
 pub use roadmap::RoadmapView;

@@ -6,14 +6,14 @@ use egui::RichText;
 
 use super::{Dialog, LoopmapApp, Selection, theme};
 use crate::model::pains::{self, pinned_on};
-use crate::model::{Anchor, Category, PainPoint, Status};
+use crate::model::{Anchor, Category, PainPoint, PainStatus};
 
 /// Width of the title column of the Pain points table.
 const TITLE_WIDTH: f32 = 380.0;
 
 /// A column of the Pain points table, to sort by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Column {
+pub enum PainColumn {
     Number,
     Title,
     Category,
@@ -24,29 +24,29 @@ pub enum Column {
     Status,
 }
 
-impl Column {
+impl PainColumn {
     /// In table order: votes first, where a workshop looks.
-    const ALL: [Column; 8] = [
-        Column::Number,
-        Column::Votes,
-        Column::Title,
-        Column::Category,
-        Column::Severity,
-        Column::On,
-        Column::RaisedBy,
-        Column::Status,
+    const ALL: [PainColumn; 8] = [
+        PainColumn::Number,
+        PainColumn::Votes,
+        PainColumn::Title,
+        PainColumn::Category,
+        PainColumn::Severity,
+        PainColumn::On,
+        PainColumn::RaisedBy,
+        PainColumn::Status,
     ];
 
     fn heading(self) -> &'static str {
         match self {
-            Column::Number => "#",
-            Column::Title => "Pain point",
-            Column::Category => "Category",
-            Column::Severity => "Severity",
-            Column::Votes => "Votes",
-            Column::On => "On",
-            Column::RaisedBy => "Raised by",
-            Column::Status => "Status",
+            PainColumn::Number => "#",
+            PainColumn::Title => "Pain point",
+            PainColumn::Category => "Category",
+            PainColumn::Severity => "Severity",
+            PainColumn::Votes => "Votes",
+            PainColumn::On => "On",
+            PainColumn::RaisedBy => "Raised by",
+            PainColumn::Status => "Status",
         }
     }
 }
@@ -54,17 +54,17 @@ impl Column {
 /// What the Pain points table shows and in which order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PainTable {
-    pub sort: Column,
+    pub sort: PainColumn,
     pub descending: bool,
     pub category: Option<Category>,
-    pub status: Option<Status>,
+    pub status: Option<PainStatus>,
     pub text: String,
 }
 
 impl Default for PainTable {
     fn default() -> Self {
         PainTable {
-            sort: Column::Votes,
+            sort: PainColumn::Votes,
             descending: true,
             category: None,
             status: None,
@@ -238,14 +238,14 @@ impl LoopmapApp {
         rows.sort_by(|&a, &b| {
             let (p, q) = (&doc.pain_points[a], &doc.pain_points[b]);
             let order = match t.sort {
-                Column::Number => a.cmp(&b),
-                Column::Title => p.title.to_lowercase().cmp(&q.title.to_lowercase()),
-                Column::Category => p.category().cmp(&q.category()),
-                Column::Severity => p.severity().cmp(&q.severity()),
-                Column::Votes => p.votes().cmp(&q.votes()),
-                Column::On => on(a).cmp(&on(b)),
-                Column::RaisedBy => p.raised_by.to_lowercase().cmp(&q.raised_by.to_lowercase()),
-                Column::Status => (p.status() as u8).cmp(&(q.status() as u8)),
+                PainColumn::Number => a.cmp(&b),
+                PainColumn::Title => p.title.to_lowercase().cmp(&q.title.to_lowercase()),
+                PainColumn::Category => p.category().cmp(&q.category()),
+                PainColumn::Severity => p.severity().cmp(&q.severity()),
+                PainColumn::Votes => p.votes().cmp(&q.votes()),
+                PainColumn::On => on(a).cmp(&on(b)),
+                PainColumn::RaisedBy => p.raised_by.to_lowercase().cmp(&q.raised_by.to_lowercase()),
+                PainColumn::Status => (p.status() as u8).cmp(&(q.status() as u8)),
             };
             let order = if t.descending { order.reverse() } else { order };
             order.then(a.cmp(&b))
@@ -268,10 +268,10 @@ impl LoopmapApp {
             category_filter(ui, "Show category", "all", &mut t.category);
             let label = ui.label("with status").id;
             egui::ComboBox::from_id_salt("pain filter status")
-                .selected_text(t.status.map_or("all", Status::name))
+                .selected_text(t.status.map_or("all", PainStatus::name))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut t.status, None, "all");
-                    for s in Status::ALL {
+                    for s in PainStatus::ALL {
                         ui.selectable_value(&mut t.status, Some(s), s.name());
                     }
                 })
@@ -301,10 +301,10 @@ impl LoopmapApp {
             .show(ui, |ui| {
                 egui::Grid::new("pain points")
                     .striped(true)
-                    .num_columns(Column::ALL.len() + 1)
+                    .num_columns(PainColumn::ALL.len() + 1)
                     .spacing([14.0, 4.0])
                     .show(ui, |ui| {
-                        for column in Column::ALL {
+                        for column in PainColumn::ALL {
                             let t = &mut self.pain_table;
                             // The sort arrow is painted: the default font has no ▲ ▼.
                             let response = ui
@@ -345,10 +345,10 @@ impl LoopmapApp {
                                 } else {
                                     t.sort = column;
                                     t.descending =
-                                        matches!(column, Column::Votes | Column::Severity);
+                                        matches!(column, PainColumn::Votes | PainColumn::Severity);
                                 }
                             }
-                            if column == Column::Votes {
+                            if column == PainColumn::Votes {
                                 ui.label("");
                             }
                         }
@@ -574,7 +574,7 @@ impl LoopmapApp {
             egui::ComboBox::from_id_salt(k("status"))
                 .selected_text(status.name())
                 .show_ui(ui, |ui| {
-                    for s in Status::ALL {
+                    for s in PainStatus::ALL {
                         ui.selectable_value(&mut status, s, s.name());
                     }
                 })

@@ -4,7 +4,7 @@
 use egui::{Color32, Sense, Stroke, StrokeKind, vec2};
 
 use super::{LoopmapApp, theme};
-use crate::model::{Document, Node, NodeKind, Supply, fragment};
+use crate::model::{Document, Node, NodeKind, SourceMaterial, fragment};
 
 /// A ready-made node.
 pub struct Preset {
@@ -12,7 +12,7 @@ pub struct Preset {
     pub kind: NodeKind,
     pub stage: Option<&'static str>,
     pub lifetime: Option<f64>,
-    pub supply: Option<Supply>,
+    pub supply: Option<SourceMaterial>,
 }
 
 const fn preset(

@@ -59,10 +59,10 @@ impl LoopmapApp {
         ui.add_space(6.0);
         ui.strong("Supply concentration");
         match analysis
-            .supply
+            .concentration
             .bottleneck
             .as_deref()
-            .and_then(|b| analysis.supply.stages.iter().find(|s| s.stage == b))
+            .and_then(|b| analysis.concentration.stages.iter().find(|s| s.stage == b))
         {
             Some(stage) => {
                 ui.label(format!(
@@ -85,7 +85,7 @@ impl LoopmapApp {
             .num_columns(3)
             .striped(true)
             .show(ui, |ui| {
-                for s in &analysis.supply.stages {
+                for s in &analysis.concentration.stages {
                     ui.label(&s.stage);
                     let hhi = s.hhi.map_or("—".into(), |h| format!("HHI {h:.0}"));
                     ui.label(match s.hhi {

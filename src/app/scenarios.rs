@@ -9,7 +9,7 @@ use egui_plot::{Bar, BarChart};
 use super::charts::{fixed_plot, row_axis, swatch, unit_grid};
 
 use super::{Command, Dialog, LoopmapApp, theme};
-use crate::analysis::compare::Column;
+use crate::analysis::compare::Case;
 use crate::analysis::indicators::{Described, Measure, higher_is_better};
 use crate::analysis::sensitivity::{self, Swing};
 use crate::analysis::{self, Analysis};
@@ -35,7 +35,7 @@ const CHART: [&str; 7] = [
 pub struct SensitivityState {
     pub indicator: Option<&'static str>,
     cache: Option<(u64, Option<String>, &'static str, Vec<Swing>)>,
-    compare: Option<(u64, Vec<Column>)>,
+    compare: Option<(u64, Vec<Case>)>,
     /// Each slider's range, fixed when first shown for a scenario so that it does not
     /// move under the pointer while the lever moves.
     ranges: std::collections::HashMap<String, (f64, f64)>,
@@ -518,13 +518,13 @@ impl LoopmapApp {
     /// Baseline and every scenario, analysed (cached until the map changes, and kept
     /// while a slider is dragged: the canvas and the panel follow the lever every frame,
     /// the comparison when it is let go).
-    fn compared(&mut self) -> Vec<Column> {
+    fn compared(&mut self) -> Vec<Case> {
         if let Some((rev, list)) = &self.sensitivity.compare
             && (*rev == self.revision || self.sensitivity.dragging)
         {
             return list.clone();
         }
-        let list = analysis::compare::columns(&self.doc);
+        let list = analysis::compare::cases(&self.doc);
         self.sensitivity.compare = Some((self.revision, list.clone()));
         list
     }
@@ -571,7 +571,7 @@ impl LoopmapApp {
                     ui.end_row();
                 }
                 for kind in crate::model::Loop::REVERSE {
-                    let amount = |c: &Column| c.analysis.indicators.loops.get(kind);
+                    let amount = |c: &Case| c.analysis.indicators.loops.get(kind);
                     ui.label(format!("{} loop", kind.name()))
                         .on_hover_text("Material going round this loop each period.");
                     ui.label(Measure::Amount.show(amount(&list[0]), &unit));
@@ -632,7 +632,7 @@ impl LoopmapApp {
         let charts: Vec<BarChart> = list
             .iter()
             .enumerate()
-            .map(|(j, Column { name, analysis, .. })| {
+            .map(|(j, Case { name, analysis, .. })| {
                 let described = analysis.indicators.described();
                 let bars = CHART
                     .iter()

@@ -42,7 +42,7 @@ impl LoopmapApp {
         self.analysis();
         self.derived
             .analysis
-            .supply
+            .concentration
             .stages_in_chain_order(&self.doc)
     }
 
@@ -70,7 +70,7 @@ impl LoopmapApp {
                 .stage
                 .as_deref()
                 .and_then(|s| {
-                    let supply = &self.derived.analysis.supply;
+                    let supply = &self.derived.analysis.concentration;
                     supply.stages.iter().find(|x| x.stage == s)?.hhi
                 })
                 .map_or_else(grey, |h| theme::soften(theme::hhi_colour(h), dark)),
@@ -170,7 +170,7 @@ impl LoopmapApp {
         let stages = self.stages_in_chain_order();
         let analysis = self.analysis().clone();
         let provenance = self.provenance().cloned();
-        let supply = &analysis.supply;
+        let supply = &analysis.concentration;
         if supply.stages.is_empty() {
             ui.label(
                 "No stages yet: give nodes a stage (mining, separation, metal, magnet…) and a \

@@ -115,10 +115,10 @@ impl LoopmapApp {
                 "End-of-life material collected",
             );
             if let Some(b) = analysis
-                .supply
+                .concentration
                 .bottleneck
                 .as_deref()
-                .and_then(|b| analysis.supply.stages.iter().find(|s| s.stage == b))
+                .and_then(|b| analysis.concentration.stages.iter().find(|s| s.stage == b))
             {
                 let top = b
                     .shares

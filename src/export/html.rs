@@ -192,7 +192,7 @@ fn roadmap_section(out: &mut String, doc: &Document, analysis: &Analysis, which:
 
 fn indicators_section(out: &mut String, doc: &Document) {
     let unit = doc.meta.unit();
-    let columns = analysis::compare::columns(doc);
+    let columns = analysis::compare::cases(doc);
     let _ = writeln!(out, "<h2>Indicators</h2>");
     if !doc.scenarios.is_empty() {
         out.push_str("<ul class=\"small\">");
@@ -262,7 +262,7 @@ fn indicators_section(out: &mut String, doc: &Document) {
 }
 
 fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: &str) {
-    let supply = &analysis.supply;
+    let supply = &analysis.concentration;
     let _ = writeln!(
         out,
         "<h2>Supply concentration by stage</h2><p class=\"small\">{}. HHI: sum of squared country shares (in %), 0–10,000; above 2,500 highly concentrated, 1,500–2,500 moderately (US DoJ/FTC).</p>",

@@ -156,7 +156,7 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
 
     // Nodes.
     let throughput = crate::analysis::supply::throughputs(doc, amounts);
-    let bottleneck = analysis.supply.bottleneck.as_deref();
+    let bottleneck = analysis.concentration.bottleneck.as_deref();
     out.push_str("<g id=\"nodes\">\n");
     for (n, node) in doc.nodes.iter().enumerate() {
         let r = layout.nodes[n];

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Anchor, Category, Document, Status};
+use crate::model::{Anchor, Category, Document, PainStatus};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Snapshot {
@@ -40,7 +40,7 @@ pub struct SnapPain {
     pub on: Anchor,
     pub on_label: String,
     pub votes: u32,
-    pub status: Status,
+    pub status: PainStatus,
 }
 
 /// Nodes of one stage, for the page's list.

@@ -116,7 +116,7 @@ impl NodeKind {
 /// Where a source's material comes from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Supply {
+pub enum SourceMaterial {
     #[default]
     Virgin,
     Recycled,
@@ -186,7 +186,7 @@ pub struct Node {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub countries: Option<BTreeMap<String, f64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supply: Option<Supply>,
+    pub supply: Option<SourceMaterial>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub efficiency: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -304,13 +304,13 @@ impl Node {
         self.history_growth.unwrap_or(0.0)
     }
 
-    pub fn supply(&self) -> Supply {
+    pub fn supply(&self) -> SourceMaterial {
         self.supply.unwrap_or_default()
     }
 
     /// Sources of recycled or reused material feed secondary material into the system.
     pub fn is_secondary_source(&self) -> bool {
-        self.kind == NodeKind::Source && self.supply() != Supply::Virgin
+        self.kind == NodeKind::Source && self.supply() != SourceMaterial::Virgin
     }
 
     pub fn efficiency(&self) -> f64 {
@@ -565,7 +565,7 @@ pub enum Category {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum PainStatus {
     #[default]
     Open,
     Addressed,
@@ -587,7 +587,7 @@ pub struct PainPoint {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub raised_by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
+    pub status: Option<PainStatus>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
     /// The pin's number, kept when other pain points go (`Document::pin_numbers`).
@@ -607,7 +607,7 @@ impl PainPoint {
     pub fn votes(&self) -> u32 {
         self.votes.unwrap_or(0)
     }
-    pub fn status(&self) -> Status {
+    pub fn status(&self) -> PainStatus {
         self.status.unwrap_or_default()
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Anchor, Category, Document, PainPoint, Status};
+use super::{Anchor, Category, Document, PainPoint, PainStatus};
 
 impl Category {
     pub const ALL: [Category; 7] = [
@@ -30,14 +30,14 @@ impl Category {
     }
 }
 
-impl Status {
-    pub const ALL: [Status; 3] = [Status::Open, Status::Addressed, Status::Parked];
+impl PainStatus {
+    pub const ALL: [PainStatus; 3] = [PainStatus::Open, PainStatus::Addressed, PainStatus::Parked];
 
     pub fn name(self) -> &'static str {
         match self {
-            Status::Open => "open",
-            Status::Addressed => "addressed",
-            Status::Parked => "parked",
+            PainStatus::Open => "open",
+            PainStatus::Addressed => "addressed",
+            PainStatus::Parked => "parked",
         }
     }
 }

@@ -558,7 +558,7 @@ impl LoopmapApp {
             );
         }
         // The bottleneck stage (most concentrated supply) is marked on its nodes.
-        let supply = &self.derived.analysis.supply;
+        let supply = &self.derived.analysis.concentration;
         let bottleneck: Option<(&String, f64)> = supply.bottleneck.as_ref().and_then(|b| {
             let hhi = supply.stages.iter().find(|s| &s.stage == b)?.hhi?;
             Some((b, hhi))
