@@ -11,6 +11,7 @@ use crate::export;
 use crate::io;
 use crate::layout;
 use crate::model::{Document, apply_scenario, pains};
+use crate::present::{self, Measure};
 
 // Everything the commands print goes through these two macros, which shadow the standard
 // ones in this module: no raw control character reaches the terminal (a value holding ESC,
@@ -231,15 +232,17 @@ fn compare(file: &Path, json: bool) -> ExitCode {
     for (k, d) in described[0].iter().enumerate() {
         let mut line = format!("  {:<40}", d.name);
         for c in &described {
-            line.push_str(&format!("{:>width$}", c[k].measure.show(c[k].value, unit)));
+            line.push_str(&format!(
+                "{:>width$}",
+                present::value(c[k].measure, c[k].value, unit)
+            ));
         }
         println!("{line}");
     }
     for kind in crate::model::Loop::REVERSE {
         let mut line = format!("  {:<40}", format!("{} loop", kind.name()));
         for c in &columns {
-            let v = analysis::indicators::Measure::Amount
-                .show(c.analysis.indicators.loops.get(kind), unit);
+            let v = present::value(Measure::Amount, c.analysis.indicators.loops.get(kind), unit);
             line.push_str(&format!("{v:>width$}"));
         }
         println!("{line}");
@@ -248,7 +251,7 @@ fn compare(file: &Path, json: bool) -> ExitCode {
         let mut line = format!("  {:<40}", f.name);
         for c in &columns {
             let v = c.security.get(k).and_then(|g| g.value);
-            line.push_str(&format!("{:>width$}", f.kind.show(v)));
+            line.push_str(&format!("{:>width$}", present::value(f.measure, v, unit)));
         }
         println!("{line}");
     }
@@ -548,32 +551,9 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         let _ = writeln!(out, "  not applied: {d}");
     }
     let i = &a.indicators;
-    let rows: [(&str, Option<f64>, Kind); 13] = [
-        ("Material Circularity Indicator (MCI)", i.mci, Kind::Index),
-        ("Linear Flow Index (LFI)", i.lfi, Kind::Index),
-        ("Utility (X)", i.utility, Kind::Index),
-        ("Virgin input (V)", i.virgin_input, Kind::Amount),
-        ("Waste (W0 + Wc)", i.waste, Kind::Amount),
-        ("Products into use (M)", i.product_mass, Kind::Amount),
-        ("End-of-life discards (D)", i.eol_discards, Kind::Amount),
-        ("Recycled content", i.recycled_content, Kind::Rate),
-        (
-            "End-of-life recycling input rate (EOL-RIR)",
-            i.eol_rir,
-            Kind::Rate,
-        ),
-        ("Collection rate", i.collection_rate, Kind::Rate),
-        (
-            "End-of-life recycling rate",
-            i.eol_recycling_rate,
-            Kind::Rate,
-        ),
-        ("Reuse rate", i.reuse_rate, Kind::Rate),
-        ("Landfill rate", i.landfill_rate, Kind::Rate),
-    ];
     let _ = writeln!(out, "\nCircularity");
-    for (name, value, kind) in rows {
-        let _ = writeln!(out, "  {name:<44} {}", kind.show(value, unit));
+    for d in i.described() {
+        let _ = writeln!(out, "  {:<44} {}", d.name, figure(d.measure, d.value, unit));
     }
     let _ = writeln!(out, "\nReverse loops ({unit})");
     for k in crate::model::Loop::REVERSE {
@@ -581,7 +561,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
             out,
             "  {:<44} {}",
             k.name(),
-            Kind::Amount.show(i.loops.get(k), unit)
+            figure(Measure::Amount, i.loops.get(k), unit)
         );
     }
     if !a.concentration.stages.is_empty() {
@@ -603,7 +583,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 one_line(&s.stage),
                 s.hhi.map_or("—".into(), |h| format!("{h:.0}")),
                 s.top.as_deref().unwrap_or("—"),
-                Kind::Rate.show(s.coverage, unit),
+                figure(Measure::Rate, s.coverage, unit),
                 shares.join(", ")
             );
         }
@@ -622,7 +602,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 for (stage, shares) in stages {
                     let shares: Vec<String> = shares
                         .iter()
-                        .map(|(l, v)| format!("{l} {}", crate::labels::percent(*v)))
+                        .map(|(l, v)| format!("{l} {}", crate::present::percent(*v)))
                         .collect();
                     let _ = writeln!(
                         out,
@@ -635,7 +615,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
             let _ = writeln!(
                 out,
                 "  certified or secondary: {}",
-                Kind::Rate.show(p.certified_share, unit)
+                figure(Measure::Rate, p.certified_share, unit)
             );
             if let Some(home) = &doc.meta.home_country {
                 for (stage, share) in &p.domestic_share {
@@ -643,7 +623,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                         out,
                         "  domestic ({home} or secondary) at {}: {}",
                         one_line(stage),
-                        Kind::Rate.show(Some(*share), unit)
+                        figure(Measure::Rate, Some(*share), unit)
                     );
                 }
             }
@@ -657,27 +637,17 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
             one_line(&f.id),
             f.from,
             f.to,
-            Kind::Amount.show(*amount, unit)
+            figure(Measure::Amount, *amount, unit)
         );
     }
     out
 }
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Index,
-    Amount,
-    Rate,
-}
-
-impl Kind {
-    fn show(self, value: Option<f64>, unit: &str) -> String {
-        match (self, value) {
-            (_, None) => "— (not determined)".into(),
-            (Kind::Index, Some(v)) => format!("{v:.3}"),
-            (Kind::Amount, Some(v)) => format!("{} {unit}", crate::labels::short_amount(v)),
-            (Kind::Rate, Some(v)) => crate::labels::percent(v),
-        }
+/// A figure in a report: as everywhere (`present::value`), and unknown said in words.
+fn figure(measure: Measure, value: Option<f64>, unit: &str) -> String {
+    match value {
+        None => "— (not determined)".into(),
+        Some(_) => present::value(measure, value, unit),
     }
 }
 

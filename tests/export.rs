@@ -200,7 +200,7 @@ fn the_report_holds_every_indicator_value_and_pain_point_title() {
     assert!(html.contains("<svg"), "the map inline");
     let unit = doc.meta.unit();
     for d in analyse(&doc).indicators.described() {
-        let shown = escaped(&d.measure.show(d.value, unit));
+        let shown = escaped(&loopmap::present::value(d.measure, d.value, unit));
         assert!(
             html.contains(&format!(">{shown}</td>")),
             "{} = {shown}",

@@ -3,6 +3,7 @@
 
 use super::{Analysis, analyse_with_issues};
 use crate::model::{Document, apply_scenario};
+use crate::present::Measure;
 
 /// One case of a comparison (a column of its tables): the baseline or one scenario.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,37 +20,14 @@ pub struct SecurityFigure {
     pub name: String,
     pub meaning: &'static str,
     pub value: Option<f64>,
-    pub kind: FigureKind,
+    /// `Concentration` (HHI, 0–10,000) or `Rate` (a share, 0–1).
+    pub measure: Measure,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FigureKind {
-    /// A concentration, 0–10,000: lower is more secure.
-    Hhi,
-    /// A share, 0–1: higher is more secure.
-    Share,
-}
-
-impl FigureKind {
-    pub fn higher_is_better(self) -> bool {
-        self == FigureKind::Share
-    }
-
-    /// `8836`, `11.6 %`; a dash when unknown.
-    pub fn show(self, value: Option<f64>) -> String {
-        match (self, value) {
-            (_, None) => "—".into(),
-            (FigureKind::Hhi, Some(h)) => format!("{h:.0}"),
-            (FigureKind::Share, Some(s)) => crate::labels::percent(s),
-        }
-    }
-
-    /// A difference between two values: `-2`, `+27.4 pt`.
-    pub fn show_difference(self, d: f64) -> String {
-        match self {
-            FigureKind::Hhi => format!("{d:+.0}"),
-            FigureKind::Share => crate::labels::signed_points(d),
-        }
+impl SecurityFigure {
+    /// Shares (certified, domestic) are more secure higher; concentrations lower.
+    pub fn higher_is_better(&self) -> bool {
+        self.measure == Measure::Rate
     }
 }
 
@@ -89,14 +67,14 @@ pub fn security(doc: &Document, analysis: &Analysis) -> Vec<SecurityFigure> {
             meaning: "Concentration of the most concentrated stage not led by the home \
                       country (0–10,000; above 2,500 is highly concentrated).",
             value: bottleneck,
-            kind: FigureKind::Hhi,
+            measure: Measure::Concentration,
         },
         SecurityFigure {
             name: "Certified or secondary share".into(),
             meaning: "Share of what enters products in use that comes from certified \
                       virgin sources or came back through a loop.",
             value: provenance.as_ref().and_then(|p| p.certified_share),
-            kind: FigureKind::Share,
+            measure: Measure::Rate,
         },
     ];
     if let Some(home) = &doc.meta.home_country {
@@ -107,7 +85,7 @@ pub fn security(doc: &Document, analysis: &Analysis) -> Vec<SecurityFigure> {
                 meaning: "Share of what enters products in use that passed this stage in \
                           the home country or came back as secondary material.",
                 value,
-                kind: FigureKind::Share,
+                measure: Measure::Rate,
             });
         }
     }
@@ -158,12 +136,18 @@ mod tests {
     }
 
     #[test]
-    fn figures_are_shown_with_their_kind() {
-        assert_eq!(FigureKind::Hhi.show(Some(8835.6)), "8836");
-        assert_eq!(FigureKind::Share.show(Some(0.1162)), "11.6 %");
-        assert_eq!(FigureKind::Share.show(None), "—");
-        assert_eq!(FigureKind::Share.show_difference(0.274), "+27.4 pt");
-        assert_eq!(FigureKind::Hhi.show_difference(-2.0), "-2");
-        assert!(FigureKind::Share.higher_is_better() && !FigureKind::Hhi.higher_is_better());
+    fn concentrations_are_better_lower_and_shares_higher() {
+        let doc = SAMPLES[0].load().unwrap();
+        let baseline = &cases(&doc)[0];
+        let figures = &baseline.security;
+        let hhi = figure(baseline, "Bottleneck HHI");
+        assert_eq!(hhi.measure, Measure::Concentration);
+        assert!(!hhi.higher_is_better());
+        let shares: Vec<&SecurityFigure> = figures.iter().filter(|f| f.name != hhi.name).collect();
+        assert!(!shares.is_empty());
+        for f in shares {
+            assert_eq!(f.measure, Measure::Rate, "{}", f.name);
+            assert!(f.higher_is_better(), "{}", f.name);
+        }
     }
 }

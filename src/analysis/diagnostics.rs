@@ -7,9 +7,9 @@ use super::indicators::Indicators;
 use super::solve::{Equation, FlowSolution, Unknown};
 use super::supply::{Concentration, throughput};
 use super::topology::Topology;
-use crate::labels::short_amount as show_amount;
 use crate::model::text::shown;
 use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue};
+use crate::present::amount as show_amount;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -7,6 +7,7 @@ use super::linear::System;
 use super::topology::Topology;
 use super::total;
 use crate::model::{Document, Loop, NodeKind, SourceMaterial};
+use crate::present::Measure;
 
 /// Every value is `None` when a flow it needs is undetermined or its denominator is 0.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -252,17 +253,6 @@ pub fn post_use_fractions_from(
     Some(phi)
 }
 
-/// How an indicator is measured, for showing it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Measure {
-    /// A number without unit (MCI, LFI, utility).
-    Index,
-    /// An amount in the map's unit.
-    Amount,
-    /// A share, shown as a percentage.
-    Rate,
-}
-
 /// One indicator with its name and meaning, for panels, tables and reports.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Described {
@@ -273,18 +263,6 @@ pub struct Described {
     pub measure: Measure,
     /// What it means, with its formula in words.
     pub meaning: &'static str,
-}
-
-impl Measure {
-    /// The value for people: `0.069`, `6,752 t/yr`, `9.9 %`, or `—` when unknown.
-    pub fn show(self, value: Option<f64>, unit: &str) -> String {
-        match (value, self) {
-            (None, _) => "—".into(),
-            (Some(v), Measure::Index) => format!("{v:.3}"),
-            (Some(v), Measure::Amount) => format!("{} {unit}", crate::labels::short_amount(v)),
-            (Some(v), Measure::Rate) => crate::labels::percent(v),
-        }
-    }
 }
 
 /// Whether a rise of the indicator `key` is good for circularity; `None` for amounts that

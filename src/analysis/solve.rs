@@ -277,7 +277,7 @@ impl FlowSolution {
                 flow.id,
                 flow.from,
                 flow.to,
-                self.flows[f].map_or(String::new(), crate::labels::short_amount),
+                self.flows[f].map_or(String::new(), crate::present::amount),
                 doc.meta.unit()
             ));
         }
@@ -295,7 +295,7 @@ fn first_few(names: impl Iterator<Item = String>, count: usize) -> String {
         more => format!(
             "{}; and {} more",
             listed.join("; "),
-            crate::labels::short_amount(more as f64)
+            crate::present::amount(more as f64)
         ),
     }
 }

@@ -92,7 +92,7 @@ fn parse_number(text: &str, rule: Rule, optional: bool) -> Result<Option<f64>, S
 }
 
 fn show_number(v: Option<f64>) -> String {
-    v.map_or(String::new(), crate::labels::editable_number)
+    v.map_or(String::new(), crate::present::editable_number)
 }
 
 /// `CN 0.69, US 0.31` → shares; refused unless codes are two letters and shares sum to 1.
@@ -554,11 +554,7 @@ impl LoopmapApp {
                             .and_then(|i| self.analysis().solution.stock_change[i]);
                         ui.label("  solved");
                         ui.label(solved.map_or("not determined".into(), |s| {
-                            format!(
-                                "{} {}",
-                                crate::labels::short_amount(s),
-                                self.doc.meta.unit()
-                            )
+                            format!("{} {}", crate::present::amount(s), self.doc.meta.unit())
                         }));
                         ui.end_row();
                     }
@@ -722,7 +718,7 @@ impl LoopmapApp {
             ui.label("Solved amount");
             ui.label(
                 RichText::new(solved.map_or("not determined".into(), |a| {
-                    format!("{} {unit}", crate::labels::short_amount(a))
+                    format!("{} {unit}", crate::present::amount(a))
                 }))
                 .strong(),
             );

@@ -4,11 +4,11 @@
 use egui::RichText;
 
 use super::{LoopmapApp, Selection, theme};
-use crate::analysis::indicators::Measure;
 use crate::analysis::supply::Band;
 use crate::analysis::{Severity, Status, Subject};
 use crate::model::Loop;
 use crate::model::country;
+use crate::present::{self, Measure};
 
 impl LoopmapApp {
     pub(super) fn indicators_ui(&mut self, ui: &mut egui::Ui) {
@@ -36,7 +36,7 @@ impl LoopmapApp {
                 for d in i.described() {
                     let (name, meaning) = (d.name, d.meaning);
                     let big = d.key == "mci";
-                    let text = d.measure.show(d.value, &unit);
+                    let text = present::value(d.measure, d.value, &unit);
                     ui.label(name).on_hover_text(meaning);
                     ui.label(if big {
                         RichText::new(text).size(20.0).strong()
@@ -52,7 +52,7 @@ impl LoopmapApp {
                             .color(theme::loop_colour(kind, ui.visuals().dark_mode)),
                     )
                     .on_hover_text("Sum of the amounts of the flows in this loop.");
-                    ui.label(Measure::Amount.show(i.loops.get(kind), &unit));
+                    ui.label(present::value(Measure::Amount, i.loops.get(kind), &unit));
                     ui.end_row();
                 }
             });

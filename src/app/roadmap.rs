@@ -697,7 +697,7 @@ fn end_of_life_chart(
              vertical line is the map's year.",
     );
     let years = r.years.clone();
-    let show = |v: f64| crate::labels::short_amount(v);
+    let show = |v: f64| crate::present::amount(v);
     let base = f64::from(r.base_year);
     let drawn: Vec<Line<'static>> = curves.iter().map(|c| c.line(&years)).collect();
     let band_count = bands.len();
@@ -712,7 +712,7 @@ fn end_of_life_chart(
             if v == 0.0 {
                 "0".into()
             } else {
-                crate::labels::short_amount(v)
+                crate::present::amount(v)
             }
         })])
         .label_formatter(move |pos| hover_text(pos, &years, &curves, &show))

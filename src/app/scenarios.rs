@@ -10,11 +10,12 @@ use super::charts::{fixed_plot, row_axis, swatch, unit_grid};
 
 use super::{Command, Dialog, LoopmapApp, theme};
 use crate::analysis::compare::Case;
-use crate::analysis::indicators::{Described, Measure, higher_is_better};
+use crate::analysis::indicators::{Described, higher_is_better};
 use crate::analysis::sensitivity::{self, Swing};
 use crate::analysis::{self, Analysis};
 use crate::model::levers::{self, Lever};
 use crate::model::{Change, Document, Scenario};
+use crate::present::{self, Measure};
 
 /// Marks what the active scenario changes.
 pub const SCENARIO: Color32 = Color32::from_rgb(148, 103, 189);
@@ -448,7 +449,7 @@ impl LoopmapApp {
                 // field the map leaves empty: no slider, but say why and what it comes to.
                 self.analysis();
                 let why = match solved_amount(&self.doc, &lever, &self.derived.analysis) {
-                    Some(x) => format!("solved here: {} {unit}", crate::labels::short_amount(x)),
+                    Some(x) => format!("solved here: {} {unit}", present::amount(x)),
                     None => "no value here".to_string(),
                 };
                 ui.label(lever.describe(&working));
@@ -488,11 +489,7 @@ impl LoopmapApp {
                             .show_value(false),
                     )
                     .labelled_by(label);
-                ui.label(
-                    RichText::new(crate::labels::short_amount(v))
-                        .strong()
-                        .monospace(),
-                );
+                ui.label(RichText::new(present::amount(v)).strong().monospace());
                 if r.changed() && v != value {
                     self.move_lever(&lever, v);
                 }
@@ -560,11 +557,11 @@ impl LoopmapApp {
                 ui.end_row();
                 for (k, d) in described[0].iter().enumerate() {
                     ui.label(d.name).on_hover_text(d.meaning);
-                    ui.label(d.measure.show(d.value, &unit));
+                    ui.label(present::value(d.measure, d.value, &unit));
                     for column in &described[1..] {
                         let c = &column[k];
                         ui.horizontal(|ui| {
-                            ui.label(c.measure.show(c.value, &unit));
+                            ui.label(present::value(c.measure, c.value, &unit));
                             difference_ui(ui, d, c);
                         });
                     }
@@ -574,13 +571,13 @@ impl LoopmapApp {
                     let amount = |c: &Case| c.analysis.indicators.loops.get(kind);
                     ui.label(format!("{} loop", kind.name()))
                         .on_hover_text("Material going round this loop each period.");
-                    ui.label(Measure::Amount.show(amount(&list[0]), &unit));
+                    ui.label(present::value(Measure::Amount, amount(&list[0]), &unit));
                     for c in &list[1..] {
                         ui.horizontal(|ui| {
-                            ui.label(Measure::Amount.show(amount(c), &unit));
+                            ui.label(present::value(Measure::Amount, amount(c), &unit));
                             if let (Some(b), Some(v)) = (amount(&list[0]), amount(c)) {
                                 let d = v - b;
-                                let text = crate::labels::signed_amount(d);
+                                let text = present::difference(Measure::Amount, d);
                                 arrow_ui(ui, d, Some(true), text);
                             }
                         });
@@ -589,15 +586,15 @@ impl LoopmapApp {
                 }
                 for (k, f) in list[0].security.iter().enumerate() {
                     ui.label(&f.name).on_hover_text(f.meaning);
-                    ui.label(f.kind.show(f.value));
+                    ui.label(present::value(f.measure, f.value, &unit));
                     for c in &list[1..] {
                         let v = c.security.get(k).and_then(|g| g.value);
                         ui.horizontal(|ui| {
-                            ui.label(f.kind.show(v));
+                            ui.label(present::value(f.measure, v, &unit));
                             if let (Some(b), Some(v)) = (f.value, v) {
                                 let d = v - b;
-                                let text = f.kind.show_difference(d);
-                                arrow_ui(ui, d, Some(f.kind.higher_is_better()), text);
+                                let text = present::difference(f.measure, d);
+                                arrow_ui(ui, d, Some(f.higher_is_better()), text);
                             }
                         });
                     }
@@ -792,7 +789,7 @@ impl LoopmapApp {
 
 fn describe_flow_value(v: crate::model::FlowValue) -> String {
     match v {
-        crate::model::FlowValue::Amount(a) => crate::labels::short_amount(a),
+        crate::model::FlowValue::Amount(a) => present::amount(a),
         crate::model::FlowValue::Share(s) => format!("{:.1} % of outflow", 100.0 * s),
         crate::model::FlowValue::Auto => "auto".into(),
     }
@@ -804,11 +801,7 @@ fn difference_ui(ui: &mut egui::Ui, base: &Described, other: &Described) {
         return;
     };
     let d = v - b;
-    let text = match base.measure {
-        Measure::Rate => format!("{:+.1} pt", 100.0 * d),
-        Measure::Index => format!("{d:+.3}"),
-        Measure::Amount => crate::labels::signed_amount(d),
-    };
+    let text = present::difference(base.measure, d);
     arrow_ui(ui, d, higher_is_better(base.key), text);
 }
 

@@ -327,7 +327,7 @@ impl LoopmapApp {
         });
         let certified = p
             .certified_share
-            .map_or("—".to_string(), crate::labels::percent);
+            .map_or("—".to_string(), crate::present::percent);
         ui.label(format!("Certified or secondary: {certified}"))
             .on_hover_text(
                 "Share of what enters products in use (outside maintain loops) that comes from \

@@ -83,7 +83,7 @@ impl LoopmapApp {
         let now = ui.input(|i| i.time);
         let analysis = self.analysis().clone();
         let i = &analysis.indicators;
-        let rate = |v: Option<f64>| v.map_or("—".to_string(), crate::labels::percent);
+        let rate = |v: Option<f64>| v.map_or("—".to_string(), crate::present::percent);
         ui.horizontal_wrapped(|ui| {
             let value = |ui: &mut egui::Ui, name: &str, v: String, tip: &str| {
                 ui.label(RichText::new(name).weak());

@@ -9,13 +9,7 @@ use crate::analysis::indicators::Described;
 use crate::analysis::supply::Band;
 use crate::analysis::{self, Analysis};
 use crate::model::{Category, Document, Loop, country, pains};
-
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::present::{self, Measure, xml};
 
 const STYLE: &str = "
 @page { size: A4; margin: 14mm; }
@@ -59,26 +53,26 @@ pub fn report(
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n",
-        esc(title)
+        xml(title)
     );
-    let _ = writeln!(out, "<h1>{}</h1>", esc(title));
+    let _ = writeln!(out, "<h1>{}</h1>", xml(title));
     let mut meta = Vec::new();
     if !doc.meta.basis.is_empty() {
-        meta.push(esc(&doc.meta.basis));
+        meta.push(xml(&doc.meta.basis));
     }
     if let Some(y) = doc.meta.year {
         meta.push(y.to_string());
     }
-    meta.push(format!("flows in {}", esc(doc.meta.unit())));
+    meta.push(format!("flows in {}", xml(doc.meta.unit())));
     if let Some(home) = &doc.meta.home_country {
-        meta.push(format!("home country {}", esc(&country::describe(home))));
+        meta.push(format!("home country {}", xml(&country::describe(home))));
     }
     let _ = writeln!(out, "<p class=\"meta\">{}</p>", meta.join(" · "));
     if !doc.meta.description.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", esc(&doc.meta.description));
+        let _ = writeln!(out, "<p>{}</p>", xml(&doc.meta.description));
     }
 
-    let _ = writeln!(out, "<h2>The map</h2><p class=\"small\">{}</p>", esc(which));
+    let _ = writeln!(out, "<h2>The map</h2><p class=\"small\">{}</p>", xml(which));
     let _ = writeln!(out, "<figure>{picture}</figure>");
 
     indicators_section(&mut out, doc);
@@ -95,10 +89,10 @@ pub fn report(
     } else {
         out.push_str("<ul>\n");
         for m in &analysis.messages {
-            let _ = writeln!(out, "<li>{}</li>", esc(m));
+            let _ = writeln!(out, "<li>{}</li>", xml(m));
         }
         for d in &analysis.diagnostics {
-            let _ = writeln!(out, "<li>{}</li>", esc(&d.to_string()));
+            let _ = writeln!(out, "<li>{}</li>", xml(&d.to_string()));
         }
         out.push_str("</ul>\n");
     }
@@ -106,7 +100,7 @@ pub fn report(
     if !doc.meta.sources.is_empty() {
         let _ = writeln!(out, "<h2>Sources</h2><ol class=\"small\">");
         for s in &doc.meta.sources {
-            let _ = writeln!(out, "<li>{}</li>", esc(s));
+            let _ = writeln!(out, "<li>{}</li>", xml(s));
         }
         out.push_str("</ol>\n");
     }
@@ -126,7 +120,7 @@ fn roadmap_section(out: &mut String, doc: &Document, analysis: &Analysis, which:
     let r = match analysis::roadmap::from_analysis(doc, analysis) {
         Ok(r) => r,
         Err(e) => {
-            let _ = writeln!(out, "<p>No roadmap: {}.</p>", esc(&e.to_string()));
+            let _ = writeln!(out, "<p>No roadmap: {}.</p>", xml(&e.to_string()));
             return;
         }
     };
@@ -141,7 +135,7 @@ fn roadmap_section(out: &mut String, doc: &Document, analysis: &Analysis, which:
          loops route what leaves. The <b>EOL ceiling</b> is end-of-life material over demand: \
          the most recycled content could reach if all of it came back. The <b>secondary \
          share</b> is what the loops as drawn return, over demand.</p>",
-        esc(which)
+        xml(which)
     );
     for svg in table::charts_svg(doc, &r) {
         let _ = writeln!(out, "<figure>{svg}</figure>");
@@ -149,18 +143,18 @@ fn roadmap_section(out: &mut String, doc: &Document, analysis: &Analysis, which:
     let _ = writeln!(
         out,
         "<h3>Every 5 years ({})</h3><table><tr>",
-        esc(doc.meta.unit())
+        xml(doc.meta.unit())
     );
     for (i, c) in table::COLUMNS.iter().enumerate() {
         let class = if i == 0 { "" } else { " class=\"num\"" };
-        let _ = write!(out, "<th{class}>{}</th>", esc(c));
+        let _ = write!(out, "<th{class}>{}</th>", xml(c));
     }
     out.push_str("</tr>\n");
     for i in table::table_years(&r) {
         out.push_str("<tr>");
         for (k, cell) in table::row(&r, i).iter().enumerate() {
             let class = if k == 0 { "" } else { " class=\"num\"" };
-            let _ = write!(out, "<td{class}>{}</td>", esc(cell));
+            let _ = write!(out, "<td{class}>{}</td>", xml(cell));
         }
         out.push_str("</tr>\n");
     }
@@ -175,7 +169,7 @@ fn roadmap_section(out: &mut String, doc: &Document, analysis: &Analysis, which:
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{off}</td></tr>",
-            esc(&label),
+            xml(&label),
             table::amount(model),
             table::amount(map)
         );
@@ -185,7 +179,7 @@ fn roadmap_section(out: &mut String, doc: &Document, analysis: &Analysis, which:
         let _ = writeln!(
             out,
             "<p class=\"small\">Left out (no lifetime): {}.</p>",
-            esc(&r.left_out.join(", "))
+            xml(&r.left_out.join(", "))
         );
     }
 }
@@ -200,15 +194,15 @@ fn indicators_section(out: &mut String, doc: &Document) {
             let _ = writeln!(
                 out,
                 "<li><b>{}</b>: {}</li>",
-                esc(&s.name),
-                esc(&s.description)
+                xml(&s.name),
+                xml(&s.description)
             );
         }
         out.push_str("</ul>\n");
     }
     out.push_str("<table class=\"indicators\"><tr><th class=\"name\">Indicator</th>");
     for c in &columns {
-        let _ = write!(out, "<th class=\"num\">{}</th>", esc(&c.name));
+        let _ = write!(out, "<th class=\"num\">{}</th>", xml(&c.name));
     }
     out.push_str("</tr>\n");
     let described: Vec<Vec<Described>> = columns
@@ -219,14 +213,14 @@ fn indicators_section(out: &mut String, doc: &Document) {
         let _ = write!(
             out,
             "<tr><td class=\"name\">{}<div class=\"meaning\">{}</div></td>",
-            esc(d.name),
-            esc(d.meaning)
+            xml(d.name),
+            xml(d.meaning)
         );
         for c in &described {
             let _ = write!(
                 out,
                 "<td class=\"num\">{}</td>",
-                esc(&c[k].measure.show(c[k].value, unit))
+                xml(&present::value(c[k].measure, c[k].value, unit))
             );
         }
         out.push_str("</tr>\n");
@@ -239,9 +233,8 @@ fn indicators_section(out: &mut String, doc: &Document) {
             kind.name()
         );
         for c in &columns {
-            let v = analysis::indicators::Measure::Amount
-                .show(c.analysis.indicators.loops.get(kind), unit);
-            let _ = write!(out, "<td class=\"num\">{}</td>", esc(&v));
+            let v = present::value(Measure::Amount, c.analysis.indicators.loops.get(kind), unit);
+            let _ = write!(out, "<td class=\"num\">{}</td>", xml(&v));
         }
         out.push_str("</tr>\n");
     }
@@ -249,12 +242,16 @@ fn indicators_section(out: &mut String, doc: &Document) {
         let _ = write!(
             out,
             "<tr><td class=\"name\">{}<div class=\"meaning\">{}</div></td>",
-            esc(&f.name),
-            esc(f.meaning)
+            xml(&f.name),
+            xml(f.meaning)
         );
         for c in &columns {
             let v = c.security.get(k).and_then(|g| g.value);
-            let _ = write!(out, "<td class=\"num\">{}</td>", esc(&f.kind.show(v)));
+            let _ = write!(
+                out,
+                "<td class=\"num\">{}</td>",
+                xml(&present::value(f.measure, v, unit))
+            );
         }
         out.push_str("</tr>\n");
     }
@@ -266,7 +263,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
     let _ = writeln!(
         out,
         "<h2>Supply concentration by stage</h2><p class=\"small\">{}. HHI: sum of squared country shares (in %), 0–10,000; above 2,500 highly concentrated, 1,500–2,500 moderately (US DoJ/FTC).</p>",
-        esc(which)
+        xml(which)
     );
     if supply.stages.is_empty() {
         let _ = writeln!(out, "<p>No node has a stage and a country.</p>");
@@ -288,7 +285,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
                 format!(
                     "<span class=\"swatch\" style=\"background:{}\"></span>{} {:.0} %",
                     super::svg::country_hex(c),
-                    esc(&country::describe(c)),
+                    xml(&country::describe(c)),
                     100.0 * v
                 )
             })
@@ -301,7 +298,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
         let _ = writeln!(
             out,
             "<tr><td>{}{bottleneck}</td><td class=\"num\">{}</td><td class=\"{class}\">{band}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-            esc(&s.stage),
+            xml(&s.stage),
             s.hhi.map_or("—".into(), |h| format!("{h:.0}")),
             shares.join("<br>"),
             s.coverage
@@ -321,12 +318,12 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
             let parts: Vec<String> = p
                 .domestic_share
                 .iter()
-                .map(|(s, v)| format!("{} {:.0} %", esc(s), 100.0 * v))
+                .map(|(s, v)| format!("{} {:.0} %", xml(s), 100.0 * v))
                 .collect();
             let _ = writeln!(
                 out,
                 "<p>Passed each stage in {} or came back as secondary material: {}.</p>",
-                esc(&country::describe(home)),
+                xml(&country::describe(home)),
                 parts.join(" · ")
             );
         }
@@ -361,22 +358,22 @@ fn pains_section(out: &mut String, doc: &Document) {
             let by = if p.raised_by.is_empty() {
                 String::new()
             } else {
-                format!(", raised by {}", esc(&p.raised_by))
+                format!(", raised by {}", xml(&p.raised_by))
             };
             let notes = if p.notes.is_empty() {
                 String::new()
             } else {
-                format!("<br><span class=\"small\">{}</span>", esc(&p.notes))
+                format!("<br><span class=\"small\">{}</span>", xml(&p.notes))
             };
             let _ = writeln!(
                 out,
                 "<li><b>{}</b> — {} vote{}, severity {} of 5, {}; on {}{by}{notes}</li>",
-                esc(&p.title),
+                xml(&p.title),
                 p.votes(),
                 if p.votes() == 1 { "" } else { "s" },
                 p.severity(),
                 p.status().name(),
-                esc(&p.on.describe(doc))
+                xml(&p.on.describe(doc))
             );
         }
         out.push_str("</ol>\n");

@@ -4,6 +4,7 @@
 use crate::analysis::roadmap::{RETURN_LOOPS, Roadmap};
 use crate::colours::{self, Rgb};
 use crate::model::{Document, Loop};
+use crate::present::xml;
 
 /// The years a table shows: the first and last, every fifth year and the base year.
 pub fn table_years(r: &Roadmap) -> Vec<usize> {
@@ -196,13 +197,6 @@ pub fn nice_max(max: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A chart as standalone SVG: `stacked` as bands from 0, `lines` over them, a dashed
 /// marker at the base year, axes and a legend on the right.
 pub fn chart_svg(
@@ -241,8 +235,8 @@ pub fn chart_svg(
     let y = |v: f64| top + ph * (1.0 - v / ymax);
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"11\">\n<rect width=\"{w}\" height=\"{h}\" fill=\"white\"/>\n<text x=\"{left}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{}</text>\n<text x=\"{left}\" y=\"32\" fill=\"#555\">{}</text>\n",
-        esc(title),
-        esc(y_label)
+        xml(title),
+        xml(y_label)
     );
     // Grid and y axis.
     for k in 0..=5 {
@@ -253,7 +247,7 @@ pub fn chart_svg(
             left + pw,
             left - 4.0,
             yy + 4.0,
-            esc(&axis_number(v, ymax))
+            xml(&axis_number(v, ymax))
         ));
     }
     // x axis: every tenth year.
@@ -282,7 +276,7 @@ pub fn chart_svg(
             "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.85\"><title>{}</title></polygon>\n",
             points.join(" "),
             s.colour.hex(),
-            esc(&s.label)
+            xml(&s.label)
         ));
     }
     for s in lines {
@@ -309,7 +303,7 @@ pub fn chart_svg(
             "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{dash}><title>{}</title></path>\n",
             d.trim_end(),
             s.colour.hex(),
-            esc(&s.label)
+            xml(&s.label)
         ));
     }
     let bx = xy(f64::from(r.base_year));
@@ -329,7 +323,7 @@ pub fn chart_svg(
             ly - 9.0,
             s.colour.hex(),
             lx + 16.0,
-            esc(&legend_text(&s.label))
+            xml(&legend_text(&s.label))
         ));
         ly += 16.0;
     }
@@ -344,7 +338,7 @@ pub fn chart_svg(
             ly - 4.0,
             s.colour.hex(),
             lx + 16.0,
-            esc(&legend_text(&s.label))
+            xml(&legend_text(&s.label))
         ));
         ly += 16.0;
     }

@@ -6,22 +6,14 @@ use std::fmt::Write;
 use crate::analysis::Analysis;
 use crate::colours;
 use crate::geometry::{self, PinShape, Point, Rect};
-use crate::labels;
 use crate::model::{Anchor, Category, Document, Loop};
+use crate::present::{self, xml};
 
 const MARGIN: f64 = 40.0;
 const TITLE: f64 = 56.0;
 const LEGEND: f64 = 150.0;
 const FONT: &str = "Ubuntu, 'Ubuntu Light', 'DejaVu Sans', Arial, sans-serif";
 const TEXT: &str = "#141414";
-
-/// Escapes text for XML.
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// Words into lines of at most `width` characters (a long word gets a line of its own).
 fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -82,12 +74,12 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
     let _ = writeln!(
         out,
         r#"<text x="{MARGIN}" y="34" font-size="24" fill="{TEXT}">{}</text>"#,
-        esc(title)
+        xml(title)
     );
     let _ = writeln!(
         out,
         r##"<text x="{MARGIN}" y="52" font-size="13" fill="#555555">{}</text>"##,
-        esc(subtitle)
+        xml(subtitle)
     );
 
     // Flows under nodes.
@@ -119,9 +111,9 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
         let _ = writeln!(
             out,
             r#"<path id="flow-{}" data-from="{}" data-to="{}" data-loop="{}" d="{d}" stroke="{}" stroke-width="{width:.1}"{dash}/>"#,
-            esc(&flow.id),
-            esc(&flow.from),
-            esc(&flow.to),
+            xml(&flow.id),
+            xml(&flow.from),
+            xml(&flow.to),
             flow.loop_kind.name(),
             colour.hex()
         );
@@ -140,16 +132,16 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
     // Each label only where the layout found room for it; its group names its flow.
     for (f, shape) in layout.flows.iter().enumerate() {
         let Some(r) = shape.label else { continue };
-        let text = labels::flow_label(&doc.flows[f], amounts.get(f).copied().flatten());
+        let text = present::flow_label(&doc.flows[f], amounts.get(f).copied().flatten());
         let (x, y) = at(r.min);
         let (w, h) = (r.max.x - r.min.x, r.max.y - r.min.y);
         let _ = writeln!(
             out,
             r##"<g class="flow-label" data-flow="{}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="4" fill="#ffffff" fill-opacity="0.85"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333333">{}</text></g>"##,
-            esc(&doc.flows[f].id),
+            xml(&doc.flows[f].id),
             x + w / 2.0,
             y + h - 4.0,
-            esc(&text)
+            xml(&text)
         );
     }
     out.push_str("</g>\n");
@@ -166,8 +158,8 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
         let _ = writeln!(
             out,
             "<g id=\"node-{}\"><title>{}</title>",
-            esc(&node.id),
-            esc(&node.label)
+            xml(&node.id),
+            xml(&node.label)
         );
         let _ = writeln!(
             out,
@@ -196,14 +188,14 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
                 out,
                 r#"<text x="{:.1}" y="{line_y:.1}" font-size="14" text-anchor="middle" fill="{TEXT}">{}</text>"#,
                 x + w / 2.0,
-                esc(&line)
+                xml(&line)
             );
             line_y += 17.0;
         }
         let unit = doc.meta.unit();
-        let amount = throughput[n].map_or("?".to_string(), labels::short_amount);
+        let amount = throughput[n].map_or("?".to_string(), present::amount);
         for (text, offset) in [
-            (labels::node_details(node), 22.0),
+            (present::node_details(node), 22.0),
             (format!("{amount} {unit}"), 9.0),
         ] {
             let _ = writeln!(
@@ -211,7 +203,7 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
                 r##"<text x="{:.1}" y="{:.1}" font-size="11.5" text-anchor="middle" fill="#3a3a3a">{}</text>"##,
                 x + w / 2.0,
                 y + h - offset + 4.0,
-                esc(&text)
+                xml(&text)
             );
         }
         out.push_str("</g>\n");
@@ -243,7 +235,7 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
             }
             None => continue,
         };
-        let _ = writeln!(out, "<g><title>{}</title>", esc(&pin_title(numbers[i], p)));
+        let _ = writeln!(out, "<g><title>{}</title>", xml(&pin_title(numbers[i], p)));
         pin(
             &mut out,
             p.category(),
@@ -400,8 +392,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_is_escaped_and_wrapped() {
-        assert_eq!(esc("A & B <c>"), "A &amp; B &lt;c&gt;");
+    fn long_titles_wrap_at_word_boundaries() {
         assert_eq!(
             wrap("Magnet-to-magnet recycling (HPMS)", 17),
             ["Magnet-to-magnet", "recycling (HPMS)"]

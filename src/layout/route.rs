@@ -704,7 +704,7 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
         .flows
         .iter()
         .enumerate()
-        .map(|(f, flow)| crate::labels::flow_label(flow, amounts.get(f).copied().flatten()))
+        .map(|(f, flow)| crate::present::flow_label(flow, amounts.get(f).copied().flatten()))
         .collect();
     let placed = super::labels::place(&flows, &nodes, &texts);
     for (shape, label) in flows.iter_mut().zip(placed) {

@@ -11,8 +11,8 @@ use super::lod::{Lod, TITLE_ROWS};
 use super::{FlowMeshKey, GRID};
 use crate::analysis::Severity;
 use crate::geometry::{self, Point};
-use crate::labels::{self, flow_label, short_amount};
 use crate::model::Loop;
+use crate::present::{self, flow_label};
 
 /// A node title as drawn in the last frame, for tests and for whoever needs to know
 /// where the text went.
@@ -331,11 +331,11 @@ impl LoopmapApp {
             // The secondary lines, bottom up, as far as they fit under the title.
             let line = lod.detail * 1.25;
             let mut bottom = screen.bottom() - lod.pad.min(4.0);
-            let throughput = self.derived.throughput[n].map_or("? ".to_string(), short_amount);
+            let throughput = self.derived.throughput[n].map_or("? ".to_string(), present::amount);
             let node = &self.derived.working.nodes[n];
             let lines = [
                 format!("{throughput} {}", self.derived.working.meta.unit()),
-                labels::node_details(node),
+                present::node_details(node),
             ];
             for l in lines {
                 if bottom - line < rect.bottom() + 1.0 {
@@ -584,7 +584,7 @@ impl LoopmapApp {
                 painter.text(
                     pos2(screen.center().x, outline.bottom() + 2.0),
                     Align2::CENTER_TOP,
-                    format!("BOTTLENECK · HHI {}", short_amount(hhi)),
+                    format!("BOTTLENECK · HHI {}", present::amount(hhi)),
                     FontId::proportional(size),
                     theme::ERROR,
                 );

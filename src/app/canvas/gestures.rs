@@ -10,8 +10,8 @@ use super::lod::Lod;
 use super::{Action, Gesture};
 use crate::analysis::{Severity, Subject};
 use crate::geometry;
-use crate::labels::flow_label;
 use crate::model::{Anchor, Loop};
+use crate::present::flow_label;
 
 impl LoopmapApp {
     /// Draws the nodes in view and makes each a widget (but for compact ones). Widgets

@@ -1,12 +1,68 @@
-//! Text shown for amounts, flows and nodes: the same on the canvas and in exports.
+//! How numbers and map text are written for people, in one place: amounts, shares and
+//! their differences, every kind of indicator value, flow and node labels, numbers in
+//! fields, and text escaped for SVG and HTML. The canvas, the panels, the exports, the
+//! command line and the analysis's own messages all write with it, so a figure reads the
+//! same everywhere. It sits just above `model` and knows nothing of egui.
 
 use crate::model::{Flow, FlowValue, Node};
 
+/// The kind of number a figure is, which decides how it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// A number without unit (MCI, LFI, utility): `0.069`.
+    Index,
+    /// An amount in the map's unit: `6,752 t/yr`.
+    Amount,
+    /// A share, written as a percentage: `9.9 %`; differences in points.
+    Rate,
+    /// A country concentration (HHI, 0–10,000): `8836`.
+    Concentration,
+}
+
+/// A figure for people: `0.069`, `6,752 t/yr`, `9.9 %`, `8836`, or `—` when unknown.
+pub fn value(measure: Measure, value: Option<f64>, unit: &str) -> String {
+    match (measure, value) {
+        (_, None) => "—".into(),
+        (Measure::Index, Some(v)) => format!("{v:.3}"),
+        (Measure::Amount, Some(v)) => format!("{} {unit}", amount(v)),
+        (Measure::Rate, Some(v)) => percent(v),
+        (Measure::Concentration, Some(v)) => format!("{v:.0}"),
+    }
+}
+
+/// The difference of two figures, signed: `+0.012`, `+258`, `+27.4 pt`, `-2`; never `-0`.
+pub fn difference(measure: Measure, d: f64) -> String {
+    match measure {
+        Measure::Index => no_negative_zero(format!("{d:+.3}")),
+        Measure::Amount => signed_amount(d),
+        Measure::Rate => signed_points(d),
+        Measure::Concentration => no_negative_zero(format!("{d:+.0}")),
+    }
+}
+
+/// `+0`, `-0.000` → `0`, `0.000`: a difference that rounds to nothing has no sign.
+fn no_negative_zero(text: String) -> String {
+    let digits = text.trim_start_matches(['+', '-']);
+    if digits.chars().all(|c| c == '0' || c == '.') {
+        digits.to_string()
+    } else {
+        text
+    }
+}
+
+/// Text escaped for XML and HTML, in content and in attribute values.
+pub fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// A flow's label: its amount, or its share and solved amount.
 pub fn flow_label(flow: &Flow, solved: Option<f64>) -> String {
-    let solved_text = solved.map_or("?".to_string(), short_amount);
+    let solved_text = solved.map_or("?".to_string(), amount);
     match flow.value {
-        FlowValue::Amount(a) => short_amount(a),
+        FlowValue::Amount(a) => amount(a),
         FlowValue::Share(s) => format!("{:.0} % · {solved_text}", 100.0 * s),
         FlowValue::Auto => solved_text,
     }
@@ -14,7 +70,7 @@ pub fn flow_label(flow: &Flow, solved: Option<f64>) -> String {
 
 /// An amount to about three significant figures, thousands grouped, never `-0`:
 /// 1,248 · 86.5 · 5.25 · 0.35 · 0.0123.
-pub fn short_amount(a: f64) -> String {
+pub fn amount(a: f64) -> String {
     if !a.is_finite() {
         return "?".into();
     }
@@ -59,7 +115,7 @@ pub fn short_amount(a: f64) -> String {
 
 /// A difference in few characters, with its sign: +258 · -376 · +0.35; no sign on 0.
 pub fn signed_amount(d: f64) -> String {
-    let text = short_amount(d);
+    let text = amount(d);
     if d > 0.0 && text != "0" {
         format!("+{text}")
     } else {
@@ -150,17 +206,17 @@ mod tests {
 
     #[test]
     fn amounts_are_short_and_differences_signed() {
-        assert_eq!(short_amount(1248.4), "1,248");
-        assert_eq!(short_amount(-6752.0), "-6,752");
-        assert_eq!(short_amount(86.54), "86.5");
-        assert_eq!(short_amount(0.349), "0.349");
-        assert_eq!(short_amount(0.0123456), "0.0123");
-        assert_eq!(short_amount(5.25), "5.25");
-        assert_eq!(short_amount(385.7142857), "386");
-        assert_eq!(short_amount(1000.0), "1,000");
-        assert_eq!(short_amount(-0.0000000001), "0");
-        assert_eq!(short_amount(-0.0), "0");
-        assert_eq!(short_amount(86.0), "86");
+        assert_eq!(amount(1248.4), "1,248");
+        assert_eq!(amount(-6752.0), "-6,752");
+        assert_eq!(amount(86.54), "86.5");
+        assert_eq!(amount(0.349), "0.349");
+        assert_eq!(amount(0.0123456), "0.0123");
+        assert_eq!(amount(5.25), "5.25");
+        assert_eq!(amount(385.7142857), "386");
+        assert_eq!(amount(1000.0), "1,000");
+        assert_eq!(amount(-0.0000000001), "0");
+        assert_eq!(amount(-0.0), "0");
+        assert_eq!(amount(86.0), "86");
         assert_eq!(signed_amount(258.0), "+258");
         assert_eq!(signed_amount(-376.0), "-376");
         assert_eq!(signed_amount(1500.0), "+1,500");
@@ -174,6 +230,29 @@ mod tests {
         assert_eq!(percent(-0.0001), "0.0 %");
         assert_eq!(signed_points(0.274), "+27.4 pt");
         assert_eq!(signed_points(-0.0001), "0.0 pt");
+    }
+
+    #[test]
+    fn each_measure_is_written_its_own_way_with_signed_differences() {
+        assert_eq!(value(Measure::Index, Some(0.0694), "t"), "0.069");
+        assert_eq!(value(Measure::Amount, Some(6752.4), "t/yr"), "6,752 t/yr");
+        assert_eq!(value(Measure::Rate, Some(0.099), "t"), "9.9 %");
+        assert_eq!(value(Measure::Concentration, Some(8835.6), "t"), "8836");
+        assert_eq!(value(Measure::Rate, None, "t"), "—");
+        assert_eq!(difference(Measure::Index, 0.0123), "+0.012");
+        assert_eq!(difference(Measure::Index, -0.0001), "0.000");
+        assert_eq!(difference(Measure::Amount, 258.0), "+258");
+        assert_eq!(difference(Measure::Rate, 0.274), "+27.4 pt");
+        assert_eq!(difference(Measure::Concentration, -2.0), "-2");
+        assert_eq!(difference(Measure::Concentration, 0.2), "0");
+    }
+
+    #[test]
+    fn xml_text_cannot_close_an_element_or_an_attribute() {
+        assert_eq!(
+            xml(r#"<b a="x">Fe & Nd</b>"#),
+            "&lt;b a=&quot;x&quot;&gt;Fe &amp; Nd&lt;/b&gt;"
+        );
     }
 
     #[test]
