@@ -222,7 +222,7 @@ fn indicators_table_prints_the_mci() {
     let line = out
         .stdout
         .lines()
-        .find(|l| l.contains("(MCI)"))
+        .find(|l| l.contains("Material Circularity Indicator"))
         .unwrap_or_else(|| panic!("no MCI line in:\n{}", out.stdout));
     assert!(line.contains("0.424"), "{line}");
     assert!(out.stdout.contains("solver: ok"), "{}", out.stdout);
