@@ -71,7 +71,7 @@ fn lever_drag(c: &mut Criterion) {
         });
     }
     let slider = slider.expect("the lever's slider is in the Scenarios tab");
-    let baseline = lever.value(&app.doc);
+    let baseline = lever.value(app.editor.doc());
     // The pointer goes down on the slider and moves along it, one step a frame: a frame is
     // the slider moved, the edit routed into the scenario, the map analysed again, the
     // canvas, the indicator panel and the Scenarios tab drawn (its comparison and tornado
@@ -89,7 +89,7 @@ fn lever_drag(c: &mut Criterion) {
         input(vec![egui::Event::PointerMoved(at(0)), press(at(0), true)]),
         |ui| app.frame(ui),
     );
-    let (mut step, runs) = (0u32, app.analysis_runs());
+    let (mut step, runs) = (0u32, app.editor.analysis_runs());
     c.bench_function("lever_drag_frame_2000_flows", |b| {
         b.iter(|| {
             step += 1;
@@ -100,14 +100,14 @@ fn lever_drag(c: &mut Criterion) {
         })
     });
     // Every frame of the drag moved the lever and analysed the map again.
-    assert!(app.analysis_runs() - runs >= u64::from(step) * 9 / 10);
+    assert!(app.editor.analysis_runs() - runs >= u64::from(step) * 9 / 10);
     let _ = ctx.run_ui(input(vec![press(at(step), false)]), |ui| app.frame(ui));
     assert!(
-        !app.doc.scenarios[0].changes.is_empty(),
+        !app.editor.doc().scenarios[0].changes.is_empty(),
         "dragging the slider moved the scenario"
     );
     assert_eq!(
-        lever.value(&app.doc),
+        lever.value(app.editor.doc()),
         baseline,
         "the baseline keeps its value"
     );

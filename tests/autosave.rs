@@ -44,26 +44,30 @@ fn every_change_reaches_the_copy_within_two_seconds_undo_included() {
     let mut h = window(ev_motor(), None, dir.path());
     assert_eq!(copy_of(&h), None, "nothing unsaved, no copy");
 
-    h.state_mut().edit(None, |d| d.meta.title = "First".into());
+    h.state_mut()
+        .editor
+        .edit(None, |d| d.meta.title = "First".into());
     h.run_steps(FRAMES_IN_DELAY);
     assert_eq!(copy_of(&h).unwrap().meta.title, "First");
 
     // Two changes in quick succession: the second is on disk two seconds later at most.
-    h.state_mut().edit(None, |d| d.meta.title = "Second".into());
+    h.state_mut()
+        .editor
+        .edit(None, |d| d.meta.title = "Second".into());
     h.run_steps(FRAMES_IN_DELAY);
     assert_eq!(copy_of(&h).unwrap().meta.title, "Second");
 
     // A deletion undone is undone in the copy too.
-    let nodes = h.state().doc.nodes.len();
-    let last = h.state().doc.nodes[nodes - 1].id.clone();
-    h.state_mut().selection = loopmap::app::Selection::node(&last);
+    let nodes = h.state().editor.doc().nodes.len();
+    let last = h.state().editor.doc().nodes[nodes - 1].id.clone();
+    h.state_mut().editor.selection = loopmap::app::Selection::node(&last);
     h.state_mut().delete_selection();
     h.run_steps(FRAMES_IN_DELAY);
     assert_eq!(copy_of(&h).unwrap().nodes.len(), nodes - 1);
-    h.state_mut().undo();
+    h.state_mut().editor.undo();
     h.run_steps(FRAMES_IN_DELAY);
     assert_eq!(copy_of(&h).unwrap().nodes.len(), nodes);
-    assert_eq!(copy_of(&h).unwrap(), h.state().doc);
+    assert_eq!(&copy_of(&h).unwrap(), h.state().editor.doc());
 
     // Saving clears the copy.
     h.state_mut().save_to(dir.path().join("map.loopmap.json"));
@@ -76,13 +80,13 @@ fn the_timer_writes_without_further_input() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = window(ev_motor(), None, dir.path());
     let app = h.state_mut();
-    app.edit(None, |d| d.meta.title = "One".into());
+    app.editor.edit(None, |d| d.meta.title = "One".into());
     assert_eq!(
         app.autosave_tick(10.0),
         None,
         "written at once after a quiet spell"
     );
-    app.edit(None, |d| d.meta.title = "Two".into());
+    app.editor.edit(None, |d| d.meta.title = "Two".into());
     let wait = app.autosave_tick(10.5).expect("a wake-up is asked for");
     assert!((wait - 1.5).abs() < 1e-9, "wait {wait}");
     assert_eq!(copy_of(&h).unwrap().meta.title, "One");
@@ -96,8 +100,10 @@ fn two_windows_keep_two_copies_and_saving_one_leaves_the_other() {
     let mut a = window(ev_motor(), None, dir.path());
     let mut b = window(ev_motor(), None, dir.path());
     a.state_mut()
+        .editor
         .edit(None, |d| d.meta.title = "Window A".into());
     b.state_mut()
+        .editor
         .edit(None, |d| d.meta.title = "Window B".into());
     a.run_steps(FRAMES_IN_DELAY);
     b.run_steps(FRAMES_IN_DELAY);
@@ -122,6 +128,7 @@ fn a_copy_left_by_a_killed_window_comes_back_with_its_file_path() {
     // A window edits the map from `file`, then dies without saving.
     let mut h = window(ev_motor(), Some(&file), &copies);
     h.state_mut()
+        .editor
         .edit(None, |d| d.meta.title = "Workshop, unsaved".into());
     h.run_steps(FRAMES_IN_DELAY);
     drop(h);
@@ -146,13 +153,13 @@ fn a_copy_left_by_a_killed_window_comes_back_with_its_file_path() {
     h.get_by_label("Recover").click();
     h.run();
     let app = h.state();
-    assert_eq!(app.doc.meta.title, "Workshop, unsaved");
+    assert_eq!(app.editor.doc().meta.title, "Workshop, unsaved");
     assert_eq!(
         app.path.as_deref(),
         Some(file.as_path()),
         "the file path comes back"
     );
-    assert!(app.dirty, "recovered work still needs saving");
+    assert!(app.editor.dirty(), "recovered work still needs saving");
     assert!(app.autosave.as_ref().unwrap().orphans().is_empty());
     assert_eq!(
         copy_of(&h).unwrap().meta.title,
@@ -171,7 +178,9 @@ fn discarding_a_copy_deletes_it_and_offers_the_next() {
     let dir = tempfile::tempdir().unwrap();
     for title in ["Older", "Newer"] {
         let mut h = window(ev_motor(), None, dir.path());
-        h.state_mut().edit(None, |d| d.meta.title = title.into());
+        h.state_mut()
+            .editor
+            .edit(None, |d| d.meta.title = title.into());
         h.run_steps(FRAMES_IN_DELAY);
         drop(h);
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -191,6 +200,6 @@ fn discarding_a_copy_deletes_it_and_offers_the_next() {
     );
     h.get_by_label("Recover").click();
     h.run();
-    assert_eq!(h.state().doc.meta.title, "Older");
+    assert_eq!(h.state().editor.doc().meta.title, "Older");
     assert_eq!(h.state().path, None, "never saved: no file");
 }

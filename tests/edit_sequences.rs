@@ -97,13 +97,13 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn node_id(app: &LoopmapApp, i: usize) -> Option<String> {
-    let n = app.doc.nodes.len();
-    (n > 0).then(|| app.doc.nodes[i % n].id.clone())
+    let n = app.editor.doc().nodes.len();
+    (n > 0).then(|| app.editor.doc().nodes[i % n].id.clone())
 }
 
 fn flow_id(app: &LoopmapApp, i: usize) -> Option<String> {
-    let n = app.doc.flows.len();
-    (n > 0).then(|| app.doc.flows[i % n].id.clone())
+    let n = app.editor.doc().flows.len();
+    (n > 0).then(|| app.editor.doc().flows[i % n].id.clone())
 }
 
 /// Does `op` the way the editor does it when a user does it.
@@ -121,7 +121,7 @@ fn apply(app: &mut LoopmapApp, op: &Op) {
         }
         Op::DeleteNode { node, move_pins } => {
             if let Some(id) = node_id(app, node) {
-                app.selection = Selection::node(&id);
+                app.editor.selection = Selection::node(&id);
                 app.delete_selection_with(if move_pins {
                     PinnedPains::MoveToMap
                 } else {
@@ -131,7 +131,7 @@ fn apply(app: &mut LoopmapApp, op: &Op) {
         }
         Op::DeleteFlow { flow } => {
             if let Some(id) = flow_id(app, flow) {
-                app.selection = Selection::flow(&id);
+                app.editor.selection = Selection::flow(&id);
                 app.delete_selection_with(PinnedPains::Delete);
             }
         }
@@ -139,14 +139,14 @@ fn apply(app: &mut LoopmapApp, op: &Op) {
             if let Some(id) = node_id(app, node) {
                 // A drag: many small moves, one undo step.
                 for _ in 0..3 {
-                    app.edit(Some("move"), |doc| {
+                    app.editor.edit(Some("move"), |doc| {
                         if let Some(n) = doc.nodes.iter_mut().find(|n| n.id == id) {
                             n.pos[0] += dx / 3.0;
                             n.pos[1] += dy / 3.0;
                         }
                     });
                 }
-                app.end_gesture();
+                app.editor.end_gesture();
             }
         }
         Op::SetAmount { flow, value } => set_value(app, flow, FlowValue::Amount(value)),
@@ -158,22 +158,24 @@ fn apply(app: &mut LoopmapApp, op: &Op) {
                 _ => Anchor::Map,
             };
             app.add_pain_point(anchor);
-            app.end_gesture();
+            app.editor.end_gesture();
         }
         Op::Vote { pain, up } => {
-            let n = app.doc.pain_points.len();
+            let n = app.editor.doc().pain_points.len();
             if n > 0 {
-                app.selection = Selection::pain(&app.doc.pain_points[pain % n].id.clone());
+                app.editor.selection =
+                    Selection::pain(&app.editor.doc().pain_points[pain % n].id.clone());
                 app.vote(if up { 1 } else { -1 });
             }
         }
         Op::NewScenario { copy } => app.new_scenario(copy),
         Op::SwitchScenario { index } => {
-            let name = index.and_then(|i| app.doc.scenarios.get(i).map(|s| s.name.clone()));
+            let name =
+                index.and_then(|i| app.editor.doc().scenarios.get(i).map(|s| s.name.clone()));
             app.set_scenario(name);
         }
-        Op::Undo => app.undo(),
-        Op::Redo => app.redo(),
+        Op::Undo => app.editor.undo(),
+        Op::Redo => app.editor.redo(),
     }
 }
 
@@ -181,7 +183,7 @@ fn apply(app: &mut LoopmapApp, op: &Op) {
 /// scenario when one is shown).
 fn set_value(app: &mut LoopmapApp, flow: usize, value: FlowValue) {
     if let Some(id) = flow_id(app, flow) {
-        app.edit(None, |doc| {
+        app.editor.edit(None, |doc| {
             if let Some(f) = doc.flows.iter_mut().find(|f| f.id == id) {
                 f.value = value;
             }
@@ -191,13 +193,13 @@ fn set_value(app: &mut LoopmapApp, flow: usize, value: FlowValue) {
 
 fn check(start: Document, ops: &[Op]) -> Result<(), TestCaseError> {
     let mut app = LoopmapApp::new(start, None, Default::default());
-    let start = app.doc.clone();
+    let start = app.editor.doc().clone();
     for op in ops {
         apply(&mut app, op);
         // Everything shown is derived without a panic, and the map can still be saved.
-        let _ = app.analysis();
-        let _ = app.layout();
-        let text = io::to_canonical_string(&app.doc);
+        let _ = app.editor.analysis();
+        let _ = app.editor.layout();
+        let text = io::to_canonical_string(app.editor.doc());
         let back = io::parse(&text).map_err(|e| {
             TestCaseError::fail(format!("after {op:?}, the map no longer loads: {e}"))
         })?;
@@ -212,21 +214,21 @@ fn check(start: Document, ops: &[Op]) -> Result<(), TestCaseError> {
     // Saved to a file and opened again: the same map.
     let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
     let path = dir.path().join("map.loopmap.json");
-    io::save(&app.doc, &path).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    io::save(app.editor.doc(), &path).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let loaded = io::load(&path).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(
         io::to_canonical_string(&loaded),
-        io::to_canonical_string(&app.doc)
+        io::to_canonical_string(app.editor.doc())
     );
 
     // Undo all of it: the map it started from.
     let mut steps = 0;
-    while app.can_undo() {
-        app.undo();
+    while app.editor.can_undo() {
+        app.editor.undo();
         steps += 1;
         prop_assert!(steps <= ops.len() * 3 + 1, "undo never ends");
     }
-    prop_assert_eq!(&app.doc, &start);
+    prop_assert_eq!(app.editor.doc(), &start);
     Ok(())
 }
 

@@ -75,8 +75,15 @@ fn drawing_a_chain_and_typing_an_amount_updates_the_indicators_with_undo_and_red
     place(&mut h, "Source", pos2(450.0, 300.0));
     place(&mut h, "Use", pos2(700.0, 300.0));
     place(&mut h, "Landfill", pos2(900.0, 450.0));
-    assert_eq!(h.state().doc.nodes.len(), 3);
-    let kinds: Vec<NodeKind> = h.state().doc.nodes.iter().map(|n| n.kind).collect();
+    assert_eq!(h.state().editor.doc().nodes.len(), 3);
+    let kinds: Vec<NodeKind> = h
+        .state()
+        .editor
+        .doc()
+        .nodes
+        .iter()
+        .map(|n| n.kind)
+        .collect();
     assert_eq!(
         kinds,
         vec![NodeKind::Source, NodeKind::Use, NodeKind::Waste]
@@ -88,23 +95,27 @@ fn drawing_a_chain_and_typing_an_amount_updates_the_indicators_with_undo_and_red
     drag(&mut h, source.right_center(), use_node.center());
     let waste = node_rect(&h, "Landfill");
     drag(&mut h, use_node.right_center(), waste.center());
-    assert_eq!(h.state().doc.flows.len(), 2, "two flows drawn");
+    assert_eq!(h.state().editor.doc().flows.len(), 2, "two flows drawn");
     assert_eq!(
-        h.state_mut().analysis().indicators.mci,
+        h.state_mut().editor.analysis().indicators.mci,
         None,
         "no amount yet"
     );
 
     // The last flow drawn is selected; select the first one and give it an amount.
-    let first = h.state().doc.flows[0].id.clone();
-    h.state_mut().selection = loopmap::app::Selection::flow(&first);
+    let first = h.state().editor.doc().flows[0].id.clone();
+    h.state_mut().editor.selection = loopmap::app::Selection::flow(&first);
     h.run();
     h.get_by_label("t/yr").click();
     h.run();
     type_into(&mut h, "Amount (t/yr)", "250");
-    assert_eq!(h.state().doc.flows[0].value, FlowValue::Amount(250.0));
+    assert_eq!(
+        h.state().editor.doc().flows[0].value,
+        FlowValue::Amount(250.0)
+    );
     let mci = h
         .state_mut()
+        .editor
         .analysis()
         .indicators
         .mci
@@ -125,11 +136,17 @@ fn drawing_a_chain_and_typing_an_amount_updates_the_indicators_with_undo_and_red
     // Typing was one undo step; undo and redo it.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    assert_eq!(h.state().doc.flows[0].value, FlowValue::Amount(0.0));
+    assert_eq!(
+        h.state().editor.doc().flows[0].value,
+        FlowValue::Amount(0.0)
+    );
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     h.run();
-    assert_eq!(h.state().doc.flows[0].value, FlowValue::Amount(250.0));
-    assert!(h.state().dirty);
+    assert_eq!(
+        h.state().editor.doc().flows[0].value,
+        FlowValue::Amount(250.0)
+    );
+    assert!(h.state().editor.dirty());
 }
 
 #[test]
@@ -143,7 +160,7 @@ fn a_number_applies_on_enter_esc_puts_the_old_one_back_and_absurd_ones_are_refus
     f.value = FlowValue::Amount(5.0);
     doc.flows.push(f);
     let mut h = editor(doc);
-    h.state_mut().selection = loopmap::app::Selection::flow("f");
+    h.state_mut().editor.selection = loopmap::app::Selection::flow("f");
     h.run();
     let field = "Amount (t/yr)";
     let type_over = |h: &mut Harness<'_, LoopmapApp>, text: &str| {
@@ -153,7 +170,7 @@ fn a_number_applies_on_enter_esc_puts_the_old_one_back_and_absurd_ones_are_refus
         h.get_by_label(field).type_text(text);
         h.run();
     };
-    let amount = |h: &Harness<'_, LoopmapApp>| h.state().doc.flows[0].value;
+    let amount = |h: &Harness<'_, LoopmapApp>| h.state().editor.doc().flows[0].value;
 
     // Typing is not applying: 1e4 on the way to 1e400 never reaches the map.
     type_over(&mut h, "12");
@@ -206,7 +223,7 @@ fn a_bad_number_is_refused_in_place_with_the_reason() {
     f.value = FlowValue::Amount(5.0);
     doc.flows.push(f);
     let mut h = editor(doc);
-    h.state_mut().selection = loopmap::app::Selection::flow("f");
+    h.state_mut().editor.selection = loopmap::app::Selection::flow("f");
     h.run();
     h.get_by_label("Amount (t/yr)").click();
     h.run();
@@ -215,7 +232,7 @@ fn a_bad_number_is_refused_in_place_with_the_reason() {
     h.run();
     assert!(h.query_by_label_contains("must not be negative").is_some());
     assert_eq!(
-        h.state().doc.flows[0].value,
+        h.state().editor.doc().flows[0].value,
         FlowValue::Amount(5.0),
         "the map keeps its value"
     );
@@ -224,16 +241,16 @@ fn a_bad_number_is_refused_in_place_with_the_reason() {
 #[test]
 fn moving_a_node_is_one_undo_step() {
     let mut h = editor(loopmap::io::samples::SAMPLES[2].load().unwrap());
-    let label = h.state().doc.nodes[1].label.clone();
-    let before = h.state().doc.nodes[1].pos;
+    let label = h.state().editor.doc().nodes[1].label.clone();
+    let before = h.state().editor.doc().nodes[1].pos;
     let r = node_rect(&h, &label);
     drag(&mut h, r.center(), r.center() + egui::vec2(60.0, 40.0));
-    let after = h.state().doc.nodes[1].pos;
+    let after = h.state().editor.doc().nodes[1].pos;
     assert_ne!(before, after, "the node moved");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert_eq!(
-        h.state().doc.nodes[1].pos,
+        h.state().editor.doc().nodes[1].pos,
         before,
         "one undo undoes the whole drag"
     );
@@ -244,16 +261,17 @@ fn deleting_a_node_removes_its_flows_and_undo_brings_them_back() {
     let doc = loopmap::io::samples::SAMPLES[2].load().unwrap();
     let (nodes, flows) = (doc.nodes.len(), doc.flows.len());
     let mut h = editor(doc);
-    let id = h.state().doc.nodes[1].id.clone();
-    let label = h.state().doc.nodes[1].label.clone();
+    let id = h.state().editor.doc().nodes[1].id.clone();
+    let label = h.state().editor.doc().nodes[1].label.clone();
     let touching = h
         .state()
-        .doc
+        .editor
+        .doc()
         .flows
         .iter()
         .filter(|f| f.from == id || f.to == id)
         .count();
-    let pains = h.state().doc.pain_points.clone();
+    let pains = h.state().editor.doc().pain_points.clone();
     h.get_by_label(&label).click();
     h.run();
     h.key_press(Key::Delete);
@@ -261,14 +279,14 @@ fn deleting_a_node_removes_its_flows_and_undo_brings_them_back() {
     // The remanufacture loop into assembly carries a pain point: asked what to do with it.
     h.get_by_label("Delete pain point").click();
     h.run();
-    assert_eq!(h.state().doc.nodes.len(), nodes - 1);
-    assert_eq!(h.state().doc.flows.len(), flows - touching);
-    assert_eq!(h.state().doc.pain_points.len(), pains.len() - 1);
+    assert_eq!(h.state().editor.doc().nodes.len(), nodes - 1);
+    assert_eq!(h.state().editor.doc().flows.len(), flows - touching);
+    assert_eq!(h.state().editor.doc().pain_points.len(), pains.len() - 1);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    assert_eq!(h.state().doc.nodes.len(), nodes);
-    assert_eq!(h.state().doc.flows.len(), flows);
-    assert_eq!(h.state().doc.pain_points, pains);
+    assert_eq!(h.state().editor.doc().nodes.len(), nodes);
+    assert_eq!(h.state().editor.doc().flows.len(), flows);
+    assert_eq!(h.state().editor.doc().pain_points, pains);
 }
 
 #[test]
@@ -279,7 +297,7 @@ fn a_flow_into_a_source_is_refused_with_a_hint() {
     let process = node_rect(&h, "Process");
     let source = node_rect(&h, "Source");
     drag(&mut h, process.right_center(), source.center());
-    assert!(h.state().doc.flows.is_empty());
+    assert!(h.state().editor.doc().flows.is_empty());
     assert!(
         h.state()
             .hint
@@ -296,15 +314,16 @@ fn saving_and_reopening_through_the_app_keeps_the_map() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("uk.loopmap.json");
     h.state_mut()
+        .editor
         .edit(None, |d| d.meta.title = "After the workshop".into());
-    assert!(h.state().dirty);
+    assert!(h.state().editor.dirty());
     h.state_mut().save_to(path.clone());
-    assert!(!h.state().dirty, "saved");
+    assert!(!h.state().editor.dirty(), "saved");
     h.state_mut().replace_document(Document::new("other"), None);
     h.state_mut().open(path.clone());
     h.run();
-    assert_eq!(h.state().doc.meta.title, "After the workshop");
-    assert_eq!(h.state().doc.nodes, doc.nodes);
+    assert_eq!(h.state().editor.doc().meta.title, "After the workshop");
+    assert_eq!(h.state().editor.doc().nodes, doc.nodes);
     assert!(h.state().title().contains("uk.loopmap.json"));
 }
 
@@ -313,13 +332,13 @@ fn opening_a_broken_file_changes_nothing_and_says_why() {
     let doc = loopmap::io::samples::SAMPLES[2].load().unwrap();
     let mut h = editor(doc);
     // As the editor holds it (pins numbered).
-    let before = h.state().doc.clone();
+    let before = h.state().editor.doc().clone();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.loopmap.json");
     std::fs::write(&path, "{ not json").unwrap();
     h.state_mut().open(path);
     h.run();
-    assert_eq!(h.state().doc, before);
+    assert_eq!(h.state().editor.doc(), &before);
     assert!(
         h.query_by_label_contains("not valid JSON at line 1")
             .is_some()
@@ -334,7 +353,11 @@ fn snapshot_uk_sample_fitted() {
     // (at least 11 px in the editor), no title over another.
     let ppp = h.ctx.pixels_per_point();
     let titles = h.state().drawn_titles().to_vec();
-    assert_eq!(titles.len(), h.state().doc.nodes.len(), "every title drawn");
+    assert_eq!(
+        titles.len(),
+        h.state().editor.doc().nodes.len(),
+        "every title drawn"
+    );
     for t in &titles {
         assert!(t.size * ppp >= 11.0, "{}: {} px", t.node, t.size * ppp);
     }
@@ -358,17 +381,21 @@ fn snapshot_four_loop_kinds() {
     // What the picture is for: a loop of each of the four kinds, each one drawn.
     let kinds: std::collections::BTreeSet<_> = h
         .state()
-        .doc
+        .editor
+        .doc()
         .flows
         .iter()
         .map(|f| f.loop_kind)
         .filter(|k| *k != loopmap::model::Loop::None)
         .collect();
     assert_eq!(kinds.len(), 4, "{kinds:?}");
-    let flows = h.state().doc.flows.len();
-    let drawn = h.state_mut().layout().flows.len();
+    let flows = h.state().editor.doc().flows.len();
+    let drawn = h.state_mut().editor.layout().flows.len();
     assert_eq!(drawn, flows, "every flow and loop routed");
-    assert_eq!(h.state().drawn_titles().len(), h.state().doc.nodes.len());
+    assert_eq!(
+        h.state().drawn_titles().len(),
+        h.state().editor.doc().nodes.len()
+    );
     h.snapshot("ev_motor_four_loops");
 }
 
@@ -380,8 +407,8 @@ fn ev_motor() -> Document {
 fn shift_drag_on_empty_canvas_selects_the_nodes_in_the_box() {
     let mut h = editor(ev_motor());
     let (a, b) = (
-        h.state().doc.nodes[0].clone(),
-        h.state().doc.nodes[1].clone(),
+        h.state().editor.doc().nodes[0].clone(),
+        h.state().editor.doc().nodes[1].clone(),
     );
     let area = node_rect(&h, &a.label)
         .union(node_rect(&h, &b.label))
@@ -410,7 +437,7 @@ fn shift_drag_on_empty_canvas_selects_the_nodes_in_the_box() {
     h.run();
     h.event(egui::Event::ModifiersChanged(Modifiers::NONE));
     h.run();
-    let selected = &h.state().selection.nodes;
+    let selected = &h.state().editor.selection.nodes;
     assert!(
         selected.contains(&a.id) && selected.contains(&b.id),
         "{selected:?}"
@@ -426,7 +453,7 @@ fn copy_and_paste_add_a_copy_with_fresh_ids_through_the_clipboard() {
     let doc = ev_motor();
     let n = doc.nodes.len();
     let mut h = editor(doc);
-    let label = h.state().doc.nodes[0].label.clone();
+    let label = h.state().editor.doc().nodes[0].label.clone();
     h.get_by_label(&label).click();
     h.run();
     h.event(egui::Event::Copy);
@@ -444,12 +471,12 @@ fn copy_and_paste_add_a_copy_with_fresh_ids_through_the_clipboard() {
     assert!(copied.contains("\"format\": \"loopmap\""));
     h.event(egui::Event::Paste(copied));
     h.run();
-    assert_eq!(h.state().doc.nodes.len(), n + 1);
-    let pasted = h.state().doc.nodes.last().unwrap();
-    assert_ne!(pasted.id, h.state().doc.nodes[0].id);
+    assert_eq!(h.state().editor.doc().nodes.len(), n + 1);
+    let pasted = h.state().editor.doc().nodes.last().unwrap();
+    assert_ne!(pasted.id, h.state().editor.doc().nodes[0].id);
     assert_eq!(pasted.label, label);
     assert!(
-        h.state().selection.nodes.contains(&pasted.id),
+        h.state().editor.selection.nodes.contains(&pasted.id),
         "the pasted copy is selected"
     );
 }
@@ -457,10 +484,10 @@ fn copy_and_paste_add_a_copy_with_fresh_ids_through_the_clipboard() {
 #[test]
 fn pasting_text_that_is_not_a_map_changes_nothing_and_says_so() {
     let mut h = editor(ev_motor());
-    let before = h.state().doc.clone();
+    let before = h.state().editor.doc().clone();
     h.event(egui::Event::Paste("hello".into()));
     h.run();
-    assert_eq!(h.state().doc, before);
+    assert_eq!(h.state().editor.doc(), &before);
     assert!(
         h.state()
             .hint
@@ -473,7 +500,7 @@ fn pasting_text_that_is_not_a_map_changes_nothing_and_says_so() {
 #[test]
 fn f2_renames_the_selected_node_and_undo_takes_it_back() {
     let mut h = editor(ev_motor());
-    let label = h.state().doc.nodes[0].label.clone();
+    let label = h.state().editor.doc().nodes[0].label.clone();
     h.get_by_label(&label).click();
     h.run();
     h.key_press(Key::F2);
@@ -484,10 +511,10 @@ fn f2_renames_the_selected_node_and_undo_takes_it_back() {
     h.run();
     h.key_press(Key::Enter);
     h.run();
-    assert_eq!(h.state().doc.nodes[0].label, "Imported magnets");
+    assert_eq!(h.state().editor.doc().nodes[0].label, "Imported magnets");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    assert_eq!(h.state().doc.nodes[0].label, label);
+    assert_eq!(h.state().editor.doc().nodes[0].label, label);
 }
 
 #[test]
@@ -504,9 +531,9 @@ fn ctrl_l_arranges_the_map_in_columns_and_is_one_undo_step() {
     let mut h = editor(doc);
     h.key_press_modifiers(Modifiers::COMMAND, Key::L);
     h.run();
-    let after: Vec<[f64; 2]> = h.state().doc.nodes.iter().map(|n| n.pos).collect();
+    let after: Vec<[f64; 2]> = h.state().editor.doc().nodes.iter().map(|n| n.pos).collect();
     assert_ne!(before, after);
-    let doc = &h.state().doc;
+    let doc = &h.state().editor.doc();
     for f in doc
         .flows
         .iter()
@@ -521,7 +548,7 @@ fn ctrl_l_arranges_the_map_in_columns_and_is_one_undo_step() {
     }
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    let undone: Vec<[f64; 2]> = h.state().doc.nodes.iter().map(|n| n.pos).collect();
+    let undone: Vec<[f64; 2]> = h.state().editor.doc().nodes.iter().map(|n| n.pos).collect();
     assert_eq!(undone, before);
 }
 
@@ -543,7 +570,7 @@ fn clicking_a_diagnostic_selects_what_it_names() {
         .click();
     h.run();
     assert_eq!(
-        h.state().selection,
+        h.state().editor.selection,
         loopmap::app::Selection::flow("open_flow")
     );
 }
@@ -552,6 +579,7 @@ fn clicking_a_diagnostic_selects_what_it_names() {
 fn new_map_over_unsaved_changes_asks_first() {
     let mut h = editor(ev_motor());
     h.state_mut()
+        .editor
         .edit(None, |d| d.meta.title = "changed".into());
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
@@ -559,13 +587,13 @@ fn new_map_over_unsaved_changes_asks_first() {
     assert!(h.query_by_label("Unsaved changes").is_some());
     h.get_by_label("Cancel").click();
     h.run();
-    assert_eq!(h.state().doc.meta.title, "changed");
+    assert_eq!(h.state().editor.doc().meta.title, "changed");
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run();
     h.get_by_label("Discard changes").click();
     h.run();
-    assert!(h.state().doc.nodes.is_empty(), "a new, empty map");
-    assert!(!h.state().dirty);
+    assert!(h.state().editor.doc().nodes.is_empty(), "a new, empty map");
+    assert!(!h.state().editor.dirty());
 }
 
 #[test]
@@ -589,12 +617,14 @@ fn help_lists_the_shortcuts_from_the_command_list() {
 fn the_analysis_is_not_recomputed_while_nothing_changes() {
     let mut h = editor(ev_motor());
     h.run_steps(5);
-    let runs = h.state().analysis_runs();
+    let runs = h.state().editor.analysis_runs();
     h.run_steps(10);
-    assert_eq!(h.state().analysis_runs(), runs);
-    h.state_mut().edit(None, |d| d.meta.title = "x".into());
+    assert_eq!(h.state().editor.analysis_runs(), runs);
+    h.state_mut()
+        .editor
+        .edit(None, |d| d.meta.title = "x".into());
     h.run();
-    assert_eq!(h.state().analysis_runs(), runs + 1);
+    assert_eq!(h.state().editor.analysis_runs(), runs + 1);
 }
 
 #[test]
@@ -615,7 +645,7 @@ fn dragging_a_palette_item_onto_the_canvas_places_it_where_it_is_dropped() {
     let from = h.get_by_label("Add Magnet making").rect().center();
     let to = pos2(640.0, 420.0);
     drag(&mut h, from, to);
-    let doc = &h.state().doc;
+    let doc = &h.state().editor.doc();
     assert_eq!(doc.nodes.len(), 1, "one node placed");
     assert_eq!(doc.nodes[0].label, "Magnet making");
     assert_eq!(doc.nodes[0].stage.as_deref(), Some("magnet"));
@@ -647,7 +677,7 @@ fn a_flow_drawn_back_to_an_earlier_stage_is_proposed_as_the_matching_loop() {
     app.connect("repair", "use", None);
     app.connect("use", "make", None);
     app.connect("make", "use", Some(Loop::Remanufacture));
-    let loops: Vec<Loop> = app.doc.flows.iter().map(|f| f.loop_kind).collect();
+    let loops: Vec<Loop> = app.editor.doc().flows.iter().map(|f| f.loop_kind).collect();
     assert_eq!(
         loops,
         vec![
@@ -677,7 +707,7 @@ fn a_map_with_extreme_positions_and_amounts_draws_without_panicking() {
     h.run_steps(5);
     h.key_press(Key::F);
     h.run_steps(3);
-    assert_eq!(h.state().doc.nodes.len(), 2);
+    assert_eq!(h.state().editor.doc().nodes.len(), 2);
 }
 
 #[test]

@@ -45,7 +45,9 @@ fn save_as_opens_loopmaps_own_dialog_and_says_where_it_saved() {
     let file = dir.path().join("ev.loopmap.json");
     io::save(&ev_motor(), &file).unwrap();
     let mut h = editor(&file);
-    h.state_mut().edit(None, |d| d.meta.title = "Edited".into());
+    h.state_mut()
+        .editor
+        .edit(None, |d| d.meta.title = "Edited".into());
 
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     h.run_steps(2);
@@ -54,7 +56,7 @@ fn save_as_opens_loopmaps_own_dialog_and_says_where_it_saved() {
     h.run_steps(2);
     assert!(!h.state().file_dialog_open());
     assert_eq!(io::load(&file).unwrap().meta.title, "Edited");
-    assert!(!h.state().dirty);
+    assert!(!h.state().editor.dirty());
     assert_eq!(status(&h), format!("Saved to {}", file.display()));
     assert!(
         h.query_by_label_contains("Saved to").is_some(),
@@ -88,13 +90,15 @@ fn cancelling_loopmaps_own_dialog_changes_nothing() {
     let file = dir.path().join("ev.loopmap.json");
     io::save(&ev_motor(), &file).unwrap();
     let mut h = editor(&file);
-    h.state_mut().edit(None, |d| d.meta.title = "Edited".into());
+    h.state_mut()
+        .editor
+        .edit(None, |d| d.meta.title = "Edited".into());
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     h.run_steps(2);
     h.get_by_label("Cancel").click();
     h.run_steps(2);
     assert!(!h.state().file_dialog_open());
-    assert!(h.state().dirty);
+    assert!(h.state().editor.dirty());
     assert_ne!(io::load(&file).unwrap().meta.title, "Edited");
 }
 
@@ -108,6 +112,7 @@ fn save_before_new_on_a_never_saved_map_saves_then_starts_the_new_map() {
     h.state_mut().path = None;
     h.state_mut().settings.recent = vec![file.clone()];
     h.state_mut()
+        .editor
         .edit(None, |d| d.meta.title = "Never saved".into());
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run_steps(2);
@@ -118,7 +123,11 @@ fn save_before_new_on_a_never_saved_map_saves_then_starts_the_new_map() {
     h.run_steps(2);
     let saved = dir.path().join("never_saved.loopmap.json");
     assert_eq!(io::load(&saved).unwrap().meta.title, "Never saved");
-    assert_eq!(h.state().doc.meta.title, "New map", "then the new map");
+    assert_eq!(
+        h.state().editor.doc().meta.title,
+        "New map",
+        "then the new map"
+    );
 }
 
 #[test]
@@ -127,7 +136,9 @@ fn a_failed_save_says_why_in_the_status_bar() {
     let file = dir.path().join("ev.loopmap.json");
     io::save(&ev_motor(), &file).unwrap();
     let mut h = editor(&file);
-    h.state_mut().edit(None, |d| d.meta.title = "Edited".into());
+    h.state_mut()
+        .editor
+        .edit(None, |d| d.meta.title = "Edited".into());
     let missing = dir.path().join("gone").join("map.loopmap.json");
     h.state_mut().save_to(missing);
     let message = status(&h);
@@ -136,5 +147,5 @@ fn a_failed_save_says_why_in_the_status_bar() {
         message.contains("gone"),
         "names the missing folder: {message}"
     );
-    assert!(h.state().dirty);
+    assert!(h.state().editor.dirty());
 }

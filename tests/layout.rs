@@ -228,20 +228,20 @@ fn a_map_opened_without_positions_is_arranged_and_arrange_undoes_in_one_step() {
         n.pos = [0.0, 0.0];
     }
     let mut app = LoopmapApp::new(doc, None, Settings::default());
-    let arranged: Vec<[f64; 2]> = app.working().nodes.iter().map(|n| n.pos).collect();
-    let shapes = layout::shapes(app.working(), &[], true);
+    let arranged: Vec<[f64; 2]> = app.editor.working().nodes.iter().map(|n| n.pos).collect();
+    let shapes = layout::shapes(app.editor.working(), &[], true);
     for i in 0..shapes.nodes.len() {
         for j in i + 1..shapes.nodes.len() {
             assert!(!overlap(&shapes.nodes[i], &shapes.nodes[j]), "{i} and {j}");
         }
     }
     // A node dragged away comes back with Arrange; one undo takes it back out.
-    app.edit(None, |d| d.nodes[0].pos = [5000.0, 5000.0]);
+    app.editor.edit(None, |d| d.nodes[0].pos = [5000.0, 5000.0]);
     app.arrange(Options::default());
-    let again: Vec<[f64; 2]> = app.working().nodes.iter().map(|n| n.pos).collect();
+    let again: Vec<[f64; 2]> = app.editor.working().nodes.iter().map(|n| n.pos).collect();
     assert_eq!(again, arranged);
-    app.undo();
-    assert_eq!(app.working().nodes[0].pos, [5000.0, 5000.0]);
+    app.editor.undo();
+    assert_eq!(app.editor.working().nodes[0].pos, [5000.0, 5000.0]);
 }
 
 #[test]

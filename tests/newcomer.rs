@@ -83,17 +83,17 @@ fn badges_grade_errors_warnings_and_notes() {
     let mut h = editor(half_drawn());
     let app = h.state_mut();
     assert_eq!(
-        app.node_badge("magnets"),
+        app.editor.node_badge("magnets"),
         Some(Severity::Warning),
         "no way out"
     );
     assert_eq!(
-        app.node_badge("mine2"),
+        app.editor.node_badge("mine2"),
         Some(Severity::Info),
         "a stage without a country is a note, not an error"
     );
-    assert_eq!(app.node_badge("mine"), None);
-    assert_eq!(app.node_badge("refine"), None);
+    assert_eq!(app.editor.node_badge("mine"), None);
+    assert_eq!(app.editor.node_badge("refine"), None);
 
     // A balance that cannot hold is an error (and, the flows being unknown, the stage
     // is no longer judged).
@@ -110,19 +110,25 @@ fn badges_grade_errors_warnings_and_notes() {
     let mut h = editor(broken);
     let app = h.state_mut();
     assert_eq!(
-        app.node_badge("alloy"),
+        app.editor.node_badge("alloy"),
         Some(Severity::Error),
         "balance off"
     );
-    assert_eq!(app.node_badge("magnets"), Some(Severity::Warning));
+    assert_eq!(app.editor.node_badge("magnets"), Some(Severity::Warning));
 
     // On a solved sample, no node reads as broken.
     let mut h = editor(SAMPLES[0].load().expect("sample loads"));
     let app = h.state_mut();
-    let ids: Vec<String> = app.doc.nodes.iter().map(|n| n.id.clone()).collect();
+    let ids: Vec<String> = app
+        .editor
+        .doc()
+        .nodes
+        .iter()
+        .map(|n| n.id.clone())
+        .collect();
     let errors = ids
         .iter()
-        .filter(|id| app.node_badge(id) == Some(Severity::Error))
+        .filter(|id| app.editor.node_badge(id) == Some(Severity::Error))
         .count();
     assert_eq!(errors, 0);
 }
@@ -138,21 +144,28 @@ fn pin_numbers_stay_when_a_pain_point_goes_and_survive_save_and_copy() {
     assert!(h.query_by_label("Pain point 3: third").is_some());
 
     // Delete pin 2 mid-discussion: pin 3 stays pin 3.
-    h.state_mut().selection = Selection::pain("p2");
+    h.state_mut().editor.selection = Selection::pain("p2");
     h.state_mut().delete_selection();
     h.run();
     assert!(h.query_by_label("Pain point 3: third").is_some());
     assert!(h.query_by_label("Pain point 2: third").is_none());
 
     // A new one takes the next free number, not the gap.
-    h.state_mut().selection = Selection::node("mine");
+    h.state_mut().editor.selection = Selection::node("mine");
     h.key_press(Key::P);
     h.run();
-    let numbers: Vec<_> = h.state().doc.pain_points.iter().map(|p| p.number).collect();
+    let numbers: Vec<_> = h
+        .state()
+        .editor
+        .doc()
+        .pain_points
+        .iter()
+        .map(|p| p.number)
+        .collect();
     assert_eq!(numbers, [Some(1), Some(3), Some(4)]);
 
     // Saved and loaded, the numbers are in the file.
-    let text = loopmap::io::to_canonical_string(&h.state().doc);
+    let text = loopmap::io::to_canonical_string(h.state().editor.doc());
     let back = loopmap::io::parse(&text).expect("loads");
     assert_eq!(back.pin_numbers(), [1, 3, 4]);
     assert!(text.contains("\"number\": 3"), "{text}");
@@ -165,8 +178,8 @@ fn pin_numbers_stay_when_a_pain_point_goes_and_survive_save_and_copy() {
     assert_eq!(pasted.pin_numbers(), [1, 3, 4, 5, 6, 7]);
 
     // Undo brings pin 2 back under its own number.
-    h.state_mut().undo();
-    h.state_mut().undo();
+    h.state_mut().editor.undo();
+    h.state_mut().editor.undo();
     h.run();
     assert!(h.query_by_label("Pain point 2: second").is_some());
 }
@@ -180,7 +193,7 @@ fn a_new_map_starts_at_100_percent_and_the_view_menu_zooms() {
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run();
-    assert!(h.state().doc.nodes.is_empty());
+    assert!(h.state().editor.doc().nodes.is_empty());
     assert_eq!(h.state().view.zoom, 1.0, "a new map opens at 100 %");
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::Plus);
@@ -206,19 +219,27 @@ fn a_new_map_starts_at_100_percent_and_the_view_menu_zooms() {
 fn second_shortcuts_run_their_command_and_help_lists_every_key() {
     let mut h = editor(SAMPLES[0].load().expect("sample loads"));
     h.run();
-    let nodes = h.state().doc.nodes.len();
+    let nodes = h.state().editor.doc().nodes.len();
 
     // Delete with Backspace, undo with Ctrl+Z, redo with Ctrl+Y (Windows and Linux).
-    h.state_mut().selection = Selection::node("swarf");
+    h.state_mut().editor.selection = Selection::node("swarf");
     h.key_press(Key::Backspace);
     h.run();
-    assert_eq!(h.state().doc.nodes.len(), nodes - 1, "Backspace deletes");
+    assert_eq!(
+        h.state().editor.doc().nodes.len(),
+        nodes - 1,
+        "Backspace deletes"
+    );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    assert_eq!(h.state().doc.nodes.len(), nodes, "Ctrl+Z undoes");
+    assert_eq!(h.state().editor.doc().nodes.len(), nodes, "Ctrl+Z undoes");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
     h.run();
-    assert_eq!(h.state().doc.nodes.len(), nodes - 1, "Ctrl+Y redoes");
+    assert_eq!(
+        h.state().editor.doc().nodes.len(),
+        nodes - 1,
+        "Ctrl+Y redoes"
+    );
 
     // Ctrl+= zooms in as Ctrl++ does.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Num0);

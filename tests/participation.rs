@@ -881,7 +881,7 @@ fn a_participants_pain_point_and_vote_reach_the_table_and_pins_through_the_edit_
         .state_mut()
         .start_participation(LOOPBACK, &ctx)
         .expect("starts");
-    let before = h.state().doc.clone();
+    let before = h.state().editor.doc().clone();
     let number = before.next_pin_number();
     let phone = Phone::join(&url);
     let node = before.nodes[0].id.clone();
@@ -894,7 +894,7 @@ fn a_participants_pain_point_and_vote_reach_the_table_and_pins_through_the_edit_
     assert!(added.starts_with("HTTP/1.1 201"), "{added}");
     let id = Phone::body(&added)["id"].as_str().unwrap().to_string();
     h.run();
-    let doc = h.state().doc.clone();
+    let doc = h.state().editor.doc().clone();
     let p = doc
         .pain_points
         .iter()
@@ -905,7 +905,7 @@ fn a_participants_pain_point_and_vote_reach_the_table_and_pins_through_the_edit_
     assert_eq!(p.number, Some(number));
     assert_eq!(p.on, Anchor::Node(node));
     assert!(
-        h.state().dirty,
+        h.state().editor.dirty(),
         "an unsaved change, autosaved like any other"
     );
     // In the table and on the canvas.
@@ -918,7 +918,8 @@ fn a_participants_pain_point_and_vote_reach_the_table_and_pins_through_the_edit_
     h.run();
     let votes = |h: &Harness<'_, LoopmapApp>| {
         h.state()
-            .doc
+            .editor
+            .doc()
             .pain_points
             .iter()
             .find(|p| p.id == id)
@@ -937,13 +938,13 @@ fn a_participants_pain_point_and_vote_reach_the_table_and_pins_through_the_edit_
     );
 
     // The facilitator undoes the vote, then the pain point.
-    h.state_mut().undo();
+    h.state_mut().editor.undo();
     h.run();
     assert_eq!(votes(&h), Some(0));
-    h.state_mut().undo();
+    h.state_mut().editor.undo();
     h.run();
     assert_eq!(votes(&h), None);
-    assert_eq!(h.state().doc, before);
+    assert_eq!(h.state().editor.doc(), &before);
     assert!(h.query_by_label(&pin).is_none());
     let state = Phone::body(&phone.send("GET", "api/state", ""));
     assert_eq!(
@@ -992,18 +993,18 @@ fn the_facilitator_starts_controls_reviews_and_stops_participation() {
     assert!(!room.settings().locked);
 
     // Review: accepted entries go into the map, rejected ones do not.
-    let before = h.state().doc.pain_points.len();
+    let before = h.state().editor.doc().pain_points.len();
     room.add_pain_point(&who, Anchor::Map, "Accept me".into(), Category::Social)
         .unwrap();
     room.add_pain_point(&who, Anchor::Map, "Reject me".into(), Category::Social)
         .unwrap();
     h.run();
-    assert_eq!(h.state().doc.pain_points.len(), before);
+    assert_eq!(h.state().editor.doc().pain_points.len(), before);
     h.get_all_by_label("Accept").next().unwrap().click();
     h.run();
     h.get_by_label("Reject").click();
     h.run();
-    let doc = &h.state().doc;
+    let doc = &h.state().editor.doc();
     assert_eq!(doc.pain_points.len(), before + 1);
     assert_eq!(doc.pain_points.last().unwrap().title, "Accept me");
     assert!(room.queue().is_empty());
@@ -1013,11 +1014,11 @@ fn the_facilitator_starts_controls_reviews_and_stops_participation() {
     let total = doc.pain_points[0].votes();
     room.vote(&who, &pain).unwrap();
     h.run();
-    assert_eq!(h.state().doc.pain_points[0].votes(), total + 1);
+    assert_eq!(h.state().editor.doc().pain_points[0].votes(), total + 1);
     h.get_by_label("New round").click();
     h.run();
     assert_eq!(room.view(&who).unwrap()["votes_left"], 3);
-    assert_eq!(h.state().doc.pain_points[0].votes(), total + 1);
+    assert_eq!(h.state().editor.doc().pain_points[0].votes(), total + 1);
 
     h.get_by_label("Stop participation").click();
     h.run();
@@ -1057,7 +1058,7 @@ fn serve_for_a_browser() {
         h.run();
         std::thread::sleep(Duration::from_millis(50));
     }
-    for p in &h.state().doc.pain_points {
+    for p in &h.state().editor.doc().pain_points {
         println!(
             "pin {} | {} | {} | {} | votes {}",
             p.number.unwrap_or(0),

@@ -47,7 +47,7 @@ fn a_phone_adds_a_pain_point_and_a_vote_with_the_pages_own_controls() {
         .state_mut()
         .start_participation(loopback, &ctx)
         .expect("participation starts");
-    let before = h.state().doc.pain_points.len();
+    let before = h.state().editor.doc().pain_points.len();
     let shot = std::env::temp_dir().join(format!("loopmap-phone-{}.png", std::process::id()));
     let mut phone = Command::new("python3")
         .arg(concat!(
@@ -79,7 +79,7 @@ fn a_phone_adds_a_pain_point_and_a_vote_with_the_pages_own_controls() {
     assert_eq!(page["bold_elements"], 0, "text is text, never HTML: {said}");
     assert_eq!(page["wider_than_screen"], false, "fits 360 px: {said}");
 
-    let doc = &h.state().doc;
+    let doc = &h.state().editor.doc();
     assert_eq!(doc.pain_points.len(), before + 1);
     let added = doc
         .pain_points
@@ -93,11 +93,12 @@ fn a_phone_adds_a_pain_point_and_a_vote_with_the_pages_own_controls() {
     assert_eq!(added.raised_by, "Browser Bea");
     assert_eq!(added.category, Some(Category::Economic));
     assert_eq!(added.votes(), 1, "the phone's vote");
-    assert!(h.state().dirty, "unsaved, so autosaved");
-    h.state_mut().undo();
+    assert!(h.state().editor.dirty(), "unsaved, so autosaved");
+    h.state_mut().editor.undo();
     assert!(
         h.state()
-            .doc
+            .editor
+            .doc()
             .pain_points
             .iter()
             .all(|p| p.votes() == 0 || !p.title.contains("take-back")),

@@ -75,7 +75,7 @@ fn in_workshop_mode_at_1280x720_every_title_is_drawn_at_14_px_or_more() {
     let titles = h.state().drawn_titles();
     assert_eq!(
         titles.len(),
-        h.state().doc.nodes.len(),
+        h.state().editor.doc().nodes.len(),
         "every node has its title"
     );
     let window = Rect::from_min_size(pos2(0.0, 0.0), vec2(PROJECTOR[0], PROJECTOR[1]) / ppp);
@@ -98,7 +98,7 @@ fn in_the_editor_titles_keep_11_px_when_the_map_is_fitted() {
     let h = editor(uk(), PROJECTOR);
     let ppp = h.ctx.pixels_per_point();
     let titles = h.state().drawn_titles();
-    assert_eq!(titles.len(), h.state().doc.nodes.len());
+    assert_eq!(titles.len(), h.state().editor.doc().nodes.len());
     assert!(titles.iter().all(|t| t.size * ppp >= 11.0 - 1e-3));
 }
 
@@ -207,8 +207,8 @@ fn the_scenarios_tab_at_1280x720_keeps_its_tabs_table_and_lever_names_in_view() 
     // The sensitivity names each lever whole.
     h.get_by_label("Sensitivity").click();
     h.run_steps(3);
-    let working = h.state_mut().working().clone();
-    let names: Vec<String> = loopmap::model::levers::levers(&h.state().doc)
+    let working = h.state_mut().editor.working().clone();
+    let names: Vec<String> = loopmap::model::levers::levers(h.state().editor.doc())
         .iter()
         .map(|l| l.describe(&working))
         .collect();
@@ -238,7 +238,7 @@ fn a_tabs_panel_saved_tall_is_clamped_so_the_canvas_keeps_half_the_window() {
     // A tall window, the tabs dragged up by their splitter...
     let mut h = editor(uk(), [1280.0, 1400.0]);
     let positions = |h: &Harness<'_, LoopmapApp>| -> Vec<[f64; 2]> {
-        h.state().doc.nodes.iter().map(|n| n.pos).collect()
+        h.state().editor.doc().nodes.iter().map(|n| n.pos).collect()
     };
     let before = positions(&h);
     let canvas = h.state().canvas_legends().canvas;

@@ -175,7 +175,7 @@ fn dragging_a_growth_lever_moves_the_roadmap_in_the_same_frame() {
         h.hover_at(from + vec2(6.0 * i as f32, 0.0));
         // One frame: the lever moves the map, and the roadmap shown follows at once.
         h.step();
-        let doc = h.state_mut().working().clone();
+        let doc = h.state_mut().editor.working().clone();
         let now = roadmap::compute(&doc).unwrap();
         assert_eq!(
             shown_row(&h, "2030")[..5],
@@ -207,13 +207,14 @@ fn dragging_a_growth_lever_moves_the_roadmap_in_the_same_frame() {
 fn the_inspector_edits_a_use_nodes_lifetime_model_and_demand_path_with_undo() {
     // Tall enough for the inspector to show the whole roadmap part.
     let mut h = editor(uk(), [1500.0, 2200.0]);
-    h.state_mut().selection = Selection::node("wind");
+    h.state_mut().editor.selection = Selection::node("wind");
     h.run_steps(3);
     assert!(
         h.query_by_label("Survival: share still in use by age")
             .is_some()
     );
-    let node = |h: &mut Harness<'_, LoopmapApp>| h.state().doc.node("wind").unwrap().clone();
+    let node =
+        |h: &mut Harness<'_, LoopmapApp>| h.state().editor.doc().node("wind").unwrap().clone();
     let rows = node(&mut h).demand_growth.len();
     // A row added, then removed again by undo.
     h.get_by_label("Add row").click();
@@ -239,7 +240,7 @@ fn the_inspector_edits_a_use_nodes_lifetime_model_and_demand_path_with_undo() {
     assert_eq!(n.lifetime_model(), LifetimeModel::Weibull);
     assert_eq!(n.weibull_shape, Some(2.0));
     assert!(h.query_by_label("Weibull shape").is_some());
-    assert!(roadmap::compute(&h.state().doc).is_ok());
+    assert!(roadmap::compute(h.state().editor.doc()).is_ok());
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
     assert_eq!(node(&mut h).lifetime_model(), LifetimeModel::Normal);

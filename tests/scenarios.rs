@@ -129,7 +129,7 @@ fn value_edits_go_into_the_active_scenario_and_moves_into_the_baseline() {
     let mut h = editor(uk());
     choose_scenario(&mut h, "Collect 30 % of EV magnets");
     assert_eq!(
-        h.state().active_scenario.as_deref(),
+        h.state().editor.active_scenario.as_deref(),
         Some("Collect 30 % of EV magnets")
     );
     assert!(
@@ -137,7 +137,7 @@ fn value_edits_go_into_the_active_scenario_and_moves_into_the_baseline() {
             .is_some()
     );
     // The inspector shows the scenario's value and the baseline's, with a reset.
-    h.state_mut().selection = Selection::flow("f_elv_collect");
+    h.state_mut().editor.selection = Selection::flow("f_elv_collect");
     h.run();
     assert!(
         h.query_by_label_contains("baseline 5.0 % of outflow, here 30.0 % of outflow")
@@ -150,7 +150,7 @@ fn value_edits_go_into_the_active_scenario_and_moves_into_the_baseline() {
     h.get_by_label("Share of outflow (%)").type_text("40");
     h.key_press(Key::Enter);
     h.run();
-    let doc = &h.state().doc;
+    let doc = &h.state().editor.doc();
     assert_eq!(
         doc.flow("f_elv_collect").unwrap().value,
         FlowValue::Share(0.05)
@@ -163,17 +163,21 @@ fn value_edits_go_into_the_active_scenario_and_moves_into_the_baseline() {
         }]
     );
     // Moving a node is structure: the baseline takes it.
-    let x = h.state().doc.node("hpms").unwrap().pos[0];
-    h.state_mut().edit(None, |d| {
+    let x = h.state().editor.doc().node("hpms").unwrap().pos[0];
+    h.state_mut().editor.edit(None, |d| {
         d.nodes.iter_mut().find(|n| n.id == "hpms").unwrap().pos[0] += 50.0
     });
-    assert_eq!(h.state().doc.node("hpms").unwrap().pos[0], x + 50.0);
+    assert_eq!(
+        h.state().editor.doc().node("hpms").unwrap().pos[0],
+        x + 50.0
+    );
     // Reset to baseline drops the change; undo brings it back.
     h.get_by_label("Reset to baseline").click();
     h.run();
     assert!(
         h.state()
-            .doc
+            .editor
+            .doc()
             .scenario("Collect 30 % of EV magnets")
             .unwrap()
             .changes
@@ -183,7 +187,8 @@ fn value_edits_go_into_the_active_scenario_and_moves_into_the_baseline() {
     h.run();
     assert_eq!(
         h.state()
-            .doc
+            .editor
+            .doc()
             .scenario("Collect 30 % of EV magnets")
             .unwrap()
             .changes
@@ -193,9 +198,14 @@ fn value_edits_go_into_the_active_scenario_and_moves_into_the_baseline() {
     // Back to the baseline: the panel shows the baseline again.
     h.get_by_label("Back to baseline").click();
     h.run();
-    assert_eq!(h.state().active_scenario, None);
+    assert_eq!(h.state().editor.active_scenario, None);
     assert_eq!(
-        h.state_mut().working().flow("f_elv_collect").unwrap().value,
+        h.state_mut()
+            .editor
+            .working()
+            .flow("f_elv_collect")
+            .unwrap()
+            .value,
         FlowValue::Share(0.05)
     );
 }
@@ -203,18 +213,23 @@ fn value_edits_go_into_the_active_scenario_and_moves_into_the_baseline() {
 #[test]
 fn new_copy_rename_and_delete_a_scenario_with_undo() {
     let mut h = editor(uk());
-    let count = h.state().doc.scenarios.len();
+    let count = h.state().editor.doc().scenarios.len();
     choose_scenario(&mut h, "HPMS at 350 t/yr");
     h.get_by_label("New scenario").click();
     h.run();
     h.get_by_label("Copy of this one").click();
     h.run();
-    assert_eq!(h.state().doc.scenarios.len(), count + 1);
-    let copy = h.state().active_scenario.clone().unwrap();
+    assert_eq!(h.state().editor.doc().scenarios.len(), count + 1);
+    let copy = h.state().editor.active_scenario.clone().unwrap();
     assert_eq!(copy, "HPMS at 350 t/yr (copy)");
     assert_eq!(
-        h.state().doc.scenario(&copy).unwrap().changes,
-        h.state().doc.scenario("HPMS at 350 t/yr").unwrap().changes
+        h.state().editor.doc().scenario(&copy).unwrap().changes,
+        h.state()
+            .editor
+            .doc()
+            .scenario("HPMS at 350 t/yr")
+            .unwrap()
+            .changes
     );
     h.get_by_label("Rename scenario").click();
     h.run();
@@ -224,15 +239,18 @@ fn new_copy_rename_and_delete_a_scenario_with_undo() {
     h.run();
     h.key_press(Key::Enter);
     h.run();
-    assert!(h.state().doc.scenario("HPMS 500").is_some());
-    assert_eq!(h.state().active_scenario.as_deref(), Some("HPMS 500"));
+    assert!(h.state().editor.doc().scenario("HPMS 500").is_some());
+    assert_eq!(
+        h.state().editor.active_scenario.as_deref(),
+        Some("HPMS 500")
+    );
     h.get_by_label("Delete scenario").click();
     h.run();
-    assert_eq!(h.state().doc.scenarios.len(), count);
-    assert_eq!(h.state().active_scenario, None);
+    assert_eq!(h.state().editor.doc().scenarios.len(), count);
+    assert_eq!(h.state().editor.active_scenario, None);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    assert!(h.state().doc.scenario("HPMS 500").is_some());
+    assert!(h.state().editor.doc().scenario("HPMS 500").is_some());
 }
 
 #[test]
@@ -243,20 +261,20 @@ fn a_lever_slider_moves_the_value_in_the_scenario_and_the_indicators_follow() {
     let mut h = editor(doc);
     choose_scenario(&mut h, "HPMS at 350 t/yr");
     // Pin the HPMS feed as a lever from the inspector.
-    h.state_mut().selection = Selection::flow("f_collect_hpms");
+    h.state_mut().editor.selection = Selection::flow("f_collect_hpms");
     h.run();
     h.get_by_label("Pin as lever").click();
     h.run();
     assert_eq!(
-        loopmap::model::levers::levers(&h.state().doc),
+        loopmap::model::levers::levers(h.state().editor.doc()),
         [Lever::Flow {
             flow: "f_collect_hpms".into()
         }]
     );
     h.state_mut().tab = Tab::Scenarios;
-    h.state_mut().selection = Selection::default();
+    h.state_mut().editor.selection = Selection::default();
     h.run_steps(8);
-    let before = h.state_mut().analysis().indicators.mci.unwrap();
+    let before = h.state_mut().editor.analysis().indicators.mci.unwrap();
     let slider = h.get_by_role(egui::Role::Slider).rect();
     let from = slider.center();
     // Each step of the drag recomputes the map: a few frames each.
@@ -272,7 +290,8 @@ fn a_lever_slider_moves_the_value_in_the_scenario_and_the_indicators_follow() {
     h.run_steps(3);
     let change = h
         .state()
-        .doc
+        .editor
+        .doc()
         .scenario("HPMS at 350 t/yr")
         .unwrap()
         .changes
@@ -290,14 +309,14 @@ fn a_lever_slider_moves_the_value_in_the_scenario_and_the_indicators_follow() {
     assert!(a < 350.0 && a > 150.0, "the slider lowered the feed: {a}");
     // The baseline keeps its value (auto); the indicators moved, one undo step for the drag.
     assert_eq!(
-        h.state().doc.flow("f_collect_hpms").unwrap().value,
+        h.state().editor.doc().flow("f_collect_hpms").unwrap().value,
         FlowValue::Auto
     );
-    let after = h.state_mut().analysis().indicators.mci.unwrap();
+    let after = h.state_mut().editor.analysis().indicators.mci.unwrap();
     assert!(after < before, "{before} -> {after}");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    let undone = h.state_mut().analysis().indicators.mci.unwrap();
+    let undone = h.state_mut().editor.analysis().indicators.mci.unwrap();
     assert!((undone - before).abs() < 1e-12);
 }
 
@@ -330,7 +349,10 @@ fn the_sample_levers_say_when_the_scenario_leaves_one_to_the_solver() {
     let mut h = editor(uk());
     // Five for the map (four flows, the EV lifetime), two for the roadmap (EV and wind
     // demand growth).
-    assert_eq!(loopmap::model::levers::levers(&h.state().doc).len(), 7);
+    assert_eq!(
+        loopmap::model::levers::levers(h.state().editor.doc()).len(),
+        7
+    );
     h.state_mut().tab = Tab::Scenarios;
     h.run_steps(3);
     assert_eq!(h.get_all_by_role(egui::Role::Slider).count(), 7);
@@ -352,18 +374,18 @@ fn the_sample_levers_say_when_the_scenario_leaves_one_to_the_solver() {
         .unwrap();
     unpin.click();
     h.run_steps(3);
-    let levers = loopmap::model::levers::levers(&h.state().doc);
+    let levers = loopmap::model::levers::levers(h.state().editor.doc());
     assert_eq!(levers.len(), 6);
     assert!(!levers.contains(&weee_lever));
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(3);
-    assert!(loopmap::model::levers::levers(&h.state().doc).contains(&weee_lever));
+    assert!(loopmap::model::levers::levers(h.state().editor.doc()).contains(&weee_lever));
 }
 
 #[test]
 fn with_a_scenario_active_the_canvas_draws_the_scenarios_nodes() {
     let mut h = editor(uk());
-    let sep = h.state().doc.node("sep").unwrap().pos;
+    let sep = h.state().editor.doc().node("sep").unwrap().pos;
     let details = |h: &Harness<'_, LoopmapApp>| {
         h.state()
             .drawn_titles()

@@ -55,7 +55,7 @@ fn the_address_is_asked_once_and_the_link_opens_the_same_map() {
     let back = link::decode(&url).expect("the link opens");
     assert_eq!(
         to_canonical_string(&back),
-        to_canonical_string(&h.state().doc)
+        to_canonical_string(h.state().editor.doc())
     );
     assert_eq!(
         h.state().settings.web_address,

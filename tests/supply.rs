@@ -47,7 +47,7 @@ fn a_country_is_picked_by_name_and_the_home_country_too() {
     node.stage = Some("mining".into());
     doc.nodes.push(node);
     let mut h = editor(doc, [1400.0, 900.0]);
-    h.state_mut().selection = Selection::node("mine");
+    h.state_mut().editor.selection = Selection::node("mine");
     h.run();
     h.get_by_label("Pick the country…").click();
     h.run();
@@ -59,7 +59,7 @@ fn a_country_is_picked_by_name_and_the_home_country_too() {
     );
     h.get_by_label("Myanmar (MM)").click();
     h.run();
-    let node = h.state().doc.node("mine").unwrap();
+    let node = h.state().editor.doc().node("mine").unwrap();
     assert_eq!(node.country.as_deref(), Some("MM"));
     assert!(
         h.query_by_label("Myanmar").is_some(),
@@ -77,14 +77,20 @@ fn a_country_is_picked_by_name_and_the_home_country_too() {
             .is_some()
     );
     assert_eq!(
-        h.state().doc.node("mine").unwrap().country.as_deref(),
+        h.state()
+            .editor
+            .doc()
+            .node("mine")
+            .unwrap()
+            .country
+            .as_deref(),
         Some("MM")
     );
     h.key_press(Key::Escape);
     h.run();
 
     // Nothing selected: the map's home country.
-    h.state_mut().selection = Selection::default();
+    h.state_mut().editor.selection = Selection::default();
     h.run();
     h.get_by_label("Pick the home country…").click();
     h.run();
@@ -92,7 +98,10 @@ fn a_country_is_picked_by_name_and_the_home_country_too() {
     h.run();
     h.get_by_label("United Kingdom (GB)").click();
     h.run();
-    assert_eq!(h.state().doc.meta.home_country.as_deref(), Some("GB"));
+    assert_eq!(
+        h.state().editor.doc().meta.home_country.as_deref(),
+        Some("GB")
+    );
 }
 
 #[test]

@@ -29,7 +29,8 @@ fn ev_motor() -> Document {
 fn number(h: &Harness<'_, LoopmapApp>, id: &str) -> usize {
     1 + h
         .state()
-        .doc
+        .editor
+        .doc()
         .pain_points
         .iter()
         .position(|p| p.id == id)
@@ -44,7 +45,8 @@ fn node<'h>(h: &'h Harness<'_, LoopmapApp>, label: &'h str) -> egui_kittest::Nod
 fn pin_label(h: &Harness<'_, LoopmapApp>, id: &str) -> String {
     let p = h
         .state()
-        .doc
+        .editor
+        .doc()
         .pain_points
         .iter()
         .find(|p| p.id == id)
@@ -55,24 +57,27 @@ fn pin_label(h: &Harness<'_, LoopmapApp>, id: &str) -> String {
 #[test]
 fn p_pins_a_new_pain_point_on_the_selected_node_and_the_pin_follows_the_node() {
     let mut h = editor(ev_motor());
-    let before = h.state().doc.pain_points.len();
+    let before = h.state().editor.doc().pain_points.len();
     node(&h, "ELV dismantling").click();
     h.run();
     h.key_press(Key::P);
     h.run();
     h.run();
-    let doc = &h.state().doc;
+    let doc = &h.state().editor.doc();
     assert_eq!(doc.pain_points.len(), before + 1);
     let added = doc.pain_points.last().unwrap().clone();
     assert_eq!(added.on, Anchor::Node("dismantle".into()));
-    assert_eq!(h.state().selection.single_pain(), Some(added.id.as_str()));
+    assert_eq!(
+        h.state().editor.selection.single_pain(),
+        Some(added.id.as_str())
+    );
 
     // The title field has the cursor, its placeholder selected: typing replaces it.
     h.get_by_label("Title").type_text("Rotors are glued shut");
     h.run();
     h.key_press(Key::Enter);
     h.run();
-    let title = &h.state().doc.pain_points.last().unwrap().title;
+    let title = &h.state().editor.doc().pain_points.last().unwrap().title;
     assert_eq!(title, "Rotors are glued shut");
 
     // Its pin is on the node, and moves with it.
@@ -112,7 +117,7 @@ fn the_right_click_menu_of_a_node_adds_a_pain_point_on_it() {
     h.run();
     h.get_by_label_contains("Add pain point here").click();
     h.run();
-    let added = h.state().doc.pain_points.last().unwrap();
+    let added = h.state().editor.doc().pain_points.last().unwrap();
     assert_eq!(added.on, Anchor::Node("repair".into()));
 }
 
@@ -122,7 +127,8 @@ fn votes_come_from_the_keyboard_and_the_buttons_and_undo_takes_them_back() {
     let id = "pp_repair_data";
     let start = h
         .state()
-        .doc
+        .editor
+        .doc()
         .pain_points
         .iter()
         .find(|p| p.id == id)
@@ -130,10 +136,11 @@ fn votes_come_from_the_keyboard_and_the_buttons_and_undo_takes_them_back() {
         .votes();
     h.get_by_label(&pin_label(&h, id)).click();
     h.run();
-    assert_eq!(h.state().selection.single_pain(), Some(id));
+    assert_eq!(h.state().editor.selection.single_pain(), Some(id));
     let votes = |h: &Harness<'_, LoopmapApp>| {
         h.state()
-            .doc
+            .editor
+            .doc()
             .pain_points
             .iter()
             .find(|p| p.id == id)
@@ -166,7 +173,7 @@ fn votes_come_from_the_keyboard_and_the_buttons_and_undo_takes_them_back() {
 #[test]
 fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_column() {
     let mut h = editor(uk());
-    let doc = h.state().doc.clone();
+    let doc = h.state().editor.doc().clone();
     let title = |id: &str| {
         doc.pain_points
             .iter()
@@ -192,7 +199,8 @@ fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_colu
     h.run();
     let hpms = h
         .state()
-        .doc
+        .editor
+        .doc()
         .pain_points
         .iter()
         .find(|p| p.id == "pp_hpms_scale")
@@ -244,9 +252,9 @@ fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_colu
     // Clicking a row selects the pain point and centres the canvas on its pin.
     h.get_by_label(&title("pp_price")).click();
     h.run();
-    assert_eq!(h.state().selection.single_pain(), Some("pp_price"));
+    assert_eq!(h.state().editor.selection.single_pain(), Some("pp_price"));
     let i = number(&h, "pp_price") - 1;
-    let pin = h.state_mut().layout().pins[i].unwrap();
+    let pin = h.state_mut().editor.layout().pins[i].unwrap();
     assert_eq!(h.state().view.center, pin);
 }
 
@@ -255,52 +263,54 @@ fn deleting_a_node_that_carries_pain_points_asks_and_can_move_them_to_the_map() 
     let mut h = editor(uk());
     let on_hpms = |h: &Harness<'_, LoopmapApp>| {
         h.state()
-            .doc
+            .editor
+            .doc()
             .pain_points
             .iter()
             .filter(|p| p.on == Anchor::Node("hpms".into()))
             .count()
     };
-    let count = h.state().doc.pain_points.len();
+    let count = h.state().editor.doc().pain_points.len();
     assert_eq!(on_hpms(&h), 2);
-    h.state_mut().selection = Selection::node("hpms");
+    h.state_mut().editor.selection = Selection::node("hpms");
     h.run();
     h.key_press(Key::Delete);
     h.run();
     assert!(
-        h.state().doc.node("hpms").is_some(),
+        h.state().editor.doc().node("hpms").is_some(),
         "nothing deleted before the answer"
     );
     // The flow from HPMS back into magnet making carries one more.
     assert!(h.query_by_label_contains("carries 3 pain points").is_some());
     h.get_by_label("Move to the map").click();
     h.run();
-    assert!(h.state().doc.node("hpms").is_none());
-    assert_eq!(h.state().doc.pain_points.len(), count);
+    assert!(h.state().editor.doc().node("hpms").is_none());
+    assert_eq!(h.state().editor.doc().pain_points.len(), count);
     let price = h
         .state()
-        .doc
+        .editor
+        .doc()
         .pain_points
         .iter()
         .find(|p| p.id == "pp_price")
         .unwrap();
     assert_eq!(price.on, Anchor::Map);
-    assert!(loopmap::model::validate(&h.state().doc).is_ok());
+    assert!(loopmap::model::validate(h.state().editor.doc()).is_ok());
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     assert_eq!(on_hpms(&h), 2, "undo puts them back on the node");
 
     // Or delete them with it.
-    h.state_mut().selection = Selection::node("hpms");
+    h.state_mut().editor.selection = Selection::node("hpms");
     h.key_press(Key::Delete);
     h.run();
     h.get_by_label("Delete pain points").click();
     h.run();
-    assert_eq!(h.state().doc.pain_points.len(), count - 3);
+    assert_eq!(h.state().editor.doc().pain_points.len(), count - 3);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    assert_eq!(h.state().doc.pain_points.len(), count);
+    assert_eq!(h.state().editor.doc().pain_points.len(), count);
 }
 
 #[test]
@@ -336,7 +346,8 @@ fn workshop_mode_fills_the_window_keeps_the_indicators_in_a_strip_and_esc_leaves
     h.run();
     let skills = h
         .state()
-        .doc
+        .editor
+        .doc()
         .pain_points
         .iter()
         .find(|p| p.id == "pp_skills")
@@ -376,7 +387,7 @@ fn pins_on_the_whole_map_are_shown_in_a_row_and_a_click_selects_one() {
     }
     h.get_by_label(&label).click();
     h.run();
-    assert_eq!(h.state().selection.single_pain(), Some("pp_data"));
+    assert_eq!(h.state().editor.selection.single_pain(), Some("pp_data"));
     assert!(h.query_by_label("Move to the whole map").is_none());
 }
 
@@ -395,7 +406,7 @@ fn snapshot_uk_sample_in_workshop_mode() {
     assert!(h.query_by_label_contains("Leave workshop mode").is_some());
     let ppp = h.ctx.pixels_per_point();
     let titles = h.state().drawn_titles();
-    assert_eq!(titles.len(), h.state().doc.nodes.len());
+    assert_eq!(titles.len(), h.state().editor.doc().nodes.len());
     assert!(titles.iter().all(|t| t.size * ppp >= 14.0));
     h.snapshot("uk_sample_workshop");
 }

@@ -37,7 +37,7 @@ impl LoopmapApp {
 
     /// Asks the browser: a file picker to open, a download to save or export.
     pub(super) fn ask_in_browser(&mut self, request: FileRequest) {
-        let scenario = self.active_scenario.clone();
+        let scenario = self.editor.active_scenario.clone();
         let result = match request {
             FileRequest::Open => {
                 if let Some(ctx) = &self.web_ctx {
@@ -46,12 +46,11 @@ impl LoopmapApp {
                 return;
             }
             FileRequest::Save { then } => {
-                let name = suggested_name(&self.doc, None);
-                let text = io::to_canonical_string(&self.doc);
+                let name = suggested_name(self.editor.doc(), None);
+                let text = io::to_canonical_string(self.editor.doc());
                 match web::download(&name, text.as_bytes(), "application/json") {
                     Ok(()) => {
-                        self.saved = self.doc.clone();
-                        self.dirty = false;
+                        self.editor.mark_saved();
                         web::forget(UNSAVED);
                         self.hint = Some(format!("Downloaded {name}"));
                         if let Some(action) = then {
@@ -71,7 +70,7 @@ impl LoopmapApp {
     }
 
     fn download_export(&mut self, kind: ExportKind, scenario: Option<&str>) -> Result<(), String> {
-        let doc = &self.doc;
+        let doc = self.editor.doc();
         let fail = |e: export::ExportError| e.to_string();
         let files: Vec<(String, Vec<u8>, &str)> = match kind {
             ExportKind::Svg => vec![(
@@ -126,8 +125,8 @@ impl LoopmapApp {
 
     /// Keeps the unsaved map in the browser's storage (or forgets it once saved).
     pub(super) fn store_unsaved(&mut self) {
-        if self.dirty {
-            if let Err(e) = web::store(UNSAVED, &io::to_canonical_string(&self.doc)) {
+        if self.editor.dirty() {
+            if let Err(e) = web::store(UNSAVED, &io::to_canonical_string(self.editor.doc())) {
                 self.hint = Some(format!("Unsaved work is not kept: {e}"));
             }
         } else {
@@ -140,8 +139,7 @@ impl LoopmapApp {
         match io::parse(text) {
             Ok(doc) => {
                 self.replace_document(doc, None);
-                self.saved = crate::model::Document::new("");
-                self.changed();
+                self.editor.set_saved(crate::model::Document::new(""));
                 self.hint = Some("Recovered unsaved work from your last visit".into());
             }
             Err(e) => self.hint = Some(format!("The kept copy could not be read: {e}")),

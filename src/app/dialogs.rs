@@ -32,7 +32,7 @@ impl LoopmapApp {
                             close = true;
                         }
                         if ui.button("Discard changes").clicked() {
-                            self.dirty = false;
+                            self.editor.drop_changes();
                             then = Some(action.clone());
                             close = true;
                         }
@@ -53,7 +53,7 @@ impl LoopmapApp {
                     ui.horizontal(|ui| {
                         if ui.button("Rename").clicked() || enter {
                             let (id, text) = (id.clone(), text.clone());
-                            self.edit(None, |doc| {
+                            self.editor.edit(None, |doc| {
                                 if let Some(n) = doc.nodes.iter_mut().find(|n| n.id == id) {
                                     n.label = text;
                                 }

@@ -149,9 +149,9 @@ fn country_names(node: &Node) -> String {
 
 impl LoopmapApp {
     pub(super) fn inspector_ui(&mut self, ui: &mut egui::Ui) {
-        let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
-        let flows: Vec<String> = self.selection.flows.iter().cloned().collect();
-        let pains: Vec<String> = self.selection.pains.iter().cloned().collect();
+        let nodes: Vec<String> = self.editor.selection.nodes.iter().cloned().collect();
+        let flows: Vec<String> = self.editor.selection.flows.iter().cloned().collect();
+        let pains: Vec<String> = self.editor.selection.pains.iter().cloned().collect();
         match (&nodes[..], &flows[..], &pains[..]) {
             ([], [], []) => self.meta_ui(ui),
             ([id], [], []) => self.node_ui(ui, id),
@@ -319,7 +319,7 @@ impl LoopmapApp {
         }
         ui.end_row();
         if response.lost_focus() {
-            self.end_gesture();
+            self.editor.end_gesture();
             self.inspector.errors.remove(key);
             self.inspector.buffers.insert(key.to_string(), current);
         } else if !response.has_focus() {
@@ -329,7 +329,7 @@ impl LoopmapApp {
 
     fn edit_node(&mut self, id: &str, key: &str, change: impl FnOnce(&mut Node)) {
         let id = id.to_string();
-        self.edit(Some(key), move |doc| {
+        self.editor.edit(Some(key), move |doc| {
             if let Some(node) = doc.nodes.iter_mut().find(|n| n.id == id) {
                 change(node);
             }
@@ -337,7 +337,7 @@ impl LoopmapApp {
     }
 
     fn node_ui(&mut self, ui: &mut egui::Ui, id: &str) {
-        let Some(node) = self.working().node(id).cloned() else {
+        let Some(node) = self.editor.working().node(id).cloned() else {
             return;
         };
         let k = |field: &str| format!("node:{id}:{field}");
@@ -372,7 +372,7 @@ impl LoopmapApp {
                 ui.end_row();
                 if kind != node.kind {
                     self.edit_node(id, &k("kind"), |n| n.kind = kind);
-                    self.end_gesture();
+                    self.editor.end_gesture();
                 }
                 let stage = node.stage.clone().unwrap_or_default();
                 if let Some(v) =
@@ -442,7 +442,7 @@ impl LoopmapApp {
                         }
                         None => n.country = Some(code),
                     });
-                    self.end_gesture();
+                    self.editor.end_gesture();
                 }
                 if node.kind == NodeKind::Source {
                     let label = ui.label("Supply").id;
@@ -467,7 +467,7 @@ impl LoopmapApp {
                     ui.end_row();
                     if supply != node.supply() {
                         self.edit_node(id, &k("supply"), |n| n.supply = Some(supply));
-                        self.end_gesture();
+                        self.editor.end_gesture();
                     }
                     if supply == SourceMaterial::Recycled
                         && let Some(v) = self.number_field(
@@ -528,14 +528,14 @@ impl LoopmapApp {
                                 StockChange::Fixed(0.0)
                             })
                         });
-                        self.end_gesture();
+                        self.editor.end_gesture();
                     }
                     ui.end_row();
                     if let StockChange::Fixed(s) = node.stock_change()
                         && let Some(v) = self.number_field(
                             ui,
                             &k("stock_value"),
-                            &format!("  added to stock ({})", self.doc.meta.unit()),
+                            &format!("  added to stock ({})", self.editor.doc().meta.unit()),
                             Some(s),
                             Rule::Any,
                             false,
@@ -547,14 +547,19 @@ impl LoopmapApp {
                     }
                     if auto {
                         let solved = self
-                            .doc
+                            .editor
+                            .doc()
                             .nodes
                             .iter()
                             .position(|n| n.id == id)
-                            .and_then(|i| self.analysis().solution.stock_change[i]);
+                            .and_then(|i| self.editor.analysis().solution.stock_change[i]);
                         ui.label("  solved");
                         ui.label(solved.map_or("not determined".into(), |s| {
-                            format!("{} {}", crate::present::amount(s), self.doc.meta.unit())
+                            format!(
+                                "{} {}",
+                                crate::present::amount(s),
+                                self.editor.doc().meta.unit()
+                            )
                         }));
                         ui.end_row();
                     }
@@ -608,12 +613,12 @@ impl LoopmapApp {
     }
 
     fn flow_ui(&mut self, ui: &mut egui::Ui, id: &str) {
-        let Some(flow) = self.working().flow(id).cloned() else {
+        let Some(flow) = self.editor.working().flow(id).cloned() else {
             return;
         };
-        let index = self.doc.flows.iter().position(|f| f.id == id);
-        let solved = index.and_then(|i| self.analysis().solution.flows[i]);
-        let unit = self.doc.meta.unit().to_string();
+        let index = self.editor.doc().flows.iter().position(|f| f.id == id);
+        let solved = index.and_then(|i| self.editor.analysis().solution.flows[i]);
+        let unit = self.editor.doc().meta.unit().to_string();
         let name = |doc: &Document, node: &str| {
             doc.node(node).map_or(node.to_string(), |n| n.label.clone())
         };
@@ -621,8 +626,8 @@ impl LoopmapApp {
             RichText::new(format!(
                 "flow '{}': {} -> {}",
                 flow.id,
-                name(&self.doc, &flow.from),
-                name(&self.doc, &flow.to)
+                name(self.editor.doc(), &flow.from),
+                name(self.editor.doc(), &flow.to)
             ))
             .weak(),
         );
@@ -631,7 +636,7 @@ impl LoopmapApp {
         let edit_flow =
             |app: &mut LoopmapApp, key: &str, change: Box<dyn FnOnce(&mut crate::model::Flow)>| {
                 let id = id.to_string();
-                app.edit(Some(key), move |doc| {
+                app.editor.edit(Some(key), move |doc| {
                     if let Some(f) = doc.flows.iter_mut().find(|f| f.id == id) {
                         change(f);
                     }
@@ -652,7 +657,7 @@ impl LoopmapApp {
             ui.end_row();
             if kind != flow.loop_kind {
                 edit_flow(self, &k("loop"), Box::new(move |f| f.loop_kind = kind));
-                self.end_gesture();
+                self.editor.end_gesture();
             }
             ui.label("Amount given as");
             let mut mode = match flow.value {
@@ -677,7 +682,7 @@ impl LoopmapApp {
                     _ => FlowValue::Auto,
                 };
                 edit_flow(self, &k("mode"), Box::new(move |f| f.value = value));
-                self.end_gesture();
+                self.editor.end_gesture();
                 self.inspector.buffers.remove(&k("value"));
             }
             match flow.value {
@@ -761,13 +766,13 @@ impl LoopmapApp {
     }
 
     fn meta_ui(&mut self, ui: &mut egui::Ui) {
-        let meta = self.doc.meta.clone();
+        let meta = self.editor.doc().meta.clone();
         ui.label(RichText::new("Nothing selected: the map's own fields.").weak());
         egui::Grid::new("meta").num_columns(2).show(ui, |ui| {
             if let Some(v) =
                 self.text_field(ui, "meta:title", "Title", &meta.title, false, |_| Ok(()))
             {
-                self.edit(Some("meta:title"), |d| d.meta.title = v);
+                self.editor.edit(Some("meta:title"), |d| d.meta.title = v);
             }
             if let Some(v) = self.text_field(ui, "meta:unit", "Unit", meta.unit(), false, |t| {
                 if t.trim().is_empty() {
@@ -776,7 +781,8 @@ impl LoopmapApp {
                     Ok(())
                 }
             }) {
-                self.edit(Some("meta:unit"), |d| d.meta.unit = Some(v));
+                self.editor
+                    .edit(Some("meta:unit"), |d| d.meta.unit = Some(v));
             }
             if let Some(v) = self.text_field(
                 ui,
@@ -786,7 +792,7 @@ impl LoopmapApp {
                 false,
                 |_| Ok(()),
             ) {
-                self.edit(Some("meta:basis"), |d| d.meta.basis = v);
+                self.editor.edit(Some("meta:basis"), |d| d.meta.basis = v);
             }
             let year = meta.year.map_or(String::new(), |y| y.to_string());
             if let Some(v) = self.text_field(ui, "meta:year", "Year", &year, false, |t| {
@@ -796,7 +802,8 @@ impl LoopmapApp {
                     Err(format!("'{t}' is not a year"))
                 }
             }) {
-                self.edit(Some("meta:year"), |d| d.meta.year = v.trim().parse().ok());
+                self.editor
+                    .edit(Some("meta:year"), |d| d.meta.year = v.trim().parse().ok());
             }
             let home = meta.home_country.clone().unwrap_or_default();
             if let Some(v) = self.text_field(ui, "meta:home", "Home country", &home, false, |t| {
@@ -806,7 +813,7 @@ impl LoopmapApp {
                     country_code(t).map(|_| ())
                 }
             }) {
-                self.edit(Some("meta:home"), |d| {
+                self.editor.edit(Some("meta:home"), |d| {
                     d.meta.home_country = country_code(&v).ok()
                 });
             }
@@ -821,7 +828,7 @@ impl LoopmapApp {
                 .inner;
             ui.end_row();
             if let Some(code) = picked {
-                self.edit(None, |d| d.meta.home_country = Some(code));
+                self.editor.edit(None, |d| d.meta.home_country = Some(code));
             }
             if let Some(v) = self.text_field(
                 ui,
@@ -831,7 +838,8 @@ impl LoopmapApp {
                 true,
                 |_| Ok(()),
             ) {
-                self.edit(Some("meta:description"), |d| d.meta.description = v);
+                self.editor
+                    .edit(Some("meta:description"), |d| d.meta.description = v);
             }
             let sources = meta.sources.join("\n");
             if let Some(v) = self.text_field(
@@ -842,7 +850,7 @@ impl LoopmapApp {
                 true,
                 |_| Ok(()),
             ) {
-                self.edit(Some("meta:sources"), |d| {
+                self.editor.edit(Some("meta:sources"), |d| {
                     d.meta.sources = v
                         .lines()
                         .map(str::trim)

@@ -10,6 +10,7 @@ mod canvas;
 mod charts;
 mod command;
 mod dialogs;
+mod editor;
 mod files;
 mod history;
 mod inspector;
@@ -30,15 +31,14 @@ mod workshop;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::analysis::{self, Analysis, Provenance};
-use crate::geometry::Layout;
+use crate::analysis;
 use crate::io;
 use crate::model::{Document, fragment};
 
 pub use canvas::{DrawnTitle, Legend, Legends, Lod, View};
 pub use command::Command;
+pub use editor::{Derived, Editor};
 pub use files::{ExportKind, Settings};
-use history::History;
 pub use pains::{PainColumn, PainTable, PinnedPains};
 #[cfg(not(target_arch = "wasm32"))]
 pub use participation::{Participation, qr_image};
@@ -92,26 +92,6 @@ impl Selection {
     }
 }
 
-/// Analysis and layout of the current revision of the document.
-struct Derived {
-    revision: u64,
-    sankey: bool,
-    /// The scenario analysed (none: the baseline).
-    scenario: Option<String>,
-    /// The map as shown: the baseline, or the baseline with the active scenario applied.
-    working: Document,
-    analysis: Analysis,
-    /// Where products' material comes from: computed when the Supply tab first asks.
-    provenance: std::cell::OnceCell<Option<Provenance>>,
-    layout: Layout,
-    /// Each node's throughput (Σ outflows; Σ inflows for wastes and exports).
-    throughput: Vec<Option<f64>>,
-    /// Nodes and flows an error or warning names: they get a red badge or outline.
-    /// The gravest diagnostic naming each node, for its badge.
-    flagged_nodes: Vec<Option<analysis::Severity>>,
-    flagged_flows: Vec<bool>,
-}
-
 /// Something that would drop unsaved changes, waiting for the user to confirm.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pending {
@@ -152,16 +132,10 @@ pub enum Dialog {
 }
 
 pub struct LoopmapApp {
-    pub doc: Document,
+    /// The map being edited, and the one way to change it.
+    pub editor: Editor,
     /// The file the map came from or was last saved to.
     pub path: Option<PathBuf>,
-    /// The map as it is on disk, to tell whether there are unsaved changes.
-    saved: Document,
-    pub dirty: bool,
-    history: History,
-    revision: u64,
-    derived: Derived,
-    pub selection: Selection,
     pub view: View,
     canvas: canvas::CanvasState,
     inspector: inspector::InspectorState,
@@ -182,7 +156,6 @@ pub struct LoopmapApp {
     /// Loopmap's own file dialog while it is open, and what it was opened for.
     file_dialog: Option<(egui_file::FileDialog, files::FileRequest)>,
     window_title: String,
-    analysis_runs: u64,
     pub pain_table: pains::PainTable,
     /// Show only the pins of this category on the canvas.
     pub pin_filter: Option<crate::model::Category>,
@@ -190,8 +163,6 @@ pub struct LoopmapApp {
     pub tab: Tab,
     /// The use node whose provenance the Supply tab shows.
     pub provenance_of: Option<String>,
-    /// The scenario being shown and edited; `None` for the baseline.
-    pub active_scenario: Option<String>,
     /// The page's context, to wake the editor when the browser has read a file.
     #[cfg(target_arch = "wasm32")]
     web_ctx: Option<egui::Context>,
@@ -231,16 +202,9 @@ impl LoopmapApp {
         }
         // Pins keep their numbers from here on, whatever is deleted.
         doc.number_pain_points();
-        let derived = derive(&doc, 0, settings.sankey, None);
         let mut app = LoopmapApp {
-            saved: doc.clone(),
-            doc,
+            editor: Editor::new(doc, settings.sankey),
             path,
-            dirty: false,
-            history: History::default(),
-            revision: 0,
-            derived,
-            selection: Selection::default(),
             view: View::default(),
             canvas: canvas::CanvasState::default(),
             inspector: inspector::InspectorState::default(),
@@ -254,13 +218,11 @@ impl LoopmapApp {
             native_dialogs: true,
             file_dialog: None,
             window_title: String::new(),
-            analysis_runs: 1,
             pain_table: pains::PainTable::default(),
             pin_filter: None,
             workshop: workshop::Workshop::default(),
             tab: Tab::default(),
             provenance_of: None,
-            active_scenario: None,
             last_share_link: None,
             #[cfg(target_arch = "wasm32")]
             web_ctx: None,
@@ -312,107 +274,6 @@ impl LoopmapApp {
         app
     }
 
-    /// Changes the map: records an undo point (joined to the open step when `merge`
-    /// names the same gesture), applies `change`, and invalidates the analysis.
-    ///
-    /// While a scenario is active, the change is made on the scenario's view of the map:
-    /// changed values (flow amounts and shares, node values) go into the scenario, and
-    /// structure (nodes and flows added, removed, moved; labels; pain points) into the
-    /// baseline (`model::route_edit`).
-    pub fn edit(&mut self, merge: Option<&str>, change: impl FnOnce(&mut Document)) {
-        self.history.record(&self.doc, merge);
-        match self.active_scenario.clone().and_then(|name| {
-            let s = self.doc.scenario(&name)?;
-            Some((name, crate::model::apply_scenario(&self.doc, s).0))
-        }) {
-            Some((name, mut view)) => {
-                change(&mut view);
-                self.doc = crate::model::route_edit(&self.doc, &name, view);
-            }
-            None => change(&mut self.doc),
-        }
-        self.changed();
-    }
-
-    /// Changes the baseline document itself, whatever scenario is active (managing
-    /// scenarios, resetting a value to the baseline's).
-    pub fn edit_baseline(&mut self, merge: Option<&str>, change: impl FnOnce(&mut Document)) {
-        self.history.record(&self.doc, merge);
-        change(&mut self.doc);
-        self.changed();
-    }
-
-    /// Ends a continuous gesture (drag, typing in one field): the next edit is a new step.
-    pub fn end_gesture(&mut self) {
-        self.history.close();
-    }
-
-    fn changed(&mut self) {
-        self.revision += 1;
-        self.dirty = self.doc != self.saved;
-        let doc = &self.doc;
-        self.selection.nodes.retain(|id| doc.node(id).is_some());
-        self.selection.flows.retain(|id| doc.flow(id).is_some());
-        self.selection
-            .pains
-            .retain(|id| doc.pain_points.iter().any(|p| &p.id == id));
-        if let Some(name) = &self.active_scenario
-            && doc.scenario(name).is_none()
-        {
-            self.active_scenario = None;
-        }
-    }
-
-    /// The analysis of the map as it is now, recomputed only after a change.
-    pub fn analysis(&mut self) -> &Analysis {
-        &self.derived().analysis
-    }
-
-    /// The provenance of the map as shown (§6), computed once per change when asked for.
-    pub fn provenance(&mut self) -> Option<&Provenance> {
-        let d = self.derived();
-        d.provenance
-            .get_or_init(|| d.analysis.provenance(&d.working))
-            .as_ref()
-    }
-
-    pub fn layout(&mut self) -> &Layout {
-        &self.derived().layout
-    }
-
-    fn derived(&mut self) -> &Derived {
-        if self.derived.revision != self.revision
-            || self.derived.sankey != self.settings.sankey
-            || self.derived.scenario != self.active_scenario
-        {
-            self.derived = derive(
-                &self.doc,
-                self.revision,
-                self.settings.sankey,
-                self.active_scenario.as_deref(),
-            );
-            self.analysis_runs += 1;
-        }
-        &self.derived
-    }
-
-    /// The map as shown and analysed: the baseline, or with the active scenario applied.
-    pub fn working(&mut self) -> &Document {
-        &self.derived().working
-    }
-
-    /// The badge a node carries on the canvas: its gravest diagnostic, if any.
-    pub fn node_badge(&mut self, id: &str) -> Option<analysis::Severity> {
-        let derived = self.derived();
-        let n = derived.working.nodes.iter().position(|n| n.id == id)?;
-        derived.flagged_nodes[n]
-    }
-
-    /// How many times the map has been analysed (to check that idle frames do not).
-    pub fn analysis_runs(&self) -> u64 {
-        self.analysis_runs
-    }
-
     /// Replaces the whole map (open, new, sample, recover): fresh history and view.
     /// A map without positions is arranged as it opens.
     pub fn replace_document(&mut self, mut doc: Document, path: Option<PathBuf>) {
@@ -422,43 +283,20 @@ impl LoopmapApp {
         }
         // Pins keep their numbers from here on, whatever is deleted.
         doc.number_pain_points();
-        self.saved = doc.clone();
-        self.doc = doc;
+        self.editor.replace(doc);
         self.path = path;
-        self.history.clear();
         // Each map starts at 100 % (and is fitted if it has anything to fit).
         self.view = View::default();
-        self.selection = Selection::default();
         self.inspector = inspector::InspectorState::default();
-        self.active_scenario = None;
-        self.changed();
-        self.dirty = false;
         self.view.fit_pending = true;
         if let Some(p) = &self.path {
             self.settings.add_recent(p);
         }
     }
 
-    pub fn undo(&mut self) {
-        if self.history.undo(&mut self.doc) {
-            self.changed();
-        }
-    }
-
-    pub fn redo(&mut self) {
-        if self.history.redo(&mut self.doc) {
-            self.changed();
-        }
-    }
-
-    pub fn can_undo(&self) -> bool {
-        self.history.can_undo()
-    }
-
     /// Marks the map as saved to `path`.
     pub fn mark_saved(&mut self, path: PathBuf) {
-        self.saved = self.doc.clone();
-        self.dirty = false;
+        self.editor.mark_saved();
         self.settings.add_recent(&path);
         self.path = Some(path);
         self.remove_autosave();
@@ -482,12 +320,13 @@ impl LoopmapApp {
         match orphan.load() {
             Ok(doc) => {
                 self.replace_document(doc, orphan.origin.clone());
-                self.saved = orphan
-                    .origin
-                    .as_deref()
-                    .and_then(|p| io::load(p).ok())
-                    .unwrap_or_else(|| Document::new(""));
-                self.changed();
+                self.editor.set_saved(
+                    orphan
+                        .origin
+                        .as_deref()
+                        .and_then(|p| io::load(p).ok())
+                        .unwrap_or_else(|| Document::new("")),
+                );
                 self.autosave_now();
                 orphan.discard();
                 self.hint = Some(match &orphan.origin {
@@ -507,24 +346,24 @@ impl LoopmapApp {
         #[cfg(target_arch = "wasm32")]
         self.store_unsaved();
         if let Some(autosave) = &self.autosave {
-            if self.dirty {
+            if self.editor.dirty() {
                 // A failed autosave must not interrupt the workshop; the next change tries
                 // again, and the status bar says why.
-                if let Err(e) = autosave.write(&self.doc, self.path.as_deref()) {
+                if let Err(e) = autosave.write(self.editor.doc(), self.path.as_deref()) {
                     self.hint = Some(format!("Autosave failed: {e}"));
                 }
             } else {
                 autosave.remove();
             }
         }
-        self.autosaved_revision = self.revision;
+        self.autosaved_revision = self.editor.revision();
     }
 
     /// Keeps the copy within `autosave::DELAY_SECONDS` of the map: called every frame,
     /// with the time in seconds; returns how long until it next needs to run, if it does.
     pub fn autosave_tick(&mut self, now: f64) -> Option<f64> {
         let kept = self.autosave.is_some() || cfg!(target_arch = "wasm32");
-        if !kept || self.autosaved_revision == self.revision {
+        if !kept || self.autosaved_revision == self.editor.revision() {
             return None;
         }
         let wait = self.last_autosave + autosave::DELAY_SECONDS - now;
@@ -551,11 +390,11 @@ impl LoopmapApp {
             .map_or("unsaved map".to_string(), |n| {
                 n.to_string_lossy().into_owned()
             });
-        let mark = if self.dirty { "* " } else { "" };
-        let title = if self.doc.meta.title.is_empty() {
+        let mark = if self.editor.dirty() { "* " } else { "" };
+        let title = if self.editor.doc().meta.title.is_empty() {
             "Untitled map"
         } else {
-            &self.doc.meta.title
+            &self.editor.doc().meta.title
         };
         format!("{mark}{title} — {file} — Loopmap")
     }
@@ -588,8 +427,8 @@ impl LoopmapApp {
             Command::ExportHtml => self.export(ExportKind::Html),
             Command::CopyShareLink => self.copy_share_link(ctx),
             Command::Quit => self.guard(Pending::Quit),
-            Command::Undo => self.undo(),
-            Command::Redo => self.redo(),
+            Command::Undo => self.editor.undo(),
+            Command::Redo => self.editor.redo(),
             Command::Copy => self.copy(ctx),
             Command::Cut => {
                 // The pain points on what is cut go to the clipboard with it.
@@ -600,9 +439,21 @@ impl LoopmapApp {
             Command::Duplicate => self.duplicate(),
             Command::Delete => self.delete_selection(),
             Command::SelectAll => {
-                self.selection = Selection {
-                    nodes: self.doc.nodes.iter().map(|n| n.id.clone()).collect(),
-                    flows: self.doc.flows.iter().map(|f| f.id.clone()).collect(),
+                self.editor.selection = Selection {
+                    nodes: self
+                        .editor
+                        .doc()
+                        .nodes
+                        .iter()
+                        .map(|n| n.id.clone())
+                        .collect(),
+                    flows: self
+                        .editor
+                        .doc()
+                        .flows
+                        .iter()
+                        .map(|f| f.id.clone())
+                        .collect(),
                     pains: BTreeSet::new(),
                 }
             }
@@ -650,7 +501,7 @@ impl LoopmapApp {
 
     /// Runs `action` now, or first asks whether to drop unsaved changes.
     pub fn guard(&mut self, action: Pending) {
-        if self.dirty {
+        if self.editor.dirty() {
             self.dialog = Some(Dialog::ConfirmDiscard(action));
         } else {
             self.perform(action);
@@ -702,7 +553,7 @@ impl LoopmapApp {
         match (&self.path, ask) {
             (Some(p), false) => {
                 self.save_to(p.clone());
-                if let Some(action) = then.filter(|_| !self.dirty) {
+                if let Some(action) = then.filter(|_| !self.editor.dirty()) {
                     self.perform(action);
                 }
             }
@@ -712,7 +563,7 @@ impl LoopmapApp {
 
     /// Saves to `path` atomically; on failure the old file is intact and the user is told.
     pub fn save_to(&mut self, path: PathBuf) {
-        match io::save(&self.doc, &path) {
+        match io::save(self.editor.doc(), &path) {
             Ok(()) => {
                 self.hint = Some(format!("Saved to {}", path.display()));
                 self.mark_saved(path);
@@ -741,7 +592,12 @@ impl LoopmapApp {
     #[cfg(not(target_arch = "wasm32"))]
     fn ask_on_desktop(&mut self, request: files::FileRequest) {
         if self.native_dialogs {
-            match files::ask_native(&request, &self.doc, self.path.as_deref(), &self.settings) {
+            match files::ask_native(
+                &request,
+                self.editor.doc(),
+                self.path.as_deref(),
+                &self.settings,
+            ) {
                 files::NativeAnswer::Chosen(path) => return self.file_chosen(request, path),
                 files::NativeAnswer::Cancelled => return,
                 files::NativeAnswer::Unavailable => {
@@ -754,8 +610,12 @@ impl LoopmapApp {
                 }
             }
         }
-        let mut dialog =
-            files::builtin_dialog(&request, &self.doc, self.path.as_deref(), &self.settings);
+        let mut dialog = files::builtin_dialog(
+            &request,
+            self.editor.doc(),
+            self.path.as_deref(),
+            &self.settings,
+        );
         dialog.open();
         self.file_dialog = Some((dialog, request));
     }
@@ -786,7 +646,7 @@ impl LoopmapApp {
             files::FileRequest::Open => self.open(path),
             files::FileRequest::Save { then } => {
                 self.save_to(path);
-                if let Some(action) = then.filter(|_| !self.dirty) {
+                if let Some(action) = then.filter(|_| !self.editor.dirty()) {
                     self.perform(action);
                 }
             }
@@ -798,12 +658,14 @@ impl LoopmapApp {
     /// says where in the status bar, or why not in a dialog.
     pub fn export_to(&mut self, kind: ExportKind, path: &std::path::Path) {
         // The scenario on screen is the one exported.
-        let scenario = self.active_scenario.as_deref();
+        let scenario = self.editor.active_scenario.as_deref();
         let result = match kind {
-            ExportKind::Svg => crate::export::write_svg(&self.doc, scenario, path),
-            ExportKind::Png => crate::export::write_png(&self.doc, scenario, 2.0, path),
-            ExportKind::Csv => crate::export::write_csv(&self.doc, scenario, path).map(|_| ()),
-            ExportKind::Html => crate::export::write_html(&self.doc, scenario, path),
+            ExportKind::Svg => crate::export::write_svg(self.editor.doc(), scenario, path),
+            ExportKind::Png => crate::export::write_png(self.editor.doc(), scenario, 2.0, path),
+            ExportKind::Csv => {
+                crate::export::write_csv(self.editor.doc(), scenario, path).map(|_| ())
+            }
+            ExportKind::Html => crate::export::write_html(self.editor.doc(), scenario, path),
         };
         match result {
             Ok(()) => self.hint = Some(format!("Exported to {}", path.display())),
@@ -815,8 +677,8 @@ impl LoopmapApp {
     }
 
     pub(super) fn start_rename(&mut self) {
-        if let [id] = self.selection.nodes.iter().collect::<Vec<_>>()[..]
-            && let Some(node) = self.doc.node(id)
+        if let [id] = self.editor.selection.nodes.iter().collect::<Vec<_>>()[..]
+            && let Some(node) = self.editor.doc().node(id)
         {
             self.dialog = Some(Dialog::Rename {
                 id: id.clone(),
@@ -827,7 +689,7 @@ impl LoopmapApp {
 
     /// The selection as map JSON, for the clipboard.
     fn copied_text(&self) -> Option<String> {
-        let part = fragment::extract(&self.doc, &self.selection.nodes)?;
+        let part = fragment::extract(self.editor.doc(), &self.editor.selection.nodes)?;
         Some(io::to_canonical_string(&part))
     }
 
@@ -842,10 +704,10 @@ impl LoopmapApp {
         match io::parse(text) {
             Ok(part) => {
                 let mut pasted = (BTreeSet::new(), BTreeSet::new());
-                self.edit(None, |doc| {
+                self.editor.edit(None, |doc| {
                     pasted = fragment::insert(doc, part, [40.0, 40.0])
                 });
-                self.selection = Selection {
+                self.editor.selection = Selection {
                     nodes: pasted.0,
                     flows: pasted.1,
                     pains: BTreeSet::new(),
@@ -867,8 +729,8 @@ impl LoopmapApp {
 
     /// Lays the map out as a layered Sankey (`layout::arrange`), flow widths as shown.
     pub fn arrange(&mut self, options: crate::layout::Options) {
-        let amounts = self.derived().analysis.solution.flows.clone();
-        self.edit(None, |doc| {
+        let amounts = self.editor.derived().analysis.solution.flows.clone();
+        self.editor.edit(None, |doc| {
             crate::layout::arrange_in_place(doc, &amounts, options);
         });
         self.view.fit_pending = true;
@@ -877,6 +739,7 @@ impl LoopmapApp {
     /// Builds the whole frame.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.editor.set_sankey(self.settings.sankey);
         self.handle_input(&ctx);
         #[cfg(not(target_arch = "wasm32"))]
         self.participation_tick();
@@ -894,7 +757,7 @@ impl LoopmapApp {
                 .resizable(false)
                 .exact_size(380.0)
                 .show(ui, |ui| self.side_ui(ui));
-            if self.active_scenario.is_some() {
+            if self.editor.active_scenario.is_some() {
                 self.scenario_banner(ui);
             }
             // The canvas keeps at least half the window, whatever size the panel had
@@ -913,7 +776,7 @@ impl LoopmapApp {
                 .size_range(min_tabs.min(max_tabs)..=max_tabs)
                 .show(ui, |ui| self.tabs_ui(ui));
         }
-        if self.workshop.on && self.active_scenario.is_some() {
+        if self.workshop.on && self.editor.active_scenario.is_some() {
             self.scenario_banner(ui);
         }
         egui::CentralPanel::default()
@@ -929,10 +792,10 @@ impl LoopmapApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.window_title = title;
         }
-        if self.derived.revision != self.revision {
+        if !self.editor.is_current() {
             // An edit on the canvas came after the panels were drawn: analyse it in this
             // frame and show it in the next, asked for at once.
-            self.derived();
+            self.editor.derived();
             ctx.request_repaint();
         }
     }
@@ -996,7 +859,8 @@ impl LoopmapApp {
             self.read_dropped(ctx);
             self.take_picked();
         }
-        if ctx.input(|i| i.viewport().close_requested()) && self.dirty && !self.allow_close {
+        if ctx.input(|i| i.viewport().close_requested()) && self.editor.dirty() && !self.allow_close
+        {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.dialog = Some(Dialog::ConfirmDiscard(Pending::Quit));
         }
@@ -1157,13 +1021,13 @@ impl LoopmapApp {
 
     fn menu_item(&mut self, ui: &mut egui::Ui, command: Command) {
         let enabled = match command {
-            Command::Undo => self.history.can_undo(),
-            Command::Redo => self.history.can_redo(),
+            Command::Undo => self.editor.can_undo(),
+            Command::Redo => self.editor.can_redo(),
             Command::Cut | Command::Copy | Command::Duplicate | Command::Delete => {
-                !self.selection.is_empty()
+                !self.editor.selection.is_empty()
             }
-            Command::Rename => self.selection.nodes.len() == 1,
-            Command::VoteUp | Command::VoteDown => !self.selection.pains.is_empty(),
+            Command::Rename => self.editor.selection.nodes.len() == 1,
+            Command::VoteUp | Command::VoteDown => !self.editor.selection.pains.is_empty(),
             _ => true,
         };
         let keys = command.shortcut_text(ui.ctx());
@@ -1185,7 +1049,7 @@ impl LoopmapApp {
     }
 
     fn status_bar(&mut self, ui: &mut egui::Ui) {
-        let status = self.analysis().solution.status;
+        let status = self.editor.analysis().solution.status;
         let zoom = self.view.zoom;
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -1193,7 +1057,7 @@ impl LoopmapApp {
                     .path
                     .as_ref()
                     .map_or("unsaved map".to_string(), |p| p.display().to_string());
-                ui.label(if self.dirty {
+                ui.label(if self.editor.dirty() {
                     format!("* {file} (unsaved changes)")
                 } else {
                     file
@@ -1210,8 +1074,8 @@ impl LoopmapApp {
                 ui.separator();
                 ui.label(format!(
                     "{} nodes · {} flows",
-                    self.doc.nodes.len(),
-                    self.doc.flows.len()
+                    self.editor.doc().nodes.len(),
+                    self.editor.doc().flows.len()
                 ));
                 if let Some(hint) = &self.hint {
                     ui.separator();
@@ -1225,7 +1089,7 @@ impl LoopmapApp {
     /// in view whatever is selected.
     fn side_ui(&mut self, ui: &mut egui::Ui) {
         let inspector_height = (ui.available_height() * 0.42).max(160.0);
-        ui.heading(if self.selection.is_empty() {
+        ui.heading(if self.editor.selection.is_empty() {
             "Map"
         } else {
             "Inspector"
@@ -1236,7 +1100,7 @@ impl LoopmapApp {
             .auto_shrink([false, true])
             .show(ui, |ui| self.inspector_ui(ui));
         ui.separator();
-        match &self.active_scenario {
+        match &self.editor.active_scenario {
             Some(name) => ui.heading(
                 egui::RichText::new(format!("Indicators: {name}")).color(scenarios::SCENARIO),
             ),
@@ -1258,12 +1122,12 @@ impl LoopmapApp {
             ui.selectable_value(
                 &mut self.tab,
                 Tab::PainPoints,
-                format!("Pain points ({})", self.doc.pain_points.len()),
+                format!("Pain points ({})", self.editor.doc().pain_points.len()),
             );
             ui.selectable_value(
                 &mut self.tab,
                 Tab::Scenarios,
-                format!("Scenarios ({})", self.doc.scenarios.len()),
+                format!("Scenarios ({})", self.editor.doc().scenarios.len()),
             );
             ui.selectable_value(&mut self.tab, Tab::Supply, "Supply");
             ui.selectable_value(&mut self.tab, Tab::Roadmap, "Roadmap");
@@ -1294,51 +1158,6 @@ impl eframe::App for LoopmapApp {
 
 /// What one Zoom in (or out) multiplies (or divides) the zoom by.
 const ZOOM_STEP: f32 = 1.25;
-
-fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -> Derived {
-    // The scenario is applied once, for both the analysis and what is shown.
-    let (working, issues) = match scenario.and_then(|name| doc.scenario(name)) {
-        Some(s) => crate::model::apply_scenario(doc, s),
-        None => (doc.clone(), Vec::new()),
-    };
-    let analysis = analysis::analyse_with_issues(&working, &issues);
-    let layout = crate::layout::shapes(&working, &analysis.solution.flows, sankey);
-    let index = working.node_index();
-    let throughput = analysis::supply::throughputs(&working, &analysis.solution.flows);
-    let mut flagged_nodes: Vec<Option<analysis::Severity>> = vec![None; working.nodes.len()];
-    let mut flagged_flows = vec![false; working.flows.len()];
-    for d in &analysis.diagnostics {
-        match &d.subject {
-            analysis::Subject::Node(id) => {
-                if let Some(&n) = index.get(id.as_str()) {
-                    // Severity orders Error < Warning < Info: the gravest is the least.
-                    let gravest = flagged_nodes[n].map_or(d.severity, |s| s.min(d.severity));
-                    flagged_nodes[n] = Some(gravest);
-                }
-            }
-            // A flow left open while drawing is normal (it is drawn grey and dashed);
-            // a red outline is for errors: negative or contradictory flows.
-            analysis::Subject::Flow(id) if d.severity == analysis::Severity::Error => {
-                if let Some(f) = working.flows.iter().position(|f| &f.id == id) {
-                    flagged_flows[f] = true;
-                }
-            }
-            _ => {}
-        }
-    }
-    Derived {
-        revision,
-        sankey,
-        scenario: scenario.map(String::from),
-        working,
-        analysis,
-        provenance: std::cell::OnceCell::new(),
-        layout,
-        throughput,
-        flagged_nodes,
-        flagged_flows,
-    }
-}
 
 /// The tallest the tabs under the canvas may be in a window `window` points tall, with
 /// `available` points left for them and the canvas: the canvas keeps half the window.

@@ -104,15 +104,16 @@ impl LoopmapApp {
     /// Where a new pain point goes: on the selected node, else the selected flow, else on
     /// what the selected pain point is on, else the whole map.
     pub fn anchor_for_selection(&self) -> Anchor {
-        if let Some(id) = self.selection.nodes.first() {
+        if let Some(id) = self.editor.selection.nodes.first() {
             Anchor::Node(id.clone())
-        } else if let Some(id) = self.selection.flows.first() {
+        } else if let Some(id) = self.editor.selection.flows.first() {
             Anchor::Flow(id.clone())
         } else if let Some(p) = self
+            .editor
             .selection
             .pains
             .first()
-            .and_then(|id| self.doc.pain_points.iter().find(|p| &p.id == id))
+            .and_then(|id| self.editor.doc().pain_points.iter().find(|p| &p.id == id))
         {
             p.on.clone()
         } else {
@@ -122,17 +123,17 @@ impl LoopmapApp {
 
     /// Adds a pain point on `on`, selects it and puts the cursor in its title.
     pub fn add_pain_point(&mut self, on: Anchor) {
-        let id = pains::unique_pain_id(&self.doc);
+        let id = pains::unique_pain_id(self.editor.doc());
         let mut pain = PainPoint::new(id.clone(), on, "New pain point");
-        pain.number = Some(self.doc.next_pin_number());
-        self.edit(None, |doc| doc.pain_points.push(pain));
-        self.selection = Selection::pain(&id);
+        pain.number = Some(self.editor.doc().next_pin_number());
+        self.editor.edit(None, |doc| doc.pain_points.push(pain));
+        self.editor.selection = Selection::pain(&id);
         self.inspector.focus = Some(format!("pain:{id}:title"));
     }
 
     /// Adds `delta` dot votes to the selected pain points (never below zero).
     pub fn vote(&mut self, delta: i64) {
-        let chosen = self.selection.pains.clone();
+        let chosen = self.editor.selection.pains.clone();
         if chosen.is_empty() {
             self.hint = Some("Select a pain point (click its pin) to vote on it".into());
             return;
@@ -143,14 +144,15 @@ impl LoopmapApp {
             after.votes() != p.votes()
         };
         if !self
-            .doc
+            .editor
+            .doc()
             .pain_points
             .iter()
             .any(|p| chosen.contains(&p.id) && changes(p))
         {
             return; // no vote to take back: no empty undo step
         }
-        self.edit(None, |doc| {
+        self.editor.edit(None, |doc| {
             for p in doc
                 .pain_points
                 .iter_mut()
@@ -162,21 +164,31 @@ impl LoopmapApp {
     }
 
     fn vote_on(&mut self, id: &str, delta: i64) {
-        let selection = std::mem::replace(&mut self.selection, Selection::pain(id));
+        let selection = std::mem::replace(&mut self.editor.selection, Selection::pain(id));
         self.vote(delta);
-        self.selection = selection;
+        self.editor.selection = selection;
     }
 
     /// Deletes the selection; when nodes or flows going carry pain points that are not
     /// selected themselves, first asks what to do with them.
     pub fn delete_selection(&mut self) {
-        if self.selection.is_empty() {
+        if self.editor.selection.is_empty() {
             return;
         }
-        let carried = pinned_on(&self.doc, &self.selection.nodes, &self.selection.flows)
-            .into_iter()
-            .filter(|&i| !self.selection.pains.contains(&self.doc.pain_points[i].id))
-            .count();
+        let carried = pinned_on(
+            self.editor.doc(),
+            &self.editor.selection.nodes,
+            &self.editor.selection.flows,
+        )
+        .into_iter()
+        .filter(|&i| {
+            !self
+                .editor
+                .selection
+                .pains
+                .contains(&self.editor.doc().pain_points[i].id)
+        })
+        .count();
         if carried > 0 {
             self.dialog = Some(Dialog::DeletePinned(carried));
         } else {
@@ -187,8 +199,8 @@ impl LoopmapApp {
     /// Deletes the selected nodes (with every flow touching them), flows and pain
     /// points; the pain points on what goes are deleted or moved to the map. One undo step.
     pub fn delete_selection_with(&mut self, pinned: PinnedPains) {
-        let selection = std::mem::take(&mut self.selection);
-        self.edit(None, |doc| {
+        let selection = std::mem::take(&mut self.editor.selection);
+        self.editor.edit(None, |doc| {
             let carried = pinned_on(doc, &selection.nodes, &selection.flows);
             let mut keep = vec![true; doc.pain_points.len()];
             for i in carried {
@@ -211,9 +223,14 @@ impl LoopmapApp {
 
     /// Selects a pain point and centres the canvas on its pin.
     pub fn find_pain(&mut self, id: &str) {
-        self.selection = Selection::pain(id);
-        let index = self.doc.pain_points.iter().position(|p| p.id == id);
-        if let Some(pin) = index.and_then(|i| self.layout().pins.get(i).copied().flatten()) {
+        self.editor.selection = Selection::pain(id);
+        let index = self
+            .editor
+            .doc()
+            .pain_points
+            .iter()
+            .position(|p| p.id == id);
+        if let Some(pin) = index.and_then(|i| self.editor.layout().pins.get(i).copied().flatten()) {
             self.view.center = pin;
         }
     }
@@ -222,9 +239,9 @@ impl LoopmapApp {
     pub fn pain_rows(&self) -> Vec<usize> {
         let t = &self.pain_table;
         let needle = t.text.trim().to_lowercase();
-        let mut rows: Vec<usize> = (0..self.doc.pain_points.len())
+        let mut rows: Vec<usize> = (0..self.editor.doc().pain_points.len())
             .filter(|&i| {
-                let p = &self.doc.pain_points[i];
+                let p = &self.editor.doc().pain_points[i];
                 t.category.is_none_or(|c| p.category() == c)
                     && t.status.is_none_or(|s| p.status() == s)
                     && (needle.is_empty()
@@ -233,7 +250,7 @@ impl LoopmapApp {
                             .any(|f| f.to_lowercase().contains(&needle)))
             })
             .collect();
-        let doc = &self.doc;
+        let doc = self.editor.doc();
         let on = |i: usize| doc.pain_points[i].on.describe(doc).to_lowercase();
         rows.sort_by(|&a, &b| {
             let (p, q) = (&doc.pain_points[a], &doc.pain_points[b]);
@@ -286,7 +303,7 @@ impl LoopmapApp {
             .labelled_by(label);
         });
         let rows = self.pain_rows();
-        if self.doc.pain_points.is_empty() {
+        if self.editor.doc().pain_points.is_empty() {
             ui.label(
                 "No pain points yet. Select a node or flow and press P (or right-click it) to \
                  pin what keeps the chain linear or insecure.",
@@ -353,10 +370,10 @@ impl LoopmapApp {
                             }
                         }
                         ui.end_row();
-                        let numbers = self.doc.pin_numbers();
+                        let numbers = self.editor.doc().pin_numbers();
                         for &i in &rows {
-                            let p = &self.doc.pain_points[i];
-                            let selected = self.selection.pains.contains(&p.id);
+                            let p = &self.editor.doc().pain_points[i];
+                            let selected = self.editor.selection.pains.contains(&p.id);
                             ui.label(numbers[i].to_string());
                             ui.label(RichText::new(p.votes().to_string()).strong());
                             ui.horizontal(|ui| {
@@ -396,7 +413,7 @@ impl LoopmapApp {
                             let c = p.category();
                             ui.label(RichText::new(c.name()).color(theme::category_colour(c)));
                             ui.label(format!("{}", p.severity()));
-                            ui.label(p.on.describe(&self.doc));
+                            ui.label(p.on.describe(self.editor.doc()));
                             ui.label(&p.raised_by);
                             ui.label(p.status().name());
                             ui.end_row();
@@ -418,14 +435,15 @@ impl LoopmapApp {
     /// the most votes (a click finds one).
     pub(super) fn pain_summary_ui(&mut self, ui: &mut egui::Ui) {
         ui.label(RichText::new("Pain points").strong());
-        if self.doc.pain_points.is_empty() {
+        if self.editor.doc().pain_points.is_empty() {
             ui.label(RichText::new("none yet (P adds one on the selection)").weak());
             return;
         }
         ui.horizontal_wrapped(|ui| {
             for c in Category::ALL {
                 let n = self
-                    .doc
+                    .editor
+                    .doc()
                     .pain_points
                     .iter()
                     .filter(|p| p.category() == c)
@@ -438,9 +456,13 @@ impl LoopmapApp {
             }
         });
         let mut chosen = None;
-        let numbers = self.doc.pin_numbers();
-        for (rank, i) in pains::ranked(&self.doc).into_iter().take(3).enumerate() {
-            let p = &self.doc.pain_points[i];
+        let numbers = self.editor.doc().pin_numbers();
+        for (rank, i) in pains::ranked(self.editor.doc())
+            .into_iter()
+            .take(3)
+            .enumerate()
+        {
+            let p = &self.editor.doc().pain_points[i];
             let text = format!("{}. {} ({} votes)", rank + 1, p.title, p.votes());
             if ui
                 .link(text)
@@ -461,7 +483,8 @@ impl LoopmapApp {
     /// The inspector of one pain point: every field, edited in place.
     pub(super) fn pain_inspector_ui(&mut self, ui: &mut egui::Ui, id: &str) {
         let Some((index, pain)) = self
-            .doc
+            .editor
+            .doc()
             .pain_points
             .iter()
             .enumerate()
@@ -473,7 +496,7 @@ impl LoopmapApp {
         let k = |field: &str| format!("pain:{id}:{field}");
         let edit = |app: &mut Self, field: &str, change: Box<dyn FnOnce(&mut PainPoint)>| {
             let id = id.to_string();
-            app.edit(Some(&k(field)), move |doc| {
+            app.editor.edit(Some(&k(field)), move |doc| {
                 if let Some(p) = doc.pain_points.iter_mut().find(|p| p.id == id) {
                     change(p);
                 }
@@ -484,7 +507,7 @@ impl LoopmapApp {
                 "pain point #{} '{}' on {}",
                 index + 1,
                 pain.id,
-                pain.on.describe(&self.doc)
+                pain.on.describe(self.editor.doc())
             ))
             .weak(),
         );
@@ -517,7 +540,7 @@ impl LoopmapApp {
                     "category",
                     Box::new(move |p| p.category = Some(category)),
                 );
-                self.end_gesture();
+                self.editor.end_gesture();
             }
 
             let label = ui.label("Severity (1–5)").id;
@@ -534,7 +557,7 @@ impl LoopmapApp {
                 );
             }
             if r.drag_stopped() || r.lost_focus() {
-                self.end_gesture();
+                self.editor.end_gesture();
             }
 
             let label = ui.label("Votes").id;
@@ -583,7 +606,7 @@ impl LoopmapApp {
             ui.end_row();
             if status != pain.status() {
                 edit(self, "status", Box::new(move |p| p.status = Some(status)));
-                self.end_gesture();
+                self.editor.end_gesture();
             }
 
             if let Some(v) =
@@ -595,7 +618,7 @@ impl LoopmapApp {
         ui.horizontal(|ui| {
             if pain.on != Anchor::Map && ui.button("Move to the whole map").clicked() {
                 edit(self, "on", Box::new(|p| p.on = Anchor::Map));
-                self.end_gesture();
+                self.editor.end_gesture();
             }
             if ui.button("Delete pain point").clicked() {
                 self.delete_selection();

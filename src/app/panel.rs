@@ -12,8 +12,8 @@ use crate::present::{self, Measure};
 
 impl LoopmapApp {
     pub(super) fn indicators_ui(&mut self, ui: &mut egui::Ui) {
-        let unit = self.doc.meta.unit().to_string();
-        let analysis = self.analysis().clone();
+        let unit = self.editor.doc().meta.unit().to_string();
+        let analysis = self.editor.analysis().clone();
         let status = analysis.solution.status;
         let colour = if status == Status::Ok {
             theme::OK
@@ -128,15 +128,15 @@ impl LoopmapApp {
     pub fn reveal(&mut self, subject: &Subject) {
         match subject {
             Subject::Node(id) => {
-                if let Some(node) = self.doc.node(id) {
+                if let Some(node) = self.editor.doc().node(id) {
                     self.view.center = crate::geometry::Point::new(node.pos[0], node.pos[1]);
-                    self.selection = Selection::node(id);
+                    self.editor.selection = Selection::node(id);
                 }
             }
             Subject::Flow(id) => {
-                if let Some(f) = self.doc.flows.iter().position(|f| &f.id == id) {
-                    self.view.center = self.layout().flows[f].label_at;
-                    self.selection = Selection::flow(id);
+                if let Some(f) = self.editor.doc().flows.iter().position(|f| &f.id == id) {
+                    self.view.center = self.editor.layout().flows[f].label_at;
+                    self.editor.selection = Selection::flow(id);
                 }
             }
             _ => {}

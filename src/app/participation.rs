@@ -75,11 +75,11 @@ impl LoopmapApp {
             let ctx = ctx.clone();
             move || ctx.request_repaint()
         };
-        let server =
-            Server::start(bind, Snapshot::of(&self.doc), wake).map_err(|e| e.to_string())?;
+        let server = Server::start(bind, Snapshot::of(self.editor.doc()), wake)
+            .map_err(|e| e.to_string())?;
         let url = server.url();
         self.participation.server = Some(server);
-        self.participation.published = Some(self.revision);
+        self.participation.published = Some(self.editor.revision());
         self.participation.error = None;
         Ok(url)
     }
@@ -113,8 +113,8 @@ impl LoopmapApp {
                         .get(&pain_point)
                         .cloned()
                         .unwrap_or(pain_point);
-                    if self.doc.pain_points.iter().any(|p| p.id == id) {
-                        self.edit(None, |doc| {
+                    if self.editor.doc().pain_points.iter().any(|p| p.id == id) {
+                        self.editor.edit(None, |doc| {
                             if let Some(p) = doc.pain_points.iter_mut().find(|p| p.id == id) {
                                 p.vote(delta);
                             }
@@ -127,32 +127,32 @@ impl LoopmapApp {
 
     fn add_participant_pain_point(&mut self, new: live::NewPainPoint) {
         let mut id = new.id;
-        if self.doc.pain_points.iter().any(|p| p.id == id) {
-            let fresh = pains::unique_pain_id(&self.doc);
+        if self.editor.doc().pain_points.iter().any(|p| p.id == id) {
+            let fresh = pains::unique_pain_id(self.editor.doc());
             self.participation.aliases.insert(id, fresh.clone());
             id = fresh;
         }
         // What it was pinned on may have been deleted since the participant chose it.
         let on = match &new.on {
-            Anchor::Node(n) if self.doc.node(n).is_none() => Anchor::Map,
-            Anchor::Flow(f) if self.doc.flow(f).is_none() => Anchor::Map,
+            Anchor::Node(n) if self.editor.doc().node(n).is_none() => Anchor::Map,
+            Anchor::Flow(f) if self.editor.doc().flow(f).is_none() => Anchor::Map,
             on => on.clone(),
         };
         let mut pain = PainPoint::new(id, on, new.title);
         pain.category = Some(new.category);
         pain.raised_by = new.raised_by;
-        pain.number = Some(self.doc.next_pin_number());
-        self.edit(None, |doc| doc.pain_points.push(pain));
+        pain.number = Some(self.editor.doc().next_pin_number());
+        self.editor.edit(None, |doc| doc.pain_points.push(pain));
     }
 
     /// Sends the map to the room when it changed since the last time.
     fn publish_to_room(&mut self) {
-        if self.participation.published == Some(self.revision) {
+        if self.participation.published == Some(self.editor.revision()) {
             return;
         }
         if let Some(room) = self.participation.room() {
-            room.publish(Snapshot::of(&self.doc));
-            self.participation.published = Some(self.revision);
+            room.publish(Snapshot::of(self.editor.doc()));
+            self.participation.published = Some(self.editor.revision());
         }
     }
 
@@ -274,7 +274,7 @@ impl LoopmapApp {
                                 entry.title,
                                 entry.category.name(),
                                 entry.raised_by,
-                                entry.on.describe(&self.doc)
+                                entry.on.describe(self.editor.doc())
                             ));
                         });
                     }

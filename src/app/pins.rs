@@ -79,7 +79,7 @@ impl LoopmapApp {
     pub(super) fn pin_placements(&self, canvas: Rect) -> Vec<Option<(Pos2, f32)>> {
         let z = self.view.zoom;
         let whole_map = self.canvas_legend_rect(super::canvas::Legend::WholeMap);
-        let index = self.doc.node_index();
+        let index = self.editor.doc().node_index();
         let mut map_slot = 0.0;
         let node_of = |p: &PainPoint| match &p.on {
             Anchor::Node(id) => index.get(id.as_str()).copied(),
@@ -88,7 +88,13 @@ impl LoopmapApp {
         // How wide each node's row of pins is, to keep it over its node: pins overlap a
         // little rather than stand over the neighbours' titles.
         let mut widths: std::collections::HashMap<usize, f32> = Default::default();
-        for p in self.doc.pain_points.iter().filter(|p| self.pin_shown(p)) {
+        for p in self
+            .editor
+            .doc()
+            .pain_points
+            .iter()
+            .filter(|p| self.pin_shown(p))
+        {
             if let Some(n) = node_of(p) {
                 let d = 2.0 * geometry::pin_radius(p.votes()) as f32 * z.max(0.8) + 3.0;
                 *widths.entry(n).or_default() += d;
@@ -96,16 +102,16 @@ impl LoopmapApp {
         }
         // How far along its node's top edge the next pin starts.
         let mut rows: std::collections::HashMap<usize, f32> = Default::default();
-        let mut out = Vec::with_capacity(self.doc.pain_points.len());
-        for (i, p) in self.doc.pain_points.iter().enumerate() {
+        let mut out = Vec::with_capacity(self.editor.doc().pain_points.len());
+        for (i, p) in self.editor.doc().pain_points.iter().enumerate() {
             let r = geometry::pin_radius(p.votes()) as f32;
-            let at = self.derived.layout.pins.get(i).copied().flatten();
+            let at = self.editor.shown().layout.pins.get(i).copied().flatten();
             let placed = match (&p.on, at) {
                 _ if !self.pin_shown(p) => None,
                 (Anchor::Node(id), Some(_)) => index.get(id.as_str()).and_then(|&n| {
                     let screen = self
                         .view
-                        .screen_rect(canvas, *self.derived.layout.nodes.get(n)?);
+                        .screen_rect(canvas, *self.editor.shown().layout.nodes.get(n)?);
                     // Shrinks less than the map when zoomed out: pins are what the room
                     // looks for.
                     let radius = r * z.max(0.8);
@@ -154,13 +160,13 @@ impl LoopmapApp {
         let mut clicked = None;
         let mut menu_action = None;
         let shift = ui.input(|i| i.modifiers.shift);
-        let numbers = self.doc.pin_numbers();
+        let numbers = self.editor.doc().pin_numbers();
         for (i, placed) in placements.into_iter().enumerate() {
             let Some((centre, radius)) = placed else {
                 continue;
             };
-            let p = &self.doc.pain_points[i];
-            let selected = self.selection.pains.contains(&p.id);
+            let p = &self.editor.doc().pain_points[i];
+            let selected = self.editor.selection.pains.contains(&p.id);
             draw_pin(
                 painter,
                 p.category(),
@@ -176,7 +182,7 @@ impl LoopmapApp {
             );
             let name = format!("Pain point {}: {}", numbers[i], p.title);
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-            let on = p.on.describe(&self.doc);
+            let on = p.on.describe(self.editor.doc());
             let response = response.on_hover_text(tooltip(p, numbers[i] as usize, &on));
             if response.clicked() {
                 clicked = Some(p.id.clone());
@@ -196,15 +202,15 @@ impl LoopmapApp {
         }
         if let Some(id) = clicked {
             if shift {
-                if !self.selection.pains.remove(&id) {
-                    self.selection.pains.insert(id);
+                if !self.editor.selection.pains.remove(&id) {
+                    self.editor.selection.pains.insert(id);
                 }
             } else {
-                self.selection = Selection::pain(&id);
+                self.editor.selection = Selection::pain(&id);
             }
         }
         if let Some((id, delta)) = menu_action {
-            self.selection = Selection::pain(&id);
+            self.editor.selection = Selection::pain(&id);
             if delta == 0 {
                 self.delete_selection();
             } else {
@@ -228,7 +234,7 @@ impl LoopmapApp {
     pub(super) fn pin_legend_size(&self, columns: usize) -> Option<egui::Vec2> {
         let rows = Category::ALL.len().div_ceil(columns);
         let width = if columns == 1 { 190.0 } else { 300.0 };
-        (!self.doc.pain_points.is_empty())
+        (!self.editor.doc().pain_points.is_empty())
             .then(|| vec2(width, PIN_LEGEND_ROW * (rows as f32 + 1.0) + 12.0))
     }
 

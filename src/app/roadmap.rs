@@ -193,46 +193,46 @@ impl LoopmapApp {
     /// The roadmap of the map as shown (the active scenario, or the baseline), from the
     /// analysis the editor keeps: recomputed only after a change.
     pub fn roadmap(&mut self) -> Shown {
-        let scenario = self.active_scenario.clone();
+        let scenario = self.editor.active_scenario.clone();
         if let Some((rev, s, r)) = &self.roadmap_state.shown
-            && *rev == self.revision
+            && *rev == self.editor.revision()
             && *s == scenario
         {
             return r.clone();
         }
-        let d = self.derived();
+        let d = self.editor.derived();
         let r = roadmap::from_analysis(&d.working, &d.analysis)
             .map(Rc::new)
             .map_err(|e| e.to_string());
-        self.roadmap_state.shown = Some((self.revision, scenario, r.clone()));
+        self.roadmap_state.shown = Some((self.editor.revision(), scenario, r.clone()));
         r
     }
 
     /// The roadmaps of the baseline (when a scenario is shown) and of every other
     /// scenario: recomputed after a change, but kept while a lever is dragged.
     pub fn other_roadmaps(&mut self, dragging: bool) -> Others {
-        let scenario = self.active_scenario.clone();
+        let scenario = self.editor.active_scenario.clone();
         if let Some((rev, s, list)) = &self.roadmap_state.others
-            && (*rev == self.revision || dragging)
+            && (*rev == self.editor.revision() || dragging)
             && *s == scenario
         {
             return list.clone();
         }
         let mut list = Vec::new();
         if scenario.is_some()
-            && let Ok(r) = roadmap::compute(&self.doc)
+            && let Ok(r) = roadmap::compute(self.editor.doc())
         {
             list.push(("Baseline".to_string(), r));
         }
-        for s in &self.doc.scenarios {
+        for s in &self.editor.doc().scenarios {
             if Some(&s.name) != scenario.as_ref()
-                && let Ok(r) = roadmap::compute_scenario(&self.doc, s)
+                && let Ok(r) = roadmap::compute_scenario(self.editor.doc(), s)
             {
                 list.push((s.name.clone(), r));
             }
         }
         let list = Rc::new(list);
-        self.roadmap_state.others = Some((self.revision, scenario, list.clone()));
+        self.roadmap_state.others = Some((self.editor.revision(), scenario, list.clone()));
         list
     }
 
@@ -291,7 +291,7 @@ impl LoopmapApp {
                         }
                     }
                 });
-                let unit = self.doc.meta.unit().to_string();
+                let unit = self.editor.doc().meta.unit().to_string();
                 let dark = ui.visuals().dark_mode;
                 match self.roadmap_state.view {
                     RoadmapView::Values => {
@@ -339,7 +339,7 @@ impl LoopmapApp {
         let key = |field: &str| format!("node:{id}:roadmap:{field}");
         let edit = |app: &mut LoopmapApp, field: &str, change: Box<dyn FnOnce(&mut Node)>| {
             let id = id.clone();
-            app.edit(Some(&key(field)), move |doc| {
+            app.editor.edit(Some(&key(field)), move |doc| {
                 if let Some(n) = doc.nodes.iter_mut().find(|n| n.id == id) {
                     change(n);
                 }
@@ -378,7 +378,7 @@ impl LoopmapApp {
                                     }
                                 }),
                             );
-                            self.end_gesture();
+                            self.editor.end_gesture();
                         }
                         let Some(lifetime) = node.lifetime else {
                             ui.label("");
@@ -408,7 +408,7 @@ impl LoopmapApp {
                                     edit(self, "sd", Box::new(move |n| n.lifetime_sd = Some(sd)));
                                 }
                                 if ended(&r) {
-                                    self.end_gesture();
+                                    self.editor.end_gesture();
                                 }
                                 ui.end_row();
                             }
@@ -430,7 +430,7 @@ impl LoopmapApp {
                                     edit(self, "shape", Box::new(move |n| n.weibull_shape = Some(k)));
                                 }
                                 if ended(&r) {
-                                    self.end_gesture();
+                                    self.editor.end_gesture();
                                 }
                                 ui.end_row();
                             }
@@ -461,7 +461,7 @@ impl LoopmapApp {
                             );
                         }
                         if ended(&r) {
-                            self.end_gesture();
+                            self.editor.end_gesture();
                         }
                         ui.end_row();
                     });
@@ -474,7 +474,7 @@ impl LoopmapApp {
 
     /// The demand path as a table: each row the last year of a yearly growth rate.
     fn demand_path_ui(&mut self, ui: &mut egui::Ui, node: &Node, edit: NodeEdit<'_>) {
-        let base = self.doc.meta.year.unwrap_or(2024);
+        let base = self.editor.doc().meta.year.unwrap_or(2024);
         let path = node.demand_growth.clone();
         ui.label(RichText::new("Demand growth after the map's year").strong())
             .on_hover_text(
@@ -512,7 +512,7 @@ impl LoopmapApp {
                         );
                     }
                     if r.drag_stopped() || r.lost_focus() {
-                        self.end_gesture();
+                        self.editor.end_gesture();
                     }
                     let mut pct = 100.0 * rate;
                     let r = ui.add(
@@ -535,7 +535,7 @@ impl LoopmapApp {
                         );
                     }
                     if r.drag_stopped() || r.lost_focus() {
-                        self.end_gesture();
+                        self.editor.end_gesture();
                     }
                     if ui
                         .small_button("Remove")
@@ -557,7 +557,7 @@ impl LoopmapApp {
                     }
                 }),
             );
-            self.end_gesture();
+            self.editor.end_gesture();
         }
         if ui
             .small_button("Add row")
@@ -572,7 +572,7 @@ impl LoopmapApp {
                 "add row",
                 Box::new(move |n| n.demand_growth.push((until, rate))),
             );
-            self.end_gesture();
+            self.editor.end_gesture();
         }
     }
 }

@@ -61,23 +61,25 @@ const WIDE_TAB: f32 = 900.0;
 impl LoopmapApp {
     /// Makes `name` the active scenario (`None`: the baseline).
     pub fn set_scenario(&mut self, name: Option<String>) {
-        self.active_scenario = name.filter(|n| self.doc.scenario(n).is_some());
+        self.editor.active_scenario = name.filter(|n| self.editor.doc().scenario(n).is_some());
     }
 
     /// A new scenario, empty or a copy of the active one's changes, made active.
     pub fn new_scenario(&mut self, copy: bool) {
         let base = if copy {
-            self.active_scenario
+            self.editor
+                .active_scenario
                 .clone()
                 .map_or("Scenario".to_string(), |n| format!("{n} (copy)"))
         } else {
             "Scenario".to_string()
         };
-        let name = unique_name(&self.doc, &base);
+        let name = unique_name(self.editor.doc(), &base);
         let changes = if copy {
-            self.active_scenario
+            self.editor
+                .active_scenario
                 .as_deref()
-                .and_then(|n| self.doc.scenario(n))
+                .and_then(|n| self.editor.doc().scenario(n))
                 .map(|s| s.changes.clone())
                 .unwrap_or_default()
         } else {
@@ -89,14 +91,15 @@ impl LoopmapApp {
             changes,
             extra: Default::default(),
         };
-        self.edit_baseline(None, |d| d.scenarios.push(scenario));
-        self.active_scenario = Some(name);
+        self.editor
+            .edit_baseline(None, |d| d.scenarios.push(scenario));
+        self.editor.active_scenario = Some(name);
     }
 
     /// Renames a scenario; refused with a hint when the name is empty or taken.
     pub fn rename_scenario(&mut self, old: &str, new: &str) -> bool {
         let new = new.trim().to_string();
-        if new.is_empty() || (new != old && self.doc.scenario(&new).is_some()) {
+        if new.is_empty() || (new != old && self.editor.doc().scenario(&new).is_some()) {
             self.hint = Some(format!(
                 "A scenario needs a name of its own; '{new}' cannot be used"
             ));
@@ -104,11 +107,11 @@ impl LoopmapApp {
         }
         let old_name = old.to_string();
         let renamed = new.clone();
-        let was_active = self.active_scenario.as_deref() == Some(old);
+        let was_active = self.editor.active_scenario.as_deref() == Some(old);
         if was_active {
-            self.active_scenario = Some(new.clone());
+            self.editor.active_scenario = Some(new.clone());
         }
-        self.edit_baseline(None, move |d| {
+        self.editor.edit_baseline(None, move |d| {
             if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == old_name) {
                 s.name = renamed;
             }
@@ -119,14 +122,16 @@ impl LoopmapApp {
     /// Deletes a scenario (undo brings it back).
     pub fn delete_scenario(&mut self, name: &str) {
         let name = name.to_string();
-        self.edit_baseline(None, |d| d.scenarios.retain(|s| s.name != name));
+        self.editor
+            .edit_baseline(None, |d| d.scenarios.retain(|s| s.name != name));
     }
 
     /// The changes of the active scenario.
     fn active_changes(&self) -> Vec<Change> {
-        self.active_scenario
+        self.editor
+            .active_scenario
             .as_deref()
-            .and_then(|n| self.doc.scenario(n))
+            .and_then(|n| self.editor.doc().scenario(n))
             .map(|s| s.changes.clone())
             .unwrap_or_default()
     }
@@ -147,12 +152,12 @@ impl LoopmapApp {
     /// The scenario drop-down and its buttons, in the toolbar.
     pub(super) fn scenario_bar_ui(&mut self, ui: &mut egui::Ui) {
         let label = ui.label("Scenario").id;
-        let mut chosen = self.active_scenario.clone();
+        let mut chosen = self.editor.active_scenario.clone();
         egui::ComboBox::from_id_salt("active scenario")
             .selected_text(chosen.as_deref().unwrap_or("Baseline"))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut chosen, None, "Baseline");
-                for s in &self.doc.scenarios {
+                for s in &self.editor.doc().scenarios {
                     ui.selectable_value(&mut chosen, Some(s.name.clone()), &s.name)
                         .on_hover_text(&s.description);
                 }
@@ -160,7 +165,7 @@ impl LoopmapApp {
             .response
             .labelled_by(label)
             .on_hover_text("Show and edit the baseline or a what-if scenario");
-        if chosen != self.active_scenario {
+        if chosen != self.editor.active_scenario {
             self.set_scenario(chosen);
         }
         ui.menu_button("New scenario", |ui| {
@@ -169,7 +174,7 @@ impl LoopmapApp {
             }
             if ui
                 .add_enabled(
-                    self.active_scenario.is_some(),
+                    self.editor.active_scenario.is_some(),
                     egui::Button::new("Copy of this one"),
                 )
                 .clicked()
@@ -177,7 +182,7 @@ impl LoopmapApp {
                 self.new_scenario(true);
             }
         });
-        if let Some(name) = self.active_scenario.clone() {
+        if let Some(name) = self.editor.active_scenario.clone() {
             if ui.button("Rename scenario").clicked() {
                 self.dialog = Some(Dialog::RenameScenario {
                     old: name.clone(),
@@ -199,7 +204,7 @@ impl LoopmapApp {
 
     /// Over the canvas while a scenario is active: what edits do now.
     pub(super) fn scenario_banner_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(name) = self.active_scenario.clone() else {
+        let Some(name) = self.editor.active_scenario.clone() else {
             return;
         };
         egui::Frame::new()
@@ -231,7 +236,7 @@ impl LoopmapApp {
         node: Option<&str>,
         flow: Option<&str>,
     ) {
-        let Some(name) = self.active_scenario.clone() else {
+        let Some(name) = self.editor.active_scenario.clone() else {
             return;
         };
         let mine: Vec<Change> = self
@@ -255,14 +260,16 @@ impl LoopmapApp {
             let (what, base, now) = match &change {
                 Change::Flow { flow, value } => (
                     "value".to_string(),
-                    self.doc
+                    self.editor
+                        .doc()
                         .flow(flow)
                         .map_or("—".into(), |f| describe_flow_value(f.value)),
                     describe_flow_value(*value),
                 ),
                 Change::Node { node, field, value } => (
                     field.replace('_', " "),
-                    self.doc
+                    self.editor
+                        .doc()
                         .node(node)
                         .and_then(|n| serde_json::to_value(n).ok())
                         .and_then(|v| v.get(field).cloned())
@@ -274,7 +281,7 @@ impl LoopmapApp {
                 ui.label(format!("{what}: baseline {base}, here {now}"));
                 if ui.small_button("Reset to baseline").clicked() {
                     let name = name.clone();
-                    self.edit_baseline(None, move |d| {
+                    self.editor.edit_baseline(None, move |d| {
                         if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == name) {
                             s.changes.retain(|c| c != &change);
                         }
@@ -286,12 +293,13 @@ impl LoopmapApp {
 
     /// Pins a lever (no-op if it is pinned already).
     pub fn pin_lever(&mut self, lever: Lever) {
-        let mut list = levers::levers(&self.doc);
+        let mut list = levers::levers(self.editor.doc());
         if list.contains(&lever) {
             return;
         }
         list.push(lever);
-        self.edit_baseline(None, |d| levers::set_levers(d, &list));
+        self.editor
+            .edit_baseline(None, |d| levers::set_levers(d, &list));
         self.hint = Some("Pinned as a lever: move it in the Scenarios tab".into());
     }
 
@@ -299,7 +307,7 @@ impl LoopmapApp {
     pub fn move_lever(&mut self, lever: &Lever, value: f64) {
         let key = format!("lever:{lever:?}");
         let lever = lever.clone();
-        self.edit(Some(&key), move |d| lever.set(d, value));
+        self.editor.edit(Some(&key), move |d| lever.set(d, value));
     }
 
     /// The levers in a scrolling column `width` wide, at the left of a tab.
@@ -391,11 +399,12 @@ impl LoopmapApp {
     }
 
     pub(super) fn levers_ui(&mut self, ui: &mut egui::Ui) {
-        match self.active_scenario.clone() {
+        match self.editor.active_scenario.clone() {
             Some(name) => {
                 ui.strong(format!("Scenario “{name}”"));
                 let description = self
-                    .doc
+                    .editor
+                    .doc()
                     .scenario(&name)
                     .map(|s| s.description.clone())
                     .unwrap_or_default();
@@ -409,14 +418,15 @@ impl LoopmapApp {
                     )
                     .labelled_by(label);
                 if text != description {
-                    self.edit_baseline(Some("scenario:description"), |d| {
-                        if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == name) {
-                            s.description = text;
-                        }
-                    });
+                    self.editor
+                        .edit_baseline(Some("scenario:description"), |d| {
+                            if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == name) {
+                                s.description = text;
+                            }
+                        });
                 }
                 if r.lost_focus() {
-                    self.end_gesture();
+                    self.editor.end_gesture();
                 }
             }
             None => {
@@ -429,7 +439,7 @@ impl LoopmapApp {
         }
         ui.separator();
         ui.strong("Levers");
-        let list = levers::levers(&self.doc);
+        let list = levers::levers(self.editor.doc());
         if list.is_empty() {
             ui.label(
                 RichText::new(
@@ -438,20 +448,21 @@ impl LoopmapApp {
                 .weak(),
             );
         }
-        let working = self.working().clone();
+        let working = self.editor.working().clone();
         // The slider's range comes from the baseline (a flow left to the solver there:
         // its solved amount), so it stays put while the lever moves.
         let baseline = self.compared().swap_remove(0).analysis;
-        let unit = self.doc.meta.unit().to_string();
+        let unit = self.editor.doc().meta.unit().to_string();
         for lever in list {
             let Some(value) = lever.value(&working) else {
                 // Left to the solver here (a scenario fixed the amounts around it), or a
                 // field the map leaves empty: no slider, but say why and what it comes to.
-                self.analysis();
-                let why = match solved_amount(&self.doc, &lever, &self.derived.analysis) {
-                    Some(x) => format!("solved here: {} {unit}", present::amount(x)),
-                    None => "no value here".to_string(),
-                };
+                self.editor.analysis();
+                let why =
+                    match solved_amount(self.editor.doc(), &lever, &self.editor.shown().analysis) {
+                        Some(x) => format!("solved here: {} {unit}", present::amount(x)),
+                        None => "no value here".to_string(),
+                    };
                 ui.label(lever.describe(&working));
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(why).weak()).on_hover_text(
@@ -465,11 +476,11 @@ impl LoopmapApp {
                 });
                 continue;
             };
-            let solved = solved_amount(&self.doc, &lever, &baseline);
-            let base = lever.value(&self.doc).or(solved).unwrap_or(value);
-            let key = format!("{:?}/{lever:?}", self.active_scenario);
+            let solved = solved_amount(self.editor.doc(), &lever, &baseline);
+            let base = lever.value(self.editor.doc()).or(solved).unwrap_or(value);
+            let key = format!("{:?}/{lever:?}", self.editor.active_scenario);
             let (lo, hi) = *self.sensitivity.ranges.entry(key).or_insert_with(|| {
-                let (lo, hi) = lever.range(&self.doc, base);
+                let (lo, hi) = lever.range(self.editor.doc(), base);
                 // A scenario may already take it far from the baseline: keep it in view.
                 let hi = if hi > 1.0 || lo < 0.0 {
                     hi.max(1.5 * value)
@@ -494,7 +505,7 @@ impl LoopmapApp {
                     self.move_lever(&lever, v);
                 }
                 if r.drag_stopped() || r.lost_focus() {
-                    self.end_gesture();
+                    self.editor.end_gesture();
                 }
                 if ui.small_button("Unpin").clicked() {
                     self.unpin(&lever);
@@ -505,11 +516,12 @@ impl LoopmapApp {
 
     /// Takes a lever off the Scenarios tab (one undo step).
     fn unpin(&mut self, lever: &Lever) {
-        let rest: Vec<Lever> = levers::levers(&self.doc)
+        let rest: Vec<Lever> = levers::levers(self.editor.doc())
             .into_iter()
             .filter(|l| l != lever)
             .collect();
-        self.edit_baseline(None, |d| levers::set_levers(d, &rest));
+        self.editor
+            .edit_baseline(None, |d| levers::set_levers(d, &rest));
     }
 
     /// Baseline and every scenario, analysed (cached until the map changes, and kept
@@ -517,17 +529,17 @@ impl LoopmapApp {
     /// the comparison when it is let go).
     fn compared(&mut self) -> Vec<Case> {
         if let Some((rev, list)) = &self.sensitivity.compare
-            && (*rev == self.revision || self.sensitivity.dragging)
+            && (*rev == self.editor.revision() || self.sensitivity.dragging)
         {
             return list.clone();
         }
-        let list = analysis::compare::cases(&self.doc);
-        self.sensitivity.compare = Some((self.revision, list.clone()));
+        let list = analysis::compare::cases(self.editor.doc());
+        self.sensitivity.compare = Some((self.editor.revision(), list.clone()));
         list
     }
 
     fn compare_table_ui(&mut self, ui: &mut egui::Ui) {
-        let unit = self.doc.meta.unit().to_string();
+        let unit = self.editor.doc().meta.unit().to_string();
         let list = self.compared();
         ui.strong("Compare").on_hover_text(
             "Every indicator for the baseline and each scenario; beside each scenario's value \
@@ -544,7 +556,7 @@ impl LoopmapApp {
             .show(ui, |ui| {
                 ui.label("");
                 for (j, c) in list.iter().enumerate() {
-                    let active = match &self.active_scenario {
+                    let active = match &self.editor.active_scenario {
                         Some(name) => name == &c.name,
                         None => j == 0,
                     };
@@ -674,7 +686,7 @@ impl LoopmapApp {
 
     fn tornado_ui(&mut self, ui: &mut egui::Ui, width: f32) {
         let key = self.sensitivity.indicator.unwrap_or("mci");
-        let working = self.working().clone();
+        let working = self.editor.working().clone();
         let keys: Vec<(&'static str, &'static str)> = analysis::Indicators::default()
             .described()
             .iter()
@@ -705,19 +717,21 @@ impl LoopmapApp {
             ui.label("+10 %");
         });
         self.sensitivity.indicator = Some(chosen);
-        let scenario = self.active_scenario.clone();
+        let scenario = self.editor.active_scenario.clone();
         let swings = match &self.sensitivity.cache {
             Some((rev, s, k, swings))
-                if (*rev == self.revision || self.sensitivity.dragging)
+                if (*rev == self.editor.revision() || self.sensitivity.dragging)
                     && *s == scenario
                     && *k == chosen =>
             {
                 swings.clone()
             }
             _ => {
-                let levers = sensitivity::levers_or_shares(&working, &levers::levers(&self.doc));
+                let levers =
+                    sensitivity::levers_or_shares(&working, &levers::levers(self.editor.doc()));
                 let swings = sensitivity::tornado(&working, &levers, chosen, 0.1);
-                self.sensitivity.cache = Some((self.revision, scenario, chosen, swings.clone()));
+                self.sensitivity.cache =
+                    Some((self.editor.revision(), scenario, chosen, swings.clone()));
                 swings
             }
         };

@@ -30,7 +30,7 @@ impl LoopmapApp {
             self.dialog = Some(Dialog::WebAddress(self.settings.web_address.clone()));
             return;
         };
-        match link::share_link(&address, &self.doc) {
+        match link::share_link(&address, self.editor.doc()) {
             Ok(url) => {
                 self.hint = Some(format!(
                     "Share link copied ({} characters): it opens this map in a browser",

@@ -39,16 +39,17 @@ impl LoopmapApp {
     /// Stages in value-chain order: by where their leftmost node sits (a recycler of the
     /// same stage far downstream does not move it).
     pub fn stages_in_chain_order(&mut self) -> Vec<String> {
-        self.analysis();
-        self.derived
+        self.editor.analysis();
+        self.editor
+            .shown()
             .analysis
             .concentration
-            .stages_in_chain_order(&self.doc)
+            .stages_in_chain_order(self.editor.doc())
     }
 
     /// A node's fill on the canvas, by the chosen colouring.
     pub(super) fn node_fill(&self, n: usize, dark: bool) -> Color32 {
-        let node = &self.derived.working.nodes[n];
+        let node = &self.editor.shown().working.nodes[n];
         let plain = theme::kind_fill(node.kind, dark);
         let grey = || {
             if dark {
@@ -70,7 +71,7 @@ impl LoopmapApp {
                 .stage
                 .as_deref()
                 .and_then(|s| {
-                    let supply = &self.derived.analysis.concentration;
+                    let supply = &self.editor.shown().analysis.concentration;
                     supply.stages.iter().find(|x| x.stage == s)?.hhi
                 })
                 .map_or_else(grey, |h| theme::soften(theme::hhi_colour(h), dark)),
@@ -83,7 +84,8 @@ impl LoopmapApp {
             ColourBy::Kind => Vec::new(),
             ColourBy::TopCountry => {
                 let mut codes: Vec<&str> = self
-                    .derived
+                    .editor
+                    .shown()
                     .working
                     .nodes
                     .iter()
@@ -168,8 +170,8 @@ impl LoopmapApp {
     /// The Supply tab.
     pub(super) fn supply_tab_ui(&mut self, ui: &mut egui::Ui) {
         let stages = self.stages_in_chain_order();
-        let analysis = self.analysis().clone();
-        let provenance = self.provenance().cloned();
+        let analysis = self.editor.analysis().clone();
+        let provenance = self.editor.provenance().cloned();
         let supply = &analysis.concentration;
         if supply.stages.is_empty() {
             ui.label(
@@ -304,7 +306,8 @@ impl LoopmapApp {
         ui.horizontal(|ui| {
             let label = ui.strong("Material in").id;
             let name = |id: &str| {
-                self.doc
+                self.editor
+                    .doc()
                     .node(id)
                     .map_or(id.to_string(), |n| n.label.clone())
             };
@@ -333,7 +336,7 @@ impl LoopmapApp {
                 "Share of what enters products in use (outside maintain loops) that comes from \
              certified virgin sources or came back through a loop.",
             );
-        match &self.doc.meta.home_country {
+        match &self.editor.doc().meta.home_country {
             Some(home) => {
                 let parts: Vec<String> = stages
                     .iter()

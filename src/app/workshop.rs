@@ -81,7 +81,7 @@ impl LoopmapApp {
     /// The compact strip of workshop mode: main indicators, pin filter, timer.
     pub(super) fn workshop_strip_ui(&mut self, ui: &mut egui::Ui) {
         let now = ui.input(|i| i.time);
-        let analysis = self.analysis().clone();
+        let analysis = self.editor.analysis().clone();
         let i = &analysis.indicators;
         let rate = |v: Option<f64>| v.map_or("—".to_string(), crate::present::percent);
         ui.horizontal_wrapped(|ui| {

@@ -112,15 +112,15 @@ impl LoopmapApp {
         lod: &Lod,
     ) {
         let key = FlowMeshKey {
-            revision: self.derived.revision,
-            sankey: self.derived.sankey,
+            revision: self.editor.shown().revision,
+            sankey: self.editor.shown().sankey,
             dark,
             canvas,
             zoom: self.view.zoom,
             center: (self.view.center.x, self.view.center.y),
             pixels_per_point: painter.ctx().pixels_per_point(),
-            selected: self.selection.flows.clone(),
-            scenario: self.active_scenario.clone(),
+            selected: self.editor.selection.flows.clone(),
+            scenario: self.editor.active_scenario.clone(),
         };
         let cached = match &self.canvas.flow_mesh {
             Some((k, mesh)) if *k == key => mesh.clone(),
@@ -152,14 +152,14 @@ impl LoopmapApp {
     fn flow_shapes(&self, canvas: Rect, dark: bool, lod: &Lod) -> Vec<Shape> {
         let visible = self.view.visible(canvas);
         let z = self.view.zoom;
-        let amounts = &self.derived.analysis.solution.flows;
+        let amounts = &self.editor.shown().analysis.solution.flows;
         let (_, changed) = self.changed_by_scenario();
         let mut shapes = Vec::new();
-        for (f, shape) in self.derived.layout.flows.iter().enumerate() {
+        for (f, shape) in self.editor.shown().layout.flows.iter().enumerate() {
             if !shape.bounds.intersects(&visible) {
                 continue;
             }
-            let flow = &self.derived.working.flows[f];
+            let flow = &self.editor.shown().working.flows[f];
             // A curve a few pixels long needs few points.
             let extent = (shape.bounds.max.x - shape.bounds.min.x)
                 .max(shape.bounds.max.y - shape.bounds.min.y) as f32
@@ -187,7 +187,7 @@ impl LoopmapApp {
                 (false, Loop::None) => theme::UNKNOWN,
                 (false, kind) => theme::loop_colour(kind, dark).gamma_multiply(0.6),
             };
-            if self.selection.flows.contains(&flow.id) {
+            if self.editor.selection.flows.contains(&flow.id) {
                 shapes.push(Shape::line(
                     points.clone(),
                     Stroke::new(width + 8.0, theme::SELECTED),
@@ -202,7 +202,7 @@ impl LoopmapApp {
                     ),
                 ));
             }
-            if self.derived.flagged_flows[f] {
+            if self.editor.shown().flagged_flows[f] {
                 shapes.push(Shape::line(
                     points.clone(),
                     Stroke::new(width + 5.0, theme::ERROR.gamma_multiply(0.6)),
@@ -239,7 +239,7 @@ impl LoopmapApp {
     /// Amount (or share) labels, above every line.
     fn draw_flow_labels(&self, painter: &egui::Painter, canvas: Rect, dark: bool, size: f32) {
         let visible = self.view.visible(canvas);
-        let amounts = &self.derived.analysis.solution.flows;
+        let amounts = &self.editor.shown().analysis.solution.flows;
         let label_colour = if dark {
             Color32::from_gray(230)
         } else {
@@ -250,13 +250,13 @@ impl LoopmapApp {
         } else {
             Color32::from_white_alpha(220)
         };
-        for (f, shape) in self.derived.layout.flows.iter().enumerate() {
+        for (f, shape) in self.editor.shown().layout.flows.iter().enumerate() {
             // The layout leaves out labels that would cover a node or another label.
             let Some(label) = shape.label.filter(|r| r.intersects(&visible)) else {
                 continue;
             };
             let text = flow_label(
-                &self.derived.working.flows[f],
+                &self.editor.shown().working.flows[f],
                 amounts.get(f).copied().flatten(),
             );
             let at = self.view.to_screen(canvas, label.center());
@@ -280,15 +280,15 @@ impl LoopmapApp {
         lod: &Lod,
         dark: bool,
     ) {
-        let node = &self.derived.working.nodes[n];
+        let node = &self.editor.shown().working.nodes[n];
         let id = node.id.clone();
         let text = if dark {
             Color32::from_gray(240)
         } else {
             Color32::from_gray(20)
         };
-        let selected = self.selection.nodes.contains(&id);
-        let flagged = self.derived.flagged_nodes[n];
+        let selected = self.editor.selection.nodes.contains(&id);
+        let flagged = self.editor.shown().flagged_nodes[n];
         let fill = self.node_fill(n, dark);
         let z = lod.zoom;
         let compact = lod.compact(screen.width());
@@ -331,10 +331,11 @@ impl LoopmapApp {
             // The secondary lines, bottom up, as far as they fit under the title.
             let line = lod.detail * 1.25;
             let mut bottom = screen.bottom() - lod.pad.min(4.0);
-            let throughput = self.derived.throughput[n].map_or("? ".to_string(), present::amount);
-            let node = &self.derived.working.nodes[n];
+            let throughput =
+                self.editor.shown().throughput[n].map_or("? ".to_string(), present::amount);
+            let node = &self.editor.shown().working.nodes[n];
             let lines = [
-                format!("{throughput} {}", self.derived.working.meta.unit()),
+                format!("{throughput} {}", self.editor.shown().working.meta.unit()),
                 present::node_details(node),
             ];
             for l in lines {
@@ -546,7 +547,7 @@ impl LoopmapApp {
         screen: Rect,
         lod: &Lod,
     ) {
-        let node = &self.derived.working.nodes[n];
+        let node = &self.editor.shown().working.nodes[n];
         let z = lod.zoom;
         let (changed_nodes, _) = self.changed_by_scenario();
         if changed_nodes.contains(&node.id) {
@@ -558,7 +559,7 @@ impl LoopmapApp {
             );
         }
         // The bottleneck stage (most concentrated supply) is marked on its nodes.
-        let supply = &self.derived.analysis.concentration;
+        let supply = &self.editor.shown().analysis.concentration;
         let bottleneck: Option<(&String, f64)> = supply.bottleneck.as_ref().and_then(|b| {
             let hhi = supply.stages.iter().find(|s| &s.stage == b)?.hhi?;
             Some((b, hhi))

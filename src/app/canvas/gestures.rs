@@ -32,8 +32,8 @@ impl LoopmapApp {
         let z = self.view.zoom;
         let shift = ui.input(|i| i.modifiers.shift);
         let space = ui.input(|i| i.key_down(egui::Key::Space));
-        for n in 0..self.doc.nodes.len() {
-            let rect = self.derived.layout.nodes[n];
+        for n in 0..self.editor.doc().nodes.len() {
+            let rect = self.editor.shown().layout.nodes[n];
             if !rect.intersects(&visible) {
                 continue;
             }
@@ -49,7 +49,7 @@ impl LoopmapApp {
             if !hit.is_positive() {
                 continue;
             }
-            let node = &self.doc.nodes[n];
+            let node = &self.editor.doc().nodes[n];
             let id = node.id.clone();
             let response = ui.interact(
                 hit,
@@ -58,13 +58,13 @@ impl LoopmapApp {
             );
             let label = node.label.clone();
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-            let selected = self.selection.nodes.contains(&id);
+            let selected = self.editor.selection.nodes.contains(&id);
 
             // Gestures on the node.
             if response.drag_started() && !space {
                 if !selected {
-                    self.selection = if shift {
-                        let mut s = self.selection.clone();
+                    self.editor.selection = if shift {
+                        let mut s = self.editor.selection.clone();
                         s.nodes.insert(id.clone());
                         s
                     } else {
@@ -85,11 +85,11 @@ impl LoopmapApp {
             }
             if response.clicked() {
                 if shift {
-                    if !self.selection.nodes.remove(&id) {
-                        self.selection.nodes.insert(id.clone());
+                    if !self.editor.selection.nodes.remove(&id) {
+                        self.editor.selection.nodes.insert(id.clone());
                     }
                 } else {
-                    self.selection = Selection::node(&id);
+                    self.editor.selection = Selection::node(&id);
                 }
             }
             if response.double_clicked() {
@@ -117,7 +117,7 @@ impl LoopmapApp {
             }
 
             // The handle to draw a flow from.
-            if self.doc.nodes[n].kind.gives_outflows()
+            if self.editor.doc().nodes[n].kind.gives_outflows()
                 && reach.contains(pos2(screen.right(), screen.center().y))
             {
                 let hc = pos2(screen.right(), screen.center().y);
@@ -155,11 +155,11 @@ impl LoopmapApp {
                         let target = ui
                             .input(|i| i.pointer.interact_pos())
                             .map(|p| self.view.to_canvas(canvas, p))
-                            .and_then(|p| self.derived.layout.node_at(p));
+                            .and_then(|p| self.editor.shown().layout.node_at(p));
                         if let Some(t) = target {
                             actions.push(Action::Connect {
                                 from: id.clone(),
-                                to: self.doc.nodes[t].id.clone(),
+                                to: self.editor.doc().nodes[t].id.clone(),
                                 loop_kind: *loop_kind,
                             });
                         }
@@ -196,7 +196,7 @@ impl LoopmapApp {
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) && !ui.ctx().egui_wants_keyboard_input() {
             self.canvas.placing = None;
             self.canvas.gesture = Gesture::Idle;
-            self.selection = Selection::default();
+            self.editor.selection = Selection::default();
         }
         if let Some(preset) = response.dnd_release_payload::<usize>()
             && let Some(p) = response.hover_pos()
@@ -207,16 +207,21 @@ impl LoopmapApp {
             });
         }
         let node_under = |app: &Self, p: Option<Pos2>| {
-            p.and_then(|p| app.derived.layout.node_at(app.view.to_canvas(canvas, p)))
+            p.and_then(|p| {
+                app.editor
+                    .shown()
+                    .layout
+                    .node_at(app.view.to_canvas(canvas, p))
+            })
         };
         if response.drag_started_by(egui::PointerButton::Primary) {
             let start = response.interact_pointer_pos();
             self.canvas.gesture = match (shift, start, node_under(self, start)) {
                 (true, Some(start), _) => Gesture::BoxSelect { start },
                 (false, _, Some(n)) => {
-                    let id = self.doc.nodes[n].id.clone();
-                    if !self.selection.nodes.contains(&id) {
-                        self.selection = Selection::node(&id);
+                    let id = self.editor.doc().nodes[n].id.clone();
+                    if !self.editor.selection.nodes.contains(&id) {
+                        self.editor.selection = Selection::node(&id);
                     }
                     Gesture::Moving
                 }
@@ -257,18 +262,18 @@ impl LoopmapApp {
                     min: self.view.to_canvas(canvas, r.min),
                     max: self.view.to_canvas(canvas, r.max),
                 };
-                let mut s = self.selection.clone();
-                for (n, rect) in self.derived.layout.nodes.iter().enumerate() {
+                let mut s = self.editor.selection.clone();
+                for (n, rect) in self.editor.shown().layout.nodes.iter().enumerate() {
                     if rect.intersects(&area) {
-                        s.nodes.insert(self.doc.nodes[n].id.clone());
+                        s.nodes.insert(self.editor.doc().nodes[n].id.clone());
                     }
                 }
-                for f in &self.doc.flows {
+                for f in &self.editor.doc().flows {
                     if s.nodes.contains(&f.from) && s.nodes.contains(&f.to) {
                         s.flows.insert(f.id.clone());
                     }
                 }
-                self.selection = s;
+                self.editor.selection = s;
                 self.canvas.gesture = Gesture::Idle;
             }
         }
@@ -284,24 +289,29 @@ impl LoopmapApp {
                 actions.push(Action::Place { preset, at });
                 return;
             }
-            if let Some(n) = self.derived.layout.node_at(at) {
+            if let Some(n) = self.editor.shown().layout.node_at(at) {
                 // A compact node (a detailed one has its own widget and takes the click).
-                let id = self.doc.nodes[n].id.clone();
-                self.selection = Selection::node(&id);
+                let id = self.editor.doc().nodes[n].id.clone();
+                self.editor.selection = Selection::node(&id);
                 return;
             }
-            match self.derived.layout.flow_at(at, 6.0 / self.view.zoom as f64) {
+            match self
+                .editor
+                .shown()
+                .layout
+                .flow_at(at, 6.0 / self.view.zoom as f64)
+            {
                 Some(f) => {
-                    let id = self.doc.flows[f].id.clone();
+                    let id = self.editor.doc().flows[f].id.clone();
                     if shift {
-                        if !self.selection.flows.remove(&id) {
-                            self.selection.flows.insert(id);
+                        if !self.editor.selection.flows.remove(&id) {
+                            self.editor.selection.flows.insert(id);
                         }
                     } else {
-                        self.selection = Selection::flow(&id);
+                        self.editor.selection = Selection::flow(&id);
                     }
                 }
-                None if !shift => self.selection = Selection::default(),
+                None if !shift => self.editor.selection = Selection::default(),
                 None => {}
             }
         }
@@ -309,17 +319,17 @@ impl LoopmapApp {
             && let Some(p) = response.interact_pointer_pos()
         {
             let at = self.view.to_canvas(canvas, p);
-            let layout = &self.derived.layout;
+            let layout = &self.editor.shown().layout;
             self.canvas.context_target = Some(if let Some(n) = layout.node_at(at) {
-                Anchor::Node(self.doc.nodes[n].id.clone())
+                Anchor::Node(self.editor.doc().nodes[n].id.clone())
             } else if let Some(f) = layout.flow_at(at, 6.0 / self.view.zoom as f64) {
-                Anchor::Flow(self.doc.flows[f].id.clone())
+                Anchor::Flow(self.editor.doc().flows[f].id.clone())
             } else {
                 Anchor::Map
             });
         }
         if let Some(target) = self.canvas.context_target.clone() {
-            let on = target.describe(&self.doc);
+            let on = target.describe(self.editor.doc());
             response.context_menu(|ui| {
                 if ui
                     .add(
@@ -352,13 +362,15 @@ impl LoopmapApp {
         if let Some(p) = response.hover_pos()
             && self.canvas.gesture == Gesture::Idle
             && let Some(f) = self
-                .derived
+                .editor
+                .shown()
                 .layout
                 .flow_at(self.view.to_canvas(canvas, p), 6.0 / self.view.zoom as f64)
         {
-            let flow = &self.derived.working.flows[f];
+            let flow = &self.editor.shown().working.flows[f];
             let amount = self
-                .derived
+                .editor
+                .shown()
                 .analysis
                 .solution
                 .flows
@@ -371,7 +383,8 @@ impl LoopmapApp {
                 format!(" · {} loop", flow.loop_kind.name())
             };
             let name = |id: &str| {
-                self.derived
+                self.editor
+                    .shown()
                     .working
                     .node(id)
                     .map_or(id.to_string(), |n| n.label.clone())
@@ -388,9 +401,9 @@ impl LoopmapApp {
     }
 
     fn node_tooltip(&self, n: usize) -> String {
-        let node = &self.derived.working.nodes[n];
+        let node = &self.editor.shown().working.nodes[n];
         let mut lines = vec![format!("{} ({})", node.label, node.kind.name())];
-        for d in &self.derived.analysis.diagnostics {
+        for d in &self.editor.shown().analysis.diagnostics {
             if d.subject == Subject::Node(node.id.clone()) {
                 lines.push(format!(
                     "{}: {}",

@@ -235,7 +235,8 @@ impl LoopmapApp {
     /// The size of the row of pins on the whole map, if there are any to show.
     fn whole_map_pins_size(&self) -> Option<Vec2> {
         let radii: Vec<f32> = self
-            .doc
+            .editor
+            .doc()
             .pain_points
             .iter()
             .filter(|p| p.on == Anchor::Map && self.pin_shown(p))

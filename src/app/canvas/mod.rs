@@ -131,7 +131,7 @@ impl LoopmapApp {
                 Color32::from_gray(250)
             },
         );
-        self.derived();
+        self.editor.derived();
         if self.view.refit_frames > 0 {
             self.view.refit_frames -= 1;
             self.view.fit_pending = true;
@@ -146,7 +146,7 @@ impl LoopmapApp {
         {
             self.view.fit_pending = true;
         }
-        let bounds = self.derived.layout.bounds();
+        let bounds = self.editor.shown().layout.bounds();
         self.canvas.legends = self.legend_layout(canvas, bounds);
         if self.view.fit_pending {
             if let Some(b) = bounds {
@@ -199,7 +199,7 @@ impl LoopmapApp {
             .map(|t| t.rect.expand(2.0))
             .collect();
         for (i, pin) in pins.iter_mut().enumerate() {
-            let on_map = self.doc.pain_points[i].on == Anchor::Map;
+            let on_map = self.editor.doc().pain_points[i].on == Anchor::Map;
             let Some((c, r)) = pin.as_mut().filter(|_| !on_map) else {
                 continue;
             };
@@ -234,7 +234,7 @@ impl LoopmapApp {
     /// The level of detail for the view as it is now.
     fn lod_for(&self, ctx: &egui::Context, canvas: Rect) -> Lod {
         let visible = self.view.visible(canvas);
-        let layout = &self.derived.layout;
+        let layout = &self.editor.shown().layout;
         let nodes = layout
             .nodes
             .iter()
@@ -278,8 +278,8 @@ impl LoopmapApp {
     fn apply_action(&mut self, action: Action) {
         match action {
             Action::Move(d) => {
-                let selected = self.selection.nodes.clone();
-                self.edit(Some("move"), |doc| {
+                let selected = self.editor.selection.nodes.clone();
+                self.editor.edit(Some("move"), |doc| {
                     for node in doc.nodes.iter_mut().filter(|n| selected.contains(&n.id)) {
                         node.pos[0] += d.x as f64;
                         node.pos[1] += d.y as f64;
@@ -288,14 +288,14 @@ impl LoopmapApp {
             }
             Action::EndMove => {
                 if self.settings.grid {
-                    let selected = self.selection.nodes.clone();
-                    self.edit(Some("move"), |doc| {
+                    let selected = self.editor.selection.nodes.clone();
+                    self.editor.edit(Some("move"), |doc| {
                         for node in doc.nodes.iter_mut().filter(|n| selected.contains(&n.id)) {
                             node.pos = node.pos.map(snap);
                         }
                     });
                 }
-                self.end_gesture();
+                self.editor.end_gesture();
             }
             Action::Connect {
                 from,
@@ -304,12 +304,12 @@ impl LoopmapApp {
             } => self.connect(&from, &to, loop_kind),
             Action::Place { preset, at } => self.place(preset, at),
             Action::Rename(id) => {
-                self.selection = Selection::node(&id);
+                self.editor.selection = Selection::node(&id);
                 self.start_rename();
             }
             Action::AddPain(on) => self.add_pain_point(on),
             Action::Delete(what) => {
-                self.selection = what;
+                self.editor.selection = what;
                 self.delete_selection();
             }
         }
@@ -318,7 +318,7 @@ impl LoopmapApp {
     /// Adds a flow drawn on the canvas; flows a source cannot take or a waste cannot give
     /// are refused with a hint. A flow back to an earlier stage is proposed as a loop.
     pub fn connect(&mut self, from: &str, to: &str, chosen: Option<Loop>) {
-        let (Some(a), Some(b)) = (self.doc.node(from), self.doc.node(to)) else {
+        let (Some(a), Some(b)) = (self.editor.doc().node(from), self.editor.doc().node(to)) else {
             return;
         };
         if from == to {
@@ -347,11 +347,11 @@ impl LoopmapApp {
             (true, NodeKind::Use, NodeKind::Process) => Loop::Reuse,
             _ => Loop::None,
         });
-        let id = fragment::unique_flow_id(&self.doc, &format!("{from}_to_{to}"));
+        let id = fragment::unique_flow_id(self.editor.doc(), &format!("{from}_to_{to}"));
         let mut flow = Flow::new(id.clone(), from, to);
         flow.loop_kind = loop_kind;
-        self.edit(None, |doc| doc.flows.push(flow));
-        self.selection = Selection::flow(&id);
+        self.editor.edit(None, |doc| doc.flows.push(flow));
+        self.editor.selection = Selection::flow(&id);
         self.hint = (loop_kind != Loop::None).then(|| {
             format!(
                 "Added as a {} loop; change it in the inspector.",
@@ -362,7 +362,7 @@ impl LoopmapApp {
 
     /// Places a palette item at a canvas point.
     pub fn place(&mut self, preset: usize, at: Point) {
-        let Some(node) = palette::new_node(&self.doc, preset) else {
+        let Some(node) = palette::new_node(self.editor.doc(), preset) else {
             return;
         };
         let mut node = node;
@@ -371,8 +371,8 @@ impl LoopmapApp {
             node.pos = node.pos.map(snap);
         }
         let id = node.id.clone();
-        self.edit(None, |doc| doc.nodes.push(node));
-        self.selection = Selection::node(&id);
+        self.editor.edit(None, |doc| doc.nodes.push(node));
+        self.editor.selection = Selection::node(&id);
     }
 }
 

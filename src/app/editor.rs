@@ -1,0 +1,292 @@
+//! The one editing handle every panel works through: the map being edited (private to
+//! it), its undo history, unsaved mark, selection, the scenario shown and the analysis
+//! and shapes of the map as shown. Panels read the map here and change it only with
+//! `edit`: undo, the unsaved mark, autosave, the caches and the room (which all follow
+//! `revision`) see every change.
+
+use super::Selection;
+use super::history::History;
+use crate::analysis::{self, Analysis, Provenance};
+use crate::geometry::Layout;
+use crate::model::Document;
+
+pub struct Editor {
+    doc: Document,
+    /// The map as it is on disk, to tell whether there are unsaved changes.
+    saved: Document,
+    dirty: bool,
+    history: History,
+    /// Counts changes to the map; caches keyed on it are stale when it moves.
+    revision: u64,
+    derived: Derived,
+    /// Flow widths proportional to amounts (a view setting the shapes depend on).
+    sankey: bool,
+    analysis_runs: u64,
+    pub selection: Selection,
+    /// The scenario being shown and edited; `None` for the baseline.
+    pub active_scenario: Option<String>,
+}
+
+/// Analysis and shapes of one revision of the map as shown.
+pub struct Derived {
+    /// The revision of the map derived.
+    pub revision: u64,
+    pub sankey: bool,
+    /// The scenario analysed (none: the baseline).
+    scenario: Option<String>,
+    /// The map as shown: the baseline, or the baseline with the active scenario applied.
+    pub working: Document,
+    pub analysis: Analysis,
+    /// Where products' material comes from: computed when the Supply tab first asks.
+    provenance: std::cell::OnceCell<Option<Provenance>>,
+    pub layout: Layout,
+    /// Each node's throughput (Σ outflows; Σ inflows for wastes and exports).
+    pub throughput: Vec<Option<f64>>,
+    /// The gravest diagnostic naming each node, for its badge.
+    pub flagged_nodes: Vec<Option<analysis::Severity>>,
+    /// Flows an error names: they get a red outline.
+    pub flagged_flows: Vec<bool>,
+}
+
+impl Editor {
+    /// Edits `doc`, as it is on disk (no unsaved changes).
+    pub fn new(doc: Document, sankey: bool) -> Self {
+        let derived = derive(&doc, 0, sankey, None);
+        Editor {
+            saved: doc.clone(),
+            doc,
+            dirty: false,
+            history: History::default(),
+            revision: 0,
+            derived,
+            sankey,
+            analysis_runs: 1,
+            selection: Selection::default(),
+            active_scenario: None,
+        }
+    }
+
+    /// The baseline map, as it will be saved.
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    /// Whether the map differs from the file it came from.
+    pub fn dirty(&self) -> bool {
+        self.dirty
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Changes the map: records an undo point (joined to the open step when `merge`
+    /// names the same gesture), applies `change`, and invalidates the analysis.
+    ///
+    /// While a scenario is active, the change is made on the scenario's view of the map:
+    /// changed values (flow amounts and shares, node values) go into the scenario, and
+    /// structure (nodes and flows added, removed, moved; labels; pain points) into the
+    /// baseline (`model::route_edit`).
+    pub fn edit(&mut self, merge: Option<&str>, change: impl FnOnce(&mut Document)) {
+        self.history.record(&self.doc, merge);
+        match self.active_scenario.clone().and_then(|name| {
+            let s = self.doc.scenario(&name)?;
+            Some((name, crate::model::apply_scenario(&self.doc, s).0))
+        }) {
+            Some((name, mut view)) => {
+                change(&mut view);
+                self.doc = crate::model::route_edit(&self.doc, &name, view);
+            }
+            None => change(&mut self.doc),
+        }
+        self.changed();
+    }
+
+    /// Changes the baseline document itself, whatever scenario is active (managing
+    /// scenarios, resetting a value to the baseline's).
+    pub fn edit_baseline(&mut self, merge: Option<&str>, change: impl FnOnce(&mut Document)) {
+        self.history.record(&self.doc, merge);
+        change(&mut self.doc);
+        self.changed();
+    }
+
+    /// Ends a continuous gesture (drag, typing in one field): the next edit is a new step.
+    pub fn end_gesture(&mut self) {
+        self.history.close();
+    }
+
+    pub fn undo(&mut self) {
+        if self.history.undo(&mut self.doc) {
+            self.changed();
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if self.history.redo(&mut self.doc) {
+            self.changed();
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// Edits another map from now on (open, new, sample, recover): fresh history and
+    /// selection, the baseline shown, no unsaved changes.
+    pub fn replace(&mut self, doc: Document) {
+        self.saved = doc.clone();
+        self.doc = doc;
+        self.history.clear();
+        self.selection = Selection::default();
+        self.active_scenario = None;
+        self.changed();
+    }
+
+    /// The map is now as it is on disk.
+    pub fn mark_saved(&mut self) {
+        self.saved = self.doc.clone();
+        self.dirty = false;
+    }
+
+    /// The map as it is on disk is `saved` (a recovered copy differs from its file).
+    pub fn set_saved(&mut self, saved: Document) {
+        self.saved = saved;
+        self.changed();
+    }
+
+    /// The user chose to drop the unsaved changes (the map is about to be replaced).
+    pub fn drop_changes(&mut self) {
+        self.dirty = false;
+    }
+
+    fn changed(&mut self) {
+        self.revision += 1;
+        self.dirty = self.doc != self.saved;
+        let doc = &self.doc;
+        self.selection.nodes.retain(|id| doc.node(id).is_some());
+        self.selection.flows.retain(|id| doc.flow(id).is_some());
+        self.selection
+            .pains
+            .retain(|id| doc.pain_points.iter().any(|p| &p.id == id));
+        if let Some(name) = &self.active_scenario
+            && doc.scenario(name).is_none()
+        {
+            self.active_scenario = None;
+        }
+    }
+
+    /// Flow widths proportional to amounts, or not: the shapes follow.
+    pub fn set_sankey(&mut self, sankey: bool) {
+        self.sankey = sankey;
+    }
+
+    /// Analysis and shapes of the map as it is now, recomputed only after a change.
+    pub fn derived(&mut self) -> &Derived {
+        if !self.is_current() {
+            self.derived = derive(
+                &self.doc,
+                self.revision,
+                self.sankey,
+                self.active_scenario.as_deref(),
+            );
+            self.analysis_runs += 1;
+        }
+        &self.derived
+    }
+
+    /// What was last derived: the map as drawn in this frame (an edit made later in the
+    /// frame shows in the next).
+    pub fn shown(&self) -> &Derived {
+        &self.derived
+    }
+
+    /// Whether `shown` is the map as it is now.
+    pub fn is_current(&self) -> bool {
+        self.derived.revision == self.revision
+            && self.derived.sankey == self.sankey
+            && self.derived.scenario == self.active_scenario
+    }
+
+    /// The analysis of the map as shown (with the active scenario).
+    pub fn analysis(&mut self) -> &Analysis {
+        &self.derived().analysis
+    }
+
+    /// The map as shown and analysed: the baseline, or with the active scenario applied.
+    pub fn working(&mut self) -> &Document {
+        &self.derived().working
+    }
+
+    pub fn layout(&mut self) -> &Layout {
+        &self.derived().layout
+    }
+
+    /// The provenance of the map as shown (§6), computed once per change when asked for.
+    pub fn provenance(&mut self) -> Option<&Provenance> {
+        let d = self.derived();
+        d.provenance
+            .get_or_init(|| d.analysis.provenance(&d.working))
+            .as_ref()
+    }
+
+    /// The badge a node carries on the canvas: its gravest diagnostic, if any.
+    pub fn node_badge(&mut self, id: &str) -> Option<analysis::Severity> {
+        let derived = self.derived();
+        let n = derived.working.nodes.iter().position(|n| n.id == id)?;
+        derived.flagged_nodes[n]
+    }
+
+    /// How many times the map has been analysed (to check that idle frames do not).
+    pub fn analysis_runs(&self) -> u64 {
+        self.analysis_runs
+    }
+}
+
+fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -> Derived {
+    // The scenario is applied once, for both the analysis and what is shown.
+    let (working, issues) = match scenario.and_then(|name| doc.scenario(name)) {
+        Some(s) => crate::model::apply_scenario(doc, s),
+        None => (doc.clone(), Vec::new()),
+    };
+    let analysis = analysis::analyse_with_issues(&working, &issues);
+    let layout = crate::layout::shapes(&working, &analysis.solution.flows, sankey);
+    let index = working.node_index();
+    let throughput = analysis::supply::throughputs(&working, &analysis.solution.flows);
+    let mut flagged_nodes: Vec<Option<analysis::Severity>> = vec![None; working.nodes.len()];
+    let mut flagged_flows = vec![false; working.flows.len()];
+    for d in &analysis.diagnostics {
+        match &d.subject {
+            analysis::Subject::Node(id) => {
+                if let Some(&n) = index.get(id.as_str()) {
+                    // Severity orders Error < Warning < Info: the gravest is the least.
+                    let gravest = flagged_nodes[n].map_or(d.severity, |s| s.min(d.severity));
+                    flagged_nodes[n] = Some(gravest);
+                }
+            }
+            // A flow left open while drawing is normal (it is drawn grey and dashed);
+            // a red outline is for errors: negative or contradictory flows.
+            analysis::Subject::Flow(id) if d.severity == analysis::Severity::Error => {
+                if let Some(f) = working.flows.iter().position(|f| &f.id == id) {
+                    flagged_flows[f] = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    Derived {
+        revision,
+        sankey,
+        scenario: scenario.map(String::from),
+        working,
+        analysis,
+        provenance: std::cell::OnceCell::new(),
+        layout,
+        throughput,
+        flagged_nodes,
+        flagged_flows,
+    }
+}
