@@ -58,7 +58,7 @@ fn lever_drag(c: &mut Criterion) {
     let ctx = egui::Context::default();
     ctx.enable_accesskit();
     let mut app = LoopmapApp::new(doc, None, Settings::default());
-    app.set_scenario(Some("what if".into()));
+    app.editor.set_scenario(Some("what if".into()));
     app.tab = Tab::Scenarios;
     let mut slider = None;
     for _ in 0..3 {

@@ -61,7 +61,7 @@ fn every_change_reaches_the_copy_within_two_seconds_undo_included() {
     let nodes = h.state().editor.doc().nodes.len();
     let last = h.state().editor.doc().nodes[nodes - 1].id.clone();
     h.state_mut().editor.selection = loopmap::app::Selection::node(&last);
-    h.state_mut().delete_selection();
+    h.state_mut().editor.delete_selection();
     h.run_steps(FRAMES_IN_DELAY);
     assert_eq!(copy_of(&h).unwrap().nodes.len(), nodes - 1);
     h.state_mut().editor.undo();

@@ -122,7 +122,7 @@ fn apply(app: &mut LoopmapApp, op: &Op) {
         Op::DeleteNode { node, move_pins } => {
             if let Some(id) = node_id(app, node) {
                 app.editor.selection = Selection::node(&id);
-                app.delete_selection_with(if move_pins {
+                app.editor.delete_selection_with(if move_pins {
                     PinnedPains::MoveToMap
                 } else {
                     PinnedPains::Delete
@@ -132,7 +132,7 @@ fn apply(app: &mut LoopmapApp, op: &Op) {
         Op::DeleteFlow { flow } => {
             if let Some(id) = flow_id(app, flow) {
                 app.editor.selection = Selection::flow(&id);
-                app.delete_selection_with(PinnedPains::Delete);
+                app.editor.delete_selection_with(PinnedPains::Delete);
             }
         }
         Op::Move { node, dx, dy } => {
@@ -157,7 +157,7 @@ fn apply(app: &mut LoopmapApp, op: &Op) {
                 1 => flow_id(app, on).map_or(Anchor::Map, Anchor::Flow),
                 _ => Anchor::Map,
             };
-            app.add_pain_point(anchor);
+            app.editor.add_pain_point(anchor);
             app.editor.end_gesture();
         }
         Op::Vote { pain, up } => {
@@ -165,14 +165,14 @@ fn apply(app: &mut LoopmapApp, op: &Op) {
             if n > 0 {
                 app.editor.selection =
                     Selection::pain(&app.editor.doc().pain_points[pain % n].id.clone());
-                app.vote(if up { 1 } else { -1 });
+                app.editor.vote(if up { 1 } else { -1 });
             }
         }
-        Op::NewScenario { copy } => app.new_scenario(copy),
+        Op::NewScenario { copy } => app.editor.new_scenario(copy),
         Op::SwitchScenario { index } => {
             let name =
                 index.and_then(|i| app.editor.doc().scenarios.get(i).map(|s| s.name.clone()));
-            app.set_scenario(name);
+            app.editor.set_scenario(name);
         }
         Op::Undo => app.editor.undo(),
         Op::Redo => app.editor.redo(),

@@ -145,7 +145,7 @@ fn pin_numbers_stay_when_a_pain_point_goes_and_survive_save_and_copy() {
 
     // Delete pin 2 mid-discussion: pin 3 stays pin 3.
     h.state_mut().editor.selection = Selection::pain("p2");
-    h.state_mut().delete_selection();
+    h.state_mut().editor.delete_selection();
     h.run();
     assert!(h.query_by_label("Pain point 3: third").is_some());
     assert!(h.query_by_label("Pain point 2: third").is_none());

@@ -184,7 +184,9 @@ fn larger_text_makes_the_map_text_larger_on_screen() {
 #[test]
 fn the_scenarios_tab_at_1280x720_keeps_its_tabs_table_and_lever_names_in_view() {
     let mut h = editor(uk(), PROJECTOR);
-    h.state_mut().set_scenario(Some("HPMS at 350 t/yr".into()));
+    h.state_mut()
+        .editor
+        .set_scenario(Some("HPMS at 350 t/yr".into()));
     h.state_mut().tab = Tab::Scenarios;
     h.run_steps(4);
     // Everything of the tab must be left of the side panel and inside the window.
@@ -292,7 +294,9 @@ fn snapshot_uk_scenarios_tab_at_1280x720() {
         .wgpu()
         .build_eframe(move |_cc| LoopmapApp::new(uk(), None, Default::default()));
     h.run();
-    h.state_mut().set_scenario(Some("HPMS at 350 t/yr".into()));
+    h.state_mut()
+        .editor
+        .set_scenario(Some("HPMS at 350 t/yr".into()));
     h.state_mut().tab = Tab::Scenarios;
     h.run_steps(4);
     h.get_by_label("Sensitivity").click();

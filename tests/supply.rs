@@ -141,11 +141,13 @@ fn the_supply_tab_follows_the_active_scenario() {
     };
     let before = domestic(&h);
     assert!(before.contains("magnet 2 %"), "{before}");
-    h.state_mut().set_scenario(Some("HPMS at 350 t/yr".into()));
+    h.state_mut()
+        .editor
+        .set_scenario(Some("HPMS at 350 t/yr".into()));
     h.run_steps(3);
     let after = domestic(&h);
     assert!(after.contains("magnet 5 %"), "{after}");
-    h.state_mut().set_scenario(None);
+    h.state_mut().editor.set_scenario(None);
     h.run_steps(3);
     assert_eq!(domestic(&h), before);
 }

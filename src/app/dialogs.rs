@@ -74,11 +74,11 @@ impl LoopmapApp {
                     ));
                     ui.horizontal(|ui| {
                         if ui.button(format!("Delete pain point{s}")).clicked() {
-                            self.delete_selection_with(super::pains::PinnedPains::Delete);
+                            self.editor.delete_selection_with(super::pains::PinnedPains::Delete);
                             close = true;
                         }
                         if ui.button("Move to the map").clicked() {
-                            self.delete_selection_with(super::pains::PinnedPains::MoveToMap);
+                            self.editor.delete_selection_with(super::pains::PinnedPains::MoveToMap);
                             close = true;
                         }
                         if ui.button("Cancel").clicked() {
@@ -100,7 +100,7 @@ impl LoopmapApp {
                     }
                     ui.horizontal(|ui| {
                         if (ui.button("Rename").clicked() || enter)
-                            && self.rename_scenario(old, &text)
+                            && self.editor.rename_scenario(old, &text)
                         {
                             close = true;
                         }

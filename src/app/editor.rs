@@ -4,10 +4,10 @@
 //! `edit`: undo, the unsaved mark, autosave, the caches and the room (which all follow
 //! `revision`) see every change.
 
-use super::Selection;
 use super::history::History;
+use super::{Command, Dialog, Selection};
 use crate::analysis::{self, Analysis, Provenance};
-use crate::geometry::Layout;
+use crate::geometry::{Layout, Point};
 use crate::model::Document;
 
 pub struct Editor {
@@ -25,6 +25,26 @@ pub struct Editor {
     pub selection: Selection,
     /// The scenario being shown and edited; `None` for the baseline.
     pub active_scenario: Option<String>,
+    /// The node preset the palette has armed for placing on the canvas.
+    pub placing: Option<usize>,
+    /// What the panels asked of the frame this frame, in order.
+    requests: Vec<Request>,
+}
+
+/// What a panel asks of the frame around it, for what lies outside the map; the frame
+/// does it once the panel is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// A one-line message in the status bar.
+    Hint(String),
+    /// A modal window.
+    Dialog(Dialog),
+    /// A command, as from its menu item.
+    Run(Command),
+    /// Centre the canvas on this point of the map.
+    Centre(Point),
+    /// Put the keyboard in this field of the inspector (its key).
+    Focus(String),
 }
 
 /// Analysis and shapes of one revision of the map as shown.
@@ -63,12 +83,24 @@ impl Editor {
             analysis_runs: 1,
             selection: Selection::default(),
             active_scenario: None,
+            placing: None,
+            requests: Vec::new(),
         }
     }
 
     /// The baseline map, as it will be saved.
     pub fn doc(&self) -> &Document {
         &self.doc
+    }
+
+    /// Asks the frame for something outside the map.
+    pub fn ask(&mut self, request: Request) {
+        self.requests.push(request);
+    }
+
+    /// What the panels asked for since the frame last looked, oldest first.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.requests)
     }
 
     /// Whether the map differs from the file it came from.

@@ -165,7 +165,7 @@ impl LoopmapApp {
                     pains.len()
                 ));
                 if ui.button("Delete them").clicked() {
-                    self.delete_selection();
+                    self.editor.delete_selection();
                 }
             }
         }
@@ -595,7 +595,7 @@ impl LoopmapApp {
                     .on_hover_text("Move this value with a slider in the Scenarios tab")
                     .clicked()
                 {
-                    self.pin_lever(crate::model::levers::Lever::Node {
+                    self.editor.pin_lever(crate::model::levers::Lever::Node {
                         node: id.to_string(),
                         field: field.clone(),
                     });
@@ -608,7 +608,7 @@ impl LoopmapApp {
             .on_hover_text("Deletes the node and every flow touching it")
             .clicked()
         {
-            self.delete_selection();
+            self.editor.delete_selection();
         }
     }
 
@@ -755,12 +755,12 @@ impl LoopmapApp {
                     .on_hover_text("Move its amount or share with a slider in the Scenarios tab")
                     .clicked()
             {
-                self.pin_lever(crate::model::levers::Lever::Flow {
+                self.editor.pin_lever(crate::model::levers::Lever::Flow {
                     flow: id.to_string(),
                 });
             }
             if ui.button("Delete flow").clicked() {
-                self.delete_selection();
+                self.editor.delete_selection();
             }
         });
     }

@@ -14,6 +14,7 @@ mod editor;
 mod files;
 mod history;
 mod inspector;
+mod operations;
 mod pains;
 mod palette;
 mod panel;
@@ -37,7 +38,7 @@ use crate::model::{Document, fragment};
 
 pub use canvas::{DrawnTitle, Legend, Legends, Lod, View};
 pub use command::Command;
-pub use editor::{Derived, Editor};
+pub use editor::{Derived, Editor, Request};
 pub use files::{ExportKind, Settings};
 pub use pains::{PainColumn, PainTable, PinnedPains};
 #[cfg(not(target_arch = "wasm32"))]
@@ -416,6 +417,11 @@ impl LoopmapApp {
 
     /// Runs a command from a menu, a shortcut or a button.
     pub fn run(&mut self, command: Command, ctx: &egui::Context) {
+        self.run_only(command, ctx);
+        self.serve_requests(ctx);
+    }
+
+    fn run_only(&mut self, command: Command, ctx: &egui::Context) {
         match command {
             Command::New => self.guard(Pending::New),
             Command::Open => self.guard(Pending::Open(None)),
@@ -433,11 +439,12 @@ impl LoopmapApp {
             Command::Cut => {
                 // The pain points on what is cut go to the clipboard with it.
                 self.copy(ctx);
-                self.delete_selection_with(pains::PinnedPains::Delete);
+                self.editor
+                    .delete_selection_with(pains::PinnedPains::Delete);
             }
             Command::Paste => {} // handled from the clipboard event
             Command::Duplicate => self.duplicate(),
-            Command::Delete => self.delete_selection(),
+            Command::Delete => self.editor.delete_selection(),
             Command::SelectAll => {
                 self.editor.selection = Selection {
                     nodes: self
@@ -460,9 +467,11 @@ impl LoopmapApp {
             Command::Rename => self.start_rename(),
             Command::Arrange => self.arrange(crate::layout::Options::default()),
             Command::ArrangeKeepOrder => self.arrange(crate::layout::Options { keep_order: true }),
-            Command::AddPainPoint => self.add_pain_point(self.anchor_for_selection()),
-            Command::VoteUp => self.vote(1),
-            Command::VoteDown => self.vote(-1),
+            Command::AddPainPoint => self
+                .editor
+                .add_pain_point(self.editor.anchor_for_selection()),
+            Command::VoteUp => self.editor.vote(1),
+            Command::VoteDown => self.editor.vote(-1),
             Command::Workshop => self.set_workshop(!self.workshop.on, ctx),
             Command::TimerStartPause => self.workshop.timer.start_pause(ctx.input(|i| i.time)),
             Command::TimerReset => self.workshop.timer.reset(),
@@ -496,6 +505,19 @@ impl LoopmapApp {
             }
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),
+        }
+    }
+
+    /// Does what the panels (and editing operations) asked of the frame.
+    fn serve_requests(&mut self, ctx: &egui::Context) {
+        for request in self.editor.take_requests() {
+            match request {
+                Request::Hint(text) => self.hint = Some(text),
+                Request::Dialog(dialog) => self.dialog = Some(dialog),
+                Request::Run(command) => self.run(command, ctx),
+                Request::Centre(point) => self.view.center = point,
+                Request::Focus(field) => self.inspector.focus = Some(field),
+            }
         }
     }
 
@@ -741,6 +763,7 @@ impl LoopmapApp {
         let ctx = ui.ctx().clone();
         self.editor.set_sankey(self.settings.sankey);
         self.handle_input(&ctx);
+        self.serve_requests(&ctx);
         #[cfg(not(target_arch = "wasm32"))]
         self.participation_tick();
         if self.workshop.on {
@@ -779,13 +802,16 @@ impl LoopmapApp {
         if self.workshop.on && self.editor.active_scenario.is_some() {
             self.scenario_banner(ui);
         }
+        self.serve_requests(&ctx);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas_ui(ui));
+        self.serve_requests(&ctx);
         #[cfg(not(target_arch = "wasm32"))]
         self.participation_ui(&ctx);
         self.dialogs(&ctx);
         self.builtin_file_dialog(&ctx);
+        self.serve_requests(&ctx);
         // Each viewport command asks for a repaint: send the title only when it changes.
         let title = self.title();
         if title != self.window_title {

@@ -101,140 +101,6 @@ pub enum PinnedPains {
 }
 
 impl LoopmapApp {
-    /// Where a new pain point goes: on the selected node, else the selected flow, else on
-    /// what the selected pain point is on, else the whole map.
-    pub fn anchor_for_selection(&self) -> Anchor {
-        if let Some(id) = self.editor.selection.nodes.first() {
-            Anchor::Node(id.clone())
-        } else if let Some(id) = self.editor.selection.flows.first() {
-            Anchor::Flow(id.clone())
-        } else if let Some(p) = self
-            .editor
-            .selection
-            .pains
-            .first()
-            .and_then(|id| self.editor.doc().pain_points.iter().find(|p| &p.id == id))
-        {
-            p.on.clone()
-        } else {
-            Anchor::Map
-        }
-    }
-
-    /// Adds a pain point on `on`, selects it and puts the cursor in its title.
-    pub fn add_pain_point(&mut self, on: Anchor) {
-        let id = pains::unique_pain_id(self.editor.doc());
-        let mut pain = PainPoint::new(id.clone(), on, "New pain point");
-        pain.number = Some(self.editor.doc().next_pin_number());
-        self.editor.edit(None, |doc| doc.pain_points.push(pain));
-        self.editor.selection = Selection::pain(&id);
-        self.inspector.focus = Some(format!("pain:{id}:title"));
-    }
-
-    /// Adds `delta` dot votes to the selected pain points (never below zero).
-    pub fn vote(&mut self, delta: i64) {
-        let chosen = self.editor.selection.pains.clone();
-        if chosen.is_empty() {
-            self.hint = Some("Select a pain point (click its pin) to vote on it".into());
-            return;
-        }
-        let changes = |p: &PainPoint| {
-            let mut after = p.clone();
-            after.vote(delta);
-            after.votes() != p.votes()
-        };
-        if !self
-            .editor
-            .doc()
-            .pain_points
-            .iter()
-            .any(|p| chosen.contains(&p.id) && changes(p))
-        {
-            return; // no vote to take back: no empty undo step
-        }
-        self.editor.edit(None, |doc| {
-            for p in doc
-                .pain_points
-                .iter_mut()
-                .filter(|p| chosen.contains(&p.id))
-            {
-                p.vote(delta);
-            }
-        });
-    }
-
-    fn vote_on(&mut self, id: &str, delta: i64) {
-        let selection = std::mem::replace(&mut self.editor.selection, Selection::pain(id));
-        self.vote(delta);
-        self.editor.selection = selection;
-    }
-
-    /// Deletes the selection; when nodes or flows going carry pain points that are not
-    /// selected themselves, first asks what to do with them.
-    pub fn delete_selection(&mut self) {
-        if self.editor.selection.is_empty() {
-            return;
-        }
-        let carried = pinned_on(
-            self.editor.doc(),
-            &self.editor.selection.nodes,
-            &self.editor.selection.flows,
-        )
-        .into_iter()
-        .filter(|&i| {
-            !self
-                .editor
-                .selection
-                .pains
-                .contains(&self.editor.doc().pain_points[i].id)
-        })
-        .count();
-        if carried > 0 {
-            self.dialog = Some(Dialog::DeletePinned(carried));
-        } else {
-            self.delete_selection_with(PinnedPains::Delete);
-        }
-    }
-
-    /// Deletes the selected nodes (with every flow touching them), flows and pain
-    /// points; the pain points on what goes are deleted or moved to the map. One undo step.
-    pub fn delete_selection_with(&mut self, pinned: PinnedPains) {
-        let selection = std::mem::take(&mut self.editor.selection);
-        self.editor.edit(None, |doc| {
-            let carried = pinned_on(doc, &selection.nodes, &selection.flows);
-            let mut keep = vec![true; doc.pain_points.len()];
-            for i in carried {
-                match pinned {
-                    PinnedPains::Delete => keep[i] = false,
-                    PinnedPains::MoveToMap => doc.pain_points[i].on = Anchor::Map,
-                }
-            }
-            let mut keep = keep.into_iter();
-            doc.pain_points
-                .retain(|p| keep.next().unwrap_or(true) && !selection.pains.contains(&p.id));
-            doc.nodes.retain(|n| !selection.nodes.contains(&n.id));
-            doc.flows.retain(|f| {
-                !selection.flows.contains(&f.id)
-                    && !selection.nodes.contains(&f.from)
-                    && !selection.nodes.contains(&f.to)
-            });
-        });
-    }
-
-    /// Selects a pain point and centres the canvas on its pin.
-    pub fn find_pain(&mut self, id: &str) {
-        self.editor.selection = Selection::pain(id);
-        let index = self
-            .editor
-            .doc()
-            .pain_points
-            .iter()
-            .position(|p| p.id == id);
-        if let Some(pin) = index.and_then(|i| self.editor.layout().pins.get(i).copied().flatten()) {
-            self.view.center = pin;
-        }
-    }
-
     /// Pain point indices as the table shows them: filtered, then sorted.
     pub fn pain_rows(&self) -> Vec<usize> {
         let t = &self.pain_table;
@@ -278,7 +144,8 @@ impl LoopmapApp {
                 .on_hover_text(super::Command::AddPainPoint.tooltip())
                 .clicked()
             {
-                self.add_pain_point(self.anchor_for_selection());
+                self.editor
+                    .add_pain_point(self.editor.anchor_for_selection());
             }
             ui.separator();
             let t = &mut self.pain_table;
@@ -424,10 +291,10 @@ impl LoopmapApp {
                 }
             });
         for (id, delta) in votes {
-            self.vote_on(&id, delta);
+            self.editor.vote_on(&id, delta);
         }
         if let Some(id) = select {
-            self.find_pain(&id);
+            self.editor.find_pain(&id);
         }
     }
 
@@ -476,7 +343,7 @@ impl LoopmapApp {
             }
         }
         if let Some(id) = chosen {
-            self.find_pain(&id);
+            self.editor.find_pain(&id);
         }
     }
 
@@ -569,14 +436,14 @@ impl LoopmapApp {
                     .on_hover_text("Take a vote away (−)")
                     .clicked()
                 {
-                    self.vote_on(id, -1);
+                    self.editor.vote_on(id, -1);
                 }
                 if ui
                     .button("+1 vote")
                     .on_hover_text("Add a vote (+)")
                     .clicked()
                 {
-                    self.vote_on(id, 1);
+                    self.editor.vote_on(id, 1);
                 }
             });
             ui.end_row();
@@ -621,7 +488,7 @@ impl LoopmapApp {
                 self.editor.end_gesture();
             }
             if ui.button("Delete pain point").clicked() {
-                self.delete_selection();
+                self.editor.delete_selection();
             }
         });
     }

@@ -212,9 +212,9 @@ impl LoopmapApp {
         if let Some((id, delta)) = menu_action {
             self.editor.selection = Selection::pain(&id);
             if delta == 0 {
-                self.delete_selection();
+                self.editor.delete_selection();
             } else {
-                self.vote(delta);
+                self.editor.vote(delta);
             }
         }
         if let Some(c) = self.pin_filter {

@@ -59,97 +59,6 @@ pub enum CompareView {
 const WIDE_TAB: f32 = 900.0;
 
 impl LoopmapApp {
-    /// Makes `name` the active scenario (`None`: the baseline).
-    pub fn set_scenario(&mut self, name: Option<String>) {
-        self.editor.active_scenario = name.filter(|n| self.editor.doc().scenario(n).is_some());
-    }
-
-    /// A new scenario, empty or a copy of the active one's changes, made active.
-    pub fn new_scenario(&mut self, copy: bool) {
-        let base = if copy {
-            self.editor
-                .active_scenario
-                .clone()
-                .map_or("Scenario".to_string(), |n| format!("{n} (copy)"))
-        } else {
-            "Scenario".to_string()
-        };
-        let name = unique_name(self.editor.doc(), &base);
-        let changes = if copy {
-            self.editor
-                .active_scenario
-                .as_deref()
-                .and_then(|n| self.editor.doc().scenario(n))
-                .map(|s| s.changes.clone())
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        let scenario = Scenario {
-            name: name.clone(),
-            description: String::new(),
-            changes,
-            extra: Default::default(),
-        };
-        self.editor
-            .edit_baseline(None, |d| d.scenarios.push(scenario));
-        self.editor.active_scenario = Some(name);
-    }
-
-    /// Renames a scenario; refused with a hint when the name is empty or taken.
-    pub fn rename_scenario(&mut self, old: &str, new: &str) -> bool {
-        let new = new.trim().to_string();
-        if new.is_empty() || (new != old && self.editor.doc().scenario(&new).is_some()) {
-            self.hint = Some(format!(
-                "A scenario needs a name of its own; '{new}' cannot be used"
-            ));
-            return false;
-        }
-        let old_name = old.to_string();
-        let renamed = new.clone();
-        let was_active = self.editor.active_scenario.as_deref() == Some(old);
-        if was_active {
-            self.editor.active_scenario = Some(new.clone());
-        }
-        self.editor.edit_baseline(None, move |d| {
-            if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == old_name) {
-                s.name = renamed;
-            }
-        });
-        true
-    }
-
-    /// Deletes a scenario (undo brings it back).
-    pub fn delete_scenario(&mut self, name: &str) {
-        let name = name.to_string();
-        self.editor
-            .edit_baseline(None, |d| d.scenarios.retain(|s| s.name != name));
-    }
-
-    /// The changes of the active scenario.
-    fn active_changes(&self) -> Vec<Change> {
-        self.editor
-            .active_scenario
-            .as_deref()
-            .and_then(|n| self.editor.doc().scenario(n))
-            .map(|s| s.changes.clone())
-            .unwrap_or_default()
-    }
-
-    /// Ids of the nodes and flows the active scenario changes, for marking on the canvas.
-    pub(super) fn changed_by_scenario(&self) -> (Vec<String>, Vec<String>) {
-        let mut nodes = Vec::new();
-        let mut flows = Vec::new();
-        for c in self.active_changes() {
-            match c {
-                Change::Flow { flow, .. } => flows.push(flow),
-                Change::Node { node, .. } => nodes.push(node),
-            }
-        }
-        (nodes, flows)
-    }
-
-    /// The scenario drop-down and its buttons, in the toolbar.
     pub(super) fn scenario_bar_ui(&mut self, ui: &mut egui::Ui) {
         let label = ui.label("Scenario").id;
         let mut chosen = self.editor.active_scenario.clone();
@@ -166,11 +75,11 @@ impl LoopmapApp {
             .labelled_by(label)
             .on_hover_text("Show and edit the baseline or a what-if scenario");
         if chosen != self.editor.active_scenario {
-            self.set_scenario(chosen);
+            self.editor.set_scenario(chosen);
         }
         ui.menu_button("New scenario", |ui| {
             if ui.button("Empty").clicked() {
-                self.new_scenario(false);
+                self.editor.new_scenario(false);
             }
             if ui
                 .add_enabled(
@@ -179,7 +88,7 @@ impl LoopmapApp {
                 )
                 .clicked()
             {
-                self.new_scenario(true);
+                self.editor.new_scenario(true);
             }
         });
         if let Some(name) = self.editor.active_scenario.clone() {
@@ -197,7 +106,7 @@ impl LoopmapApp {
                 ))
                 .clicked()
             {
-                self.delete_scenario(&name);
+                self.editor.delete_scenario(&name);
             }
         }
     }
@@ -222,7 +131,7 @@ impl LoopmapApp {
                         .color(Color32::WHITE),
                     );
                     if ui.button("Back to baseline").clicked() {
-                        self.set_scenario(None);
+                        self.editor.set_scenario(None);
                     }
                 });
             });
@@ -240,6 +149,7 @@ impl LoopmapApp {
             return;
         };
         let mine: Vec<Change> = self
+            .editor
             .active_changes()
             .into_iter()
             .filter(|c| match c {
@@ -289,25 +199,6 @@ impl LoopmapApp {
                 }
             });
         }
-    }
-
-    /// Pins a lever (no-op if it is pinned already).
-    pub fn pin_lever(&mut self, lever: Lever) {
-        let mut list = levers::levers(self.editor.doc());
-        if list.contains(&lever) {
-            return;
-        }
-        list.push(lever);
-        self.editor
-            .edit_baseline(None, |d| levers::set_levers(d, &list));
-        self.hint = Some("Pinned as a lever: move it in the Scenarios tab".into());
-    }
-
-    /// Moves a lever to `value` (in the active scenario, if any); one undo step per drag.
-    pub fn move_lever(&mut self, lever: &Lever, value: f64) {
-        let key = format!("lever:{lever:?}");
-        let lever = lever.clone();
-        self.editor.edit(Some(&key), move |d| lever.set(d, value));
     }
 
     /// The levers in a scrolling column `width` wide, at the left of a tab.
@@ -471,7 +362,7 @@ impl LoopmapApp {
                          nothing to slide: move the levers around it instead.",
                     );
                     if ui.small_button("Unpin").clicked() {
-                        self.unpin(&lever);
+                        self.editor.unpin(&lever);
                     }
                 });
                 continue;
@@ -502,26 +393,16 @@ impl LoopmapApp {
                     .labelled_by(label);
                 ui.label(RichText::new(present::amount(v)).strong().monospace());
                 if r.changed() && v != value {
-                    self.move_lever(&lever, v);
+                    self.editor.move_lever(&lever, v);
                 }
                 if r.drag_stopped() || r.lost_focus() {
                     self.editor.end_gesture();
                 }
                 if ui.small_button("Unpin").clicked() {
-                    self.unpin(&lever);
+                    self.editor.unpin(&lever);
                 }
             });
         }
-    }
-
-    /// Takes a lever off the Scenarios tab (one undo step).
-    fn unpin(&mut self, lever: &Lever) {
-        let rest: Vec<Lever> = levers::levers(self.editor.doc())
-            .into_iter()
-            .filter(|l| l != lever)
-            .collect();
-        self.editor
-            .edit_baseline(None, |d| levers::set_levers(d, &rest));
     }
 
     /// Baseline and every scenario, analysed (cached until the map changes, and kept
@@ -843,17 +724,6 @@ fn arrow_ui(ui: &mut egui::Ui, d: f64, higher_is_better: Option<bool>, text: Str
         egui::Stroke::NONE,
     ));
     ui.label(RichText::new(text).color(colour).small());
-}
-
-/// `base`, or `base 2`, `base 3`… whichever no scenario has.
-fn unique_name(doc: &Document, base: &str) -> String {
-    if doc.scenario(base).is_none() && base != "Scenario" {
-        return base.to_string();
-    }
-    (1..)
-        .map(|i| format!("{base} {i}"))
-        .find(|n| doc.scenario(n).is_none())
-        .unwrap_or_else(|| base.to_string())
 }
 
 /// A flow lever's amount as solved in `analysis` (of `doc`, or a scenario of it).

@@ -153,7 +153,7 @@ impl LoopmapApp {
         let visible = self.view.visible(canvas);
         let z = self.view.zoom;
         let amounts = &self.editor.shown().analysis.solution.flows;
-        let (_, changed) = self.changed_by_scenario();
+        let (_, changed) = self.editor.changed_by_scenario();
         let mut shapes = Vec::new();
         for (f, shape) in self.editor.shown().layout.flows.iter().enumerate() {
             if !shape.bounds.intersects(&visible) {
@@ -549,7 +549,7 @@ impl LoopmapApp {
     ) {
         let node = &self.editor.shown().working.nodes[n];
         let z = lod.zoom;
-        let (changed_nodes, _) = self.changed_by_scenario();
+        let (changed_nodes, _) = self.editor.changed_by_scenario();
         if changed_nodes.contains(&node.id) {
             painter.rect_stroke(
                 screen.expand(2.0),

@@ -307,10 +307,10 @@ impl LoopmapApp {
                 self.editor.selection = Selection::node(&id);
                 self.start_rename();
             }
-            Action::AddPain(on) => self.add_pain_point(on),
+            Action::AddPain(on) => self.editor.add_pain_point(on),
             Action::Delete(what) => {
                 self.editor.selection = what;
-                self.delete_selection();
+                self.editor.delete_selection();
             }
         }
     }
