@@ -4,8 +4,8 @@
 
 use egui::RichText;
 
-use super::{Dialog, LoopmapApp, Selection, theme};
-use crate::model::pains::{self, pinned_on};
+use super::{LoopmapApp, theme};
+use crate::model::pains;
 use crate::model::{Anchor, Category, PainPoint, PainStatus};
 
 /// Width of the title column of the Pain points table.

@@ -14,7 +14,7 @@ use crate::analysis::indicators::{Described, higher_is_better};
 use crate::analysis::sensitivity::{self, Swing};
 use crate::analysis::{self, Analysis};
 use crate::model::levers::{self, Lever};
-use crate::model::{Change, Document, Scenario};
+use crate::model::{Change, Document};
 use crate::present::{self, Measure};
 
 /// Marks what the active scenario changes.
