@@ -227,7 +227,7 @@ fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_colu
     h.run();
     h.get_by_label("Search").type_text("HPMS");
     h.run();
-    assert_eq!(h.state().pain_rows().len(), 2);
+    assert_eq!(h.state().pain_table.rows(h.state().editor.doc()).len(), 2);
     assert!(h.query_by_label(&title("pp_hpms_scale")).is_some());
     assert!(h.query_by_label(&title("pp_price")).is_none());
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
@@ -244,7 +244,7 @@ fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_colu
         .click();
     h.run();
     assert_eq!(h.state().pain_table.category, Some(Category::Economic));
-    let rows = h.state().pain_rows();
+    let rows = h.state().pain_table.rows(h.state().editor.doc());
     assert_eq!(rows.len(), 2);
     assert!(h.query_by_label(&title("pp_price")).is_some());
     assert!(h.query_by_label(&title("pp_glued")).is_none());
@@ -355,7 +355,7 @@ fn workshop_mode_fills_the_window_keeps_the_indicators_in_a_strip_and_esc_leaves
     assert_eq!(skills.votes(), 3);
 
     // The category filter hides other pins.
-    h.state_mut().pin_filter = Some(Category::Social);
+    h.state_mut().workshop.pin_filter = Some(Category::Social);
     h.run();
     assert!(
         h.query_by_label(&pin_label(&h, "pp_china_magnets"))

@@ -140,6 +140,8 @@ pub struct LoopmapApp {
     pub view: View,
     canvas: canvas::CanvasState,
     inspector: inspector::InspectorState,
+    indicators: panel::IndicatorPanel,
+    palette: palette::Palette,
     pub settings: Settings,
     pub dialog: Option<Dialog>,
     /// A one-line hint shown in the status bar (e.g. why a flow was refused).
@@ -158,12 +160,9 @@ pub struct LoopmapApp {
     file_dialog: Option<(egui_file::FileDialog, files::FileRequest)>,
     window_title: String,
     pub pain_table: pains::PainTable,
-    /// Show only the pins of this category on the canvas.
-    pub pin_filter: Option<crate::model::Category>,
     pub workshop: workshop::Workshop,
     pub tab: Tab,
-    /// The use node whose provenance the Supply tab shows.
-    pub provenance_of: Option<String>,
+    supply: supply::SupplyTab,
     /// The page's context, to wake the editor when the browser has read a file.
     #[cfg(target_arch = "wasm32")]
     web_ctx: Option<egui::Context>,
@@ -209,6 +208,8 @@ impl LoopmapApp {
             view: View::default(),
             canvas: canvas::CanvasState::default(),
             inspector: inspector::InspectorState::default(),
+            indicators: panel::IndicatorPanel,
+            palette: palette::Palette,
             settings,
             dialog: None,
             hint: None,
@@ -220,10 +221,9 @@ impl LoopmapApp {
             file_dialog: None,
             window_title: String::new(),
             pain_table: pains::PainTable::default(),
-            pin_filter: None,
             workshop: workshop::Workshop::default(),
             tab: Tab::default(),
-            provenance_of: None,
+            supply: supply::SupplyTab::default(),
             last_share_link: None,
             #[cfg(target_arch = "wasm32")]
             web_ctx: None,
@@ -767,14 +767,15 @@ impl LoopmapApp {
         #[cfg(not(target_arch = "wasm32"))]
         self.participation_tick();
         if self.workshop.on {
-            egui::Panel::top("workshop strip").show(ui, |ui| self.workshop_strip_ui(ui));
+            egui::Panel::top("workshop strip")
+                .show(ui, |ui| self.workshop.strip_ui(ui, &mut self.editor));
         } else {
             self.menu_bar(ui);
             self.status_bar(ui);
             egui::Panel::left("palette")
                 .resizable(false)
                 .default_size(215.0)
-                .show(ui, |ui| self.palette_ui(ui));
+                .show(ui, |ui| self.palette.ui(ui, &mut self.editor));
             // A fixed width: the canvas must not shrink or shift when the selection changes.
             egui::Panel::right("side")
                 .resizable(false)
@@ -1038,7 +1039,7 @@ impl LoopmapApp {
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 self.participation_button_ui(ui);
-                self.pin_filter_ui(ui);
+                self.workshop.pin_filter_ui(ui);
                 ui.separator();
                 self.scenario_bar_ui(ui);
             });
@@ -1136,9 +1137,9 @@ impl LoopmapApp {
             .id_salt("indicators")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                self.indicators_ui(ui);
+                self.indicators.ui(ui, &mut self.editor);
                 ui.separator();
-                self.pain_summary_ui(ui);
+                pains::summary_ui(ui, &mut self.editor);
             });
     }
 
@@ -1160,9 +1161,9 @@ impl LoopmapApp {
         });
         ui.separator();
         match self.tab {
-            Tab::PainPoints => self.pains_tab_ui(ui),
+            Tab::PainPoints => self.pain_table.ui(ui, &mut self.editor),
             Tab::Scenarios => self.scenarios_tab_ui(ui),
-            Tab::Supply => self.supply_tab_ui(ui),
+            Tab::Supply => self.supply.ui(ui, &mut self.editor),
             Tab::Roadmap => self.roadmap_tab_ui(ui),
         }
     }

@@ -5,6 +5,7 @@
 
 use super::pains::PinnedPains;
 use super::{Dialog, Editor, Request, Selection};
+use crate::analysis::Subject;
 use crate::model::levers::{self, Lever};
 use crate::model::pains::pinned_on;
 use crate::model::{Anchor, Change, Document, PainPoint, Scenario, pains};
@@ -242,6 +243,27 @@ impl Editor {
             .filter(|l| l != lever)
             .collect();
         self.edit_baseline(None, |d| levers::set_levers(d, &rest));
+    }
+
+    /// Selects what a diagnostic names and centres the canvas on it.
+    pub fn reveal(&mut self, subject: &Subject) {
+        match subject {
+            Subject::Node(id) => {
+                if let Some(node) = self.doc().node(id) {
+                    let centre = crate::geometry::Point::new(node.pos[0], node.pos[1]);
+                    self.ask(Request::Centre(centre));
+                    self.selection = Selection::node(id);
+                }
+            }
+            Subject::Flow(id) => {
+                if let Some(f) = self.doc().flows.iter().position(|f| &f.id == id) {
+                    let centre = self.layout().flows[f].label_at;
+                    self.ask(Request::Centre(centre));
+                    self.selection = Selection::flow(id);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 
 use egui::RichText;
 
-use super::{LoopmapApp, theme};
+use super::{Command, Editor, LoopmapApp, theme};
+use crate::model::Document;
 use crate::model::pains;
 use crate::model::{Anchor, Category, PainPoint, PainStatus};
 
@@ -100,14 +101,14 @@ pub enum PinnedPains {
     MoveToMap,
 }
 
-impl LoopmapApp {
+impl PainTable {
     /// Pain point indices as the table shows them: filtered, then sorted.
-    pub fn pain_rows(&self) -> Vec<usize> {
-        let t = &self.pain_table;
+    pub fn rows(&self, doc: &Document) -> Vec<usize> {
+        let t = self;
         let needle = t.text.trim().to_lowercase();
-        let mut rows: Vec<usize> = (0..self.editor.doc().pain_points.len())
+        let mut rows: Vec<usize> = (0..doc.pain_points.len())
             .filter(|&i| {
-                let p = &self.editor.doc().pain_points[i];
+                let p = &doc.pain_points[i];
                 t.category.is_none_or(|c| p.category() == c)
                     && t.status.is_none_or(|s| p.status() == s)
                     && (needle.is_empty()
@@ -116,7 +117,6 @@ impl LoopmapApp {
                             .any(|f| f.to_lowercase().contains(&needle)))
             })
             .collect();
-        let doc = self.editor.doc();
         let on = |i: usize| doc.pain_points[i].on.describe(doc).to_lowercase();
         rows.sort_by(|&a, &b| {
             let (p, q) = (&doc.pain_points[a], &doc.pain_points[b]);
@@ -137,18 +137,17 @@ impl LoopmapApp {
     }
 
     /// The Pain points tab: filters, then the table.
-    pub(super) fn pains_tab_ui(&mut self, ui: &mut egui::Ui) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
         ui.horizontal(|ui| {
             if ui
                 .button("+ Pain point")
                 .on_hover_text(super::Command::AddPainPoint.tooltip())
                 .clicked()
             {
-                self.editor
-                    .add_pain_point(self.editor.anchor_for_selection());
+                editor.add_pain_point(editor.anchor_for_selection());
             }
             ui.separator();
-            let t = &mut self.pain_table;
+            let t = &mut *self;
             category_filter(ui, "Show category", "all", &mut t.category);
             let label = ui.label("with status").id;
             egui::ComboBox::from_id_salt("pain filter status")
@@ -169,8 +168,8 @@ impl LoopmapApp {
             )
             .labelled_by(label);
         });
-        let rows = self.pain_rows();
-        if self.editor.doc().pain_points.is_empty() {
+        let rows = self.rows(editor.doc());
+        if editor.doc().pain_points.is_empty() {
             ui.label(
                 "No pain points yet. Select a node or flow and press P (or right-click it) to \
                  pin what keeps the chain linear or insecure.",
@@ -189,7 +188,7 @@ impl LoopmapApp {
                     .spacing([14.0, 4.0])
                     .show(ui, |ui| {
                         for column in PainColumn::ALL {
-                            let t = &mut self.pain_table;
+                            let t = &mut *self;
                             // The sort arrow is painted: the default font has no ▲ ▼.
                             let response = ui
                                 .horizontal(|ui| {
@@ -237,10 +236,10 @@ impl LoopmapApp {
                             }
                         }
                         ui.end_row();
-                        let numbers = self.editor.doc().pin_numbers();
+                        let numbers = editor.doc().pin_numbers();
                         for &i in &rows {
-                            let p = &self.editor.doc().pain_points[i];
-                            let selected = self.editor.selection.pains.contains(&p.id);
+                            let p = &editor.doc().pain_points[i];
+                            let selected = editor.selection.pains.contains(&p.id);
                             ui.label(numbers[i].to_string());
                             ui.label(RichText::new(p.votes().to_string()).strong());
                             ui.horizontal(|ui| {
@@ -280,7 +279,7 @@ impl LoopmapApp {
                             let c = p.category();
                             ui.label(RichText::new(c.name()).color(theme::category_colour(c)));
                             ui.label(format!("{}", p.severity()));
-                            ui.label(p.on.describe(self.editor.doc()));
+                            ui.label(p.on.describe(editor.doc()));
                             ui.label(&p.raised_by);
                             ui.label(p.status().name());
                             ui.end_row();
@@ -291,62 +290,60 @@ impl LoopmapApp {
                 }
             });
         for (id, delta) in votes {
-            self.editor.vote_on(&id, delta);
+            editor.vote_on(&id, delta);
         }
         if let Some(id) = select {
-            self.editor.find_pain(&id);
+            editor.find_pain(&id);
         }
     }
+}
 
-    /// Under the indicators: how many pain points of each category, and the three with
-    /// the most votes (a click finds one).
-    pub(super) fn pain_summary_ui(&mut self, ui: &mut egui::Ui) {
-        ui.label(RichText::new("Pain points").strong());
-        if self.editor.doc().pain_points.is_empty() {
-            ui.label(RichText::new("none yet (P adds one on the selection)").weak());
-            return;
-        }
-        ui.horizontal_wrapped(|ui| {
-            for c in Category::ALL {
-                let n = self
-                    .editor
-                    .doc()
-                    .pain_points
-                    .iter()
-                    .filter(|p| p.category() == c)
-                    .count();
-                if n > 0 {
-                    ui.label(
-                        RichText::new(format!("{} {n}", c.name())).color(theme::category_colour(c)),
-                    );
-                }
+/// Under the indicators: how many pain points of each category, and the three with
+/// the most votes (a click finds one).
+pub fn summary_ui(ui: &mut egui::Ui, editor: &mut Editor) {
+    ui.label(RichText::new("Pain points").strong());
+    if editor.doc().pain_points.is_empty() {
+        let keys = Command::AddPainPoint.shortcut_text(ui.ctx());
+        ui.label(RichText::new(format!("none yet ({keys} adds one on the selection)")).weak());
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        for c in Category::ALL {
+            let n = editor
+                .doc()
+                .pain_points
+                .iter()
+                .filter(|p| p.category() == c)
+                .count();
+            if n > 0 {
+                ui.label(
+                    RichText::new(format!("{} {n}", c.name())).color(theme::category_colour(c)),
+                );
             }
-        });
-        let mut chosen = None;
-        let numbers = self.editor.doc().pin_numbers();
-        for (rank, i) in pains::ranked(self.editor.doc())
-            .into_iter()
-            .take(3)
-            .enumerate()
+        }
+    });
+    let mut chosen = None;
+    let numbers = editor.doc().pin_numbers();
+    for (rank, i) in pains::ranked(editor.doc()).into_iter().take(3).enumerate() {
+        let p = &editor.doc().pain_points[i];
+        let text = format!("{}. {} ({} votes)", rank + 1, p.title, p.votes());
+        if ui
+            .link(text)
+            .on_hover_text(format!(
+                "Pain point #{}: select it and show its pin",
+                numbers[i]
+            ))
+            .clicked()
         {
-            let p = &self.editor.doc().pain_points[i];
-            let text = format!("{}. {} ({} votes)", rank + 1, p.title, p.votes());
-            if ui
-                .link(text)
-                .on_hover_text(format!(
-                    "Pain point #{}: select it and show its pin",
-                    numbers[i]
-                ))
-                .clicked()
-            {
-                chosen = Some(p.id.clone());
-            }
-        }
-        if let Some(id) = chosen {
-            self.editor.find_pain(&id);
+            chosen = Some(p.id.clone());
         }
     }
+    if let Some(id) = chosen {
+        editor.find_pain(&id);
+    }
+}
 
+impl LoopmapApp {
     /// The inspector of one pain point: every field, edited in place.
     pub(super) fn pain_inspector_ui(&mut self, ui: &mut egui::Ui, id: &str) {
         let Some((index, pain)) = self

@@ -3,7 +3,7 @@
 
 use egui::{Color32, Sense, Stroke, StrokeKind, vec2};
 
-use super::{LoopmapApp, theme};
+use super::{Editor, theme};
 use crate::model::{Document, Node, NodeKind, SourceMaterial, fragment};
 
 /// A ready-made node.
@@ -83,8 +83,13 @@ pub fn new_node(doc: &Document, i: usize) -> Option<Node> {
     Some(node)
 }
 
-impl LoopmapApp {
-    pub(super) fn palette_ui(&mut self, ui: &mut egui::Ui) {
+/// The palette: node presets to place on the canvas (the one armed is the editor's
+/// `placing`, which the canvas places on its next click).
+#[derive(Default)]
+pub struct Palette;
+
+impl Palette {
+    pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
         let dark = ui.visuals().dark_mode;
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading("Add");
@@ -95,7 +100,7 @@ impl LoopmapApp {
                     ui.strong("Value-chain stages");
                 }
                 let id = ui.scope_id().with(("preset", i));
-                let placing = self.canvas.placing == Some(i);
+                let placing = editor.placing == Some(i);
                 let response = ui
                     .dnd_drag_source(id, i, |ui| {
                         let (rect, _) = ui
@@ -122,7 +127,7 @@ impl LoopmapApp {
                     egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Add {}", p.label))
                 });
                 if response.clicked() {
-                    self.canvas.placing = if placing { None } else { Some(i) };
+                    editor.placing = if placing { None } else { Some(i) };
                 }
                 response.on_hover_text(format!(
                     "{} node{}",

@@ -3,17 +3,21 @@
 
 use egui::RichText;
 
-use super::{LoopmapApp, Selection, theme};
+use super::{Editor, theme};
 use crate::analysis::supply::Band;
-use crate::analysis::{Severity, Status, Subject};
+use crate::analysis::{Severity, Status};
 use crate::model::Loop;
 use crate::model::country;
 use crate::present::{self, Measure};
 
-impl LoopmapApp {
-    pub(super) fn indicators_ui(&mut self, ui: &mut egui::Ui) {
-        let unit = self.editor.doc().meta.unit().to_string();
-        let analysis = self.editor.analysis().clone();
+/// The indicator panel: it keeps nothing of its own, all it shows is derived from the map.
+#[derive(Default)]
+pub struct IndicatorPanel;
+
+impl IndicatorPanel {
+    pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
+        let unit = editor.doc().meta.unit().to_string();
+        let analysis = editor.analysis().clone();
         let status = analysis.solution.status;
         let colour = if status == Status::Ok {
             theme::OK
@@ -119,27 +123,8 @@ impl LoopmapApp {
                 .on_hover_text("Click to select it on the canvas")
                 .clicked()
             {
-                self.reveal(&d.subject);
+                editor.reveal(&d.subject);
             }
-        }
-    }
-
-    /// Selects what a diagnostic names and centres the canvas on it.
-    pub fn reveal(&mut self, subject: &Subject) {
-        match subject {
-            Subject::Node(id) => {
-                if let Some(node) = self.editor.doc().node(id) {
-                    self.view.center = crate::geometry::Point::new(node.pos[0], node.pos[1]);
-                    self.editor.selection = Selection::node(id);
-                }
-            }
-            Subject::Flow(id) => {
-                if let Some(f) = self.editor.doc().flows.iter().position(|f| &f.id == id) {
-                    self.view.center = self.editor.layout().flows[f].label_at;
-                    self.editor.selection = Selection::flow(id);
-                }
-            }
-            _ => {}
         }
     }
 }

@@ -69,7 +69,7 @@ fn tooltip(p: &PainPoint, number: usize, on: &str) -> String {
 impl LoopmapApp {
     /// Whether a pin is shown under the category filter.
     pub(super) fn pin_shown(&self, p: &PainPoint) -> bool {
-        self.pin_filter.is_none_or(|c| p.category() == c)
+        self.workshop.pin_filter.is_none_or(|c| p.category() == c)
     }
 
     /// Where each pin is drawn on screen (centre and radius); `None` for pins filtered
@@ -217,7 +217,7 @@ impl LoopmapApp {
                 self.editor.vote(delta);
             }
         }
-        if let Some(c) = self.pin_filter {
+        if let Some(c) = self.workshop.pin_filter {
             painter.text(
                 canvas.center_top() + vec2(0.0, 40.0),
                 Align2::CENTER_TOP,
@@ -258,7 +258,7 @@ impl LoopmapApp {
             let x = r.left() + 18.0 + (k / rows) as f32 * 145.0;
             let y = top + row * (1 + k % rows) as f32;
             draw_pin_symbol(painter, c, pos2(x, y), 7.0);
-            let colour = if self.pin_filter.is_some_and(|f| f != c) {
+            let colour = if self.workshop.pin_filter.is_some_and(|f| f != c) {
                 text.gamma_multiply(0.4)
             } else {
                 text

@@ -8,7 +8,7 @@ use egui_plot::{Bar, BarChart, Span};
 use super::charts::{fixed_plot, row, row_axis, swatch, unit_grid};
 use serde::{Deserialize, Serialize};
 
-use super::{LoopmapApp, theme};
+use super::{Editor, LoopmapApp, theme};
 use crate::analysis::supply::{HHI_HIGH, HHI_MODERATE};
 use crate::model::country;
 
@@ -36,17 +36,6 @@ impl ColourBy {
 const COLOUR_LEGEND_ROW: f32 = 20.0;
 
 impl LoopmapApp {
-    /// Stages in value-chain order: by where their leftmost node sits (a recycler of the
-    /// same stage far downstream does not move it).
-    pub fn stages_in_chain_order(&mut self) -> Vec<String> {
-        self.editor.analysis();
-        self.editor
-            .shown()
-            .analysis
-            .concentration
-            .stages_in_chain_order(self.editor.doc())
-    }
-
     /// A node's fill on the canvas, by the chosen colouring.
     pub(super) fn node_fill(&self, n: usize, dark: bool) -> Color32 {
         let node = &self.editor.shown().working.nodes[n];
@@ -166,12 +155,89 @@ impl LoopmapApp {
             );
         }
     }
+}
 
+/// The labels of `shares` once each, in the order they first come.
+fn distinct<'a>(shares: impl Iterator<Item = &'a (String, f64)>) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for (label, _) in shares {
+        if !labels.contains(label) {
+            labels.push(label.clone());
+        }
+    }
+    labels
+}
+
+/// A plot of `stacked` bars, one row per stage from the top, 0–100 % across.
+fn stacked_plot(
+    ui: &mut egui::Ui,
+    id: &str,
+    stages: &[String],
+    charts: Vec<BarChart>,
+    size: egui::Vec2,
+    x_label: &str,
+) {
+    fixed_plot(id, size.x, size.y)
+        .include_x(0.0)
+        .include_x(100.0)
+        .custom_y_axes(vec![row_axis(stages.to_vec(), 80.0)])
+        .y_grid_spacer(unit_grid)
+        .x_axis_label(x_label)
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
+}
+
+/// Horizontal bars, one per stage, stacked from one chart per label (a country, or
+/// `secondary` / `none`), each in that label's colour. Every chart has a bar for every
+/// stage (0 where the label is absent): egui_plot stacks bars by their position.
+fn stacked(
+    stages: &[String],
+    labels: &[String],
+    share: impl Fn(&str, &str) -> Option<f64>,
+) -> Vec<BarChart> {
+    let mut charts: Vec<BarChart> = Vec::new();
+    for label in labels {
+        let bars: Vec<Bar> = stages
+            .iter()
+            .enumerate()
+            .map(|(i, stage)| {
+                let v = share(stage, label).unwrap_or(0.0);
+                Bar::new(row(i, stages.len()), 100.0 * v)
+                    .width(0.7)
+                    .fill(theme::country_colour(label))
+                    .name(format!(
+                        "{stage}: {} {:.1} %",
+                        country::describe(label),
+                        100.0 * v
+                    ))
+            })
+            .collect();
+        let others: Vec<&BarChart> = charts.iter().collect();
+        let chart = BarChart::new(country::describe(label), bars)
+            .color(theme::country_colour(label))
+            .horizontal()
+            .stack_on(&others);
+        charts.push(chart);
+    }
+    charts
+}
+
+/// The Supply tab: its own state is which product's provenance it shows.
+#[derive(Default)]
+pub struct SupplyTab {
+    /// The use node whose provenance the tab shows (the first when none).
+    pub provenance_of: Option<String>,
+}
+
+impl SupplyTab {
     /// The Supply tab.
-    pub(super) fn supply_tab_ui(&mut self, ui: &mut egui::Ui) {
-        let stages = self.stages_in_chain_order();
-        let analysis = self.editor.analysis().clone();
-        let provenance = self.editor.provenance().cloned();
+    pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
+        let stages = stages_in_chain_order(editor);
+        let analysis = editor.analysis().clone();
+        let provenance = editor.provenance().cloned();
         let supply = &analysis.concentration;
         if supply.stages.is_empty() {
             ui.label(
@@ -270,7 +336,14 @@ impl LoopmapApp {
             // Where one product's material comes from.
             ui.vertical(|ui| {
                 ui.set_width(width);
-                self.provenance_ui(ui, provenance.as_ref(), &stages, height - 50.0, width);
+                self.provenance_ui(
+                    ui,
+                    editor,
+                    provenance.as_ref(),
+                    &stages,
+                    height - 50.0,
+                    width,
+                );
             });
             // One legend for all three: a colour per country, the same everywhere.
             egui::ScrollArea::vertical()
@@ -293,6 +366,7 @@ impl LoopmapApp {
     fn provenance_ui(
         &mut self,
         ui: &mut egui::Ui,
+        editor: &Editor,
         provenance: Option<&crate::analysis::Provenance>,
         stages: &[String],
         height: f32,
@@ -306,7 +380,7 @@ impl LoopmapApp {
         ui.horizontal(|ui| {
             let label = ui.strong("Material in").id;
             let name = |id: &str| {
-                self.editor
+                editor
                     .doc()
                     .node(id)
                     .map_or(id.to_string(), |n| n.label.clone())
@@ -336,7 +410,7 @@ impl LoopmapApp {
                 "Share of what enters products in use (outside maintain loops) that comes from \
              certified virgin sources or came back through a loop.",
             );
-        match &self.editor.doc().meta.home_country {
+        match &editor.doc().meta.home_country {
             Some(home) => {
                 let parts: Vec<String> = stages
                     .iter()
@@ -377,70 +451,13 @@ impl LoopmapApp {
     }
 }
 
-/// The labels of `shares` once each, in the order they first come.
-fn distinct<'a>(shares: impl Iterator<Item = &'a (String, f64)>) -> Vec<String> {
-    let mut labels: Vec<String> = Vec::new();
-    for (label, _) in shares {
-        if !labels.contains(label) {
-            labels.push(label.clone());
-        }
-    }
-    labels
-}
-
-/// A plot of `stacked` bars, one row per stage from the top, 0–100 % across.
-fn stacked_plot(
-    ui: &mut egui::Ui,
-    id: &str,
-    stages: &[String],
-    charts: Vec<BarChart>,
-    size: egui::Vec2,
-    x_label: &str,
-) {
-    fixed_plot(id, size.x, size.y)
-        .include_x(0.0)
-        .include_x(100.0)
-        .custom_y_axes(vec![row_axis(stages.to_vec(), 80.0)])
-        .y_grid_spacer(unit_grid)
-        .x_axis_label(x_label)
-        .show(ui, |plot| {
-            for chart in charts {
-                plot.bar_chart(chart);
-            }
-        });
-}
-
-/// Horizontal bars, one per stage, stacked from one chart per label (a country, or
-/// `secondary` / `none`), each in that label's colour. Every chart has a bar for every
-/// stage (0 where the label is absent): egui_plot stacks bars by their position.
-fn stacked(
-    stages: &[String],
-    labels: &[String],
-    share: impl Fn(&str, &str) -> Option<f64>,
-) -> Vec<BarChart> {
-    let mut charts: Vec<BarChart> = Vec::new();
-    for label in labels {
-        let bars: Vec<Bar> = stages
-            .iter()
-            .enumerate()
-            .map(|(i, stage)| {
-                let v = share(stage, label).unwrap_or(0.0);
-                Bar::new(row(i, stages.len()), 100.0 * v)
-                    .width(0.7)
-                    .fill(theme::country_colour(label))
-                    .name(format!(
-                        "{stage}: {} {:.1} %",
-                        country::describe(label),
-                        100.0 * v
-                    ))
-            })
-            .collect();
-        let others: Vec<&BarChart> = charts.iter().collect();
-        let chart = BarChart::new(country::describe(label), bars)
-            .color(theme::country_colour(label))
-            .horizontal()
-            .stack_on(&others);
-        charts.push(chart);
-    }
-    charts
+/// Stages in value-chain order: by where their leftmost node sits (a recycler of the
+/// same stage far downstream does not move it).
+pub fn stages_in_chain_order(editor: &mut Editor) -> Vec<String> {
+    editor.analysis();
+    editor
+        .shown()
+        .analysis
+        .concentration
+        .stages_in_chain_order(editor.doc())
 }

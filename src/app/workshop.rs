@@ -4,7 +4,8 @@
 
 use egui::RichText;
 
-use super::{Command, LoopmapApp, theme};
+use super::{Command, Editor, LoopmapApp, Request, theme};
+use crate::model::Category;
 
 /// How much larger everything is drawn in workshop mode.
 pub const WORKSHOP_SCALE: f32 = 1.35;
@@ -60,10 +61,13 @@ pub fn clock(seconds: f64) -> String {
     format!("{sign}{:02}:{:02}", s / 60, s % 60)
 }
 
+/// The facilitator's tools: workshop mode, the round timer, and which pins show.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Workshop {
     pub on: bool,
     pub timer: Timer,
+    /// Show only the pins of this category on the canvas.
+    pub pin_filter: Option<Category>,
 }
 
 impl LoopmapApp {
@@ -77,11 +81,13 @@ impl LoopmapApp {
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
         self.view.refit_frames = 3;
     }
+}
 
+impl Workshop {
     /// The compact strip of workshop mode: main indicators, pin filter, timer.
-    pub(super) fn workshop_strip_ui(&mut self, ui: &mut egui::Ui) {
+    pub fn strip_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
         let now = ui.input(|i| i.time);
-        let analysis = self.editor.analysis().clone();
+        let analysis = editor.analysis().clone();
         let i = &analysis.indicators;
         let rate = |v: Option<f64>| v.map_or("—".to_string(), crate::present::percent);
         ui.horizontal_wrapped(|ui| {
@@ -145,17 +151,17 @@ impl LoopmapApp {
                 .on_hover_text(Command::Workshop.tooltip())
                 .clicked()
             {
-                self.set_workshop(false, ui.ctx());
+                editor.ask(Request::Run(Command::Workshop));
             }
         });
-        if self.workshop.timer.running() {
+        if self.timer.running() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(250));
         }
     }
 
     fn timer_ui(&mut self, ui: &mut egui::Ui, now: f64) {
-        let timer = &mut self.workshop.timer;
+        let timer = &mut self.timer;
         let left = timer.left(now);
         let colour = if left < 0.0 {
             theme::ERROR
@@ -203,7 +209,7 @@ impl LoopmapApp {
     }
 
     /// Shows every pin, or only those of one category.
-    pub(super) fn pin_filter_ui(&mut self, ui: &mut egui::Ui) {
+    pub fn pin_filter_ui(&mut self, ui: &mut egui::Ui) {
         super::pains::category_filter(ui, "Pins", "all categories", &mut self.pin_filter)
             .on_hover_text("Show only the pain points of one category on the canvas");
     }

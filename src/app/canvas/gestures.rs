@@ -194,7 +194,7 @@ impl LoopmapApp {
     ) {
         let shift = ui.input(|i| i.modifiers.shift);
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) && !ui.ctx().egui_wants_keyboard_input() {
-            self.canvas.placing = None;
+            self.editor.placing = None;
             self.canvas.gesture = Gesture::Idle;
             self.editor.selection = Selection::default();
         }
@@ -285,7 +285,7 @@ impl LoopmapApp {
                 return;
             };
             let at = self.view.to_canvas(canvas, p);
-            if let Some(preset) = self.canvas.placing.take() {
+            if let Some(preset) = self.editor.placing.take() {
                 actions.push(Action::Place { preset, at });
                 return;
             }

@@ -77,8 +77,6 @@ struct FlowMeshKey {
 pub struct CanvasState {
     gesture: Gesture,
     flow_mesh: Option<(FlowMeshKey, std::sync::Arc<egui::epaint::Mesh>)>,
-    /// A palette item waiting for a click on the canvas.
-    pub placing: Option<usize>,
     /// What the open right-click menu of the canvas is about.
     context_target: Option<Anchor>,
     /// Where the map and the legends went in the last frame.
@@ -175,7 +173,7 @@ impl LoopmapApp {
         if !self.workshop.on {
             self.draw_splitter_grip(&painter, canvas, dark);
         }
-        if self.canvas.placing.is_some() {
+        if self.editor.placing.is_some() {
             painter.text(
                 canvas.center_top() + vec2(0.0, 16.0),
                 Align2::CENTER_TOP,
