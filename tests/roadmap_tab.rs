@@ -87,7 +87,7 @@ fn the_roadmap_tab_opens_at_1280x720_with_its_charts_in_view() {
         .get_by_label("Ceiling on recycled content (% of demand)")
         .rect();
     assert!(in_view(title), "{title:?}");
-    assert_eq!(h.state().roadmap_state.view, RoadmapView::Ceiling);
+    assert_eq!(h.state().roadmap.view, RoadmapView::Ceiling);
     // The levers are beside the charts.
     assert!(h.get_all_by_role(egui::accesskit::Role::Slider).count() >= 3);
 }

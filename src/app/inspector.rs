@@ -342,7 +342,7 @@ impl LoopmapApp {
         };
         let k = |field: &str| format!("node:{id}:{field}");
         ui.label(RichText::new(format!("{} node '{}'", node.kind.name(), node.id)).weak());
-        self.scenario_changes_ui(ui, Some(id), None);
+        super::scenarios::changes_ui(ui, &mut self.editor, Some(id), None);
         egui::Grid::new("node")
             .num_columns(2)
             .striped(false)
@@ -631,7 +631,7 @@ impl LoopmapApp {
             ))
             .weak(),
         );
-        self.scenario_changes_ui(ui, None, Some(id));
+        super::scenarios::changes_ui(ui, &mut self.editor, None, Some(id));
         let k = |field: &str| format!("flow:{id}:{field}");
         let edit_flow =
             |app: &mut LoopmapApp, key: &str, change: Box<dyn FnOnce(&mut crate::model::Flow)>| {

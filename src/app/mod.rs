@@ -175,8 +175,8 @@ pub struct LoopmapApp {
     dropped: Option<crate::web::Picked>,
     /// The last share link copied (tests read it; the clipboard is the user's).
     pub last_share_link: Option<String>,
-    sensitivity: scenarios::SensitivityState,
-    pub roadmap_state: roadmap::RoadmapState,
+    pub scenarios: scenarios::ScenariosTab,
+    pub roadmap: roadmap::RoadmapTab,
     /// Phones in the room joining the map (Workshop ▸ Start participation; not in a
     /// browser, which cannot serve the room).
     #[cfg(not(target_arch = "wasm32"))]
@@ -231,8 +231,8 @@ impl LoopmapApp {
             picked: None,
             #[cfg(target_arch = "wasm32")]
             dropped: None,
-            sensitivity: Default::default(),
-            roadmap_state: Default::default(),
+            scenarios: Default::default(),
+            roadmap: Default::default(),
             #[cfg(not(target_arch = "wasm32"))]
             participation: Default::default(),
         };
@@ -830,7 +830,7 @@ impl LoopmapApp {
     fn scenario_banner(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("scenario banner")
             .frame(egui::Frame::NONE)
-            .show(ui, |ui| self.scenario_banner_ui(ui));
+            .show(ui, |ui| scenarios::banner_ui(ui, &mut self.editor));
     }
 
     fn handle_input(&mut self, ctx: &egui::Context) {
@@ -1041,7 +1041,7 @@ impl LoopmapApp {
                 self.participation_button_ui(ui);
                 self.workshop.pin_filter_ui(ui);
                 ui.separator();
-                self.scenario_bar_ui(ui);
+                scenarios::bar_ui(ui, &mut self.editor);
             });
         });
     }
@@ -1162,9 +1162,9 @@ impl LoopmapApp {
         ui.separator();
         match self.tab {
             Tab::PainPoints => self.pain_table.ui(ui, &mut self.editor),
-            Tab::Scenarios => self.scenarios_tab_ui(ui),
+            Tab::Scenarios => self.scenarios.ui(ui, &mut self.editor),
             Tab::Supply => self.supply.ui(ui, &mut self.editor),
-            Tab::Roadmap => self.roadmap_tab_ui(ui),
+            Tab::Roadmap => self.roadmap.ui(ui, &mut self.editor),
         }
     }
 }

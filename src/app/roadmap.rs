@@ -14,7 +14,7 @@ use egui_plot::{
 };
 
 use super::charts::fixed_plot;
-use super::{LoopmapApp, theme};
+use super::{Editor, LoopmapApp, theme};
 use crate::analysis::roadmap::{self, Roadmap, Survival};
 use crate::export::roadmap::{amount, chart_series, fit_lines, percent};
 use crate::model::{LifetimeModel, Node};
@@ -39,9 +39,11 @@ type Others = Rc<Vec<(String, Roadmap)>>;
 /// An edit of one use node, by field (its undo step merges repeated edits of the field).
 type NodeEdit<'a> = &'a dyn Fn(&mut LoopmapApp, &str, Box<dyn FnOnce(&mut Node)>);
 
-/// The roadmaps shown, cached by document revision and scenario.
+/// The Roadmap tab: its levers, the roadmaps shown (cached by document revision and
+/// scenario), and the chosen view.
 #[derive(Default)]
-pub struct RoadmapState {
+pub struct RoadmapTab {
+    levers: super::scenarios::Levers,
     shown: Option<(u64, Option<String>, Shown)>,
     /// The baseline (when a scenario is shown) and every other scenario.
     others: Option<(u64, Option<String>, Others)>,
@@ -189,56 +191,56 @@ fn short_label(label: &str) -> String {
     label[..cut].to_string()
 }
 
-impl LoopmapApp {
+impl RoadmapTab {
     /// The roadmap of the map as shown (the active scenario, or the baseline), from the
     /// analysis the editor keeps: recomputed only after a change.
-    pub fn roadmap(&mut self) -> Shown {
-        let scenario = self.editor.active_scenario.clone();
-        if let Some((rev, s, r)) = &self.roadmap_state.shown
-            && *rev == self.editor.revision()
+    pub fn shown(&mut self, editor: &mut Editor) -> Shown {
+        let scenario = editor.active_scenario.clone();
+        if let Some((rev, s, r)) = &self.shown
+            && *rev == editor.revision()
             && *s == scenario
         {
             return r.clone();
         }
-        let d = self.editor.derived();
+        let d = editor.derived();
         let r = roadmap::from_analysis(&d.working, &d.analysis)
             .map(Rc::new)
             .map_err(|e| e.to_string());
-        self.roadmap_state.shown = Some((self.editor.revision(), scenario, r.clone()));
+        self.shown = Some((editor.revision(), scenario, r.clone()));
         r
     }
 
     /// The roadmaps of the baseline (when a scenario is shown) and of every other
     /// scenario: recomputed after a change, but kept while a lever is dragged.
-    pub fn other_roadmaps(&mut self, dragging: bool) -> Others {
-        let scenario = self.editor.active_scenario.clone();
-        if let Some((rev, s, list)) = &self.roadmap_state.others
-            && (*rev == self.editor.revision() || dragging)
+    pub fn others(&mut self, editor: &Editor, dragging: bool) -> Others {
+        let scenario = editor.active_scenario.clone();
+        if let Some((rev, s, list)) = &self.others
+            && (*rev == editor.revision() || dragging)
             && *s == scenario
         {
             return list.clone();
         }
         let mut list = Vec::new();
         if scenario.is_some()
-            && let Ok(r) = roadmap::compute(self.editor.doc())
+            && let Ok(r) = roadmap::compute(editor.doc())
         {
             list.push(("Baseline".to_string(), r));
         }
-        for s in &self.editor.doc().scenarios {
+        for s in &editor.doc().scenarios {
             if Some(&s.name) != scenario.as_ref()
-                && let Ok(r) = roadmap::compute_scenario(self.editor.doc(), s)
+                && let Ok(r) = roadmap::compute_scenario(editor.doc(), s)
             {
                 list.push((s.name.clone(), r));
             }
         }
         let list = Rc::new(list);
-        self.roadmap_state.others = Some((self.editor.revision(), scenario, list.clone()));
+        self.others = Some((editor.revision(), scenario, list.clone()));
         list
     }
 
     /// The Roadmap tab: levers at the left; the charts (side by side when there is room,
     /// else one at a time) or the values beside them.
-    pub(super) fn roadmap_tab_ui(&mut self, ui: &mut egui::Ui) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
         let dragging = ui.ctx().dragged_id().is_some();
         let height = ui.available_height().max(120.0);
         let width = ui.available_width();
@@ -249,11 +251,12 @@ impl LoopmapApp {
             } else {
                 (width * 0.36).max(220.0)
             };
-            self.lever_column(ui, "roadmap levers", levers, height);
+            self.levers
+                .column_ui(ui, editor, "roadmap levers", levers, height);
             ui.separator();
             // The levers above may have moved: the roadmap follows in this frame.
             ui.vertical(|ui| {
-                let r = match self.roadmap() {
+                let r = match self.shown(editor) {
                     Ok(r) => r,
                     Err(e) => {
                         ui.strong("No roadmap");
@@ -269,7 +272,7 @@ impl LoopmapApp {
                         return;
                     }
                 };
-                let others = self.other_roadmaps(dragging);
+                let others = self.others(editor, dragging);
                 // Measured before anything is added: a row wider than the column would
                 // widen it under the side panel.
                 let w = ui.available_width();
@@ -277,7 +280,7 @@ impl LoopmapApp {
                 let h = (ui.available_height() - 48.0).max(100.0);
                 // A legend covers a short chart: left off below this height unless asked
                 // for (the hover names every curve).
-                let state = &mut self.roadmap_state;
+                let state = &mut *self;
                 let mut legend = state.legend.unwrap_or(h >= 190.0);
                 ui.horizontal_wrapped(|ui| {
                     let view = &mut state.view;
@@ -291,9 +294,9 @@ impl LoopmapApp {
                         }
                     }
                 });
-                let unit = self.editor.doc().meta.unit().to_string();
+                let unit = editor.doc().meta.unit().to_string();
                 let dark = ui.visuals().dark_mode;
-                match self.roadmap_state.view {
+                match self.view {
                     RoadmapView::Values => {
                         egui::ScrollArea::both()
                             .id_salt("roadmap values")
@@ -328,6 +331,13 @@ impl LoopmapApp {
                 }
             });
         });
+    }
+}
+
+impl LoopmapApp {
+    /// The roadmap of the map as shown (the active scenario, or the baseline).
+    pub fn roadmap(&mut self) -> Shown {
+        self.roadmap.shown(&mut self.editor)
     }
 
     /// The inspector's roadmap part for a use node (edited through `edit`, so a scenario

@@ -8,7 +8,7 @@ use egui_plot::{Bar, BarChart};
 
 use super::charts::{fixed_plot, row_axis, swatch, unit_grid};
 
-use super::{Command, Dialog, LoopmapApp, theme};
+use super::{Command, Dialog, Editor, Request, theme};
 use crate::analysis::compare::Case;
 use crate::analysis::indicators::{Described, higher_is_better};
 use crate::analysis::sensitivity::{self, Swing};
@@ -31,15 +31,14 @@ const CHART: [&str; 7] = [
     "landfill_rate",
 ];
 
-/// The tornado chart's indicator and its cached bars.
+/// The Scenarios tab: its levers, the comparison (cached) and the tornado chart's
+/// indicator and bars (cached).
 #[derive(Default)]
-pub struct SensitivityState {
+pub struct ScenariosTab {
+    levers: Levers,
     pub indicator: Option<&'static str>,
     cache: Option<(u64, Option<String>, &'static str, Vec<Swing>)>,
     compare: Option<(u64, Vec<Case>)>,
-    /// Each slider's range, fixed when first shown for a scenario so that it does not
-    /// move under the pointer while the lever moves.
-    ranges: std::collections::HashMap<String, (f64, f64)>,
     /// A lever is being dragged.
     dragging: bool,
     /// What the tab shows beside the levers when it is too narrow for all three.
@@ -58,172 +57,19 @@ pub enum CompareView {
 /// Below this width the Scenarios tab shows one part of the comparison at a time.
 const WIDE_TAB: f32 = 900.0;
 
-impl LoopmapApp {
-    pub(super) fn scenario_bar_ui(&mut self, ui: &mut egui::Ui) {
-        let label = ui.label("Scenario").id;
-        let mut chosen = self.editor.active_scenario.clone();
-        egui::ComboBox::from_id_salt("active scenario")
-            .selected_text(chosen.as_deref().unwrap_or("Baseline"))
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut chosen, None, "Baseline");
-                for s in &self.editor.doc().scenarios {
-                    ui.selectable_value(&mut chosen, Some(s.name.clone()), &s.name)
-                        .on_hover_text(&s.description);
-                }
-            })
-            .response
-            .labelled_by(label)
-            .on_hover_text("Show and edit the baseline or a what-if scenario");
-        if chosen != self.editor.active_scenario {
-            self.editor.set_scenario(chosen);
-        }
-        ui.menu_button("New scenario", |ui| {
-            if ui.button("Empty").clicked() {
-                self.editor.new_scenario(false);
-            }
-            if ui
-                .add_enabled(
-                    self.editor.active_scenario.is_some(),
-                    egui::Button::new("Copy of this one"),
-                )
-                .clicked()
-            {
-                self.editor.new_scenario(true);
-            }
-        });
-        if let Some(name) = self.editor.active_scenario.clone() {
-            if ui.button("Rename scenario").clicked() {
-                self.dialog = Some(Dialog::RenameScenario {
-                    old: name.clone(),
-                    name: name.clone(),
-                });
-            }
-            if ui
-                .button("Delete scenario")
-                .on_hover_text(format!(
-                    "Delete this scenario ({} brings it back)",
-                    Command::Undo.shortcut_text(ui.ctx())
-                ))
-                .clicked()
-            {
-                self.editor.delete_scenario(&name);
-            }
-        }
-    }
-
-    /// Over the canvas while a scenario is active: what edits do now.
-    pub(super) fn scenario_banner_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(name) = self.editor.active_scenario.clone() else {
-            return;
-        };
-        egui::Frame::new()
-            .fill(SCENARIO)
-            .inner_margin(egui::Margin::symmetric(10, 5))
-            .show(ui, |ui| {
-                ui.set_min_width(ui.available_width());
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(
-                        RichText::new(format!(
-                            "Scenario “{name}”: value edits (amounts, shares, lifetimes…) go into \
-                             this scenario and are marked in purple; adding, removing or moving \
-                             nodes and flows changes the baseline."
-                        ))
-                        .color(Color32::WHITE),
-                    );
-                    if ui.button("Back to baseline").clicked() {
-                        self.editor.set_scenario(None);
-                    }
-                });
-            });
-    }
-
-    /// In the inspector of a node or flow: what the active scenario changes on it, with
-    /// the baseline's value and a reset.
-    pub(super) fn scenario_changes_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        node: Option<&str>,
-        flow: Option<&str>,
-    ) {
-        let Some(name) = self.editor.active_scenario.clone() else {
-            return;
-        };
-        let mine: Vec<Change> = self
-            .editor
-            .active_changes()
-            .into_iter()
-            .filter(|c| match c {
-                Change::Flow { flow: f, .. } => Some(f.as_str()) == flow,
-                Change::Node { node: n, .. } => Some(n.as_str()) == node,
-            })
-            .collect();
-        if mine.is_empty() {
-            ui.label(RichText::new(format!("Same as the baseline in “{name}”.")).color(SCENARIO));
-            return;
-        }
-        ui.label(
-            RichText::new(format!("Changed in “{name}”:"))
-                .color(SCENARIO)
-                .strong(),
-        );
-        for change in mine {
-            let (what, base, now) = match &change {
-                Change::Flow { flow, value } => (
-                    "value".to_string(),
-                    self.editor
-                        .doc()
-                        .flow(flow)
-                        .map_or("—".into(), |f| describe_flow_value(f.value)),
-                    describe_flow_value(*value),
-                ),
-                Change::Node { node, field, value } => (
-                    field.replace('_', " "),
-                    self.editor
-                        .doc()
-                        .node(node)
-                        .and_then(|n| serde_json::to_value(n).ok())
-                        .and_then(|v| v.get(field).cloned())
-                        .map_or("not set".into(), |v| v.to_string()),
-                    value.to_string(),
-                ),
-            };
-            ui.horizontal_wrapped(|ui| {
-                ui.label(format!("{what}: baseline {base}, here {now}"));
-                if ui.small_button("Reset to baseline").clicked() {
-                    let name = name.clone();
-                    self.editor.edit_baseline(None, move |d| {
-                        if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == name) {
-                            s.changes.retain(|c| c != &change);
-                        }
-                    });
-                }
-            });
-        }
-    }
-
-    /// The levers in a scrolling column `width` wide, at the left of a tab.
-    pub(super) fn lever_column(&mut self, ui: &mut egui::Ui, id: &str, width: f32, height: f32) {
-        ui.vertical(|ui| {
-            ui.set_width(width);
-            egui::ScrollArea::vertical()
-                .id_salt(id)
-                .max_height(height)
-                .auto_shrink([false, false])
-                .show(ui, |ui| self.levers_ui(ui));
-        });
-    }
-
+impl ScenariosTab {
     /// The Scenarios tab: levers at the left; the comparison table, its chart and the
     /// sensitivity beside them when there is room, else one of them at a time (chosen
     /// above it), so nothing is pushed under the side panel on a 1280×720 screen.
-    pub(super) fn scenarios_tab_ui(&mut self, ui: &mut egui::Ui) {
-        self.sensitivity.dragging = ui.ctx().dragged_id().is_some();
+    pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
+        self.dragging = ui.ctx().dragged_id().is_some();
         let height = ui.available_height().max(120.0);
         let width = ui.available_width();
         let wide = width >= WIDE_TAB;
         ui.horizontal_top(|ui| {
-            self.lever_column(
+            self.levers.column_ui(
                 ui,
+                editor,
                 "levers",
                 if wide {
                     width * 0.27
@@ -240,7 +86,7 @@ impl LoopmapApp {
                         .id_salt("compare")
                         .max_height(height)
                         .auto_shrink([false, false])
-                        .show(ui, |ui| self.compare_table_ui(ui));
+                        .show(ui, |ui| self.compare_table_ui(ui, editor));
                 });
                 ui.separator();
                 ui.vertical(|ui| {
@@ -250,38 +96,43 @@ impl LoopmapApp {
                         .max_height(height)
                         .auto_shrink([false, false])
                         .show(ui, |ui| {
-                            self.compare_chart_ui(ui, w - 12.0, (height * 0.5 - 30.0).max(110.0));
+                            self.compare_chart_ui(
+                                ui,
+                                editor,
+                                w - 12.0,
+                                (height * 0.5 - 30.0).max(110.0),
+                            );
                             ui.separator();
-                            self.tornado_ui(ui, w - 12.0);
+                            self.tornado_ui(ui, editor, w - 12.0);
                         });
                 });
             } else {
                 ui.vertical(|ui| {
                     ui.horizontal(|ui| {
-                        let view = &mut self.sensitivity.view;
+                        let view = &mut self.view;
                         ui.selectable_value(view, CompareView::Table, "Compare table");
                         ui.selectable_value(view, CompareView::Chart, "Indicators chart");
                         ui.selectable_value(view, CompareView::Sensitivity, "Sensitivity");
                     });
                     let w = ui.available_width();
                     let h = ui.available_height();
-                    match self.sensitivity.view {
+                    match self.view {
                         CompareView::Table => {
                             egui::ScrollArea::both()
                                 .id_salt("compare")
                                 .max_height(h)
                                 .auto_shrink([false, false])
-                                .show(ui, |ui| self.compare_table_ui(ui));
+                                .show(ui, |ui| self.compare_table_ui(ui, editor));
                         }
                         CompareView::Chart => {
-                            self.compare_chart_ui(ui, w - 6.0, (h - 34.0).max(100.0));
+                            self.compare_chart_ui(ui, editor, w - 6.0, (h - 34.0).max(100.0));
                         }
                         CompareView::Sensitivity => {
                             egui::ScrollArea::vertical()
                                 .id_salt("sensitivity")
                                 .max_height(h)
                                 .auto_shrink([false, false])
-                                .show(ui, |ui| self.tornado_ui(ui, w - 12.0));
+                                .show(ui, |ui| self.tornado_ui(ui, editor, w - 12.0));
                         }
                     }
                 });
@@ -289,139 +140,23 @@ impl LoopmapApp {
         });
     }
 
-    pub(super) fn levers_ui(&mut self, ui: &mut egui::Ui) {
-        match self.editor.active_scenario.clone() {
-            Some(name) => {
-                ui.strong(format!("Scenario “{name}”"));
-                let description = self
-                    .editor
-                    .doc()
-                    .scenario(&name)
-                    .map(|s| s.description.clone())
-                    .unwrap_or_default();
-                let mut text = description.clone();
-                let label = ui.label("Description").id;
-                let r = ui
-                    .add(
-                        egui::TextEdit::multiline(&mut text)
-                            .desired_rows(2)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(label);
-                if text != description {
-                    self.editor
-                        .edit_baseline(Some("scenario:description"), |d| {
-                            if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == name) {
-                                s.description = text;
-                            }
-                        });
-                }
-                if r.lost_focus() {
-                    self.editor.end_gesture();
-                }
-            }
-            None => {
-                ui.strong("Baseline");
-                ui.label(
-                    RichText::new("Choose or make a scenario in the toolbar to try a what-if.")
-                        .weak(),
-                );
-            }
-        }
-        ui.separator();
-        ui.strong("Levers");
-        let list = levers::levers(self.editor.doc());
-        if list.is_empty() {
-            ui.label(
-                RichText::new(
-                    "None yet: select a flow or node and press “Pin as lever” in the inspector.",
-                )
-                .weak(),
-            );
-        }
-        let working = self.editor.working().clone();
-        // The slider's range comes from the baseline (a flow left to the solver there:
-        // its solved amount), so it stays put while the lever moves.
-        let baseline = self.compared().swap_remove(0).analysis;
-        let unit = self.editor.doc().meta.unit().to_string();
-        for lever in list {
-            let Some(value) = lever.value(&working) else {
-                // Left to the solver here (a scenario fixed the amounts around it), or a
-                // field the map leaves empty: no slider, but say why and what it comes to.
-                self.editor.analysis();
-                let why =
-                    match solved_amount(self.editor.doc(), &lever, &self.editor.shown().analysis) {
-                        Some(x) => format!("solved here: {} {unit}", present::amount(x)),
-                        None => "no value here".to_string(),
-                    };
-                ui.label(lever.describe(&working));
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new(why).weak()).on_hover_text(
-                        "Here the map works this out from the amounts around it (this \
-                         scenario or the baseline leaves it to the solver), so there is \
-                         nothing to slide: move the levers around it instead.",
-                    );
-                    if ui.small_button("Unpin").clicked() {
-                        self.editor.unpin(&lever);
-                    }
-                });
-                continue;
-            };
-            let solved = solved_amount(self.editor.doc(), &lever, &baseline);
-            let base = lever.value(self.editor.doc()).or(solved).unwrap_or(value);
-            let key = format!("{:?}/{lever:?}", self.editor.active_scenario);
-            let (lo, hi) = *self.sensitivity.ranges.entry(key).or_insert_with(|| {
-                let (lo, hi) = lever.range(self.editor.doc(), base);
-                // A scenario may already take it far from the baseline: keep it in view.
-                let hi = if hi > 1.0 || lo < 0.0 {
-                    hi.max(1.5 * value)
-                } else {
-                    hi
-                };
-                (lo, hi)
-            });
-            let label = ui.label(lever.describe(&working)).id;
-            ui.horizontal(|ui| {
-                ui.spacing_mut().slider_width = (ui.available_width() - 120.0).max(120.0);
-                let mut v = value;
-                let r = ui
-                    .add(
-                        egui::Slider::new(&mut v, lo..=hi)
-                            .clamping(egui::SliderClamping::Never)
-                            .show_value(false),
-                    )
-                    .labelled_by(label);
-                ui.label(RichText::new(present::amount(v)).strong().monospace());
-                if r.changed() && v != value {
-                    self.editor.move_lever(&lever, v);
-                }
-                if r.drag_stopped() || r.lost_focus() {
-                    self.editor.end_gesture();
-                }
-                if ui.small_button("Unpin").clicked() {
-                    self.editor.unpin(&lever);
-                }
-            });
-        }
-    }
-
     /// Baseline and every scenario, analysed (cached until the map changes, and kept
     /// while a slider is dragged: the canvas and the panel follow the lever every frame,
     /// the comparison when it is let go).
-    fn compared(&mut self) -> Vec<Case> {
-        if let Some((rev, list)) = &self.sensitivity.compare
-            && (*rev == self.editor.revision() || self.sensitivity.dragging)
+    fn compared(&mut self, editor: &Editor) -> Vec<Case> {
+        if let Some((rev, list)) = &self.compare
+            && (*rev == editor.revision() || self.dragging)
         {
             return list.clone();
         }
-        let list = analysis::compare::cases(self.editor.doc());
-        self.sensitivity.compare = Some((self.editor.revision(), list.clone()));
+        let list = analysis::compare::cases(editor.doc());
+        self.compare = Some((editor.revision(), list.clone()));
         list
     }
 
-    fn compare_table_ui(&mut self, ui: &mut egui::Ui) {
-        let unit = self.editor.doc().meta.unit().to_string();
-        let list = self.compared();
+    fn compare_table_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
+        let unit = editor.doc().meta.unit().to_string();
+        let list = self.compared(editor);
         ui.strong("Compare").on_hover_text(
             "Every indicator for the baseline and each scenario; beside each scenario's value \
              its difference from the baseline, green when better for circularity or supply \
@@ -437,7 +172,7 @@ impl LoopmapApp {
             .show(ui, |ui| {
                 ui.label("");
                 for (j, c) in list.iter().enumerate() {
-                    let active = match &self.editor.active_scenario {
+                    let active = match &editor.active_scenario {
                         Some(name) => name == &c.name,
                         None => j == 0,
                     };
@@ -496,8 +231,14 @@ impl LoopmapApp {
             });
     }
 
-    fn compare_chart_ui(&mut self, ui: &mut egui::Ui, width: f32, height: f32) {
-        let list = self.compared();
+    fn compare_chart_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        width: f32,
+        height: f32,
+    ) {
+        let list = self.compared(editor);
         let n = list.len() as f64;
         let bar_width = 0.8 / n;
         let palette = [
@@ -565,9 +306,9 @@ impl LoopmapApp {
             });
     }
 
-    fn tornado_ui(&mut self, ui: &mut egui::Ui, width: f32) {
-        let key = self.sensitivity.indicator.unwrap_or("mci");
-        let working = self.editor.working().clone();
+    fn tornado_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor, width: f32) {
+        let key = self.indicator.unwrap_or("mci");
+        let working = editor.working().clone();
         let keys: Vec<(&'static str, &'static str)> = analysis::Indicators::default()
             .described()
             .iter()
@@ -597,22 +338,20 @@ impl LoopmapApp {
             swatch(ui, Color32::from_rgb(0, 114, 178));
             ui.label("+10 %");
         });
-        self.sensitivity.indicator = Some(chosen);
-        let scenario = self.editor.active_scenario.clone();
-        let swings = match &self.sensitivity.cache {
+        self.indicator = Some(chosen);
+        let scenario = editor.active_scenario.clone();
+        let swings = match &self.cache {
             Some((rev, s, k, swings))
-                if (*rev == self.editor.revision() || self.sensitivity.dragging)
+                if (*rev == editor.revision() || self.dragging)
                     && *s == scenario
                     && *k == chosen =>
             {
                 swings.clone()
             }
             _ => {
-                let levers =
-                    sensitivity::levers_or_shares(&working, &levers::levers(self.editor.doc()));
+                let levers = sensitivity::levers_or_shares(&working, &levers::levers(editor.doc()));
                 let swings = sensitivity::tornado(&working, &levers, chosen, 0.1);
-                self.sensitivity.cache =
-                    Some((self.editor.revision(), scenario, chosen, swings.clone()));
+                self.cache = Some((editor.revision(), scenario, chosen, swings.clone()));
                 swings
             }
         };
@@ -679,6 +418,288 @@ impl LoopmapApp {
             ))
             .weak(),
         );
+    }
+}
+
+/// The pinned levers, as sliders (the Scenarios and Roadmap tabs each have a column).
+#[derive(Default)]
+pub struct Levers {
+    /// Each slider's range, fixed when first shown for a scenario so that it does not
+    /// move under the pointer while the lever moves.
+    ranges: std::collections::HashMap<String, (f64, f64)>,
+}
+
+impl Levers {
+    /// The levers in a scrolling column `width` wide, at the left of a tab.
+    pub fn column_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        id: &str,
+        width: f32,
+        height: f32,
+    ) {
+        ui.vertical(|ui| {
+            ui.set_width(width);
+            egui::ScrollArea::vertical()
+                .id_salt(id)
+                .max_height(height)
+                .auto_shrink([false, false])
+                .show(ui, |ui| self.ui(ui, editor));
+        });
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
+        match editor.active_scenario.clone() {
+            Some(name) => {
+                ui.strong(format!("Scenario “{name}”"));
+                let description = editor
+                    .doc()
+                    .scenario(&name)
+                    .map(|s| s.description.clone())
+                    .unwrap_or_default();
+                let mut text = description.clone();
+                let label = ui.label("Description").id;
+                let r = ui
+                    .add(
+                        egui::TextEdit::multiline(&mut text)
+                            .desired_rows(2)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label);
+                if text != description {
+                    editor.edit_baseline(Some("scenario:description"), |d| {
+                        if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == name) {
+                            s.description = text;
+                        }
+                    });
+                }
+                if r.lost_focus() {
+                    editor.end_gesture();
+                }
+            }
+            None => {
+                ui.strong("Baseline");
+                ui.label(
+                    RichText::new("Choose or make a scenario in the toolbar to try a what-if.")
+                        .weak(),
+                );
+            }
+        }
+        ui.separator();
+        ui.strong("Levers");
+        let list = levers::levers(editor.doc());
+        if list.is_empty() {
+            ui.label(
+                RichText::new(
+                    "None yet: select a flow or node and press “Pin as lever” in the inspector.",
+                )
+                .weak(),
+            );
+        }
+        let working = editor.working().clone();
+        // The slider's range comes from the baseline (a flow left to the solver there:
+        // its solved amount), so it stays put while the lever moves; the baseline is
+        // analysed only when a range is missing.
+        let mut baseline: Option<Analysis> = None;
+        let unit = editor.doc().meta.unit().to_string();
+        for lever in list {
+            let Some(value) = lever.value(&working) else {
+                // Left to the solver here (a scenario fixed the amounts around it), or a
+                // field the map leaves empty: no slider, but say why and what it comes to.
+                editor.analysis();
+                let why = match solved_amount(editor.doc(), &lever, &editor.shown().analysis) {
+                    Some(x) => format!("solved here: {} {unit}", present::amount(x)),
+                    None => "no value here".to_string(),
+                };
+                ui.label(lever.describe(&working));
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(why).weak()).on_hover_text(
+                        "Here the map works this out from the amounts around it (this \
+                         scenario or the baseline leaves it to the solver), so there is \
+                         nothing to slide: move the levers around it instead.",
+                    );
+                    if ui.small_button("Unpin").clicked() {
+                        editor.unpin(&lever);
+                    }
+                });
+                continue;
+            };
+            let key = format!("{:?}/{lever:?}", editor.active_scenario);
+            let (lo, hi) = *self.ranges.entry(key).or_insert_with(|| {
+                let baseline =
+                    baseline.get_or_insert_with(|| crate::analysis::analyse(editor.doc()));
+                let solved = solved_amount(editor.doc(), &lever, baseline);
+                let base = lever.value(editor.doc()).or(solved).unwrap_or(value);
+                let (lo, hi) = lever.range(editor.doc(), base);
+                // A scenario may already take it far from the baseline: keep it in view.
+                let hi = if hi > 1.0 || lo < 0.0 {
+                    hi.max(1.5 * value)
+                } else {
+                    hi
+                };
+                (lo, hi)
+            });
+            let label = ui.label(lever.describe(&working)).id;
+            ui.horizontal(|ui| {
+                ui.spacing_mut().slider_width = (ui.available_width() - 120.0).max(120.0);
+                let mut v = value;
+                let r = ui
+                    .add(
+                        egui::Slider::new(&mut v, lo..=hi)
+                            .clamping(egui::SliderClamping::Never)
+                            .show_value(false),
+                    )
+                    .labelled_by(label);
+                ui.label(RichText::new(present::amount(v)).strong().monospace());
+                if r.changed() && v != value {
+                    editor.move_lever(&lever, v);
+                }
+                if r.drag_stopped() || r.lost_focus() {
+                    editor.end_gesture();
+                }
+                if ui.small_button("Unpin").clicked() {
+                    editor.unpin(&lever);
+                }
+            });
+        }
+    }
+}
+
+/// The toolbar's scenario controls: which one is shown, new, rename, delete.
+pub fn bar_ui(ui: &mut egui::Ui, editor: &mut Editor) {
+    let label = ui.label("Scenario").id;
+    let mut chosen = editor.active_scenario.clone();
+    egui::ComboBox::from_id_salt("active scenario")
+        .selected_text(chosen.as_deref().unwrap_or("Baseline"))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, "Baseline");
+            for s in &editor.doc().scenarios {
+                ui.selectable_value(&mut chosen, Some(s.name.clone()), &s.name)
+                    .on_hover_text(&s.description);
+            }
+        })
+        .response
+        .labelled_by(label)
+        .on_hover_text("Show and edit the baseline or a what-if scenario");
+    if chosen != editor.active_scenario {
+        editor.set_scenario(chosen);
+    }
+    ui.menu_button("New scenario", |ui| {
+        if ui.button("Empty").clicked() {
+            editor.new_scenario(false);
+        }
+        if ui
+            .add_enabled(
+                editor.active_scenario.is_some(),
+                egui::Button::new("Copy of this one"),
+            )
+            .clicked()
+        {
+            editor.new_scenario(true);
+        }
+    });
+    if let Some(name) = editor.active_scenario.clone() {
+        if ui.button("Rename scenario").clicked() {
+            editor.ask(Request::Dialog(Dialog::RenameScenario {
+                old: name.clone(),
+                name: name.clone(),
+            }));
+        }
+        if ui
+            .button("Delete scenario")
+            .on_hover_text(format!(
+                "Delete this scenario ({} brings it back)",
+                Command::Undo.shortcut_text(ui.ctx())
+            ))
+            .clicked()
+        {
+            editor.delete_scenario(&name);
+        }
+    }
+}
+
+/// Over the canvas while a scenario is active: what edits do now.
+pub fn banner_ui(ui: &mut egui::Ui, editor: &mut Editor) {
+    let Some(name) = editor.active_scenario.clone() else {
+        return;
+    };
+    egui::Frame::new()
+        .fill(SCENARIO)
+        .inner_margin(egui::Margin::symmetric(10, 5))
+        .show(ui, |ui| {
+            ui.set_min_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "Scenario “{name}”: value edits (amounts, shares, lifetimes…) go into \
+                         this scenario and are marked in purple; adding, removing or moving \
+                         nodes and flows changes the baseline."
+                    ))
+                    .color(Color32::WHITE),
+                );
+                if ui.button("Back to baseline").clicked() {
+                    editor.set_scenario(None);
+                }
+            });
+        });
+}
+
+/// In the inspector of a node or flow: what the active scenario changes on it, with
+/// the baseline's value and a reset.
+pub fn changes_ui(ui: &mut egui::Ui, editor: &mut Editor, node: Option<&str>, flow: Option<&str>) {
+    let Some(name) = editor.active_scenario.clone() else {
+        return;
+    };
+    let mine: Vec<Change> = editor
+        .active_changes()
+        .into_iter()
+        .filter(|c| match c {
+            Change::Flow { flow: f, .. } => Some(f.as_str()) == flow,
+            Change::Node { node: n, .. } => Some(n.as_str()) == node,
+        })
+        .collect();
+    if mine.is_empty() {
+        ui.label(RichText::new(format!("Same as the baseline in “{name}”.")).color(SCENARIO));
+        return;
+    }
+    ui.label(
+        RichText::new(format!("Changed in “{name}”:"))
+            .color(SCENARIO)
+            .strong(),
+    );
+    for change in mine {
+        let (what, base, now) = match &change {
+            Change::Flow { flow, value } => (
+                "value".to_string(),
+                editor
+                    .doc()
+                    .flow(flow)
+                    .map_or("—".into(), |f| describe_flow_value(f.value)),
+                describe_flow_value(*value),
+            ),
+            Change::Node { node, field, value } => (
+                field.replace('_', " "),
+                editor
+                    .doc()
+                    .node(node)
+                    .and_then(|n| serde_json::to_value(n).ok())
+                    .and_then(|v| v.get(field).cloned())
+                    .map_or("not set".into(), |v| v.to_string()),
+                value.to_string(),
+            ),
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{what}: baseline {base}, here {now}"));
+            if ui.small_button("Reset to baseline").clicked() {
+                let name = name.clone();
+                editor.edit_baseline(None, move |d| {
+                    if let Some(s) = d.scenarios.iter_mut().find(|s| s.name == name) {
+                        s.changes.retain(|c| c != &change);
+                    }
+                });
+            }
+        });
     }
 }
 
