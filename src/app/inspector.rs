@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use egui::RichText;
 
-use super::{LoopmapApp, theme};
+use super::{Editor, theme};
 use crate::model::{
     Document, FlowValue, Loop, Node, NodeKind, SourceMaterial, StockChange, country,
 };
@@ -15,7 +15,8 @@ use crate::model::{
 const FIELD_WIDTH: f32 = 190.0;
 
 #[derive(Default)]
-pub struct InspectorState {
+/// The inspector: what is being typed in its fields, and why a value is refused.
+pub struct Inspector {
     /// Text being typed, by field key; kept while the field has focus.
     buffers: HashMap<String, String>,
     /// Why the text in a field is refused.
@@ -147,16 +148,16 @@ fn country_names(node: &Node) -> String {
         .join(" · ")
 }
 
-impl LoopmapApp {
-    pub(super) fn inspector_ui(&mut self, ui: &mut egui::Ui) {
-        let nodes: Vec<String> = self.editor.selection.nodes.iter().cloned().collect();
-        let flows: Vec<String> = self.editor.selection.flows.iter().cloned().collect();
-        let pains: Vec<String> = self.editor.selection.pains.iter().cloned().collect();
+impl Inspector {
+    pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
+        let nodes: Vec<String> = editor.selection.nodes.iter().cloned().collect();
+        let flows: Vec<String> = editor.selection.flows.iter().cloned().collect();
+        let pains: Vec<String> = editor.selection.pains.iter().cloned().collect();
         match (&nodes[..], &flows[..], &pains[..]) {
-            ([], [], []) => self.meta_ui(ui),
-            ([id], [], []) => self.node_ui(ui, id),
-            ([], [id], []) => self.flow_ui(ui, id),
-            ([], [], [id]) => self.pain_inspector_ui(ui, id),
+            ([], [], []) => self.meta_ui(editor, ui),
+            ([id], [], []) => self.node_ui(editor, ui, id),
+            ([], [id], []) => self.flow_ui(editor, ui, id),
+            ([], [], [id]) => self.pain_inspector_ui(editor, ui, id),
             _ => {
                 ui.label(format!(
                     "{} nodes, {} flows and {} pain points selected.",
@@ -165,7 +166,7 @@ impl LoopmapApp {
                     pains.len()
                 ));
                 if ui.button("Delete them").clicked() {
-                    self.editor.delete_selection();
+                    editor.delete_selection();
                 }
             }
         }
@@ -174,6 +175,7 @@ impl LoopmapApp {
     /// A text field; returns the new text when it changed and is accepted by `check`.
     pub(super) fn text_field(
         &mut self,
+        editor: &mut Editor,
         ui: &mut egui::Ui,
         key: &str,
         label: &str,
@@ -183,7 +185,6 @@ impl LoopmapApp {
     ) -> Option<String> {
         let label = ui.label(label).id;
         let buffer = self
-            .inspector
             .buffers
             .entry(key.to_string())
             .or_insert_with(|| current.to_string());
@@ -206,8 +207,8 @@ impl LoopmapApp {
             ui.add(widget.desired_width(FIELD_WIDTH).id_salt(key))
                 .labelled_by(label)
         };
-        if self.inspector.focus.as_deref() == Some(key) {
-            self.inspector.focus = None;
+        if self.focus.as_deref() == Some(key) {
+            self.focus = None;
             response.request_focus();
             if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), response.id) {
                 let all = egui::text::CCursorRange::two(
@@ -222,15 +223,15 @@ impl LoopmapApp {
         if response.changed() {
             match check(buffer) {
                 Ok(()) => {
-                    self.inspector.errors.remove(key);
+                    self.errors.remove(key);
                     result = Some(buffer.clone());
                 }
                 Err(e) => {
-                    self.inspector.errors.insert(key.to_string(), e);
+                    self.errors.insert(key.to_string(), e);
                 }
             }
         }
-        self.finish_field(ui, key, &response, current.to_string());
+        self.finish_field(editor, ui, key, &response, current.to_string());
         result
     }
 
@@ -239,6 +240,7 @@ impl LoopmapApp {
     /// old value back.
     fn number_field(
         &mut self,
+        editor: &mut Editor,
         ui: &mut egui::Ui,
         key: &str,
         label: &str,
@@ -248,7 +250,6 @@ impl LoopmapApp {
     ) -> Option<Option<f64>> {
         let label = ui.label(label).id;
         let buffer = self
-            .inspector
             .buffers
             .entry(key.to_string())
             .or_insert_with(|| show_number(current));
@@ -263,18 +264,18 @@ impl LoopmapApp {
         let checked = parse_number(buffer, rule, optional);
         if response.changed() {
             match &checked {
-                Ok(_) => self.inspector.errors.remove(key),
-                Err(e) => self.inspector.errors.insert(key.to_string(), e.clone()),
+                Ok(_) => self.errors.remove(key),
+                Err(e) => self.errors.insert(key.to_string(), e.clone()),
             };
         }
         let mut refused = None;
         // Enter, Tab or a click elsewhere commits; Esc (which also ends the focus) does not.
-        let was_editing = self.inspector.editing.as_deref() == Some(key);
+        let was_editing = self.editing.as_deref() == Some(key);
         let committed = was_editing && !response.has_focus();
         if response.has_focus() {
-            self.inspector.editing = Some(key.to_string());
+            self.editing = Some(key.to_string());
         } else if was_editing {
-            self.inspector.editing = None;
+            self.editing = None;
         }
         // Esc that ends a typing gesture is spent on it: the canvas must not also take it
         // as "clear the selection".
@@ -291,13 +292,13 @@ impl LoopmapApp {
         // the second.
         let refused = refused.or_else(|| {
             (!was_editing && response.lost_focus())
-                .then(|| self.inspector.errors.get(key).cloned())
+                .then(|| self.errors.get(key).cloned())
                 .flatten()
         });
-        self.finish_field(ui, key, &response, show_number(current));
+        self.finish_field(editor, ui, key, &response, show_number(current));
         if let Some(e) = refused {
             // The old value is back in the field; the reason stays under it.
-            self.inspector.errors.insert(key.to_string(), e);
+            self.errors.insert(key.to_string(), e);
             ui.ctx().request_repaint();
         }
         result
@@ -307,48 +308,55 @@ impl LoopmapApp {
     /// again and the typing gesture ends.
     fn finish_field(
         &mut self,
+        editor: &mut Editor,
         ui: &mut egui::Ui,
         key: &str,
         response: &egui::Response,
         current: String,
     ) {
-        if let Some(e) = self.inspector.errors.get(key) {
+        if let Some(e) = self.errors.get(key) {
             ui.end_row();
             ui.label("");
             ui.label(RichText::new(format!("! {e}")).color(theme::ERROR));
         }
         ui.end_row();
         if response.lost_focus() {
-            self.editor.end_gesture();
-            self.inspector.errors.remove(key);
-            self.inspector.buffers.insert(key.to_string(), current);
+            editor.end_gesture();
+            self.errors.remove(key);
+            self.buffers.insert(key.to_string(), current);
         } else if !response.has_focus() {
-            self.inspector.buffers.insert(key.to_string(), current);
+            self.buffers.insert(key.to_string(), current);
         }
     }
 
-    fn edit_node(&mut self, id: &str, key: &str, change: impl FnOnce(&mut Node)) {
+    fn edit_node(
+        &mut self,
+        editor: &mut Editor,
+        id: &str,
+        key: &str,
+        change: impl FnOnce(&mut Node),
+    ) {
         let id = id.to_string();
-        self.editor.edit(Some(key), move |doc| {
+        editor.edit(Some(key), move |doc| {
             if let Some(node) = doc.nodes.iter_mut().find(|n| n.id == id) {
                 change(node);
             }
         });
     }
 
-    fn node_ui(&mut self, ui: &mut egui::Ui, id: &str) {
-        let Some(node) = self.editor.working().node(id).cloned() else {
+    fn node_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, id: &str) {
+        let Some(node) = editor.working().node(id).cloned() else {
             return;
         };
         let k = |field: &str| format!("node:{id}:{field}");
         ui.label(RichText::new(format!("{} node '{}'", node.kind.name(), node.id)).weak());
-        super::scenarios::changes_ui(ui, &mut self.editor, Some(id), None);
+        super::scenarios::changes_ui(ui, editor, Some(id), None);
         egui::Grid::new("node")
             .num_columns(2)
             .striped(false)
             .show(ui, |ui| {
                 if let Some(v) =
-                    self.text_field(ui, &k("label"), "Label", &node.label, false, |t| {
+                    self.text_field(editor, ui, &k("label"), "Label", &node.label, false, |t| {
                         if t.trim().is_empty() {
                             Err("a label is needed".into())
                         } else {
@@ -356,7 +364,7 @@ impl LoopmapApp {
                         }
                     })
                 {
-                    self.edit_node(id, &k("label"), |n| n.label = v);
+                    self.edit_node(editor, id, &k("label"), |n| n.label = v);
                 }
                 let label = ui.label("Kind").id;
                 let mut kind = node.kind;
@@ -371,14 +379,14 @@ impl LoopmapApp {
                     .labelled_by(label);
                 ui.end_row();
                 if kind != node.kind {
-                    self.edit_node(id, &k("kind"), |n| n.kind = kind);
-                    self.editor.end_gesture();
+                    self.edit_node(editor, id, &k("kind"), |n| n.kind = kind);
+                    editor.end_gesture();
                 }
                 let stage = node.stage.clone().unwrap_or_default();
                 if let Some(v) =
-                    self.text_field(ui, &k("stage"), "Stage", &stage, false, |_| Ok(()))
+                    self.text_field(editor, ui, &k("stage"), "Stage", &stage, false, |_| Ok(()))
                 {
-                    self.edit_node(id, &k("stage"), |n| {
+                    self.edit_node(editor, id, &k("stage"), |n| {
                         n.stage = Some(v.trim().to_string()).filter(|s| !s.is_empty())
                     });
                 }
@@ -392,6 +400,7 @@ impl LoopmapApp {
                     (None, None) => String::new(),
                 };
                 if let Some(v) = self.text_field(
+                    editor,
                     ui,
                     &k("country"),
                     "Country or shares",
@@ -407,7 +416,7 @@ impl LoopmapApp {
                         }
                     },
                 ) {
-                    self.edit_node(id, &k("country"), |n| {
+                    self.edit_node(editor, id, &k("country"), |n| {
                         if v.contains(' ') || v.contains(',') {
                             n.countries = parse_countries(&v).ok().flatten();
                             n.country = None;
@@ -436,13 +445,13 @@ impl LoopmapApp {
                 if let Some(code) = picked {
                     // One country is replaced; to shares the new one is added at 0, for
                     // the shares to be typed above.
-                    self.edit_node(id, &k("country"), |n| match &mut n.countries {
+                    self.edit_node(editor, id, &k("country"), |n| match &mut n.countries {
                         Some(map) => {
                             map.entry(code).or_insert(0.0);
                         }
                         None => n.country = Some(code),
                     });
-                    self.editor.end_gesture();
+                    editor.end_gesture();
                 }
                 if node.kind == NodeKind::Source {
                     let label = ui.label("Supply").id;
@@ -466,11 +475,12 @@ impl LoopmapApp {
                         .labelled_by(label);
                     ui.end_row();
                     if supply != node.supply() {
-                        self.edit_node(id, &k("supply"), |n| n.supply = Some(supply));
-                        self.editor.end_gesture();
+                        self.edit_node(editor, id, &k("supply"), |n| n.supply = Some(supply));
+                        editor.end_gesture();
                     }
                     if supply == SourceMaterial::Recycled
                         && let Some(v) = self.number_field(
+                            editor,
                             ui,
                             &k("efficiency"),
                             "Recycling efficiency (0–1]",
@@ -479,9 +489,10 @@ impl LoopmapApp {
                             true,
                         )
                     {
-                        self.edit_node(id, &k("efficiency"), |n| n.efficiency = v);
+                        self.edit_node(editor, id, &k("efficiency"), |n| n.efficiency = v);
                     }
                     if let Some(v) = self.number_field(
+                        editor,
                         ui,
                         &k("certified"),
                         "Certified share (0–1)",
@@ -489,7 +500,7 @@ impl LoopmapApp {
                         Rule::Fraction,
                         true,
                     ) {
-                        self.edit_node(id, &k("certified"), |n| n.certified = v);
+                        self.edit_node(editor, id, &k("certified"), |n| n.certified = v);
                     }
                 }
                 if node.kind == NodeKind::Use {
@@ -507,10 +518,16 @@ impl LoopmapApp {
                             node.intensity_avg,
                         ),
                     ] {
-                        if let Some(v) =
-                            self.number_field(ui, &k(field), label, current, Rule::Positive, true)
-                        {
-                            self.edit_node(id, &k(field), |n| match field {
+                        if let Some(v) = self.number_field(
+                            editor,
+                            ui,
+                            &k(field),
+                            label,
+                            current,
+                            Rule::Positive,
+                            true,
+                        ) {
+                            self.edit_node(editor, id, &k(field), |n| match field {
                                 "lifetime" => n.lifetime = v,
                                 "lifetime_avg" => n.lifetime_avg = v,
                                 "intensity" => n.intensity = v,
@@ -521,57 +538,55 @@ impl LoopmapApp {
                     ui.label("Stock change");
                     let mut auto = node.stock_change() == StockChange::Auto;
                     if ui.checkbox(&mut auto, "solved (auto)").changed() {
-                        self.edit_node(id, &k("stock"), |n| {
+                        self.edit_node(editor, id, &k("stock"), |n| {
                             n.stock_change = Some(if auto {
                                 StockChange::Auto
                             } else {
                                 StockChange::Fixed(0.0)
                             })
                         });
-                        self.editor.end_gesture();
+                        editor.end_gesture();
                     }
                     ui.end_row();
                     if let StockChange::Fixed(s) = node.stock_change()
                         && let Some(v) = self.number_field(
+                            editor,
                             ui,
                             &k("stock_value"),
-                            &format!("  added to stock ({})", self.editor.doc().meta.unit()),
+                            &format!("  added to stock ({})", editor.doc().meta.unit()),
                             Some(s),
                             Rule::Any,
                             false,
                         )
                     {
-                        self.edit_node(id, &k("stock_value"), |n| {
+                        self.edit_node(editor, id, &k("stock_value"), |n| {
                             n.stock_change = Some(StockChange::Fixed(v.unwrap_or(0.0)))
                         });
                     }
                     if auto {
-                        let solved = self
-                            .editor
+                        let solved = editor
                             .doc()
                             .nodes
                             .iter()
                             .position(|n| n.id == id)
-                            .and_then(|i| self.editor.analysis().solution.stock_change[i]);
+                            .and_then(|i| editor.analysis().solution.stock_change[i]);
                         ui.label("  solved");
                         ui.label(solved.map_or("not determined".into(), |s| {
-                            format!(
-                                "{} {}",
-                                crate::present::amount(s),
-                                self.editor.doc().meta.unit()
-                            )
+                            format!("{} {}", crate::present::amount(s), editor.doc().meta.unit())
                         }));
                         ui.end_row();
                     }
                 }
                 if let Some(v) =
-                    self.text_field(ui, &k("notes"), "Notes", &node.notes, true, |_| Ok(()))
+                    self.text_field(editor, ui, &k("notes"), "Notes", &node.notes, true, |_| {
+                        Ok(())
+                    })
                 {
-                    self.edit_node(id, &k("notes"), |n| n.notes = v);
+                    self.edit_node(editor, id, &k("notes"), |n| n.notes = v);
                 }
             });
         if node.kind == NodeKind::Use {
-            self.use_roadmap_ui(ui, &node);
+            super::roadmap::use_roadmap_ui(ui, editor, &node);
         }
         let fields = crate::model::levers::node_lever_fields(&node);
         if !fields.is_empty() {
@@ -595,7 +610,7 @@ impl LoopmapApp {
                     .on_hover_text("Move this value with a slider in the Scenarios tab")
                     .clicked()
                 {
-                    self.editor.pin_lever(crate::model::levers::Lever::Node {
+                    editor.pin_lever(crate::model::levers::Lever::Node {
                         node: id.to_string(),
                         field: field.clone(),
                     });
@@ -608,17 +623,17 @@ impl LoopmapApp {
             .on_hover_text("Deletes the node and every flow touching it")
             .clicked()
         {
-            self.editor.delete_selection();
+            editor.delete_selection();
         }
     }
 
-    fn flow_ui(&mut self, ui: &mut egui::Ui, id: &str) {
-        let Some(flow) = self.editor.working().flow(id).cloned() else {
+    fn flow_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, id: &str) {
+        let Some(flow) = editor.working().flow(id).cloned() else {
             return;
         };
-        let index = self.editor.doc().flows.iter().position(|f| f.id == id);
-        let solved = index.and_then(|i| self.editor.analysis().solution.flows[i]);
-        let unit = self.editor.doc().meta.unit().to_string();
+        let index = editor.doc().flows.iter().position(|f| f.id == id);
+        let solved = index.and_then(|i| editor.analysis().solution.flows[i]);
+        let unit = editor.doc().meta.unit().to_string();
         let name = |doc: &Document, node: &str| {
             doc.node(node).map_or(node.to_string(), |n| n.label.clone())
         };
@@ -626,17 +641,17 @@ impl LoopmapApp {
             RichText::new(format!(
                 "flow '{}': {} -> {}",
                 flow.id,
-                name(self.editor.doc(), &flow.from),
-                name(self.editor.doc(), &flow.to)
+                name(editor.doc(), &flow.from),
+                name(editor.doc(), &flow.to)
             ))
             .weak(),
         );
-        super::scenarios::changes_ui(ui, &mut self.editor, None, Some(id));
+        super::scenarios::changes_ui(ui, editor, None, Some(id));
         let k = |field: &str| format!("flow:{id}:{field}");
         let edit_flow =
-            |app: &mut LoopmapApp, key: &str, change: Box<dyn FnOnce(&mut crate::model::Flow)>| {
+            |editor: &mut Editor, key: &str, change: Box<dyn FnOnce(&mut crate::model::Flow)>| {
                 let id = id.to_string();
-                app.editor.edit(Some(key), move |doc| {
+                editor.edit(Some(key), move |doc| {
                     if let Some(f) = doc.flows.iter_mut().find(|f| f.id == id) {
                         change(f);
                     }
@@ -656,8 +671,8 @@ impl LoopmapApp {
                 .labelled_by(label);
             ui.end_row();
             if kind != flow.loop_kind {
-                edit_flow(self, &k("loop"), Box::new(move |f| f.loop_kind = kind));
-                self.editor.end_gesture();
+                edit_flow(editor, &k("loop"), Box::new(move |f| f.loop_kind = kind));
+                editor.end_gesture();
             }
             ui.label("Amount given as");
             let mut mode = match flow.value {
@@ -681,13 +696,14 @@ impl LoopmapApp {
                     1 => FlowValue::Share(0.5),
                     _ => FlowValue::Auto,
                 };
-                edit_flow(self, &k("mode"), Box::new(move |f| f.value = value));
-                self.editor.end_gesture();
-                self.inspector.buffers.remove(&k("value"));
+                edit_flow(editor, &k("mode"), Box::new(move |f| f.value = value));
+                editor.end_gesture();
+                self.buffers.remove(&k("value"));
             }
             match flow.value {
                 FlowValue::Amount(a) => {
                     if let Some(Some(v)) = self.number_field(
+                        editor,
                         ui,
                         &k("value"),
                         &format!("Amount ({unit})"),
@@ -696,7 +712,7 @@ impl LoopmapApp {
                         false,
                     ) {
                         edit_flow(
-                            self,
+                            editor,
                             &k("value"),
                             Box::new(move |f| f.value = FlowValue::Amount(v)),
                         );
@@ -704,6 +720,7 @@ impl LoopmapApp {
                 }
                 FlowValue::Share(s) => {
                     if let Some(Some(v)) = self.number_field(
+                        editor,
                         ui,
                         &k("value"),
                         "Share of outflow (%)",
@@ -712,7 +729,7 @@ impl LoopmapApp {
                         false,
                     ) {
                         edit_flow(
-                            self,
+                            editor,
                             &k("value"),
                             Box::new(move |f| f.value = FlowValue::Share(v / 100.0)),
                         );
@@ -729,6 +746,7 @@ impl LoopmapApp {
             );
             ui.end_row();
             if let Some(v) = self.number_field(
+                editor,
                 ui,
                 &k("uncertainty"),
                 "Uncertainty (relative, e.g. 0.1)",
@@ -737,15 +755,17 @@ impl LoopmapApp {
                 true,
             ) {
                 edit_flow(
-                    self,
+                    editor,
                     &k("uncertainty"),
                     Box::new(move |f| f.uncertainty = v),
                 );
             }
             if let Some(v) =
-                self.text_field(ui, &k("notes"), "Notes", &flow.notes, true, |_| Ok(()))
+                self.text_field(editor, ui, &k("notes"), "Notes", &flow.notes, true, |_| {
+                    Ok(())
+                })
             {
-                edit_flow(self, &k("notes"), Box::new(move |f| f.notes = v));
+                edit_flow(editor, &k("notes"), Box::new(move |f| f.notes = v));
             }
         });
         ui.horizontal(|ui| {
@@ -755,36 +775,44 @@ impl LoopmapApp {
                     .on_hover_text("Move its amount or share with a slider in the Scenarios tab")
                     .clicked()
             {
-                self.editor.pin_lever(crate::model::levers::Lever::Flow {
+                editor.pin_lever(crate::model::levers::Lever::Flow {
                     flow: id.to_string(),
                 });
             }
             if ui.button("Delete flow").clicked() {
-                self.editor.delete_selection();
+                editor.delete_selection();
             }
         });
     }
 
-    fn meta_ui(&mut self, ui: &mut egui::Ui) {
-        let meta = self.editor.doc().meta.clone();
+    fn meta_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui) {
+        let meta = editor.doc().meta.clone();
         ui.label(RichText::new("Nothing selected: the map's own fields.").weak());
         egui::Grid::new("meta").num_columns(2).show(ui, |ui| {
-            if let Some(v) =
-                self.text_field(ui, "meta:title", "Title", &meta.title, false, |_| Ok(()))
-            {
-                self.editor.edit(Some("meta:title"), |d| d.meta.title = v);
+            if let Some(v) = self.text_field(
+                editor,
+                ui,
+                "meta:title",
+                "Title",
+                &meta.title,
+                false,
+                |_| Ok(()),
+            ) {
+                editor.edit(Some("meta:title"), |d| d.meta.title = v);
             }
-            if let Some(v) = self.text_field(ui, "meta:unit", "Unit", meta.unit(), false, |t| {
-                if t.trim().is_empty() {
-                    Err("a unit is needed, e.g. t/yr".into())
-                } else {
-                    Ok(())
-                }
-            }) {
-                self.editor
-                    .edit(Some("meta:unit"), |d| d.meta.unit = Some(v));
+            if let Some(v) =
+                self.text_field(editor, ui, "meta:unit", "Unit", meta.unit(), false, |t| {
+                    if t.trim().is_empty() {
+                        Err("a unit is needed, e.g. t/yr".into())
+                    } else {
+                        Ok(())
+                    }
+                })
+            {
+                editor.edit(Some("meta:unit"), |d| d.meta.unit = Some(v));
             }
             if let Some(v) = self.text_field(
+                editor,
                 ui,
                 "meta:basis",
                 "Basis (what is counted)",
@@ -792,28 +820,29 @@ impl LoopmapApp {
                 false,
                 |_| Ok(()),
             ) {
-                self.editor.edit(Some("meta:basis"), |d| d.meta.basis = v);
+                editor.edit(Some("meta:basis"), |d| d.meta.basis = v);
             }
             let year = meta.year.map_or(String::new(), |y| y.to_string());
-            if let Some(v) = self.text_field(ui, "meta:year", "Year", &year, false, |t| {
+            if let Some(v) = self.text_field(editor, ui, "meta:year", "Year", &year, false, |t| {
                 if t.trim().is_empty() || t.trim().parse::<i32>().is_ok() {
                     Ok(())
                 } else {
                     Err(format!("'{t}' is not a year"))
                 }
             }) {
-                self.editor
-                    .edit(Some("meta:year"), |d| d.meta.year = v.trim().parse().ok());
+                editor.edit(Some("meta:year"), |d| d.meta.year = v.trim().parse().ok());
             }
             let home = meta.home_country.clone().unwrap_or_default();
-            if let Some(v) = self.text_field(ui, "meta:home", "Home country", &home, false, |t| {
-                if t.trim().is_empty() {
-                    Ok(())
-                } else {
-                    country_code(t).map(|_| ())
-                }
-            }) {
-                self.editor.edit(Some("meta:home"), |d| {
+            if let Some(v) =
+                self.text_field(editor, ui, "meta:home", "Home country", &home, false, |t| {
+                    if t.trim().is_empty() {
+                        Ok(())
+                    } else {
+                        country_code(t).map(|_| ())
+                    }
+                })
+            {
+                editor.edit(Some("meta:home"), |d| {
                     d.meta.home_country = country_code(&v).ok()
                 });
             }
@@ -828,9 +857,10 @@ impl LoopmapApp {
                 .inner;
             ui.end_row();
             if let Some(code) = picked {
-                self.editor.edit(None, |d| d.meta.home_country = Some(code));
+                editor.edit(None, |d| d.meta.home_country = Some(code));
             }
             if let Some(v) = self.text_field(
+                editor,
                 ui,
                 "meta:description",
                 "Description",
@@ -838,11 +868,11 @@ impl LoopmapApp {
                 true,
                 |_| Ok(()),
             ) {
-                self.editor
-                    .edit(Some("meta:description"), |d| d.meta.description = v);
+                editor.edit(Some("meta:description"), |d| d.meta.description = v);
             }
             let sources = meta.sources.join("\n");
             if let Some(v) = self.text_field(
+                editor,
                 ui,
                 "meta:sources",
                 "Sources (one a line)",
@@ -850,7 +880,7 @@ impl LoopmapApp {
                 true,
                 |_| Ok(()),
             ) {
-                self.editor.edit(Some("meta:sources"), |d| {
+                editor.edit(Some("meta:sources"), |d| {
                     d.meta.sources = v
                         .lines()
                         .map(str::trim)

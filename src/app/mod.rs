@@ -139,7 +139,7 @@ pub struct LoopmapApp {
     pub path: Option<PathBuf>,
     pub view: View,
     canvas: canvas::CanvasState,
-    inspector: inspector::InspectorState,
+    inspector: inspector::Inspector,
     indicators: panel::IndicatorPanel,
     palette: palette::Palette,
     pub settings: Settings,
@@ -207,7 +207,7 @@ impl LoopmapApp {
             path,
             view: View::default(),
             canvas: canvas::CanvasState::default(),
-            inspector: inspector::InspectorState::default(),
+            inspector: inspector::Inspector::default(),
             indicators: panel::IndicatorPanel,
             palette: palette::Palette,
             settings,
@@ -288,7 +288,7 @@ impl LoopmapApp {
         self.path = path;
         // Each map starts at 100 % (and is fitted if it has anything to fit).
         self.view = View::default();
-        self.inspector = inspector::InspectorState::default();
+        self.inspector = inspector::Inspector::default();
         self.view.fit_pending = true;
         if let Some(p) = &self.path {
             self.settings.add_recent(p);
@@ -1125,7 +1125,7 @@ impl LoopmapApp {
             .id_salt("inspector")
             .max_height(inspector_height)
             .auto_shrink([false, true])
-            .show(ui, |ui| self.inspector_ui(ui));
+            .show(ui, |ui| self.inspector.ui(ui, &mut self.editor));
         ui.separator();
         match &self.editor.active_scenario {
             Some(name) => ui.heading(

@@ -4,7 +4,7 @@
 
 use egui::RichText;
 
-use super::{Command, Editor, LoopmapApp, theme};
+use super::{Command, Editor, theme};
 use crate::model::Document;
 use crate::model::pains;
 use crate::model::{Anchor, Category, PainPoint, PainStatus};
@@ -343,11 +343,10 @@ pub fn summary_ui(ui: &mut egui::Ui, editor: &mut Editor) {
     }
 }
 
-impl LoopmapApp {
+impl super::inspector::Inspector {
     /// The inspector of one pain point: every field, edited in place.
-    pub(super) fn pain_inspector_ui(&mut self, ui: &mut egui::Ui, id: &str) {
-        let Some((index, pain)) = self
-            .editor
+    pub(super) fn pain_inspector_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, id: &str) {
+        let Some((index, pain)) = editor
             .doc()
             .pain_points
             .iter()
@@ -358,9 +357,9 @@ impl LoopmapApp {
             return;
         };
         let k = |field: &str| format!("pain:{id}:{field}");
-        let edit = |app: &mut Self, field: &str, change: Box<dyn FnOnce(&mut PainPoint)>| {
+        let edit = |editor: &mut Editor, field: &str, change: Box<dyn FnOnce(&mut PainPoint)>| {
             let id = id.to_string();
-            app.editor.edit(Some(&k(field)), move |doc| {
+            editor.edit(Some(&k(field)), move |doc| {
                 if let Some(p) = doc.pain_points.iter_mut().find(|p| p.id == id) {
                     change(p);
                 }
@@ -371,19 +370,21 @@ impl LoopmapApp {
                 "pain point #{} '{}' on {}",
                 index + 1,
                 pain.id,
-                pain.on.describe(self.editor.doc())
+                pain.on.describe(editor.doc())
             ))
             .weak(),
         );
         egui::Grid::new("pain").num_columns(2).show(ui, |ui| {
-            if let Some(v) = self.text_field(ui, &k("title"), "Title", &pain.title, false, |t| {
-                if t.trim().is_empty() {
-                    Err("a title is needed".into())
-                } else {
-                    Ok(())
-                }
-            }) {
-                edit(self, "title", Box::new(move |p| p.title = v));
+            if let Some(v) =
+                self.text_field(editor, ui, &k("title"), "Title", &pain.title, false, |t| {
+                    if t.trim().is_empty() {
+                        Err("a title is needed".into())
+                    } else {
+                        Ok(())
+                    }
+                })
+            {
+                edit(editor, "title", Box::new(move |p| p.title = v));
             }
 
             let label = ui.label("Category").id;
@@ -400,11 +401,11 @@ impl LoopmapApp {
             ui.end_row();
             if category != pain.category() {
                 edit(
-                    self,
+                    editor,
                     "category",
                     Box::new(move |p| p.category = Some(category)),
                 );
-                self.editor.end_gesture();
+                editor.end_gesture();
             }
 
             let label = ui.label("Severity (1–5)").id;
@@ -415,13 +416,13 @@ impl LoopmapApp {
             ui.end_row();
             if severity != pain.severity() {
                 edit(
-                    self,
+                    editor,
                     "severity",
                     Box::new(move |p| p.severity = Some(severity)),
                 );
             }
             if r.drag_stopped() || r.lost_focus() {
-                self.editor.end_gesture();
+                editor.end_gesture();
             }
 
             let label = ui.label("Votes").id;
@@ -433,19 +434,20 @@ impl LoopmapApp {
                     .on_hover_text("Take a vote away (−)")
                     .clicked()
                 {
-                    self.editor.vote_on(id, -1);
+                    editor.vote_on(id, -1);
                 }
                 if ui
                     .button("+1 vote")
                     .on_hover_text("Add a vote (+)")
                     .clicked()
                 {
-                    self.editor.vote_on(id, 1);
+                    editor.vote_on(id, 1);
                 }
             });
             ui.end_row();
 
             if let Some(v) = self.text_field(
+                editor,
                 ui,
                 &k("raised_by"),
                 "Raised by",
@@ -453,7 +455,7 @@ impl LoopmapApp {
                 false,
                 |_| Ok(()),
             ) {
-                edit(self, "raised_by", Box::new(move |p| p.raised_by = v));
+                edit(editor, "raised_by", Box::new(move |p| p.raised_by = v));
             }
 
             let label = ui.label("Status").id;
@@ -469,23 +471,25 @@ impl LoopmapApp {
                 .labelled_by(label);
             ui.end_row();
             if status != pain.status() {
-                edit(self, "status", Box::new(move |p| p.status = Some(status)));
-                self.editor.end_gesture();
+                edit(editor, "status", Box::new(move |p| p.status = Some(status)));
+                editor.end_gesture();
             }
 
             if let Some(v) =
-                self.text_field(ui, &k("notes"), "Notes", &pain.notes, true, |_| Ok(()))
+                self.text_field(editor, ui, &k("notes"), "Notes", &pain.notes, true, |_| {
+                    Ok(())
+                })
             {
-                edit(self, "notes", Box::new(move |p| p.notes = v));
+                edit(editor, "notes", Box::new(move |p| p.notes = v));
             }
         });
         ui.horizontal(|ui| {
             if pain.on != Anchor::Map && ui.button("Move to the whole map").clicked() {
-                edit(self, "on", Box::new(|p| p.on = Anchor::Map));
-                self.editor.end_gesture();
+                edit(editor, "on", Box::new(|p| p.on = Anchor::Map));
+                editor.end_gesture();
             }
             if ui.button("Delete pain point").clicked() {
-                self.editor.delete_selection();
+                editor.delete_selection();
             }
         });
     }

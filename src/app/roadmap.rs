@@ -37,7 +37,7 @@ type Shown = Result<Rc<Roadmap>, String>;
 /// Roadmaps by scenario name.
 type Others = Rc<Vec<(String, Roadmap)>>;
 /// An edit of one use node, by field (its undo step merges repeated edits of the field).
-type NodeEdit<'a> = &'a dyn Fn(&mut LoopmapApp, &str, Box<dyn FnOnce(&mut Node)>);
+type NodeEdit<'a> = &'a dyn Fn(&mut Editor, &str, Box<dyn FnOnce(&mut Node)>);
 
 /// The Roadmap tab: its levers, the roadmaps shown (cached by document revision and
 /// scenario), and the chosen view.
@@ -339,251 +339,251 @@ impl LoopmapApp {
     pub fn roadmap(&mut self) -> Shown {
         self.roadmap.shown(&mut self.editor)
     }
+}
 
-    /// The inspector's roadmap part for a use node (edited through `edit`, so a scenario
-    /// gets the change when one is active, and undo works): lifetime model, spread or
-    /// shape, the history growth and the demand path as rows of until-year and rate,
-    /// and the survival curve.
-    pub(super) fn use_roadmap_ui(&mut self, ui: &mut egui::Ui, node: &Node) {
-        let id = node.id.clone();
-        let key = |field: &str| format!("node:{id}:roadmap:{field}");
-        let edit = |app: &mut LoopmapApp, field: &str, change: Box<dyn FnOnce(&mut Node)>| {
-            let id = id.clone();
-            app.editor.edit(Some(&key(field)), move |doc| {
-                if let Some(n) = doc.nodes.iter_mut().find(|n| n.id == id) {
-                    change(n);
-                }
-            });
-        };
-        let ended = |r: &egui::Response| r.drag_stopped() || r.lost_focus();
-        egui::CollapsingHeader::new("Roadmap: lifetime and demand")
-            .id_salt(("roadmap inspector", &id))
-            .default_open(true)
-            .show(ui, |ui| {
-                egui::Grid::new(("roadmap grid", &id))
-                    .num_columns(2)
-                    .show(ui, |ui| {
-                        let label = ui.label("Lifetime model").id;
-                        let mut model = node.lifetime_model();
-                        egui::ComboBox::from_id_salt(("lifetime model", &id))
-                            .selected_text(model.name())
-                            .show_ui(ui, |ui| {
-                                for m in LifetimeModel::ALL {
-                                    ui.selectable_value(&mut model, m, m.name());
-                                }
-                            })
-                            .response
-                            .labelled_by(label);
-                        ui.end_row();
-                        if model != node.lifetime_model() {
-                            edit(
-                                self,
-                                "model",
-                                Box::new(move |n| {
-                                    n.lifetime_model = Some(model);
-                                    // A Weibull model needs its shape (format.md).
-                                    if model == LifetimeModel::Weibull && n.weibull_shape.is_none()
-                                    {
-                                        n.weibull_shape = Some(2.0);
-                                    }
-                                }),
-                            );
-                            self.editor.end_gesture();
-                        }
-                        let Some(lifetime) = node.lifetime else {
-                            ui.label("");
-                            ui.label(
-                                RichText::new("Give a lifetime above: the roadmap needs one.")
-                                    .weak(),
-                            );
-                            ui.end_row();
-                            return;
-                        };
-                        match model {
-                            LifetimeModel::Normal | LifetimeModel::Lognormal => {
-                                let label = ui
-                                    .label("Spread (sd, years)")
-                                    .on_hover_text("Standard deviation of the lifetime; 0.3 × lifetime unless given")
-                                    .id;
-                                let mut sd = node.lifetime_sd().unwrap_or(0.3 * lifetime);
-                                let r = ui
-                                    .add(
-                                        egui::DragValue::new(&mut sd)
-                                            .range(0.1..=lifetime.max(1.0) * 3.0)
-                                            .speed(0.05)
-                                            .max_decimals(2),
-                                    )
-                                    .labelled_by(label);
-                                if r.changed() {
-                                    edit(self, "sd", Box::new(move |n| n.lifetime_sd = Some(sd)));
-                                }
-                                if ended(&r) {
-                                    self.editor.end_gesture();
-                                }
-                                ui.end_row();
+/// The inspector's roadmap part for a use node (edited through `edit`, so a scenario
+/// gets the change when one is active, and undo works): lifetime model, spread or
+/// shape, the history growth and the demand path as rows of until-year and rate,
+/// and the survival curve.
+pub fn use_roadmap_ui(ui: &mut egui::Ui, editor: &mut Editor, node: &Node) {
+    let id = node.id.clone();
+    let key = |field: &str| format!("node:{id}:roadmap:{field}");
+    let edit = |editor: &mut Editor, field: &str, change: Box<dyn FnOnce(&mut Node)>| {
+        let id = id.clone();
+        editor.edit(Some(&key(field)), move |doc| {
+            if let Some(n) = doc.nodes.iter_mut().find(|n| n.id == id) {
+                change(n);
+            }
+        });
+    };
+    let ended = |r: &egui::Response| r.drag_stopped() || r.lost_focus();
+    egui::CollapsingHeader::new("Roadmap: lifetime and demand")
+        .id_salt(("roadmap inspector", &id))
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new(("roadmap grid", &id))
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let label = ui.label("Lifetime model").id;
+                    let mut model = node.lifetime_model();
+                    egui::ComboBox::from_id_salt(("lifetime model", &id))
+                        .selected_text(model.name())
+                        .show_ui(ui, |ui| {
+                            for m in LifetimeModel::ALL {
+                                ui.selectable_value(&mut model, m, m.name());
                             }
-                            LifetimeModel::Weibull => {
-                                let label = ui
-                                    .label("Weibull shape")
-                                    .on_hover_text("k: 1 is a constant failure rate, higher is more wear-out")
-                                    .id;
-                                let mut k = node.weibull_shape.unwrap_or(2.0);
-                                let r = ui
-                                    .add(
-                                        egui::DragValue::new(&mut k)
-                                            .range(0.2..=20.0)
-                                            .speed(0.02)
-                                            .max_decimals(2),
-                                    )
-                                    .labelled_by(label);
-                                if r.changed() {
-                                    edit(self, "shape", Box::new(move |n| n.weibull_shape = Some(k)));
-                                }
-                                if ended(&r) {
-                                    self.editor.end_gesture();
-                                }
-                                ui.end_row();
-                            }
-                            LifetimeModel::Fixed => {}
-                        }
-                        let label = ui
-                            .label("History growth (%/yr)")
-                            .on_hover_text(
-                                "Yearly growth of products entering use before the map's year: \
-                                 fit it so the model's end of life this year meets the map's",
-                            )
-                            .id;
-                        let mut h = 100.0 * node.history_growth();
-                        let r = ui
-                            .add(
-                                egui::DragValue::new(&mut h)
-                                    .range(-99.0..=1000.0)
-                                    .speed(0.1)
-                                    .max_decimals(2)
-                                    .suffix(" %"),
-                            )
-                            .labelled_by(label);
-                        if r.changed() {
-                            edit(
-                                self,
-                                "history",
-                                Box::new(move |n| n.history_growth = Some(h / 100.0)),
-                            );
-                        }
-                        if ended(&r) {
-                            self.editor.end_gesture();
-                        }
-                        ui.end_row();
-                    });
-                self.demand_path_ui(ui, node, &edit);
-                if let Some(s) = Survival::of(node) {
-                    survival_plot(ui, &id, s);
-                }
-            });
-    }
-
-    /// The demand path as a table: each row the last year of a yearly growth rate.
-    fn demand_path_ui(&mut self, ui: &mut egui::Ui, node: &Node, edit: NodeEdit<'_>) {
-        let base = self.editor.doc().meta.year.unwrap_or(2024);
-        let path = node.demand_growth.clone();
-        ui.label(RichText::new("Demand growth after the map's year").strong())
-            .on_hover_text(
-                "Each row: the growth of products entering use each year up to and including \
-                 “until”; none past the last row",
-            );
-        let mut remove = None;
-        egui::Grid::new(("demand path", &node.id))
-            .num_columns(3)
-            .striped(true)
-            .show(ui, |ui| {
-                ui.label(RichText::new("until").weak());
-                ui.label(RichText::new("growth").weak());
-                ui.label("");
-                ui.end_row();
-                for (i, &(until, rate)) in path.iter().enumerate() {
-                    let lo = if i == 0 { base + 1 } else { path[i - 1].0 + 1 };
-                    let hi = path.get(i + 1).map_or(base + 500, |p| p.0 - 1);
-                    let mut year = until;
-                    let r = ui.add(
-                        egui::DragValue::new(&mut year)
-                            .range(lo..=hi.max(lo))
-                            .speed(0.2),
-                    );
-                    let r = r.on_hover_text(format!("row {}: until year", i + 1));
-                    if r.changed() && year != until {
+                        })
+                        .response
+                        .labelled_by(label);
+                    ui.end_row();
+                    if model != node.lifetime_model() {
                         edit(
-                            self,
-                            &format!("until{i}"),
+                            editor,
+                            "model",
                             Box::new(move |n| {
-                                if let Some(p) = n.demand_growth.get_mut(i) {
-                                    p.0 = year;
+                                n.lifetime_model = Some(model);
+                                // A Weibull model needs its shape (format.md).
+                                if model == LifetimeModel::Weibull && n.weibull_shape.is_none()
+                                {
+                                    n.weibull_shape = Some(2.0);
                                 }
                             }),
                         );
+                        editor.end_gesture();
                     }
-                    if r.drag_stopped() || r.lost_focus() {
-                        self.editor.end_gesture();
+                    let Some(lifetime) = node.lifetime else {
+                        ui.label("");
+                        ui.label(
+                            RichText::new("Give a lifetime above: the roadmap needs one.")
+                                .weak(),
+                        );
+                        ui.end_row();
+                        return;
+                    };
+                    match model {
+                        LifetimeModel::Normal | LifetimeModel::Lognormal => {
+                            let label = ui
+                                .label("Spread (sd, years)")
+                                .on_hover_text("Standard deviation of the lifetime; 0.3 × lifetime unless given")
+                                .id;
+                            let mut sd = node.lifetime_sd().unwrap_or(0.3 * lifetime);
+                            let r = ui
+                                .add(
+                                    egui::DragValue::new(&mut sd)
+                                        .range(0.1..=lifetime.max(1.0) * 3.0)
+                                        .speed(0.05)
+                                        .max_decimals(2),
+                                )
+                                .labelled_by(label);
+                            if r.changed() {
+                                edit(editor, "sd", Box::new(move |n| n.lifetime_sd = Some(sd)));
+                            }
+                            if ended(&r) {
+                                editor.end_gesture();
+                            }
+                            ui.end_row();
+                        }
+                        LifetimeModel::Weibull => {
+                            let label = ui
+                                .label("Weibull shape")
+                                .on_hover_text("k: 1 is a constant failure rate, higher is more wear-out")
+                                .id;
+                            let mut k = node.weibull_shape.unwrap_or(2.0);
+                            let r = ui
+                                .add(
+                                    egui::DragValue::new(&mut k)
+                                        .range(0.2..=20.0)
+                                        .speed(0.02)
+                                        .max_decimals(2),
+                                )
+                                .labelled_by(label);
+                            if r.changed() {
+                                edit(editor, "shape", Box::new(move |n| n.weibull_shape = Some(k)));
+                            }
+                            if ended(&r) {
+                                editor.end_gesture();
+                            }
+                            ui.end_row();
+                        }
+                        LifetimeModel::Fixed => {}
                     }
-                    let mut pct = 100.0 * rate;
-                    let r = ui.add(
-                        egui::DragValue::new(&mut pct)
-                            .range(-99.0..=1000.0)
-                            .speed(0.1)
-                            .max_decimals(2)
-                            .suffix(" %/yr"),
-                    );
-                    let r = r.on_hover_text(format!("row {}: growth per year", i + 1));
+                    let label = ui
+                        .label("History growth (%/yr)")
+                        .on_hover_text(
+                            "Yearly growth of products entering use before the map's year: \
+                             fit it so the model's end of life this year meets the map's",
+                        )
+                        .id;
+                    let mut h = 100.0 * node.history_growth();
+                    let r = ui
+                        .add(
+                            egui::DragValue::new(&mut h)
+                                .range(-99.0..=1000.0)
+                                .speed(0.1)
+                                .max_decimals(2)
+                                .suffix(" %"),
+                        )
+                        .labelled_by(label);
                     if r.changed() {
                         edit(
-                            self,
-                            &format!("rate{i}"),
-                            Box::new(move |n| {
-                                if let Some(p) = n.demand_growth.get_mut(i) {
-                                    p.1 = pct / 100.0;
-                                }
-                            }),
+                            editor,
+                            "history",
+                            Box::new(move |n| n.history_growth = Some(h / 100.0)),
                         );
                     }
-                    if r.drag_stopped() || r.lost_focus() {
-                        self.editor.end_gesture();
-                    }
-                    if ui
-                        .small_button("Remove")
-                        .on_hover_text("Remove this row")
-                        .clicked()
-                    {
-                        remove = Some(i);
+                    if ended(&r) {
+                        editor.end_gesture();
                     }
                     ui.end_row();
+                });
+            demand_path_ui(ui, editor, node, &edit);
+            if let Some(s) = Survival::of(node) {
+                survival_plot(ui, &id, s);
+            }
+        });
+}
+
+/// The demand path as a table: each row the last year of a yearly growth rate.
+fn demand_path_ui(ui: &mut egui::Ui, editor: &mut Editor, node: &Node, edit: NodeEdit<'_>) {
+    let base = editor.doc().meta.year.unwrap_or(2024);
+    let path = node.demand_growth.clone();
+    ui.label(RichText::new("Demand growth after the map's year").strong())
+        .on_hover_text(
+            "Each row: the growth of products entering use each year up to and including \
+             “until”; none past the last row",
+        );
+    let mut remove = None;
+    egui::Grid::new(("demand path", &node.id))
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label(RichText::new("until").weak());
+            ui.label(RichText::new("growth").weak());
+            ui.label("");
+            ui.end_row();
+            for (i, &(until, rate)) in path.iter().enumerate() {
+                let lo = if i == 0 { base + 1 } else { path[i - 1].0 + 1 };
+                let hi = path.get(i + 1).map_or(base + 500, |p| p.0 - 1);
+                let mut year = until;
+                let r = ui.add(
+                    egui::DragValue::new(&mut year)
+                        .range(lo..=hi.max(lo))
+                        .speed(0.2),
+                );
+                let r = r.on_hover_text(format!("row {}: until year", i + 1));
+                if r.changed() && year != until {
+                    edit(
+                        editor,
+                        &format!("until{i}"),
+                        Box::new(move |n| {
+                            if let Some(p) = n.demand_growth.get_mut(i) {
+                                p.0 = year;
+                            }
+                        }),
+                    );
                 }
-            });
-        if let Some(i) = remove {
-            edit(
-                self,
-                "remove row",
-                Box::new(move |n| {
-                    if i < n.demand_growth.len() {
-                        n.demand_growth.remove(i);
-                    }
-                }),
-            );
-            self.editor.end_gesture();
-        }
-        if ui
-            .small_button("Add row")
-            .on_hover_text("A further period of growth, five years after the last")
-            .clicked()
-        {
-            let (until, rate) = path
-                .last()
-                .map_or((base.max(2025) + 6, 0.0), |&(y, r)| (y + 5, r));
-            edit(
-                self,
-                "add row",
-                Box::new(move |n| n.demand_growth.push((until, rate))),
-            );
-            self.editor.end_gesture();
-        }
+                if r.drag_stopped() || r.lost_focus() {
+                    editor.end_gesture();
+                }
+                let mut pct = 100.0 * rate;
+                let r = ui.add(
+                    egui::DragValue::new(&mut pct)
+                        .range(-99.0..=1000.0)
+                        .speed(0.1)
+                        .max_decimals(2)
+                        .suffix(" %/yr"),
+                );
+                let r = r.on_hover_text(format!("row {}: growth per year", i + 1));
+                if r.changed() {
+                    edit(
+                        editor,
+                        &format!("rate{i}"),
+                        Box::new(move |n| {
+                            if let Some(p) = n.demand_growth.get_mut(i) {
+                                p.1 = pct / 100.0;
+                            }
+                        }),
+                    );
+                }
+                if r.drag_stopped() || r.lost_focus() {
+                    editor.end_gesture();
+                }
+                if ui
+                    .small_button("Remove")
+                    .on_hover_text("Remove this row")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+                ui.end_row();
+            }
+        });
+    if let Some(i) = remove {
+        edit(
+            editor,
+            "remove row",
+            Box::new(move |n| {
+                if i < n.demand_growth.len() {
+                    n.demand_growth.remove(i);
+                }
+            }),
+        );
+        editor.end_gesture();
+    }
+    if ui
+        .small_button("Add row")
+        .on_hover_text("A further period of growth, five years after the last")
+        .clicked()
+    {
+        let (until, rate) = path
+            .last()
+            .map_or((base.max(2025) + 6, 0.0), |&(y, r)| (y + 5, r));
+        edit(
+            editor,
+            "add row",
+            Box::new(move |n| n.demand_growth.push((until, rate))),
+        );
+        editor.end_gesture();
     }
 }
 
