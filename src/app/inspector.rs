@@ -25,6 +25,8 @@ pub struct Inspector {
     pub focus: Option<String>,
     /// The number field being typed in: its value is applied when it loses the focus.
     editing: Option<String>,
+    /// A field was left this frame: the typing gesture is over (one undo step).
+    gesture_ended: bool,
 }
 
 /// What a number field accepts.
@@ -170,12 +172,14 @@ impl Inspector {
                 }
             }
         }
+        if std::mem::take(&mut self.gesture_ended) {
+            editor.end_gesture();
+        }
     }
 
     /// A text field; returns the new text when it changed and is accepted by `check`.
     pub(super) fn text_field(
         &mut self,
-        editor: &mut Editor,
         ui: &mut egui::Ui,
         key: &str,
         label: &str,
@@ -231,7 +235,7 @@ impl Inspector {
                 }
             }
         }
-        self.finish_field(editor, ui, key, &response, current.to_string());
+        self.finish_field(ui, key, &response, current.to_string());
         result
     }
 
@@ -240,7 +244,6 @@ impl Inspector {
     /// old value back.
     fn number_field(
         &mut self,
-        editor: &mut Editor,
         ui: &mut egui::Ui,
         key: &str,
         label: &str,
@@ -295,7 +298,7 @@ impl Inspector {
                 .then(|| self.errors.get(key).cloned())
                 .flatten()
         });
-        self.finish_field(editor, ui, key, &response, show_number(current));
+        self.finish_field(ui, key, &response, show_number(current));
         if let Some(e) = refused {
             // The old value is back in the field; the reason stays under it.
             self.errors.insert(key.to_string(), e);
@@ -308,7 +311,6 @@ impl Inspector {
     /// again and the typing gesture ends.
     fn finish_field(
         &mut self,
-        editor: &mut Editor,
         ui: &mut egui::Ui,
         key: &str,
         response: &egui::Response,
@@ -321,7 +323,7 @@ impl Inspector {
         }
         ui.end_row();
         if response.lost_focus() {
-            editor.end_gesture();
+            self.gesture_ended = true;
             self.errors.remove(key);
             self.buffers.insert(key.to_string(), current);
         } else if !response.has_focus() {
@@ -356,7 +358,7 @@ impl Inspector {
             .striped(false)
             .show(ui, |ui| {
                 if let Some(v) =
-                    self.text_field(editor, ui, &k("label"), "Label", &node.label, false, |t| {
+                    self.text_field(ui, &k("label"), "Label", &node.label, false, |t| {
                         if t.trim().is_empty() {
                             Err("a label is needed".into())
                         } else {
@@ -384,7 +386,7 @@ impl Inspector {
                 }
                 let stage = node.stage.clone().unwrap_or_default();
                 if let Some(v) =
-                    self.text_field(editor, ui, &k("stage"), "Stage", &stage, false, |_| Ok(()))
+                    self.text_field(ui, &k("stage"), "Stage", &stage, false, |_| Ok(()))
                 {
                     self.edit_node(editor, id, &k("stage"), |n| {
                         n.stage = Some(v.trim().to_string()).filter(|s| !s.is_empty())
@@ -400,7 +402,6 @@ impl Inspector {
                     (None, None) => String::new(),
                 };
                 if let Some(v) = self.text_field(
-                    editor,
                     ui,
                     &k("country"),
                     "Country or shares",
@@ -480,7 +481,6 @@ impl Inspector {
                     }
                     if supply == SourceMaterial::Recycled
                         && let Some(v) = self.number_field(
-                            editor,
                             ui,
                             &k("efficiency"),
                             "Recycling efficiency (0–1]",
@@ -492,7 +492,6 @@ impl Inspector {
                         self.edit_node(editor, id, &k("efficiency"), |n| n.efficiency = v);
                     }
                     if let Some(v) = self.number_field(
-                        editor,
                         ui,
                         &k("certified"),
                         "Certified share (0–1)",
@@ -518,15 +517,9 @@ impl Inspector {
                             node.intensity_avg,
                         ),
                     ] {
-                        if let Some(v) = self.number_field(
-                            editor,
-                            ui,
-                            &k(field),
-                            label,
-                            current,
-                            Rule::Positive,
-                            true,
-                        ) {
+                        if let Some(v) =
+                            self.number_field(ui, &k(field), label, current, Rule::Positive, true)
+                        {
                             self.edit_node(editor, id, &k(field), |n| match field {
                                 "lifetime" => n.lifetime = v,
                                 "lifetime_avg" => n.lifetime_avg = v,
@@ -550,7 +543,6 @@ impl Inspector {
                     ui.end_row();
                     if let StockChange::Fixed(s) = node.stock_change()
                         && let Some(v) = self.number_field(
-                            editor,
                             ui,
                             &k("stock_value"),
                             &format!("  added to stock ({})", editor.doc().meta.unit()),
@@ -578,9 +570,7 @@ impl Inspector {
                     }
                 }
                 if let Some(v) =
-                    self.text_field(editor, ui, &k("notes"), "Notes", &node.notes, true, |_| {
-                        Ok(())
-                    })
+                    self.text_field(ui, &k("notes"), "Notes", &node.notes, true, |_| Ok(()))
                 {
                     self.edit_node(editor, id, &k("notes"), |n| n.notes = v);
                 }
@@ -703,7 +693,6 @@ impl Inspector {
             match flow.value {
                 FlowValue::Amount(a) => {
                     if let Some(Some(v)) = self.number_field(
-                        editor,
                         ui,
                         &k("value"),
                         &format!("Amount ({unit})"),
@@ -720,7 +709,6 @@ impl Inspector {
                 }
                 FlowValue::Share(s) => {
                     if let Some(Some(v)) = self.number_field(
-                        editor,
                         ui,
                         &k("value"),
                         "Share of outflow (%)",
@@ -746,7 +734,6 @@ impl Inspector {
             );
             ui.end_row();
             if let Some(v) = self.number_field(
-                editor,
                 ui,
                 &k("uncertainty"),
                 "Uncertainty (relative, e.g. 0.1)",
@@ -761,9 +748,7 @@ impl Inspector {
                 );
             }
             if let Some(v) =
-                self.text_field(editor, ui, &k("notes"), "Notes", &flow.notes, true, |_| {
-                    Ok(())
-                })
+                self.text_field(ui, &k("notes"), "Notes", &flow.notes, true, |_| Ok(()))
             {
                 edit_flow(editor, &k("notes"), Box::new(move |f| f.notes = v));
             }
@@ -789,30 +774,21 @@ impl Inspector {
         let meta = editor.doc().meta.clone();
         ui.label(RichText::new("Nothing selected: the map's own fields.").weak());
         egui::Grid::new("meta").num_columns(2).show(ui, |ui| {
-            if let Some(v) = self.text_field(
-                editor,
-                ui,
-                "meta:title",
-                "Title",
-                &meta.title,
-                false,
-                |_| Ok(()),
-            ) {
+            if let Some(v) =
+                self.text_field(ui, "meta:title", "Title", &meta.title, false, |_| Ok(()))
+            {
                 editor.edit(Some("meta:title"), |d| d.meta.title = v);
             }
-            if let Some(v) =
-                self.text_field(editor, ui, "meta:unit", "Unit", meta.unit(), false, |t| {
-                    if t.trim().is_empty() {
-                        Err("a unit is needed, e.g. t/yr".into())
-                    } else {
-                        Ok(())
-                    }
-                })
-            {
+            if let Some(v) = self.text_field(ui, "meta:unit", "Unit", meta.unit(), false, |t| {
+                if t.trim().is_empty() {
+                    Err("a unit is needed, e.g. t/yr".into())
+                } else {
+                    Ok(())
+                }
+            }) {
                 editor.edit(Some("meta:unit"), |d| d.meta.unit = Some(v));
             }
             if let Some(v) = self.text_field(
-                editor,
                 ui,
                 "meta:basis",
                 "Basis (what is counted)",
@@ -823,7 +799,7 @@ impl Inspector {
                 editor.edit(Some("meta:basis"), |d| d.meta.basis = v);
             }
             let year = meta.year.map_or(String::new(), |y| y.to_string());
-            if let Some(v) = self.text_field(editor, ui, "meta:year", "Year", &year, false, |t| {
+            if let Some(v) = self.text_field(ui, "meta:year", "Year", &year, false, |t| {
                 if t.trim().is_empty() || t.trim().parse::<i32>().is_ok() {
                     Ok(())
                 } else {
@@ -833,15 +809,13 @@ impl Inspector {
                 editor.edit(Some("meta:year"), |d| d.meta.year = v.trim().parse().ok());
             }
             let home = meta.home_country.clone().unwrap_or_default();
-            if let Some(v) =
-                self.text_field(editor, ui, "meta:home", "Home country", &home, false, |t| {
-                    if t.trim().is_empty() {
-                        Ok(())
-                    } else {
-                        country_code(t).map(|_| ())
-                    }
-                })
-            {
+            if let Some(v) = self.text_field(ui, "meta:home", "Home country", &home, false, |t| {
+                if t.trim().is_empty() {
+                    Ok(())
+                } else {
+                    country_code(t).map(|_| ())
+                }
+            }) {
                 editor.edit(Some("meta:home"), |d| {
                     d.meta.home_country = country_code(&v).ok()
                 });
@@ -860,7 +834,6 @@ impl Inspector {
                 editor.edit(None, |d| d.meta.home_country = Some(code));
             }
             if let Some(v) = self.text_field(
-                editor,
                 ui,
                 "meta:description",
                 "Description",
@@ -872,7 +845,6 @@ impl Inspector {
             }
             let sources = meta.sources.join("\n");
             if let Some(v) = self.text_field(
-                editor,
                 ui,
                 "meta:sources",
                 "Sources (one a line)",

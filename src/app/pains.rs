@@ -375,15 +375,13 @@ impl super::inspector::Inspector {
             .weak(),
         );
         egui::Grid::new("pain").num_columns(2).show(ui, |ui| {
-            if let Some(v) =
-                self.text_field(editor, ui, &k("title"), "Title", &pain.title, false, |t| {
-                    if t.trim().is_empty() {
-                        Err("a title is needed".into())
-                    } else {
-                        Ok(())
-                    }
-                })
-            {
+            if let Some(v) = self.text_field(ui, &k("title"), "Title", &pain.title, false, |t| {
+                if t.trim().is_empty() {
+                    Err("a title is needed".into())
+                } else {
+                    Ok(())
+                }
+            }) {
                 edit(editor, "title", Box::new(move |p| p.title = v));
             }
 
@@ -447,7 +445,6 @@ impl super::inspector::Inspector {
             ui.end_row();
 
             if let Some(v) = self.text_field(
-                editor,
                 ui,
                 &k("raised_by"),
                 "Raised by",
@@ -476,9 +473,7 @@ impl super::inspector::Inspector {
             }
 
             if let Some(v) =
-                self.text_field(editor, ui, &k("notes"), "Notes", &pain.notes, true, |_| {
-                    Ok(())
-                })
+                self.text_field(ui, &k("notes"), "Notes", &pain.notes, true, |_| Ok(()))
             {
                 edit(editor, "notes", Box::new(move |p| p.notes = v));
             }
