@@ -109,14 +109,14 @@ fn flow_id(app: &LoopmapApp, i: usize) -> Option<String> {
 /// Does `op` the way the editor does it when a user does it.
 fn apply(app: &mut LoopmapApp, op: &Op) {
     match *op {
-        Op::Place { preset, x, y } => app.place(preset, Point::new(x, y)),
+        Op::Place { preset, x, y } => app.editor.place(preset, Point::new(x, y)),
         Op::Connect {
             from,
             to,
             loop_kind,
         } => {
             if let (Some(a), Some(b)) = (node_id(app, from), node_id(app, to)) {
-                app.connect(&a, &b, loop_kind.map(|k| LOOPS[k]));
+                app.editor.connect(&a, &b, loop_kind.map(|k| LOOPS[k]));
             }
         }
         Op::DeleteNode { node, move_pins } => {

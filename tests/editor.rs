@@ -672,11 +672,11 @@ fn a_flow_drawn_back_to_an_earlier_stage_is_proposed_as_the_matching_loop() {
     }
     let mut h = editor(doc);
     let app = h.state_mut();
-    app.connect("use", "collect", None);
-    app.connect("collect", "make", None);
-    app.connect("repair", "use", None);
-    app.connect("use", "make", None);
-    app.connect("make", "use", Some(Loop::Remanufacture));
+    app.editor.connect("use", "collect", None);
+    app.editor.connect("collect", "make", None);
+    app.editor.connect("repair", "use", None);
+    app.editor.connect("use", "make", None);
+    app.editor.connect("make", "use", Some(Loop::Remanufacture));
     let loops: Vec<Loop> = app.editor.doc().flows.iter().map(|f| f.loop_kind).collect();
     assert_eq!(
         loops,

@@ -464,7 +464,7 @@ impl LoopmapApp {
                     pains: BTreeSet::new(),
                 }
             }
-            Command::Rename => self.start_rename(),
+            Command::Rename => self.editor.start_rename(),
             Command::Arrange => self.arrange(crate::layout::Options::default()),
             Command::ArrangeKeepOrder => self.arrange(crate::layout::Options { keep_order: true }),
             Command::AddPainPoint => self
@@ -695,17 +695,6 @@ impl LoopmapApp {
                 self.hint = Some(format!("Nothing exported: {e}"));
                 self.dialog = Some(Dialog::Error(format!("Nothing exported: {e}")));
             }
-        }
-    }
-
-    pub(super) fn start_rename(&mut self) {
-        if let [id] = self.editor.selection.nodes.iter().collect::<Vec<_>>()[..]
-            && let Some(node) = self.editor.doc().node(id)
-        {
-            self.dialog = Some(Dialog::Rename {
-                id: id.clone(),
-                label: node.label.clone(),
-            });
         }
     }
 

@@ -6,9 +6,12 @@
 use super::pains::PinnedPains;
 use super::{Dialog, Editor, Request, Selection};
 use crate::analysis::Subject;
+use crate::geometry::Point;
 use crate::model::levers::{self, Lever};
 use crate::model::pains::pinned_on;
-use crate::model::{Anchor, Change, Document, PainPoint, Scenario, pains};
+use crate::model::{
+    Anchor, Change, Document, Flow, Loop, NodeKind, PainPoint, Scenario, fragment, pains,
+};
 
 impl Editor {
     /// Where a new pain point goes: on the selected node, else the selected flow, else on
@@ -263,6 +266,74 @@ impl Editor {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Adds a flow drawn on the canvas; flows a source cannot take or a waste cannot give
+    /// are refused with a hint. A flow back to an earlier stage is proposed as a loop.
+    pub fn connect(&mut self, from: &str, to: &str, chosen: Option<Loop>) {
+        let (Some(a), Some(b)) = (self.doc().node(from), self.doc().node(to)) else {
+            return;
+        };
+        if from == to {
+            return;
+        }
+        if !b.kind.takes_inflows() {
+            let hint = format!(
+                "'{}' is a source: a source takes no inflows. Draw flows out of it instead.",
+                b.label
+            );
+            self.ask(Request::Hint(hint));
+            return;
+        }
+        if !a.kind.gives_outflows() {
+            let hint = format!("'{}' is a {}: it has no outflows.", a.label, a.kind.name());
+            self.ask(Request::Hint(hint));
+            return;
+        }
+        // Back to an earlier production stage from use or recovery: propose a loop.
+        let backwards = b.pos[0] < a.pos[0];
+        let loop_kind = chosen.unwrap_or(match (backwards, a.kind, b.kind) {
+            (true, NodeKind::Recovery, NodeKind::Use) => Loop::Maintain,
+            (true, NodeKind::Recovery, NodeKind::Process) => Loop::Recycle,
+            (true, NodeKind::Use, NodeKind::Process) => Loop::Reuse,
+            _ => Loop::None,
+        });
+        let id = fragment::unique_flow_id(self.doc(), &format!("{from}_to_{to}"));
+        let mut flow = Flow::new(id.clone(), from, to);
+        flow.loop_kind = loop_kind;
+        self.edit(None, |doc| doc.flows.push(flow));
+        self.selection = Selection::flow(&id);
+        if loop_kind != Loop::None {
+            self.ask(Request::Hint(format!(
+                "Added as a {} loop; change it in the inspector.",
+                loop_kind.name()
+            )));
+        }
+    }
+
+    /// Places a palette item at a point of the map.
+    pub fn place(&mut self, preset: usize, at: Point) {
+        let Some(node) = super::palette::new_node(self.doc(), preset) else {
+            return;
+        };
+        let mut node = node;
+        node.pos = [at.x, at.y];
+        let id = node.id.clone();
+        self.edit(None, |doc| doc.nodes.push(node));
+        self.selection = Selection::node(&id);
+    }
+
+    /// Opens the rename dialog of the one node selected.
+    pub fn start_rename(&mut self) {
+        if let [id] = self.selection.nodes.iter().collect::<Vec<_>>()[..]
+            && let Some(node) = self.doc().node(id)
+        {
+            let dialog = Dialog::Rename {
+                id: id.clone(),
+                label: node.label.clone(),
+            };
+            self.ask(Request::Dialog(dialog));
         }
     }
 }

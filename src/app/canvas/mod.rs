@@ -20,9 +20,9 @@ pub use legend::{Legend, Legends, WHOLE_MAP_LABEL};
 pub use lod::Lod;
 pub use view::View;
 
-use super::{LoopmapApp, Selection, palette, theme};
+use super::{LoopmapApp, Selection, theme};
 use crate::geometry::Point;
-use crate::model::{Anchor, Flow, Loop, NodeKind, fragment};
+use crate::model::{Anchor, Loop};
 
 /// Mouse gestures, for Help ▸ Shortcuts.
 pub const GESTURES: &[(&str, &str)] = &[
@@ -299,11 +299,18 @@ impl LoopmapApp {
                 from,
                 to,
                 loop_kind,
-            } => self.connect(&from, &to, loop_kind),
-            Action::Place { preset, at } => self.place(preset, at),
+            } => self.editor.connect(&from, &to, loop_kind),
+            Action::Place { preset, at } => {
+                let at = if self.settings.grid {
+                    Point::new(snap(at.x), snap(at.y))
+                } else {
+                    at
+                };
+                self.editor.place(preset, at);
+            }
             Action::Rename(id) => {
                 self.editor.selection = Selection::node(&id);
-                self.start_rename();
+                self.editor.start_rename();
             }
             Action::AddPain(on) => self.editor.add_pain_point(on),
             Action::Delete(what) => {
@@ -311,66 +318,6 @@ impl LoopmapApp {
                 self.editor.delete_selection();
             }
         }
-    }
-
-    /// Adds a flow drawn on the canvas; flows a source cannot take or a waste cannot give
-    /// are refused with a hint. A flow back to an earlier stage is proposed as a loop.
-    pub fn connect(&mut self, from: &str, to: &str, chosen: Option<Loop>) {
-        let (Some(a), Some(b)) = (self.editor.doc().node(from), self.editor.doc().node(to)) else {
-            return;
-        };
-        if from == to {
-            return;
-        }
-        if !b.kind.takes_inflows() {
-            self.hint = Some(format!(
-                "'{}' is a source: a source takes no inflows. Draw flows out of it instead.",
-                b.label
-            ));
-            return;
-        }
-        if !a.kind.gives_outflows() {
-            self.hint = Some(format!(
-                "'{}' is a {}: it has no outflows.",
-                a.label,
-                a.kind.name()
-            ));
-            return;
-        }
-        // Back to an earlier production stage from use or recovery: propose a loop.
-        let backwards = b.pos[0] < a.pos[0];
-        let loop_kind = chosen.unwrap_or(match (backwards, a.kind, b.kind) {
-            (true, NodeKind::Recovery, NodeKind::Use) => Loop::Maintain,
-            (true, NodeKind::Recovery, NodeKind::Process) => Loop::Recycle,
-            (true, NodeKind::Use, NodeKind::Process) => Loop::Reuse,
-            _ => Loop::None,
-        });
-        let id = fragment::unique_flow_id(self.editor.doc(), &format!("{from}_to_{to}"));
-        let mut flow = Flow::new(id.clone(), from, to);
-        flow.loop_kind = loop_kind;
-        self.editor.edit(None, |doc| doc.flows.push(flow));
-        self.editor.selection = Selection::flow(&id);
-        self.hint = (loop_kind != Loop::None).then(|| {
-            format!(
-                "Added as a {} loop; change it in the inspector.",
-                loop_kind.name()
-            )
-        });
-    }
-
-    /// Places a palette item at a canvas point.
-    pub fn place(&mut self, preset: usize, at: Point) {
-        let Some(node) = palette::new_node(self.editor.doc(), preset) else {
-            return;
-        };
-        let mut node = node;
-        node.pos = [at.x, at.y];
-        if self.settings.grid {
-            node.pos = node.pos.map(snap);
-        }
-        let id = node.id.clone();
-        self.editor.edit(None, |doc| doc.nodes.push(node));
-        self.editor.selection = Selection::node(&id);
     }
 }
 
