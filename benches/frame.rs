@@ -26,7 +26,7 @@ fn frame(c: &mut Criterion) {
             let _ = ctx.run_ui(input(), |ui| app.frame(ui));
         }
         if let Some(z) = zoom {
-            app.view.zoom = z;
+            app.canvas.view.zoom = z;
         }
         group.bench_function(name, |b| {
             b.iter(|| {

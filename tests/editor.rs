@@ -352,7 +352,7 @@ fn snapshot_uk_sample_fitted() {
     // What the picture is for: the whole map fitted, every node with its title readable
     // (at least 11 px in the editor), no title over another.
     let ppp = h.ctx.pixels_per_point();
-    let titles = h.state().drawn_titles().to_vec();
+    let titles = h.state().canvas.drawn_titles().to_vec();
     assert_eq!(
         titles.len(),
         h.state().editor.doc().nodes.len(),
@@ -393,7 +393,7 @@ fn snapshot_four_loop_kinds() {
     let drawn = h.state_mut().editor.layout().flows.len();
     assert_eq!(drawn, flows, "every flow and loop routed");
     assert_eq!(
-        h.state().drawn_titles().len(),
+        h.state().canvas.drawn_titles().len(),
         h.state().editor.doc().nodes.len()
     );
     h.snapshot("ev_motor_four_loops");

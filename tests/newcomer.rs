@@ -188,31 +188,31 @@ fn pin_numbers_stay_when_a_pain_point_goes_and_survive_save_and_copy() {
 fn a_new_map_starts_at_100_percent_and_the_view_menu_zooms() {
     let mut h = editor(SAMPLES[0].load().expect("sample loads"));
     h.run();
-    let fitted = h.state().view.zoom;
+    let fitted = h.state().canvas.view.zoom;
     assert!(fitted < 0.9, "the sample is fitted small: {fitted}");
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run();
     assert!(h.state().editor.doc().nodes.is_empty());
-    assert_eq!(h.state().view.zoom, 1.0, "a new map opens at 100 %");
+    assert_eq!(h.state().canvas.view.zoom, 1.0, "a new map opens at 100 %");
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::Plus);
     h.run();
-    assert!((h.state().view.zoom - 1.25).abs() < 1e-6);
+    assert!((h.state().canvas.view.zoom - 1.25).abs() < 1e-6);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Minus);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Minus);
     h.run();
-    assert!((h.state().view.zoom - 0.8).abs() < 1e-6);
+    assert!((h.state().canvas.view.zoom - 0.8).abs() < 1e-6);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
     h.run();
-    assert_eq!(h.state().view.zoom, 1.0);
+    assert_eq!(h.state().canvas.view.zoom, 1.0);
 
     // The same from the View menu.
     h.get_by_label("View").click();
     h.run();
     h.get_by_label_contains("Zoom in").click();
     h.run();
-    assert!((h.state().view.zoom - 1.25).abs() < 1e-6);
+    assert!((h.state().canvas.view.zoom - 1.25).abs() < 1e-6);
 }
 
 #[test]
@@ -245,7 +245,10 @@ fn second_shortcuts_run_their_command_and_help_lists_every_key() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Num0);
     h.key_press_modifiers(Modifiers::COMMAND, Key::Equals);
     h.run();
-    assert!((h.state().view.zoom - 1.25).abs() < 1e-6, "Ctrl+= zooms in");
+    assert!(
+        (h.state().canvas.view.zoom - 1.25).abs() < 1e-6,
+        "Ctrl+= zooms in"
+    );
 
     // Help ▸ Keyboard shortcuts names both keys of Redo, once.
     h.key_press(Key::F1);

@@ -43,10 +43,10 @@ fn pins(h: &Harness<'_, LoopmapApp>) -> Vec<(String, Rect)> {
 /// No box beside the map covers a node, its title or a pin on the map.
 fn assert_legends_clear_of_the_map(h: &Harness<'_, LoopmapApp>) {
     let app = h.state();
-    let legends = app.canvas_legends();
+    let legends = app.canvas.canvas_legends();
     let whole_map = legends.rect(Legend::WholeMap);
     for &(which, r) in &legends.boxes {
-        for t in app.drawn_titles() {
+        for t in app.canvas.drawn_titles() {
             assert!(
                 !r.intersects(t.node_rect) && !r.intersects(t.rect),
                 "{which:?} legend {r:?} covers node {} ({:?}, title {:?})",
@@ -72,7 +72,7 @@ fn assert_legends_clear_of_the_map(h: &Harness<'_, LoopmapApp>) {
 fn in_workshop_mode_at_1280x720_every_title_is_drawn_at_14_px_or_more() {
     let h = workshop();
     let ppp = h.ctx.pixels_per_point();
-    let titles = h.state().drawn_titles();
+    let titles = h.state().canvas.drawn_titles();
     assert_eq!(
         titles.len(),
         h.state().editor.doc().nodes.len(),
@@ -89,7 +89,7 @@ fn in_workshop_mode_at_1280x720_every_title_is_drawn_at_14_px_or_more() {
         );
         assert!(window.contains_rect(t.rect), "{} at {:?}", t.node, t.rect);
     }
-    let lod = h.state().canvas_lod().unwrap();
+    let lod = h.state().canvas.canvas_lod().unwrap();
     assert!(lod.titles);
 }
 
@@ -97,7 +97,7 @@ fn in_workshop_mode_at_1280x720_every_title_is_drawn_at_14_px_or_more() {
 fn in_the_editor_titles_keep_11_px_when_the_map_is_fitted() {
     let h = editor(uk(), PROJECTOR);
     let ppp = h.ctx.pixels_per_point();
-    let titles = h.state().drawn_titles();
+    let titles = h.state().canvas.drawn_titles();
     assert_eq!(titles.len(), h.state().editor.doc().nodes.len());
     assert!(titles.iter().all(|t| t.size * ppp >= 11.0 - 1e-3));
 }
@@ -105,7 +105,7 @@ fn in_the_editor_titles_keep_11_px_when_the_map_is_fitted() {
 #[test]
 fn no_pin_covers_a_title_in_workshop_mode_at_1280x720() {
     let h = workshop();
-    let titles = h.state().drawn_titles();
+    let titles = h.state().canvas.drawn_titles();
     for (name, pin) in pins(&h) {
         for t in titles {
             assert!(
@@ -126,7 +126,7 @@ fn legends_sit_beside_the_fitted_map_and_fold_away() {
         editor(uk(), PROJECTOR),
         editor(uk(), [1400.0, 900.0]),
     ] {
-        let legends = h.state().canvas_legends().clone();
+        let legends = h.state().canvas.canvas_legends().clone();
         assert!(legends.rect(Legend::Loops).is_some());
         assert!(legends.rect(Legend::Pins).is_some());
         assert_legends_clear_of_the_map(&h);
@@ -136,7 +136,7 @@ fn legends_sit_beside_the_fitted_map_and_fold_away() {
         h.get_by_label("Hide legends").click();
         h.run_steps(3);
         assert!(!h.state().settings.legends);
-        let folded = h.state().canvas_legends();
+        let folded = h.state().canvas.canvas_legends();
         assert!(folded.rect(Legend::Loops).is_none() && folded.rect(Legend::Pins).is_none());
         assert!(folded.rect(Legend::Toggle).is_some());
         assert_legends_clear_of_the_map(&h);
@@ -164,7 +164,7 @@ fn larger_text_makes_the_map_text_larger_on_screen() {
     let mut h = editor(uk(), PROJECTOR);
     let px = |h: &Harness<'_, LoopmapApp>| {
         let ppp = h.ctx.pixels_per_point();
-        let t = h.state().drawn_titles();
+        let t = h.state().canvas.drawn_titles();
         t.iter().map(|t| t.size * ppp).sum::<f32>() / t.len() as f32
     };
     let before = px(&h);
@@ -243,7 +243,7 @@ fn a_tabs_panel_saved_tall_is_clamped_so_the_canvas_keeps_half_the_window() {
         h.state().editor.doc().nodes.iter().map(|n| n.pos).collect()
     };
     let before = positions(&h);
-    let canvas = h.state().canvas_legends().canvas;
+    let canvas = h.state().canvas.canvas_legends().canvas;
     let edge = pos2(canvas.center().x, canvas.bottom() + 1.0);
     h.hover_at(edge);
     h.run();
@@ -255,7 +255,7 @@ fn a_tabs_panel_saved_tall_is_clamped_so_the_canvas_keeps_half_the_window() {
     }
     h.drop_at(edge - vec2(0.0, 500.0));
     h.run_steps(2);
-    let dragged = h.state().canvas_legends().canvas;
+    let dragged = h.state().canvas.canvas_legends().canvas;
     assert!(
         dragged.height() < canvas.height() - 100.0,
         "the splitter moved: {canvas:?} -> {dragged:?}"
@@ -270,7 +270,7 @@ fn a_tabs_panel_saved_tall_is_clamped_so_the_canvas_keeps_half_the_window() {
     // ...then the next run on a 1280×720 projector (egui keeps the panel's size).
     h.set_size(vec2(1280.0, 720.0));
     h.run_steps(3);
-    let canvas = h.state().canvas_legends().canvas;
+    let canvas = h.state().canvas.canvas_legends().canvas;
     assert!(canvas.height() >= 360.0 - 1.0, "canvas {canvas:?}");
     assert!(h.query_by_label_contains("Pain points (").is_some());
 }

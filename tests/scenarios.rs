@@ -388,6 +388,7 @@ fn with_a_scenario_active_the_canvas_draws_the_scenarios_nodes() {
     let sep = h.state().editor.doc().node("sep").unwrap().pos;
     let details = |h: &Harness<'_, LoopmapApp>| {
         h.state()
+            .canvas
             .drawn_titles()
             .iter()
             .find(|t| t.node == "sep")
@@ -395,7 +396,7 @@ fn with_a_scenario_active_the_canvas_draws_the_scenarios_nodes() {
             .unwrap_or_default()
     };
     let look_at_separation = |h: &mut Harness<'_, LoopmapApp>| {
-        let view = &mut h.state_mut().view;
+        let view = &mut h.state_mut().canvas.view;
         view.zoom = 1.0;
         view.center = loopmap::geometry::Point::new(sep[0], sep[1]);
         view.fit_pending = false;

@@ -255,7 +255,7 @@ fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_colu
     assert_eq!(h.state().editor.selection.single_pain(), Some("pp_price"));
     let i = number(&h, "pp_price") - 1;
     let pin = h.state_mut().editor.layout().pins[i].unwrap();
-    assert_eq!(h.state().view.center, pin);
+    assert_eq!(h.state().canvas.view.center, pin);
 }
 
 #[test]
@@ -378,11 +378,12 @@ fn pins_on_the_whole_map_are_shown_in_a_row_and_a_click_selects_one() {
     // In their own box beside the map, clear of every node.
     let row = h
         .state()
+        .canvas
         .canvas_legends()
         .rect(loopmap::app::Legend::WholeMap)
         .unwrap();
     assert!(row.contains_rect(pin), "{pin:?} in {row:?}");
-    for t in h.state().drawn_titles() {
+    for t in h.state().canvas.drawn_titles() {
         assert!(!pin.intersects(t.node_rect), "{pin:?} over {}", t.node);
     }
     h.get_by_label(&label).click();
@@ -405,7 +406,7 @@ fn snapshot_uk_sample_in_workshop_mode() {
     assert!(h.state().workshop.on);
     assert!(h.query_by_label_contains("Leave workshop mode").is_some());
     let ppp = h.ctx.pixels_per_point();
-    let titles = h.state().drawn_titles();
+    let titles = h.state().canvas.drawn_titles();
     assert_eq!(titles.len(), h.state().editor.doc().nodes.len());
     assert!(titles.iter().all(|t| t.size * ppp >= 14.0));
     h.snapshot("uk_sample_workshop");

@@ -1,7 +1,10 @@
-//! The desktop editor (eframe): the document being edited, its undo history and cached
-//! analysis, and the frame: menus, palette, canvas, inspector, indicators, status bar.
-//! Every change to the map goes through `LoopmapApp::edit`, so undo, the unsaved mark,
-//! autosave and the analysis cache see all of them.
+//! The desktop editor (eframe). `LoopmapApp` is the frame: menus, status bar, dialogs,
+//! files, autosave, participation, and the panels it composes — palette, inspector,
+//! indicators, the tabs (pain points, scenarios, supply, roadmap), the workshop strip and
+//! the canvas — each a view with its own state and `ui(ui, editor)`. The `Editor` is the
+//! one handle they share: it holds the map (private to it), and every change goes
+//! through `Editor::edit`, so undo, the unsaved mark, autosave, the caches and the room
+//! see all of them. What a panel wants outside the map it asks as a `Request`.
 
 pub mod autosave;
 #[cfg(target_arch = "wasm32")]
@@ -21,7 +24,6 @@ mod panel;
 #[cfg(not(target_arch = "wasm32"))]
 mod participation;
 mod picker;
-mod pins;
 mod roadmap;
 mod scenarios;
 mod share;
@@ -137,8 +139,7 @@ pub struct LoopmapApp {
     pub editor: Editor,
     /// The file the map came from or was last saved to.
     pub path: Option<PathBuf>,
-    pub view: View,
-    canvas: canvas::CanvasState,
+    pub canvas: canvas::Canvas,
     inspector: inspector::Inspector,
     indicators: panel::IndicatorPanel,
     palette: palette::Palette,
@@ -205,8 +206,7 @@ impl LoopmapApp {
         let mut app = LoopmapApp {
             editor: Editor::new(doc, settings.sankey),
             path,
-            view: View::default(),
-            canvas: canvas::CanvasState::default(),
+            canvas: canvas::Canvas::default(),
             inspector: inspector::Inspector::default(),
             indicators: panel::IndicatorPanel,
             palette: palette::Palette,
@@ -236,7 +236,7 @@ impl LoopmapApp {
             #[cfg(not(target_arch = "wasm32"))]
             participation: Default::default(),
         };
-        app.view.fit_pending = true;
+        app.canvas.view.fit_pending = true;
         app
     }
 
@@ -287,9 +287,9 @@ impl LoopmapApp {
         self.editor.replace(doc);
         self.path = path;
         // Each map starts at 100 % (and is fitted if it has anything to fit).
-        self.view = View::default();
+        self.canvas.view = View::default();
         self.inspector = inspector::Inspector::default();
-        self.view.fit_pending = true;
+        self.canvas.view.fit_pending = true;
         if let Some(p) = &self.path {
             self.settings.add_recent(p);
         }
@@ -475,10 +475,10 @@ impl LoopmapApp {
             Command::Workshop => self.set_workshop(!self.workshop.on, ctx),
             Command::TimerStartPause => self.workshop.timer.start_pause(ctx.input(|i| i.time)),
             Command::TimerReset => self.workshop.timer.reset(),
-            Command::Fit => self.view.fit_pending = true,
-            Command::ZoomIn => self.view.zoom_by(ZOOM_STEP),
-            Command::ZoomOut => self.view.zoom_by(1.0 / ZOOM_STEP),
-            Command::ActualSize => self.view.zoom = 1.0,
+            Command::Fit => self.canvas.view.fit_pending = true,
+            Command::ZoomIn => self.canvas.view.zoom_by(ZOOM_STEP),
+            Command::ZoomOut => self.canvas.view.zoom_by(1.0 / ZOOM_STEP),
+            Command::ActualSize => self.canvas.view.zoom = 1.0,
             Command::ToggleSankey => self.settings.sankey = !self.settings.sankey,
             Command::ToggleGrid => self.settings.grid = !self.settings.grid,
             Command::ToggleDark => {
@@ -488,7 +488,7 @@ impl LoopmapApp {
             Command::ToggleLegends => {
                 self.settings.legends = !self.settings.legends;
                 // The room beside the map changed: fit the map to what is left.
-                self.view.fit_pending = true;
+                self.canvas.view.fit_pending = true;
             }
             Command::TextLarger | Command::TextSmaller => {
                 let step = if command == Command::TextLarger {
@@ -501,7 +501,7 @@ impl LoopmapApp {
                 self.apply_settings(ctx);
                 // The whole UI is magnified, the canvas too: keep the map the same size
                 // on screen (its text grows with the text scale, see `canvas::Lod`).
-                self.view.zoom *= before / ctx.zoom_factor();
+                self.canvas.view.zoom *= before / ctx.zoom_factor();
             }
             Command::Shortcuts => self.dialog = Some(Dialog::Shortcuts),
             Command::About => self.dialog = Some(Dialog::About),
@@ -515,7 +515,7 @@ impl LoopmapApp {
                 Request::Hint(text) => self.hint = Some(text),
                 Request::Dialog(dialog) => self.dialog = Some(dialog),
                 Request::Run(command) => self.run(command, ctx),
-                Request::Centre(point) => self.view.center = point,
+                Request::Centre(point) => self.canvas.view.center = point,
                 Request::Focus(field) => self.inspector.focus = Some(field),
             }
         }
@@ -744,7 +744,7 @@ impl LoopmapApp {
         self.editor.edit(None, |doc| {
             crate::layout::arrange_in_place(doc, &amounts, options);
         });
-        self.view.fit_pending = true;
+        self.canvas.view.fit_pending = true;
     }
 
     /// Builds the whole frame.
@@ -793,9 +793,17 @@ impl LoopmapApp {
             self.scenario_banner(ui);
         }
         self.serve_requests(&ctx);
+        self.canvas.options = canvas::CanvasOptions {
+            grid: self.settings.grid,
+            legends: self.settings.legends,
+            colour_by: self.settings.colour_by,
+            text_scale: self.settings.text_scale,
+            workshop: self.workshop.on,
+            pin_filter: self.workshop.pin_filter,
+        };
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
-            .show(ui, |ui| self.canvas_ui(ui));
+            .show(ui, |ui| self.canvas.ui(ui, &mut self.editor));
         self.serve_requests(&ctx);
         #[cfg(not(target_arch = "wasm32"))]
         self.participation_ui(&ctx);
@@ -1066,7 +1074,7 @@ impl LoopmapApp {
 
     fn status_bar(&mut self, ui: &mut egui::Ui) {
         let status = self.editor.analysis().solution.status;
-        let zoom = self.view.zoom;
+        let zoom = self.canvas.view.zoom;
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 let file = self

@@ -8,7 +8,8 @@ use egui_plot::{Bar, BarChart, Span};
 use super::charts::{fixed_plot, row, row_axis, swatch, unit_grid};
 use serde::{Deserialize, Serialize};
 
-use super::{Editor, LoopmapApp, theme};
+use super::canvas::Canvas;
+use super::{Editor, theme};
 use crate::analysis::supply::{HHI_HIGH, HHI_MODERATE};
 use crate::model::country;
 
@@ -35,10 +36,10 @@ impl ColourBy {
 
 const COLOUR_LEGEND_ROW: f32 = 20.0;
 
-impl LoopmapApp {
+impl Canvas {
     /// A node's fill on the canvas, by the chosen colouring.
-    pub(super) fn node_fill(&self, n: usize, dark: bool) -> Color32 {
-        let node = &self.editor.shown().working.nodes[n];
+    pub(super) fn node_fill(&self, editor: &Editor, n: usize, dark: bool) -> Color32 {
+        let node = &editor.shown().working.nodes[n];
         let plain = theme::kind_fill(node.kind, dark);
         let grey = || {
             if dark {
@@ -47,7 +48,7 @@ impl LoopmapApp {
                 Color32::from_gray(225)
             }
         };
-        match self.settings.colour_by {
+        match self.options.colour_by {
             ColourBy::Kind => plain,
             ColourBy::TopCountry => {
                 let mut shares = node.country_shares();
@@ -60,7 +61,7 @@ impl LoopmapApp {
                 .stage
                 .as_deref()
                 .and_then(|s| {
-                    let supply = &self.editor.shown().analysis.concentration;
+                    let supply = &editor.shown().analysis.concentration;
                     supply.stages.iter().find(|x| x.stage == s)?.hhi
                 })
                 .map_or_else(grey, |h| theme::soften(theme::hhi_colour(h), dark)),
@@ -68,12 +69,11 @@ impl LoopmapApp {
     }
 
     /// What the colours mean (nothing when colouring by kind).
-    fn colour_legend_rows(&self, dark: bool) -> Vec<(Color32, String)> {
-        match self.settings.colour_by {
+    fn colour_legend_rows(&self, editor: &Editor, dark: bool) -> Vec<(Color32, String)> {
+        match self.options.colour_by {
             ColourBy::Kind => Vec::new(),
             ColourBy::TopCountry => {
-                let mut codes: Vec<&str> = self
-                    .editor
+                let mut codes: Vec<&str> = editor
                     .shown()
                     .working
                     .nodes
@@ -116,14 +116,20 @@ impl LoopmapApp {
     }
 
     /// The size of the colour legend, if one is shown.
-    pub(super) fn colour_legend_size(&self) -> Option<egui::Vec2> {
-        let rows = self.colour_legend_rows(false).len();
+    pub(super) fn colour_legend_size(&self, editor: &Editor) -> Option<egui::Vec2> {
+        let rows = self.colour_legend_rows(editor, false).len();
         (rows > 0).then(|| egui::vec2(290.0, COLOUR_LEGEND_ROW * (rows as f32 + 1.0) + 12.0))
     }
 
     /// What the colours mean, in `r`.
-    pub(super) fn draw_colour_legend(&self, painter: &egui::Painter, r: egui::Rect, dark: bool) {
-        let rows = self.colour_legend_rows(dark);
+    pub(super) fn draw_colour_legend(
+        &self,
+        editor: &Editor,
+        painter: &egui::Painter,
+        r: egui::Rect,
+        dark: bool,
+    ) {
+        let rows = self.colour_legend_rows(editor, dark);
         let text = super::charts::legend_text(dark);
         let row = COLOUR_LEGEND_ROW;
         super::charts::legend_box(painter, r, dark);
@@ -134,7 +140,7 @@ impl LoopmapApp {
             egui::Align2::LEFT_CENTER,
             format!(
                 "Nodes coloured by {}",
-                self.settings.colour_by.label().to_lowercase()
+                self.options.colour_by.label().to_lowercase()
             ),
             font.clone(),
             text,

@@ -79,7 +79,7 @@ impl LoopmapApp {
         self.workshop.on = on;
         self.apply_settings(ctx);
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(on));
-        self.view.refit_frames = 3;
+        self.canvas.view.refit_frames = 3;
     }
 }
 

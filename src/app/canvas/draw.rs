@@ -6,7 +6,8 @@ use egui::{
     Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, StrokeKind, pos2, text::LayoutJob, vec2,
 };
 
-use super::super::{LoopmapApp, theme};
+use super::super::{Editor, theme};
+use super::Canvas;
 use super::lod::{Lod, TITLE_ROWS};
 use super::{FlowMeshKey, GRID};
 use crate::analysis::Severity;
@@ -69,7 +70,7 @@ fn title_origin(screen: Rect, lod: &Lod) -> Pos2 {
     )
 }
 
-impl LoopmapApp {
+impl Canvas {
     pub(super) fn draw_grid(&self, painter: &egui::Painter, canvas: Rect, dark: bool) {
         let step = GRID * if self.view.zoom < 0.5 { 5.0 } else { 1.0 };
         if (step as f32) * self.view.zoom < 6.0 {
@@ -106,23 +107,24 @@ impl LoopmapApp {
     /// of lines again.
     pub(super) fn draw_flows(
         &mut self,
+        editor: &mut Editor,
         painter: &egui::Painter,
         canvas: Rect,
         dark: bool,
         lod: &Lod,
     ) {
         let key = FlowMeshKey {
-            revision: self.editor.shown().revision,
-            sankey: self.editor.shown().sankey,
+            revision: editor.shown().revision,
+            sankey: editor.shown().sankey,
             dark,
             canvas,
             zoom: self.view.zoom,
             center: (self.view.center.x, self.view.center.y),
             pixels_per_point: painter.ctx().pixels_per_point(),
-            selected: self.editor.selection.flows.clone(),
-            scenario: self.editor.active_scenario.clone(),
+            selected: editor.selection.flows.clone(),
+            scenario: editor.active_scenario.clone(),
         };
-        let cached = match &self.canvas.flow_mesh {
+        let cached = match &self.flow_mesh {
             Some((k, mesh)) if *k == key => mesh.clone(),
             _ => {
                 let ctx = painter.ctx();
@@ -134,32 +136,32 @@ impl LoopmapApp {
                 );
                 tessellator.set_clip_rect(canvas);
                 let mut mesh = egui::epaint::Mesh::default();
-                for shape in self.flow_shapes(canvas, dark, lod) {
+                for shape in self.flow_shapes(editor, canvas, dark, lod) {
                     tessellator.tessellate_shape(shape, &mut mesh);
                 }
                 let mesh = std::sync::Arc::new(mesh);
-                self.canvas.flow_mesh = Some((key, mesh.clone()));
+                self.flow_mesh = Some((key, mesh.clone()));
                 mesh
             }
         };
         painter.add(Shape::Mesh(cached));
         if let Some(size) = lod.flow_labels {
-            self.draw_flow_labels(painter, canvas, dark, size);
+            self.draw_flow_labels(editor, painter, canvas, dark, size);
         }
     }
 
     /// The lines and arrowheads of the visible flows, in screen coordinates.
-    fn flow_shapes(&self, canvas: Rect, dark: bool, lod: &Lod) -> Vec<Shape> {
+    fn flow_shapes(&self, editor: &Editor, canvas: Rect, dark: bool, lod: &Lod) -> Vec<Shape> {
         let visible = self.view.visible(canvas);
         let z = self.view.zoom;
-        let amounts = &self.editor.shown().analysis.solution.flows;
-        let (_, changed) = self.editor.changed_by_scenario();
+        let amounts = &editor.shown().analysis.solution.flows;
+        let (_, changed) = editor.changed_by_scenario();
         let mut shapes = Vec::new();
-        for (f, shape) in self.editor.shown().layout.flows.iter().enumerate() {
+        for (f, shape) in editor.shown().layout.flows.iter().enumerate() {
             if !shape.bounds.intersects(&visible) {
                 continue;
             }
-            let flow = &self.editor.shown().working.flows[f];
+            let flow = &editor.shown().working.flows[f];
             // A curve a few pixels long needs few points.
             let extent = (shape.bounds.max.x - shape.bounds.min.x)
                 .max(shape.bounds.max.y - shape.bounds.min.y) as f32
@@ -187,7 +189,7 @@ impl LoopmapApp {
                 (false, Loop::None) => theme::UNKNOWN,
                 (false, kind) => theme::loop_colour(kind, dark).gamma_multiply(0.6),
             };
-            if self.editor.selection.flows.contains(&flow.id) {
+            if editor.selection.flows.contains(&flow.id) {
                 shapes.push(Shape::line(
                     points.clone(),
                     Stroke::new(width + 8.0, theme::SELECTED),
@@ -202,7 +204,7 @@ impl LoopmapApp {
                     ),
                 ));
             }
-            if self.editor.shown().flagged_flows[f] {
+            if editor.shown().flagged_flows[f] {
                 shapes.push(Shape::line(
                     points.clone(),
                     Stroke::new(width + 5.0, theme::ERROR.gamma_multiply(0.6)),
@@ -237,9 +239,16 @@ impl LoopmapApp {
     }
 
     /// Amount (or share) labels, above every line.
-    fn draw_flow_labels(&self, painter: &egui::Painter, canvas: Rect, dark: bool, size: f32) {
+    fn draw_flow_labels(
+        &self,
+        editor: &Editor,
+        painter: &egui::Painter,
+        canvas: Rect,
+        dark: bool,
+        size: f32,
+    ) {
         let visible = self.view.visible(canvas);
-        let amounts = &self.editor.shown().analysis.solution.flows;
+        let amounts = &editor.shown().analysis.solution.flows;
         let label_colour = if dark {
             Color32::from_gray(230)
         } else {
@@ -250,13 +259,13 @@ impl LoopmapApp {
         } else {
             Color32::from_white_alpha(220)
         };
-        for (f, shape) in self.editor.shown().layout.flows.iter().enumerate() {
+        for (f, shape) in editor.shown().layout.flows.iter().enumerate() {
             // The layout leaves out labels that would cover a node or another label.
             let Some(label) = shape.label.filter(|r| r.intersects(&visible)) else {
                 continue;
             };
             let text = flow_label(
-                &self.editor.shown().working.flows[f],
+                &editor.shown().working.flows[f],
                 amounts.get(f).copied().flatten(),
             );
             let at = self.view.to_screen(canvas, label.center());
@@ -274,22 +283,23 @@ impl LoopmapApp {
     /// whatever it overhangs.
     pub(super) fn draw_node(
         &mut self,
+        editor: &mut Editor,
         painter: &egui::Painter,
         n: usize,
         screen: Rect,
         lod: &Lod,
         dark: bool,
     ) {
-        let node = &self.editor.shown().working.nodes[n];
+        let node = &editor.shown().working.nodes[n];
         let id = node.id.clone();
         let text = if dark {
             Color32::from_gray(240)
         } else {
             Color32::from_gray(20)
         };
-        let selected = self.editor.selection.nodes.contains(&id);
-        let flagged = self.editor.shown().flagged_nodes[n];
-        let fill = self.node_fill(n, dark);
+        let selected = editor.selection.nodes.contains(&id);
+        let flagged = editor.shown().flagged_nodes[n];
+        let fill = self.node_fill(editor, n, dark);
         let z = lod.zoom;
         let compact = lod.compact(screen.width());
         let corner = if compact { 1.0 } else { 10.0 * z };
@@ -316,7 +326,7 @@ impl LoopmapApp {
             let fits = screen.contains_rect(rect) && !title.elided;
             // Drawn after every box and placed clear of pins and other titles when it
             // does not fit its box (`draw_titles`).
-            self.canvas.titles.push(PendingTitle {
+            self.titles.push(PendingTitle {
                 node: id.clone(),
                 label: node.label.clone(),
                 screen,
@@ -331,11 +341,10 @@ impl LoopmapApp {
             // The secondary lines, bottom up, as far as they fit under the title.
             let line = lod.detail * 1.25;
             let mut bottom = screen.bottom() - lod.pad.min(4.0);
-            let throughput =
-                self.editor.shown().throughput[n].map_or("? ".to_string(), present::amount);
-            let node = &self.editor.shown().working.nodes[n];
+            let throughput = editor.shown().throughput[n].map_or("? ".to_string(), present::amount);
+            let node = &editor.shown().working.nodes[n];
             let lines = [
-                format!("{throughput} {}", self.editor.shown().working.meta.unit()),
+                format!("{throughput} {}", editor.shown().working.meta.unit()),
                 present::node_details(node),
             ];
             for l in lines {
@@ -349,7 +358,7 @@ impl LoopmapApp {
                     FontId::proportional(lod.detail),
                     text.gamma_multiply(0.8),
                 );
-                if let Some(pending) = self.canvas.titles.last_mut() {
+                if let Some(pending) = self.titles.last_mut() {
                     pending.details.push(l);
                 }
                 bottom -= line;
@@ -428,7 +437,7 @@ impl LoopmapApp {
     /// fewer lines, losing as little as it can), and sits on a backing in its node's
     /// colour. Pins that would cover it are lifted afterwards (`lift_pins`).
     pub(super) fn draw_titles(&mut self, painter: &egui::Painter, canvas: Rect, lod: &Lod) {
-        let pending = std::mem::take(&mut self.canvas.titles);
+        let pending = std::mem::take(&mut self.titles);
         let boxes: Vec<Rect> = pending.iter().map(|t| t.screen).collect();
         let mut taken: Vec<Rect> = pending
             .iter()
@@ -505,7 +514,7 @@ impl LoopmapApp {
                 );
             }
             painter.galley(at, galley, t.text);
-            self.canvas.drawn_titles.push(DrawnTitle {
+            self.drawn_titles.push(DrawnTitle {
                 node: t.node,
                 size: lod.title,
                 rect,
@@ -542,14 +551,15 @@ impl LoopmapApp {
     /// the bottleneck stage.
     pub(super) fn draw_node_marks(
         &self,
+        editor: &Editor,
         painter: &egui::Painter,
         n: usize,
         screen: Rect,
         lod: &Lod,
     ) {
-        let node = &self.editor.shown().working.nodes[n];
+        let node = &editor.shown().working.nodes[n];
         let z = lod.zoom;
-        let (changed_nodes, _) = self.editor.changed_by_scenario();
+        let (changed_nodes, _) = editor.changed_by_scenario();
         if changed_nodes.contains(&node.id) {
             painter.rect_stroke(
                 screen.expand(2.0),
@@ -559,7 +569,7 @@ impl LoopmapApp {
             );
         }
         // The bottleneck stage (most concentrated supply) is marked on its nodes.
-        let supply = &self.editor.shown().analysis.concentration;
+        let supply = &editor.shown().analysis.concentration;
         let bottleneck: Option<(&String, f64)> = supply.bottleneck.as_ref().and_then(|b| {
             let hhi = supply.stages.iter().find(|s| &s.stage == b)?.hhi?;
             Some((b, hhi))

@@ -5,7 +5,8 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Vec2, pos2, vec2};
 
-use super::super::{Command, LoopmapApp, Selection, theme};
+use super::super::{Command, Editor, Selection, theme};
+use super::Canvas;
 use super::lod::Lod;
 use super::{Action, Gesture};
 use crate::analysis::{Severity, Subject};
@@ -13,13 +14,14 @@ use crate::geometry;
 use crate::model::{Anchor, Loop};
 use crate::present::flow_label;
 
-impl LoopmapApp {
+impl Canvas {
     /// Draws the nodes in view and makes each a widget (but for compact ones). Widgets
     /// only sense inside `reach`, the canvas less a strip along its edges, so that a drag
     /// on a panel's splitter never catches a node.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn node_widgets(
         &mut self,
+        editor: &mut Editor,
         ui: &mut egui::Ui,
         canvas: Rect,
         reach: Rect,
@@ -32,24 +34,24 @@ impl LoopmapApp {
         let z = self.view.zoom;
         let shift = ui.input(|i| i.modifiers.shift);
         let space = ui.input(|i| i.key_down(egui::Key::Space));
-        for n in 0..self.editor.doc().nodes.len() {
-            let rect = self.editor.shown().layout.nodes[n];
+        for n in 0..editor.doc().nodes.len() {
+            let rect = editor.shown().layout.nodes[n];
             if !rect.intersects(&visible) {
                 continue;
             }
             let screen = self.view.screen_rect(canvas, rect);
-            self.draw_node(painter, n, screen, lod, dark);
+            self.draw_node(editor, painter, n, screen, lod, dark);
             if lod.compact(screen.width()) {
                 // Too small to grab a handle: hit-tested through the geometry by the
                 // canvas itself (see `background_gestures`).
                 continue;
             }
-            self.draw_node_marks(painter, n, screen, lod);
+            self.draw_node_marks(editor, painter, n, screen, lod);
             let hit = screen.intersect(reach);
             if !hit.is_positive() {
                 continue;
             }
-            let node = &self.editor.doc().nodes[n];
+            let node = &editor.doc().nodes[n];
             let id = node.id.clone();
             let response = ui.interact(
                 hit,
@@ -58,38 +60,38 @@ impl LoopmapApp {
             );
             let label = node.label.clone();
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-            let selected = self.editor.selection.nodes.contains(&id);
+            let selected = editor.selection.nodes.contains(&id);
 
             // Gestures on the node.
             if response.drag_started() && !space {
                 if !selected {
-                    self.editor.selection = if shift {
-                        let mut s = self.editor.selection.clone();
+                    editor.selection = if shift {
+                        let mut s = editor.selection.clone();
                         s.nodes.insert(id.clone());
                         s
                     } else {
                         Selection::node(&id)
                     };
                 }
-                self.canvas.gesture = Gesture::Moving;
+                self.gesture = Gesture::Moving;
             }
-            if response.dragged() && self.canvas.gesture == Gesture::Moving {
+            if response.dragged() && self.gesture == Gesture::Moving {
                 let d = response.drag_delta() / z;
                 if d != Vec2::ZERO {
                     actions.push(Action::Move(d));
                 }
             }
-            if response.drag_stopped() && self.canvas.gesture == Gesture::Moving {
+            if response.drag_stopped() && self.gesture == Gesture::Moving {
                 actions.push(Action::EndMove);
-                self.canvas.gesture = Gesture::Idle;
+                self.gesture = Gesture::Idle;
             }
             if response.clicked() {
                 if shift {
-                    if !self.editor.selection.nodes.remove(&id) {
-                        self.editor.selection.nodes.insert(id.clone());
+                    if !editor.selection.nodes.remove(&id) {
+                        editor.selection.nodes.insert(id.clone());
                     }
                 } else {
-                    self.editor.selection = Selection::node(&id);
+                    editor.selection = Selection::node(&id);
                 }
             }
             if response.double_clicked() {
@@ -113,11 +115,11 @@ impl LoopmapApp {
                 }
             });
             if response.hovered() {
-                response.clone().on_hover_text(self.node_tooltip(n));
+                response.clone().on_hover_text(self.node_tooltip(editor, n));
             }
 
             // The handle to draw a flow from.
-            if self.editor.doc().nodes[n].kind.gives_outflows()
+            if editor.doc().nodes[n].kind.gives_outflows()
                 && reach.contains(pos2(screen.right(), screen.center().y))
             {
                 let hc = pos2(screen.right(), screen.center().y);
@@ -130,12 +132,12 @@ impl LoopmapApp {
                     painter.circle(hc, 7.0, theme::SELECTED, Stroke::new(1.5, Color32::WHITE));
                 }
                 if handle.drag_started() {
-                    self.canvas.gesture = Gesture::Connecting {
+                    self.gesture = Gesture::Connecting {
                         from: id.clone(),
                         loop_kind: None,
                     };
                 }
-                if let Gesture::Connecting { from, loop_kind } = &self.canvas.gesture
+                if let Gesture::Connecting { from, loop_kind } = &self.gesture
                     && *from == id
                 {
                     if let Some(p) = ui.input(|i| i.pointer.interact_pos()) {
@@ -155,20 +157,20 @@ impl LoopmapApp {
                         let target = ui
                             .input(|i| i.pointer.interact_pos())
                             .map(|p| self.view.to_canvas(canvas, p))
-                            .and_then(|p| self.editor.shown().layout.node_at(p));
+                            .and_then(|p| editor.shown().layout.node_at(p));
                         if let Some(t) = target {
                             actions.push(Action::Connect {
                                 from: id.clone(),
-                                to: self.editor.doc().nodes[t].id.clone(),
+                                to: editor.doc().nodes[t].id.clone(),
                                 loop_kind: *loop_kind,
                             });
                         }
-                        self.canvas.gesture = Gesture::Idle;
+                        self.gesture = Gesture::Idle;
                     }
                 }
             }
         }
-        if let Gesture::Connecting { loop_kind, .. } = &mut self.canvas.gesture {
+        if let Gesture::Connecting { loop_kind, .. } = &mut self.gesture {
             let keys = [
                 (egui::Key::Num0, Loop::None),
                 (egui::Key::Num1, Loop::Maintain),
@@ -186,6 +188,7 @@ impl LoopmapApp {
 
     pub(super) fn background_gestures(
         &mut self,
+        editor: &mut Editor,
         ui: &egui::Ui,
         canvas: Rect,
         response: &egui::Response,
@@ -194,9 +197,9 @@ impl LoopmapApp {
     ) {
         let shift = ui.input(|i| i.modifiers.shift);
         if ui.input(|i| i.key_pressed(egui::Key::Escape)) && !ui.ctx().egui_wants_keyboard_input() {
-            self.editor.placing = None;
-            self.canvas.gesture = Gesture::Idle;
-            self.editor.selection = Selection::default();
+            editor.placing = None;
+            self.gesture = Gesture::Idle;
+            editor.selection = Selection::default();
         }
         if let Some(preset) = response.dnd_release_payload::<usize>()
             && let Some(p) = response.hover_pos()
@@ -207,44 +210,39 @@ impl LoopmapApp {
             });
         }
         let node_under = |app: &Self, p: Option<Pos2>| {
-            p.and_then(|p| {
-                app.editor
-                    .shown()
-                    .layout
-                    .node_at(app.view.to_canvas(canvas, p))
-            })
+            p.and_then(|p| editor.shown().layout.node_at(app.view.to_canvas(canvas, p)))
         };
         if response.drag_started_by(egui::PointerButton::Primary) {
             let start = response.interact_pointer_pos();
-            self.canvas.gesture = match (shift, start, node_under(self, start)) {
+            self.gesture = match (shift, start, node_under(self, start)) {
                 (true, Some(start), _) => Gesture::BoxSelect { start },
                 (false, _, Some(n)) => {
-                    let id = self.editor.doc().nodes[n].id.clone();
-                    if !self.editor.selection.nodes.contains(&id) {
-                        self.editor.selection = Selection::node(&id);
+                    let id = editor.doc().nodes[n].id.clone();
+                    if !editor.selection.nodes.contains(&id) {
+                        editor.selection = Selection::node(&id);
                     }
                     Gesture::Moving
                 }
                 _ => Gesture::Panning,
             };
         }
-        if self.canvas.gesture == Gesture::Moving && response.dragged() {
+        if self.gesture == Gesture::Moving && response.dragged() {
             let d = response.drag_delta() / self.view.zoom;
             if d != Vec2::ZERO {
                 actions.push(Action::Move(d));
             }
         }
-        if self.canvas.gesture == Gesture::Moving && response.drag_stopped() {
+        if self.gesture == Gesture::Moving && response.drag_stopped() {
             actions.push(Action::EndMove);
-            self.canvas.gesture = Gesture::Idle;
+            self.gesture = Gesture::Idle;
         }
         if response.dragged_by(egui::PointerButton::Primary)
-            && self.canvas.gesture == Gesture::Panning
+            && self.gesture == Gesture::Panning
             && !ui.input(|i| i.key_down(egui::Key::Space))
         {
             self.pan(response.drag_delta());
         }
-        if let Gesture::BoxSelect { start } = self.canvas.gesture
+        if let Gesture::BoxSelect { start } = self.gesture
             && let Some(now) = response
                 .interact_pointer_pos()
                 .or(ui.input(|i| i.pointer.hover_pos()))
@@ -262,56 +260,55 @@ impl LoopmapApp {
                     min: self.view.to_canvas(canvas, r.min),
                     max: self.view.to_canvas(canvas, r.max),
                 };
-                let mut s = self.editor.selection.clone();
-                for (n, rect) in self.editor.shown().layout.nodes.iter().enumerate() {
+                let mut s = editor.selection.clone();
+                for (n, rect) in editor.shown().layout.nodes.iter().enumerate() {
                     if rect.intersects(&area) {
-                        s.nodes.insert(self.editor.doc().nodes[n].id.clone());
+                        s.nodes.insert(editor.doc().nodes[n].id.clone());
                     }
                 }
-                for f in &self.editor.doc().flows {
+                for f in &editor.doc().flows {
                     if s.nodes.contains(&f.from) && s.nodes.contains(&f.to) {
                         s.flows.insert(f.id.clone());
                     }
                 }
-                self.editor.selection = s;
-                self.canvas.gesture = Gesture::Idle;
+                editor.selection = s;
+                self.gesture = Gesture::Idle;
             }
         }
-        if response.drag_stopped() && self.canvas.gesture == Gesture::Panning {
-            self.canvas.gesture = Gesture::Idle;
+        if response.drag_stopped() && self.gesture == Gesture::Panning {
+            self.gesture = Gesture::Idle;
         }
         if response.clicked() {
             let Some(p) = response.interact_pointer_pos() else {
                 return;
             };
             let at = self.view.to_canvas(canvas, p);
-            if let Some(preset) = self.editor.placing.take() {
+            if let Some(preset) = editor.placing.take() {
                 actions.push(Action::Place { preset, at });
                 return;
             }
-            if let Some(n) = self.editor.shown().layout.node_at(at) {
+            if let Some(n) = editor.shown().layout.node_at(at) {
                 // A compact node (a detailed one has its own widget and takes the click).
-                let id = self.editor.doc().nodes[n].id.clone();
-                self.editor.selection = Selection::node(&id);
+                let id = editor.doc().nodes[n].id.clone();
+                editor.selection = Selection::node(&id);
                 return;
             }
-            match self
-                .editor
+            match editor
                 .shown()
                 .layout
                 .flow_at(at, 6.0 / self.view.zoom as f64)
             {
                 Some(f) => {
-                    let id = self.editor.doc().flows[f].id.clone();
+                    let id = editor.doc().flows[f].id.clone();
                     if shift {
-                        if !self.editor.selection.flows.remove(&id) {
-                            self.editor.selection.flows.insert(id);
+                        if !editor.selection.flows.remove(&id) {
+                            editor.selection.flows.insert(id);
                         }
                     } else {
-                        self.editor.selection = Selection::flow(&id);
+                        editor.selection = Selection::flow(&id);
                     }
                 }
-                None if !shift => self.editor.selection = Selection::default(),
+                None if !shift => editor.selection = Selection::default(),
                 None => {}
             }
         }
@@ -319,17 +316,17 @@ impl LoopmapApp {
             && let Some(p) = response.interact_pointer_pos()
         {
             let at = self.view.to_canvas(canvas, p);
-            let layout = &self.editor.shown().layout;
-            self.canvas.context_target = Some(if let Some(n) = layout.node_at(at) {
-                Anchor::Node(self.editor.doc().nodes[n].id.clone())
+            let layout = &editor.shown().layout;
+            self.context_target = Some(if let Some(n) = layout.node_at(at) {
+                Anchor::Node(editor.doc().nodes[n].id.clone())
             } else if let Some(f) = layout.flow_at(at, 6.0 / self.view.zoom as f64) {
-                Anchor::Flow(self.editor.doc().flows[f].id.clone())
+                Anchor::Flow(editor.doc().flows[f].id.clone())
             } else {
                 Anchor::Map
             });
         }
-        if let Some(target) = self.canvas.context_target.clone() {
-            let on = target.describe(self.editor.doc());
+        if let Some(target) = self.context_target.clone() {
+            let on = target.describe(editor.doc());
             response.context_menu(|ui| {
                 if ui
                     .add(
@@ -360,16 +357,14 @@ impl LoopmapApp {
             });
         }
         if let Some(p) = response.hover_pos()
-            && self.canvas.gesture == Gesture::Idle
-            && let Some(f) = self
-                .editor
+            && self.gesture == Gesture::Idle
+            && let Some(f) = editor
                 .shown()
                 .layout
                 .flow_at(self.view.to_canvas(canvas, p), 6.0 / self.view.zoom as f64)
         {
-            let flow = &self.editor.shown().working.flows[f];
-            let amount = self
-                .editor
+            let flow = &editor.shown().working.flows[f];
+            let amount = editor
                 .shown()
                 .analysis
                 .solution
@@ -383,7 +378,7 @@ impl LoopmapApp {
                 format!(" · {} loop", flow.loop_kind.name())
             };
             let name = |id: &str| {
-                self.editor
+                editor
                     .shown()
                     .working
                     .node(id)
@@ -400,10 +395,10 @@ impl LoopmapApp {
         }
     }
 
-    fn node_tooltip(&self, n: usize) -> String {
-        let node = &self.editor.shown().working.nodes[n];
+    fn node_tooltip(&self, editor: &Editor, n: usize) -> String {
+        let node = &editor.shown().working.nodes[n];
         let mut lines = vec![format!("{} ({})", node.label, node.kind.name())];
-        for d in &self.editor.shown().analysis.diagnostics {
+        for d in &editor.shown().analysis.diagnostics {
             if d.subject == Subject::Node(node.id.clone()) {
                 lines.push(format!(
                     "{}: {}",

@@ -6,7 +6,8 @@
 
 use egui::{Align2, FontId, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use super::super::{Command, LoopmapApp, theme};
+use super::super::{Command, Editor, Request, theme};
+use super::Canvas;
 use super::view;
 use crate::geometry;
 use crate::model::{Anchor, Loop};
@@ -67,19 +68,19 @@ const PIN_ROOM: f32 = 16.0;
 /// The loop legend's rows.
 const ROW: f32 = 20.0;
 
-impl LoopmapApp {
+impl Canvas {
     /// The boxes to place, with their sizes, in the order they are laid out.
-    fn legend_sizes(&self, shown: bool, column: bool) -> Vec<(Legend, Vec2)> {
+    fn legend_sizes(&self, editor: &Editor, shown: bool, column: bool) -> Vec<(Legend, Vec2)> {
         let mut boxes = vec![(Legend::Toggle, TOGGLE)];
-        if let Some(size) = self.whole_map_pins_size() {
+        if let Some(size) = self.whole_map_pins_size(editor) {
             boxes.push((Legend::WholeMap, size));
         }
         if shown {
             boxes.push((Legend::Loops, vec2(210.0, ROW * 5.0 + 12.0)));
-            if let Some(size) = self.pin_legend_size(if column { 1 } else { 2 }) {
+            if let Some(size) = self.pin_legend_size(editor, if column { 1 } else { 2 }) {
                 boxes.push((Legend::Pins, size));
             }
-            if let Some(size) = self.colour_legend_size() {
+            if let Some(size) = self.colour_legend_size(editor) {
                 boxes.push((Legend::Colours, size));
             }
         }
@@ -90,17 +91,22 @@ impl LoopmapApp {
     /// column at the left, whichever lets the map (its `bounds`) be drawn larger.
     /// When the canvas has no room for the legends beside the map, they are folded and
     /// the button shows them over the map on request (`Legends::crowded`).
-    pub(super) fn legend_layout(&self, canvas: Rect, bounds: Option<geometry::Rect>) -> Legends {
-        if !self.settings.legends {
+    pub(super) fn legend_layout(
+        &self,
+        editor: &Editor,
+        canvas: Rect,
+        bounds: Option<geometry::Rect>,
+    ) -> Legends {
+        if !self.options.legends {
             return self
-                .place_legends(canvas, bounds, false)
+                .place_legends(editor, canvas, bounds, false)
                 .unwrap_or_else(|l| l);
         }
-        match self.place_legends(canvas, bounds, true) {
+        match self.place_legends(editor, canvas, bounds, true) {
             Ok(legends) => legends,
             Err(over) => {
                 let mut folded = self
-                    .place_legends(canvas, bounds, false)
+                    .place_legends(editor, canvas, bounds, false)
                     .unwrap_or_else(|l| l);
                 folded.crowded = true;
                 folded.overlay = over
@@ -117,11 +123,12 @@ impl LoopmapApp {
     /// neither a strip nor a column has room for them.
     fn place_legends(
         &self,
+        editor: &Editor,
         canvas: Rect,
         bounds: Option<geometry::Rect>,
         shown: bool,
     ) -> Result<Legends, Legends> {
-        let sizes = self.legend_sizes(shown, false);
+        let sizes = self.legend_sizes(editor, shown, false);
         let gaps = MARGIN * (sizes.len() as f32 + 1.0);
         // Along the bottom, left to right.
         let strip_h = sizes.iter().map(|(_, s)| s.y).fold(0.0, f32::max) + 2.0 * MARGIN;
@@ -145,7 +152,7 @@ impl LoopmapApp {
                 .collect(),
         };
         // At the left, top down, the button at the bottom.
-        let sizes = self.legend_sizes(shown, true);
+        let sizes = self.legend_sizes(editor, shown, true);
         let column_w = sizes.iter().map(|(_, s)| s.x).fold(0.0, f32::max) + 2.0 * MARGIN;
         let column_h: f32 = sizes.iter().map(|(_, s)| s.y).sum::<f32>() + gaps;
         let mut y = canvas.top() + MARGIN;
@@ -184,13 +191,19 @@ impl LoopmapApp {
     }
 
     /// Draws the legends that are shown and the button that folds them.
-    pub(super) fn draw_legends(&mut self, ui: &mut egui::Ui, painter: &egui::Painter, dark: bool) {
-        let legends = self.canvas.legends.clone();
+    pub(super) fn draw_legends(
+        &mut self,
+        editor: &mut Editor,
+        ui: &mut egui::Ui,
+        painter: &egui::Painter,
+        dark: bool,
+    ) {
+        let legends = self.legends.clone();
         let crowded = legends.crowded;
         if !crowded {
-            self.canvas.legend_overlay = false;
+            self.legend_overlay = false;
         }
-        let overlay = if self.canvas.legend_overlay {
+        let overlay = if self.legend_overlay {
             legends.overlay.clone()
         } else {
             Vec::new()
@@ -198,8 +211,8 @@ impl LoopmapApp {
         for &(which, r) in legends.boxes.iter().chain(&overlay) {
             match which {
                 Legend::Toggle => {
-                    let (text, on) = match (crowded, self.settings.legends) {
-                        (true, _) => ("Legends", self.canvas.legend_overlay),
+                    let (text, on) = match (crowded, self.options.legends) {
+                        (true, _) => ("Legends", self.legend_overlay),
                         (false, true) => ("Hide legends", true),
                         (false, false) => ("Legends", false),
                     };
@@ -218,24 +231,23 @@ impl LoopmapApp {
                         egui::Button::new(egui::RichText::new(text).size(12.0)).selected(on);
                     if ui.put(r, button).on_hover_text(tip).clicked() {
                         if crowded {
-                            self.canvas.legend_overlay = !self.canvas.legend_overlay;
+                            self.legend_overlay = !self.legend_overlay;
                         } else {
-                            self.run(Command::ToggleLegends, ui.ctx());
+                            editor.ask(Request::Run(Command::ToggleLegends));
                         }
                     }
                 }
                 Legend::WholeMap => {} // drawn with the other pins
                 Legend::Loops => self.draw_loop_legend(painter, r, dark),
                 Legend::Pins => self.draw_pin_legend(painter, r, dark),
-                Legend::Colours => self.draw_colour_legend(painter, r, dark),
+                Legend::Colours => self.draw_colour_legend(editor, painter, r, dark),
             }
         }
     }
 
     /// The size of the row of pins on the whole map, if there are any to show.
-    fn whole_map_pins_size(&self) -> Option<Vec2> {
-        let radii: Vec<f32> = self
-            .editor
+    fn whole_map_pins_size(&self, editor: &Editor) -> Option<Vec2> {
+        let radii: Vec<f32> = editor
             .doc()
             .pain_points
             .iter()

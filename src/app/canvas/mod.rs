@@ -2,7 +2,7 @@
 //! by concern: `view` (pan, zoom, fit), `lod` (what shows at which zoom), `draw` (flows,
 //! nodes, titles), `legend` (the boxes beside the map), `gestures` (select, box-select,
 //! move, connect, place from the palette). Gestures become `Action`s that are applied
-//! through `LoopmapApp::edit` once the frame is drawn.
+//! through the editor (`Editor::edit`) once the frame is drawn.
 //!
 //! The canvas keeps its own transform rather than magnifying a layer, so text is laid out
 //! at the zoomed size and stays sharp at every zoom.
@@ -11,6 +11,7 @@ mod draw;
 mod gestures;
 mod legend;
 mod lod;
+mod pins;
 mod view;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Vec2, vec2};
@@ -20,7 +21,7 @@ pub use legend::{Legend, Legends, WHOLE_MAP_LABEL};
 pub use lod::Lod;
 pub use view::View;
 
-use super::{LoopmapApp, Selection, theme};
+use super::{Editor, Selection, theme};
 use crate::geometry::Point;
 use crate::model::{Anchor, Loop};
 
@@ -73,8 +74,12 @@ struct FlowMeshKey {
     scenario: Option<String>,
 }
 
+/// The canvas: where it looks (`view`), what the frame tells it to show (`options`),
+/// and what it keeps between frames (the gesture under way, caches, what it drew).
 #[derive(Default)]
-pub struct CanvasState {
+pub struct Canvas {
+    pub view: View,
+    pub options: CanvasOptions,
     gesture: Gesture,
     flow_mesh: Option<(FlowMeshKey, std::sync::Arc<egui::epaint::Mesh>)>,
     /// What the open right-click menu of the canvas is about.
@@ -91,6 +96,20 @@ pub struct CanvasState {
     titles: Vec<draw::PendingTitle>,
     /// Titles drawn in the last frame.
     drawn_titles: Vec<DrawnTitle>,
+}
+
+/// The view settings the canvas draws with, given by the frame each frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CanvasOptions {
+    pub grid: bool,
+    pub legends: bool,
+    pub colour_by: super::ColourBy,
+    /// The user's text scale (View ▸ Larger text).
+    pub text_scale: f32,
+    /// Workshop mode: larger text, no splitter grips.
+    pub workshop: bool,
+    /// Show only the pins of this category.
+    pub pin_filter: Option<crate::model::Category>,
 }
 
 /// What a gesture asks of the document, applied after drawing.
@@ -111,8 +130,8 @@ enum Action {
     Delete(Selection),
 }
 
-impl LoopmapApp {
-    pub(super) fn canvas_ui(&mut self, ui: &mut egui::Ui) {
+impl Canvas {
+    pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
         let (canvas, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
         // Gestures only start inside a margin: a drag on the splitter at the canvas's edge
         // belongs to the panel, never to a node under it.
@@ -129,7 +148,7 @@ impl LoopmapApp {
                 Color32::from_gray(250)
             },
         );
-        self.editor.derived();
+        editor.derived();
         if self.view.refit_frames > 0 {
             self.view.refit_frames -= 1;
             self.view.fit_pending = true;
@@ -137,43 +156,52 @@ impl LoopmapApp {
         // A fitted view that nobody has moved since follows the canvas when it changes
         // size (a panel resized, the scenario banner shown): the map stays whole and the
         // legends stay off it.
-        if let Some((rect, center, zoom)) = self.canvas.fitted
+        if let Some((rect, center, zoom)) = self.fitted
             && rect != canvas
             && center == self.view.center
             && zoom == self.view.zoom
         {
             self.view.fit_pending = true;
         }
-        let bounds = self.editor.shown().layout.bounds();
-        self.canvas.legends = self.legend_layout(canvas, bounds);
+        let bounds = editor.shown().layout.bounds();
+        self.legends = self.legend_layout(editor, canvas, bounds);
         if self.view.fit_pending {
             if let Some(b) = bounds {
-                self.view.fit(canvas, self.canvas.legends.map_area, b);
-                self.canvas.fitted = Some((canvas, self.view.center, self.view.zoom));
+                self.view.fit(canvas, self.legends.map_area, b);
+                self.fitted = Some((canvas, self.view.center, self.view.zoom));
             }
             self.view.fit_pending = false;
         }
         let mut actions = Vec::new();
         self.pan_and_zoom(ui, canvas, &response);
-        let lod = self.lod_for(ui.ctx(), canvas);
-        self.canvas.lod = Some(lod);
-        self.canvas.drawn_titles.clear();
-        if self.settings.grid {
+        let lod = self.lod_for(editor, ui.ctx(), canvas);
+        self.lod = Some(lod);
+        self.drawn_titles.clear();
+        if self.options.grid {
             self.draw_grid(&painter, canvas, dark);
         }
-        self.draw_flows(&painter, canvas, dark, &lod);
-        self.node_widgets(ui, canvas, reach, &painter, dark, &lod, &mut actions);
+        self.draw_flows(editor, &painter, canvas, dark, &lod);
+        self.node_widgets(
+            editor,
+            ui,
+            canvas,
+            reach,
+            &painter,
+            dark,
+            &lod,
+            &mut actions,
+        );
         // Titles first, then pins, lifted above any title they would cover.
         self.draw_titles(&painter, canvas, &lod);
-        let mut pins = self.pin_placements(canvas);
-        self.lift_pins(&mut pins);
-        self.pin_widgets(ui, canvas, &painter, pins);
-        self.background_gestures(ui, canvas, &response, &painter, &mut actions);
-        self.draw_legends(ui, &painter, dark);
-        if !self.workshop.on {
+        let mut pins = self.pin_placements(editor, canvas);
+        self.lift_pins(editor, &mut pins);
+        self.pin_widgets(editor, ui, canvas, &painter, pins);
+        self.background_gestures(editor, ui, canvas, &response, &painter, &mut actions);
+        self.draw_legends(editor, ui, &painter, dark);
+        if !self.options.workshop {
             self.draw_splitter_grip(&painter, canvas, dark);
         }
-        if self.editor.placing.is_some() {
+        if editor.placing.is_some() {
             painter.text(
                 canvas.center_top() + vec2(0.0, 16.0),
                 Align2::CENTER_TOP,
@@ -183,21 +211,20 @@ impl LoopmapApp {
             );
         }
         for action in actions {
-            self.apply_action(action);
+            self.apply_action(editor, action);
         }
     }
 
     /// Moves up any pin on a node or flow that covers a title drawn this frame, so pins never
     /// hide a title (pins on the whole map sit beside the map and stay put).
-    fn lift_pins(&self, pins: &mut [Option<(Pos2, f32)>]) {
+    fn lift_pins(&self, editor: &Editor, pins: &mut [Option<(Pos2, f32)>]) {
         let titles: Vec<Rect> = self
-            .canvas
             .drawn_titles
             .iter()
             .map(|t| t.rect.expand(2.0))
             .collect();
         for (i, pin) in pins.iter_mut().enumerate() {
-            let on_map = self.editor.doc().pain_points[i].on == Anchor::Map;
+            let on_map = editor.doc().pain_points[i].on == Anchor::Map;
             let Some((c, r)) = pin.as_mut().filter(|_| !on_map) else {
                 continue;
             };
@@ -230,9 +257,9 @@ impl LoopmapApp {
     }
 
     /// The level of detail for the view as it is now.
-    fn lod_for(&self, ctx: &egui::Context, canvas: Rect) -> Lod {
+    fn lod_for(&self, editor: &Editor, ctx: &egui::Context, canvas: Rect) -> Lod {
         let visible = self.view.visible(canvas);
-        let layout = &self.editor.shown().layout;
+        let layout = &editor.shown().layout;
         let nodes = layout
             .nodes
             .iter()
@@ -245,8 +272,8 @@ impl LoopmapApp {
             .count();
         Lod::new(
             self.view.zoom,
-            self.workshop.on,
-            self.settings.text_scale,
+            self.options.workshop,
+            self.options.text_scale,
             ctx.zoom_factor(),
             nodes,
             flows,
@@ -255,29 +282,29 @@ impl LoopmapApp {
 
     /// The level of detail the canvas was last drawn with.
     pub fn canvas_lod(&self) -> Option<Lod> {
-        self.canvas.lod
+        self.lod
     }
 
     /// The node titles drawn in the last frame, with their size and place on screen.
     pub fn drawn_titles(&self) -> &[DrawnTitle] {
-        &self.canvas.drawn_titles
+        &self.drawn_titles
     }
 
     /// Where the map was fitted and the legends drawn in the last frame.
     pub fn canvas_legends(&self) -> &Legends {
-        &self.canvas.legends
+        &self.legends
     }
 
     /// Where one box beside the map went in the last frame.
     pub(super) fn canvas_legend_rect(&self, which: Legend) -> Option<Rect> {
-        self.canvas.legends.rect(which)
+        self.legends.rect(which)
     }
 
-    fn apply_action(&mut self, action: Action) {
+    fn apply_action(&mut self, editor: &mut Editor, action: Action) {
         match action {
             Action::Move(d) => {
-                let selected = self.editor.selection.nodes.clone();
-                self.editor.edit(Some("move"), |doc| {
+                let selected = editor.selection.nodes.clone();
+                editor.edit(Some("move"), |doc| {
                     for node in doc.nodes.iter_mut().filter(|n| selected.contains(&n.id)) {
                         node.pos[0] += d.x as f64;
                         node.pos[1] += d.y as f64;
@@ -285,37 +312,37 @@ impl LoopmapApp {
                 });
             }
             Action::EndMove => {
-                if self.settings.grid {
-                    let selected = self.editor.selection.nodes.clone();
-                    self.editor.edit(Some("move"), |doc| {
+                if self.options.grid {
+                    let selected = editor.selection.nodes.clone();
+                    editor.edit(Some("move"), |doc| {
                         for node in doc.nodes.iter_mut().filter(|n| selected.contains(&n.id)) {
                             node.pos = node.pos.map(snap);
                         }
                     });
                 }
-                self.editor.end_gesture();
+                editor.end_gesture();
             }
             Action::Connect {
                 from,
                 to,
                 loop_kind,
-            } => self.editor.connect(&from, &to, loop_kind),
+            } => editor.connect(&from, &to, loop_kind),
             Action::Place { preset, at } => {
-                let at = if self.settings.grid {
+                let at = if self.options.grid {
                     Point::new(snap(at.x), snap(at.y))
                 } else {
                     at
                 };
-                self.editor.place(preset, at);
+                editor.place(preset, at);
             }
             Action::Rename(id) => {
-                self.editor.selection = Selection::node(&id);
-                self.editor.start_rename();
+                editor.selection = Selection::node(&id);
+                editor.start_rename();
             }
-            Action::AddPain(on) => self.editor.add_pain_point(on),
+            Action::AddPain(on) => editor.add_pain_point(on),
             Action::Delete(what) => {
-                self.editor.selection = what;
-                self.editor.delete_selection();
+                editor.selection = what;
+                editor.delete_selection();
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use egui::{Pos2, Rect, Vec2, vec2};
 
-use super::super::LoopmapApp;
+use super::Canvas;
 use crate::geometry::{self, Point};
 
 pub const MIN_ZOOM: f32 = 0.05;
@@ -111,7 +111,7 @@ pub fn fit_bounds(bounds: geometry::Rect) -> geometry::Rect {
     bounds.expand(FIT_MARGIN)
 }
 
-impl LoopmapApp {
+impl Canvas {
     pub(super) fn pan_and_zoom(&mut self, ui: &egui::Ui, canvas: Rect, response: &egui::Response) {
         let (scroll, pinch, pointer, middle_delta, space) = ui.input(|i| {
             (

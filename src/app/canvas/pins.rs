@@ -5,7 +5,8 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2};
 
-use super::{LoopmapApp, Selection, theme};
+use super::super::{Editor, Selection, theme};
+use super::Canvas;
 use crate::geometry::{self, PinShape, Point};
 use crate::model::{Anchor, Category, PainPoint};
 
@@ -66,20 +67,20 @@ fn tooltip(p: &PainPoint, number: usize, on: &str) -> String {
     lines.join("\n")
 }
 
-impl LoopmapApp {
+impl Canvas {
     /// Whether a pin is shown under the category filter.
     pub(super) fn pin_shown(&self, p: &PainPoint) -> bool {
-        self.workshop.pin_filter.is_none_or(|c| p.category() == c)
+        self.options.pin_filter.is_none_or(|c| p.category() == c)
     }
 
     /// Where each pin is drawn on screen (centre and radius); `None` for pins filtered
     /// out or on something not in the map. Pins on a node stand in a row above its top
     /// edge, clear of its title, laid out on screen: they keep their size when the map is
     /// small. Pins on the whole map sit in their box beside the map.
-    pub(super) fn pin_placements(&self, canvas: Rect) -> Vec<Option<(Pos2, f32)>> {
+    pub(super) fn pin_placements(&self, editor: &Editor, canvas: Rect) -> Vec<Option<(Pos2, f32)>> {
         let z = self.view.zoom;
-        let whole_map = self.canvas_legend_rect(super::canvas::Legend::WholeMap);
-        let index = self.editor.doc().node_index();
+        let whole_map = self.canvas_legend_rect(super::Legend::WholeMap);
+        let index = editor.doc().node_index();
         let mut map_slot = 0.0;
         let node_of = |p: &PainPoint| match &p.on {
             Anchor::Node(id) => index.get(id.as_str()).copied(),
@@ -88,8 +89,7 @@ impl LoopmapApp {
         // How wide each node's row of pins is, to keep it over its node: pins overlap a
         // little rather than stand over the neighbours' titles.
         let mut widths: std::collections::HashMap<usize, f32> = Default::default();
-        for p in self
-            .editor
+        for p in editor
             .doc()
             .pain_points
             .iter()
@@ -102,16 +102,16 @@ impl LoopmapApp {
         }
         // How far along its node's top edge the next pin starts.
         let mut rows: std::collections::HashMap<usize, f32> = Default::default();
-        let mut out = Vec::with_capacity(self.editor.doc().pain_points.len());
-        for (i, p) in self.editor.doc().pain_points.iter().enumerate() {
+        let mut out = Vec::with_capacity(editor.doc().pain_points.len());
+        for (i, p) in editor.doc().pain_points.iter().enumerate() {
             let r = geometry::pin_radius(p.votes()) as f32;
-            let at = self.editor.shown().layout.pins.get(i).copied().flatten();
+            let at = editor.shown().layout.pins.get(i).copied().flatten();
             let placed = match (&p.on, at) {
                 _ if !self.pin_shown(p) => None,
                 (Anchor::Node(id), Some(_)) => index.get(id.as_str()).and_then(|&n| {
                     let screen = self
                         .view
-                        .screen_rect(canvas, *self.editor.shown().layout.nodes.get(n)?);
+                        .screen_rect(canvas, *editor.shown().layout.nodes.get(n)?);
                     // Shrinks less than the map when zoomed out: pins are what the room
                     // looks for.
                     let radius = r * z.max(0.8);
@@ -125,7 +125,7 @@ impl LoopmapApp {
                 (_, Some(at)) => Some((self.view.to_screen(canvas, at), r * z.max(0.8))),
                 (Anchor::Map, None) => whole_map.map(|b| {
                     let c = pos2(
-                        b.left() + super::canvas::WHOLE_MAP_LABEL + map_slot + r,
+                        b.left() + super::WHOLE_MAP_LABEL + map_slot + r,
                         b.center().y,
                     );
                     map_slot += 2.0 * r + 4.0;
@@ -141,32 +141,33 @@ impl LoopmapApp {
     /// Draws every pin in view (after nodes and flows, so on top) and handles its clicks.
     pub(super) fn pin_widgets(
         &mut self,
+        editor: &mut Editor,
         ui: &mut egui::Ui,
         canvas: Rect,
         painter: &egui::Painter,
         placements: Vec<Option<(Pos2, f32)>>,
     ) {
-        let whole_map = self.canvas_legend_rect(super::canvas::Legend::WholeMap);
+        let whole_map = self.canvas_legend_rect(super::Legend::WholeMap);
         if let Some(r) = whole_map {
-            super::charts::legend_box(painter, r, ui.visuals().dark_mode);
+            super::super::charts::legend_box(painter, r, ui.visuals().dark_mode);
             painter.text(
                 pos2(r.left() + 8.0, r.center().y),
                 Align2::LEFT_CENTER,
                 "Whole map",
                 FontId::proportional(13.0),
-                super::charts::legend_text(ui.visuals().dark_mode),
+                super::super::charts::legend_text(ui.visuals().dark_mode),
             );
         }
         let mut clicked = None;
         let mut menu_action = None;
         let shift = ui.input(|i| i.modifiers.shift);
-        let numbers = self.editor.doc().pin_numbers();
+        let numbers = editor.doc().pin_numbers();
         for (i, placed) in placements.into_iter().enumerate() {
             let Some((centre, radius)) = placed else {
                 continue;
             };
-            let p = &self.editor.doc().pain_points[i];
-            let selected = self.editor.selection.pains.contains(&p.id);
+            let p = &editor.doc().pain_points[i];
+            let selected = editor.selection.pains.contains(&p.id);
             draw_pin(
                 painter,
                 p.category(),
@@ -182,7 +183,7 @@ impl LoopmapApp {
             );
             let name = format!("Pain point {}: {}", numbers[i], p.title);
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-            let on = p.on.describe(self.editor.doc());
+            let on = p.on.describe(editor.doc());
             let response = response.on_hover_text(tooltip(p, numbers[i] as usize, &on));
             if response.clicked() {
                 clicked = Some(p.id.clone());
@@ -202,22 +203,22 @@ impl LoopmapApp {
         }
         if let Some(id) = clicked {
             if shift {
-                if !self.editor.selection.pains.remove(&id) {
-                    self.editor.selection.pains.insert(id);
+                if !editor.selection.pains.remove(&id) {
+                    editor.selection.pains.insert(id);
                 }
             } else {
-                self.editor.selection = Selection::pain(&id);
+                editor.selection = Selection::pain(&id);
             }
         }
         if let Some((id, delta)) = menu_action {
-            self.editor.selection = Selection::pain(&id);
+            editor.selection = Selection::pain(&id);
             if delta == 0 {
-                self.editor.delete_selection();
+                editor.delete_selection();
             } else {
-                self.editor.vote(delta);
+                editor.vote(delta);
             }
         }
-        if let Some(c) = self.workshop.pin_filter {
+        if let Some(c) = self.options.pin_filter {
             painter.text(
                 canvas.center_top() + vec2(0.0, 40.0),
                 Align2::CENTER_TOP,
@@ -231,20 +232,20 @@ impl LoopmapApp {
     /// The legend of pin categories, beside the loop legend (only when there are pins).
     /// The size of the pin legend, if there are pins.
     /// In two columns for a strip under the map, one for a column beside it.
-    pub(super) fn pin_legend_size(&self, columns: usize) -> Option<egui::Vec2> {
+    pub(super) fn pin_legend_size(&self, editor: &Editor, columns: usize) -> Option<egui::Vec2> {
         let rows = Category::ALL.len().div_ceil(columns);
         let width = if columns == 1 { 190.0 } else { 300.0 };
-        (!self.editor.doc().pain_points.is_empty())
+        (!editor.doc().pain_points.is_empty())
             .then(|| vec2(width, PIN_LEGEND_ROW * (rows as f32 + 1.0) + 12.0))
     }
 
     /// The legend of pin categories, in `r`.
     pub(super) fn draw_pin_legend(&self, painter: &egui::Painter, r: Rect, dark: bool) {
-        let text = super::charts::legend_text(dark);
+        let text = super::super::charts::legend_text(dark);
         let row = PIN_LEGEND_ROW;
         let columns = if r.width() < 250.0 { 1 } else { 2 };
         let rows = Category::ALL.len().div_ceil(columns);
-        super::charts::legend_box(painter, r, dark);
+        super::super::charts::legend_box(painter, r, dark);
         let font = FontId::proportional(13.0);
         let top = r.top() + 6.0 + row / 2.0;
         painter.text(
@@ -258,7 +259,7 @@ impl LoopmapApp {
             let x = r.left() + 18.0 + (k / rows) as f32 * 145.0;
             let y = top + row * (1 + k % rows) as f32;
             draw_pin_symbol(painter, c, pos2(x, y), 7.0);
-            let colour = if self.workshop.pin_filter.is_some_and(|f| f != c) {
+            let colour = if self.options.pin_filter.is_some_and(|f| f != c) {
                 text.gamma_multiply(0.4)
             } else {
                 text
