@@ -322,3 +322,75 @@ fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -
         flagged_flows,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Node, NodeKind};
+
+    fn editor() -> Editor {
+        let mut doc = Document::new("t");
+        doc.nodes.push(Node::new("a", "A", NodeKind::Source));
+        Editor::new(doc, true)
+    }
+
+    #[test]
+    fn an_edit_marks_the_map_unsaved_moves_the_revision_and_undoes() {
+        let mut e = editor();
+        assert!(!e.dirty());
+        let before = e.revision();
+        e.edit(None, |doc| doc.nodes[0].label = "Mine".into());
+        assert!(e.dirty());
+        assert!(e.revision() > before);
+        assert_eq!(e.working().nodes[0].label, "Mine", "the analysis follows");
+        e.undo();
+        assert_eq!(e.doc().nodes[0].label, "A");
+        assert!(!e.dirty(), "back to the map on disk");
+        e.redo();
+        e.mark_saved();
+        assert!(!e.dirty());
+    }
+
+    #[test]
+    fn edits_with_one_gesture_key_are_one_undo_step_until_it_ends() {
+        let mut e = editor();
+        for x in 1..=5 {
+            e.edit(Some("move"), |doc| doc.nodes[0].pos = [f64::from(x), 0.0]);
+        }
+        e.end_gesture();
+        e.edit(Some("move"), |doc| doc.nodes[0].pos = [9.0, 0.0]);
+        e.undo();
+        assert_eq!(e.doc().nodes[0].pos, [5.0, 0.0]);
+        e.undo();
+        assert_eq!(e.doc().nodes[0].pos, [0.0, 0.0]);
+    }
+
+    #[test]
+    fn the_selection_forgets_what_an_edit_removed() {
+        let mut e = editor();
+        e.selection = Selection::node("a");
+        e.edit(None, |doc| doc.nodes.clear());
+        assert!(e.selection.is_empty());
+    }
+
+    #[test]
+    fn derived_is_recomputed_once_per_change_and_requests_drain_in_order() {
+        let mut e = editor();
+        e.analysis();
+        let runs = e.analysis_runs();
+        e.analysis();
+        e.layout();
+        assert_eq!(e.analysis_runs(), runs, "no change, no new analysis");
+        e.edit(None, |doc| doc.nodes[0].label = "B".into());
+        assert!(!e.is_current());
+        e.analysis();
+        assert_eq!(e.analysis_runs(), runs + 1);
+        e.ask(Request::Hint("one".into()));
+        e.ask(Request::Run(Command::Fit));
+        assert_eq!(
+            e.take_requests(),
+            [Request::Hint("one".into()), Request::Run(Command::Fit)]
+        );
+        assert!(e.take_requests().is_empty());
+    }
+}
