@@ -575,7 +575,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
             let shares: Vec<String> = s
                 .shares
                 .iter()
-                .map(|(c, v)| format!("{c} {:.0} %", 100.0 * v))
+                .map(|(c, v)| format!("{c} {}", present::whole_percent(*v)))
                 .collect();
             let _ = writeln!(
                 out,

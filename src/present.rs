@@ -22,7 +22,7 @@ pub enum Measure {
 /// A figure for people: `0.069`, `6,752 t/yr`, `9.9 %`, `8836`, or `—` when unknown.
 pub fn value(measure: Measure, value: Option<f64>, unit: &str) -> String {
     match (measure, value) {
-        (_, None) => "—".into(),
+        (_, None) => UNKNOWN.into(),
         (Measure::Index, Some(v)) => format!("{v:.3}"),
         (Measure::Amount, Some(v)) => format!("{} {unit}", amount(v)),
         (Measure::Rate, Some(v)) => percent(v),
@@ -39,6 +39,53 @@ pub fn difference(measure: Measure, d: f64) -> String {
         Measure::Concentration => no_negative_zero(format!("{d:+.0}")),
     }
 }
+
+/// A share as a whole percentage, for lists of shares (countries, stages): 94 %.
+pub fn whole_percent(v: f64) -> String {
+    let text = format!("{:.0}", 100.0 * v);
+    if text == "-0" {
+        "0 %".into()
+    } else {
+        format!("{text} %")
+    }
+}
+
+/// A share as a percentage, or `—` when unknown: 30.0 %.
+pub fn percent_or_dash(v: Option<f64>) -> String {
+    v.map_or(UNKNOWN.into(), percent)
+}
+
+/// How far a model is from the map, as a ratio of the two: `+3.2 %`, `-0.5 %`; `—` when
+/// there is no ratio.
+pub fn off_by(ratio: Option<f64>) -> String {
+    ratio.map_or(UNKNOWN.into(), |q| {
+        no_negative_zero(format!("{:+.1}", 100.0 * (q - 1.0))) + " %"
+    })
+}
+
+/// An amount for tables that are also read back (CSV, the command line): no thousands
+/// separators, fewer digits than `amount`: 1248 · 86.5 · 0.350; never `-0`.
+pub fn table_amount(v: f64) -> String {
+    let text = if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    };
+    if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        "0".into()
+    } else {
+        text
+    }
+}
+
+/// What an unknown figure shows.
+pub const UNKNOWN: &str = "—";
 
 /// `+0`, `-0.000` → `0`, `0.000`: a difference that rounds to nothing has no sign.
 fn no_negative_zero(text: String) -> String {
@@ -245,6 +292,20 @@ mod tests {
         assert_eq!(difference(Measure::Rate, 0.274), "+27.4 pt");
         assert_eq!(difference(Measure::Concentration, -2.0), "-2");
         assert_eq!(difference(Measure::Concentration, 0.2), "0");
+    }
+
+    #[test]
+    fn table_amounts_read_back_and_model_fits_say_how_far_off() {
+        assert_eq!(table_amount(1248.4), "1248");
+        assert_eq!(table_amount(86.54), "86.5");
+        assert_eq!(table_amount(0.35), "0.350");
+        assert_eq!(table_amount(-0.0001), "0");
+        assert_eq!(off_by(Some(1.032)), "+3.2 %");
+        assert_eq!(off_by(Some(0.99999)), "0.0 %");
+        assert_eq!(off_by(None), "—");
+        assert_eq!(percent_or_dash(None), "—");
+        assert_eq!(whole_percent(0.9412), "94 %");
+        assert_eq!(whole_percent(-0.001), "0 %");
     }
 
     #[test]

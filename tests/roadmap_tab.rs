@@ -8,8 +8,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use loopmap::analysis::roadmap::{self, Roadmap};
 use loopmap::app::{LoopmapApp, RoadmapView, Selection, Tab};
-use loopmap::export::roadmap::{amount, percent};
 use loopmap::model::{Document, LifetimeModel};
+use loopmap::present::{percent_or_dash as percent, table_amount as amount};
 
 const PROJECTOR: [f32; 2] = [1280.0, 720.0];
 

@@ -141,7 +141,7 @@ fn country_names(node: &Node) -> String {
         .map(|(c, s)| {
             let name = country::name(c).unwrap_or(c);
             if node.countries.is_some() {
-                format!("{name} {:.0} %", 100.0 * s)
+                format!("{name} {}", crate::present::whole_percent(*s))
             } else {
                 name.to_string()
             }

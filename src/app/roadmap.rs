@@ -16,8 +16,9 @@ use egui_plot::{
 use super::charts::fixed_plot;
 use super::{Editor, LoopmapApp, theme};
 use crate::analysis::roadmap::{self, Roadmap, Survival};
-use crate::export::roadmap::{amount, chart_series, fit_lines, percent};
+use crate::export::roadmap::{chart_series, fit_lines};
 use crate::model::{LifetimeModel, Node};
+use crate::present::{UNKNOWN, off_by, percent_or_dash, table_amount};
 
 /// Colours of the other scenarios' dashed curves (Okabe–Ito, as the comparison chart).
 const OTHERS: [Color32; 6] = [
@@ -152,7 +153,7 @@ fn hover_text(
 ) -> Option<String> {
     let first = f64::from(*years.first()?);
     let at = |x: f64| ((x - first).round().max(0.0) as usize).min(years.len() - 1);
-    let told = |c: &Curve, i: usize| c.value[i].map_or("–".into(), show);
+    let told = |c: &Curve, i: usize| c.value[i].map_or(UNKNOWN.into(), show);
     match pos {
         HoverPosition::NearDataPoint {
             plot_name,
@@ -872,15 +873,15 @@ fn values_ui(ui: &mut egui::Ui, r: &Roadmap, others: &[(String, Roadmap)], unit:
                     year.push_str(" (map)");
                 }
                 ui.label(year);
-                ui.label(amount(r.demand[i]));
-                ui.label(amount(r.eol[i]));
-                ui.label(amount(returned[i]));
-                ui.label(percent(r.eol_ceiling[i]));
-                ui.label(percent(r.secondary_share[i]));
+                ui.label(table_amount(r.demand[i]));
+                ui.label(table_amount(r.eol[i]));
+                ui.label(table_amount(returned[i]));
+                ui.label(percent_or_dash(r.eol_ceiling[i]));
+                ui.label(percent_or_dash(r.secondary_share[i]));
                 for (_, o) in others {
                     ui.label(
                         o.index_of(r.years[i])
-                            .map_or("–".into(), |k| percent(o.secondary_share[k])),
+                            .map_or(UNKNOWN.into(), |k| percent_or_dash(o.secondary_share[k])),
                     );
                 }
                 ui.end_row();
@@ -901,9 +902,9 @@ fn values_ui(ui: &mut egui::Ui, r: &Roadmap, others: &[(String, Roadmap)], unit:
             ui.end_row();
             for (label, model, map, ratio) in fit_lines(r) {
                 ui.label(label);
-                ui.label(amount(model));
-                ui.label(amount(map));
-                ui.label(ratio.map_or("–".into(), |q| format!("{:+.1} %", 100.0 * (q - 1.0))));
+                ui.label(table_amount(model));
+                ui.label(table_amount(map));
+                ui.label(off_by(ratio));
                 ui.end_row();
             }
         });

@@ -12,6 +12,7 @@ use super::canvas::Canvas;
 use super::{Editor, theme};
 use crate::analysis::supply::{HHI_HIGH, HHI_MODERATE};
 use crate::model::country;
+use crate::present;
 
 /// What node colours on the canvas mean.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -422,7 +423,7 @@ impl SupplyTab {
                     .iter()
                     .filter_map(|s| {
                         let share = p.domestic(s)?;
-                        Some(format!("{s} {:.0} %", 100.0 * share))
+                        Some(format!("{s} {}", present::whole_percent(share)))
                     })
                     .collect();
                 ui.label(format!(

@@ -165,13 +165,13 @@ fn roadmap_section(out: &mut String, doc: &Document, analysis: &Analysis, which:
         r.base_year
     );
     for (label, model, map, ratio) in table::fit_lines(&r) {
-        let off = ratio.map_or("–".into(), |q| format!("{:+.1} %", 100.0 * (q - 1.0)));
+        let off = present::off_by(ratio);
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{off}</td></tr>",
             xml(&label),
-            table::amount(model),
-            table::amount(map)
+            present::table_amount(model),
+            present::table_amount(map)
         );
     }
     out.push_str("</table>\n");
@@ -283,10 +283,10 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
             .take(5)
             .map(|(c, v)| {
                 format!(
-                    "<span class=\"swatch\" style=\"background:{}\"></span>{} {:.0} %",
+                    "<span class=\"swatch\" style=\"background:{}\"></span>{} {}",
                     super::svg::country_hex(c),
                     xml(&country::describe(c)),
-                    100.0 * v
+                    present::whole_percent(*v)
                 )
             })
             .collect();
@@ -302,7 +302,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
             s.hhi.map_or("—".into(), |h| format!("{h:.0}")),
             shares.join("<br>"),
             s.coverage
-                .map_or("—".into(), |c| format!("{:.0} %", 100.0 * c))
+                .map_or(present::UNKNOWN.into(), present::whole_percent)
         );
     }
     out.push_str("</table>\n");
@@ -318,7 +318,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
             let parts: Vec<String> = p
                 .domestic_share
                 .iter()
-                .map(|(s, v)| format!("{} {:.0} %", xml(s), 100.0 * v))
+                .map(|(s, v)| format!("{} {}", xml(s), present::whole_percent(*v)))
                 .collect();
             let _ = writeln!(
                 out,

@@ -4,7 +4,7 @@
 use crate::analysis::roadmap::{RETURN_LOOPS, Roadmap};
 use crate::colours::{self, Rgb};
 use crate::model::{Document, Loop};
-use crate::present::xml;
+use crate::present::{off_by, percent_or_dash, table_amount, xml};
 
 /// The years a table shows: the first and last, every fifth year and the base year.
 pub fn table_years(r: &Roadmap) -> Vec<usize> {
@@ -15,11 +15,6 @@ pub fn table_years(r: &Roadmap) -> Vec<usize> {
             i == 0 || i == last || y.rem_euclid(5) == 0 || y == r.base_year
         })
         .collect()
-}
-
-/// A share as a percentage with one decimal, or "–" when unknown.
-pub fn percent(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{:.1} %", 100.0 * v))
 }
 
 /// Column titles of the table (amounts in the map's unit).
@@ -35,26 +30,6 @@ pub const COLUMNS: [&str; 9] = [
     "secondary share",
 ];
 
-/// An amount for a table: whole above 100, fewer decimals than `show_amount` elsewhere.
-pub fn amount(v: f64) -> String {
-    let text = if v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 1.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.3}")
-    };
-    if text
-        .trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        "0".into()
-    } else {
-        text
-    }
-}
-
 /// One row of the table, as text.
 pub fn row(r: &Roadmap, i: usize) -> [String; 9] {
     let mut year = r.years[i].to_string();
@@ -63,14 +38,14 @@ pub fn row(r: &Roadmap, i: usize) -> [String; 9] {
     }
     [
         year,
-        amount(r.demand[i]),
-        amount(r.stock[i]),
-        amount(r.eol[i]),
-        amount(r.returned.reuse[i]),
-        amount(r.returned.remanufacture[i]),
-        amount(r.returned.recycle[i]),
-        percent(r.eol_ceiling[i]),
-        percent(r.secondary_share[i]),
+        table_amount(r.demand[i]),
+        table_amount(r.stock[i]),
+        table_amount(r.eol[i]),
+        table_amount(r.returned.reuse[i]),
+        table_amount(r.returned.remanufacture[i]),
+        table_amount(r.returned.recycle[i]),
+        percent_or_dash(r.eol_ceiling[i]),
+        percent_or_dash(r.secondary_share[i]),
     ]
 }
 
@@ -114,11 +89,11 @@ pub fn roadmap_table(doc: &Document, r: &Roadmap, label: &str) -> String {
         "off by"
     ));
     for (label, model, map, ratio) in fit_lines(r) {
-        let off = ratio.map_or("–".into(), |q| format!("{:+.1} %", 100.0 * (q - 1.0)));
+        let off = off_by(ratio);
         out.push_str(&format!(
             "  {label:<40} {:>10} {:>10} {off:>8}\n",
-            amount(model),
-            amount(map)
+            table_amount(model),
+            table_amount(map)
         ));
     }
     for id in &r.left_out {
@@ -351,7 +326,7 @@ fn axis_number(v: f64, max: f64) -> String {
     if max >= 5.0 {
         format!("{v:.0}")
     } else {
-        amount(v)
+        table_amount(v)
     }
 }
 
