@@ -942,8 +942,12 @@ impl LoopmapApp {
                         }
                     });
                     self.menu_item(ui, Command::CopyShareLink);
-                    ui.separator();
-                    self.menu_item(ui, Command::Quit);
+                    // A page is closed with its browser tab, not from its menu.
+                    #[cfg(not(target_arch = "wasm32"))]
+                    {
+                        ui.separator();
+                        self.menu_item(ui, Command::Quit);
+                    }
                 });
                 ui.menu_button("Edit", |ui| {
                     for c in [Command::Undo, Command::Redo] {
