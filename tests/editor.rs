@@ -2,6 +2,9 @@
 //! inspector, live indicators, undo/redo, delete, save and reopen; and snapshots of the
 //! canvas so a regression in drawing shows as an image diff.
 
+mod common;
+
+use common::{drawn_editor, editor};
 use egui::{Key, Modifiers, Pos2, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -9,23 +12,6 @@ use loopmap::app::LoopmapApp;
 use loopmap::model::{Document, FlowValue, NodeKind};
 
 const SIZE: [f32; 2] = [1400.0, 900.0];
-
-fn editor(doc: Document) -> Harness<'static, LoopmapApp> {
-    let mut harness = Harness::builder()
-        .with_size(SIZE)
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    harness.run();
-    harness
-}
-
-fn editor_with_renderer(doc: Document) -> Harness<'static, LoopmapApp> {
-    let mut harness = Harness::builder()
-        .with_size(SIZE)
-        .wgpu()
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    harness.run();
-    harness
-}
 
 /// Clicks a palette item, then the canvas at `at`.
 fn place(harness: &mut Harness<'_, LoopmapApp>, item: &str, at: Pos2) {
@@ -347,7 +333,7 @@ fn opening_a_broken_file_changes_nothing_and_says_why() {
 
 #[test]
 fn snapshot_uk_sample_fitted() {
-    let mut h = editor_with_renderer(loopmap::io::samples::SAMPLES[0].load().unwrap());
+    let mut h = drawn_editor(loopmap::io::samples::SAMPLES[0].load().unwrap(), SIZE);
     h.run_steps(3);
     // What the picture is for: the whole map fitted, every node with its title readable
     // (at least 11 px in the editor), no title over another.
@@ -376,7 +362,7 @@ fn snapshot_uk_sample_fitted() {
 
 #[test]
 fn snapshot_four_loop_kinds() {
-    let mut h = editor_with_renderer(loopmap::io::samples::SAMPLES[2].load().unwrap());
+    let mut h = drawn_editor(loopmap::io::samples::SAMPLES[2].load().unwrap(), SIZE);
     h.run_steps(3);
     // What the picture is for: a loop of each of the four kinds, each one drawn.
     let kinds: std::collections::BTreeSet<_> = h

@@ -2,21 +2,15 @@
 //! bad a problem is, pin numbers that never change under a discussion, new maps at
 //! 100 %, and a word on a node that swallows its inflow.
 
+mod common;
+
+use common::editor;
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use loopmap::analysis::{Severity, Subject, analyse};
-use loopmap::app::{LoopmapApp, Selection};
+use loopmap::app::Selection;
 use loopmap::io::samples::SAMPLES;
 use loopmap::model::{Anchor, Document, Flow, FlowValue, Node, NodeKind, PainPoint};
-
-fn editor(doc: Document) -> Harness<'static, LoopmapApp> {
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    harness.run();
-    harness
-}
 
 fn amount(id: &str, from: &str, to: &str, value: Option<f64>) -> Flow {
     let mut f = Flow::new(id, from, to);

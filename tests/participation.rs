@@ -2,6 +2,8 @@
 //! (Host, token, Origin, body size, rate, room size, budgets, quotas), driven through the
 //! router without sockets, and once over a real socket on loopback.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
@@ -812,13 +814,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use loopmap::app::LoopmapApp;
 
-fn editor(doc: Document) -> Harness<'static, LoopmapApp> {
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    harness.run();
-    harness
-}
+use common::editor;
 
 const LOOPBACK: Bind = Bind {
     ip: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),

@@ -3,6 +3,9 @@
 //! away on request, Larger text growing the canvas text, the Scenarios tab whole at
 //! 1280×720, the tabs panel clamped so the canvas keeps half the window, and a snapshot.
 
+mod common;
+
+use common::editor_stepped as editor;
 use egui::{Key, Rect, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -13,14 +16,6 @@ const PROJECTOR: [f32; 2] = [1280.0, 720.0];
 
 fn uk() -> Document {
     loopmap::io::samples::SAMPLES[0].load().unwrap()
-}
-
-fn editor(doc: Document, size: [f32; 2]) -> Harness<'static, LoopmapApp> {
-    let mut h = Harness::builder()
-        .with_size(size)
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    h.run_steps(2);
-    h
 }
 
 /// The UK sample in workshop mode (F5), fitted, on a 1280×720 projector.

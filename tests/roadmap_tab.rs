@@ -3,6 +3,9 @@
 //! `analysis::roadmap`, a lever dragged moves them in the same frame, and the inspector
 //! edits the lifetime model and the demand path with undo.
 
+mod common;
+
+use common::editor_stepped as editor;
 use egui::{Key, Modifiers, Rect, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -15,14 +18,6 @@ const PROJECTOR: [f32; 2] = [1280.0, 720.0];
 
 fn uk() -> Document {
     loopmap::io::samples::SAMPLES[0].load().unwrap()
-}
-
-fn editor(doc: Document, size: [f32; 2]) -> Harness<'static, LoopmapApp> {
-    let mut h = Harness::builder()
-        .with_size(size)
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    h.run_steps(2);
-    h
 }
 
 fn roadmap_tab(size: [f32; 2]) -> Harness<'static, LoopmapApp> {

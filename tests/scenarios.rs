@@ -3,7 +3,10 @@
 //! rename / delete with undo, a lever moved with its slider; a snapshot of the
 //! comparison.
 
+mod common;
+
 use assert_cmd::Command;
+use common::editor_sized;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -14,16 +17,13 @@ use loopmap::model::levers::Lever;
 use loopmap::model::{Change, Document, FlowValue};
 use serde_json::Value;
 
-fn uk() -> Document {
-    SAMPLES[0].load().unwrap()
+/// The editor in a window wide enough for the whole comparison.
+fn editor(doc: Document) -> Harness<'static, LoopmapApp> {
+    editor_sized(doc, [1500.0, 1000.0])
 }
 
-fn editor(doc: Document) -> Harness<'static, LoopmapApp> {
-    let mut h = Harness::builder()
-        .with_size([1500.0, 1000.0])
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    h.run();
-    h
+fn uk() -> Document {
+    SAMPLES[0].load().unwrap()
 }
 
 fn choose_scenario(h: &mut Harness<'_, LoopmapApp>, name: &str) {

@@ -1,19 +1,14 @@
 //! File ▸ Copy share link: the web address is asked once, the link opens the same map, and
 //! a map too large for a link says so and offers the file.
 
+mod common;
+
+use common::editor;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use loopmap::app::LoopmapApp;
 use loopmap::io::{link, samples::SAMPLES, to_canonical_string};
 use loopmap::model::{Document, Node, NodeKind};
-
-fn editor(doc: Document) -> Harness<'static, LoopmapApp> {
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    harness.run();
-    harness
-}
 
 fn copy_share_link(h: &mut Harness<'_, LoopmapApp>) {
     h.get_by_label("File").click();

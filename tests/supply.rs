@@ -1,19 +1,14 @@
 //! Supply security in the editor, driven with egui_kittest: colouring the canvas by top
 //! country or stage HHI, picking countries by name, and the Supply tab (snapshot).
 
+mod common;
+
+use common::editor_sized as editor;
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use loopmap::app::{ColourBy, LoopmapApp, Selection};
 use loopmap::model::{Document, Node, NodeKind};
-
-fn editor(doc: Document, size: [f32; 2]) -> Harness<'static, LoopmapApp> {
-    let mut harness = Harness::builder()
-        .with_size(size)
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    harness.run();
-    harness
-}
 
 fn uk() -> Document {
     loopmap::io::samples::SAMPLES[0].load().unwrap()

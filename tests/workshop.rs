@@ -3,19 +3,14 @@
 //! node that carries pain points, run workshop mode with its timer; and a snapshot of the
 //! UK sample's pins in workshop mode.
 
+mod common;
+
+use common::editor;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use loopmap::app::{LoopmapApp, Selection};
 use loopmap::model::{Anchor, Category, Document};
-
-fn editor(doc: Document) -> Harness<'static, LoopmapApp> {
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
-    harness.run();
-    harness
-}
 
 fn uk() -> Document {
     loopmap::io::samples::SAMPLES[0].load().unwrap()
