@@ -7,14 +7,16 @@
 //!    forward cycles are broken with a feedback arc set;
 //! 2. `order`: the order of nodes in each column, with a waypoint for every column a long
 //!    flow crosses and the reverse loops pulling their nodes to the channel side; chosen
-//!    by barycentre sweeps and adjacent swaps to cross as little flow width as possible
-//!    (from several starts on a small map, the best few then drawn and measured);
+//!    by barycentre sweeps and adjacent swaps to cross as few pairs of flows as possible
+//!    (from several starts on a small map, each sifted, the best few then drawn and
+//!    measured);
 //! 3. `coords`: compact coordinates, column gaps sized to the loops that turn in them, rows
 //!    straightened by weighted isotonic regression;
 //!
 //! and `shapes` draws any positions (arranged or moved by hand), every time the map is
-//! drawn: `route` runs long flows through free gaps of the columns they cross and nests the
-//! reverse loops by span in a channel under the chain (over it where two would cross);
+//! drawn: `route` runs long flows through free gaps of the columns they cross (where they
+//! cross fewest flows, on a small map) and nests the reverse loops by span in a channel
+//! under the chain or over it, whichever side their legs cross less;
 //! `labels` puts each flow's label where it overlaps nothing. `quality` counts what makes
 //! a picture hard to read, for tests and benchmarks.
 
