@@ -37,12 +37,14 @@ fn arranged_with(doc: &Document, amounts: &[Option<f64>]) -> (Document, Layout) 
 #[test]
 fn the_samples_arranged_from_scrambled_positions_have_no_flow_through_a_node_and_no_label_on_anything()
  {
-    // Crossing pairs measured when the engine was written, as a ceiling against
-    // regressions (Graphviz dot on the same graphs: 28, 0 and 1).
+    // Crossing pairs as the layout gives them today (and /work/measure/quality.py counts
+    // them on the SVG export), a ceiling against regressions. Graphviz dot on the same
+    // graphs: 28, 0 and 1 (in global-nd, the residues flow from separation crosses the two
+    // loops coming back into metal from their channel; dot draws them between rows).
     let ceilings = [
-        ("uk-ndfeb-magnets", 41),
+        ("uk-ndfeb-magnets", 26),
         ("global-nd", 2),
-        ("ev-motor-loops", 4),
+        ("ev-motor-loops", 1),
     ];
     for sample in &SAMPLES {
         let doc = sample.load().expect("sample loads");

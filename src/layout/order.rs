@@ -1,11 +1,13 @@
 //! Step 2: the order of each column, top to bottom. A forward flow that skips columns
 //! gets a waypoint in every column it crosses, ordered with the nodes, so it can run
 //! between them. A reverse loop is tied to the channel it turns in (under the column, or
-//! over it where `route::nest` puts it), which pulls the nodes it touches to that side.
+//! over it, as `route::nest` puts it), which pulls the nodes it touches to that side.
 //! Orders are improved by barycentre sweeps, left to right and back, each followed by
-//! swaps of neighbours; crossings are counted exactly, each weighted by the product of the
-//! two flows' widths. A small map gets several starts; the best few orders go on to be
-//! drawn, and `arrange` keeps the one whose drawing crosses least.
+//! swaps of neighbours; crossings are counted exactly, one for each pair of links, as the
+//! picture is judged by the pairs of flows that cross. A small map gets several starts,
+//! each then sifted (every item to its best place) counting the loops' legs on the side
+//! `route` will draw them; the best few orders go on to be drawn, and `arrange` keeps the
+//! one whose drawing crosses least.
 
 use super::net::Net;
 use super::route::{Side, nearer_side, nest};
@@ -49,12 +51,27 @@ struct Link {
     weight: f64,
 }
 
+/// A reverse loop as the sifting sees it: its two end items and the gaps its legs cross
+/// (the one after its from node's layer, the one before its to node's layer).
+struct LoopEnds {
+    from: usize,
+    to: usize,
+    /// The column gaps it spans, as `route::nest` takes them.
+    span: (usize, usize),
+    out_gap: usize,
+    in_gap: usize,
+}
+
 struct Work {
     /// Padded layers: an empty layer on each side, so that every loop has a channel
     /// column to turn in.
     layers: Vec<Vec<usize>>,
     pos: Vec<usize>,
     gaps: Vec<Vec<Link>>,
+    /// The padded layer of each node, and how many nodes there are (items below that
+    /// number are nodes, the rest waypoints).
+    layer_of: Vec<usize>,
+    nodes: usize,
     /// For each item, its links to the left and to the right (gap, link index).
     left: Vec<Vec<(usize, usize)>>,
     right: Vec<Vec<(usize, usize)>>,
@@ -201,6 +218,108 @@ impl Work {
 }
 
 impl Work {
+    /// What a loop's two legs cross on each side, (below, above): the forward links
+    /// leaving its from node's layer lower or higher than it, and those entering its to
+    /// node's layer lower or higher (as `route` counts them on the drawn map).
+    fn legs(&self, forward: &[Vec<Link>], l: &LoopEnds) -> (f64, f64) {
+        let mut sides = (0.0, 0.0);
+        let mut add = |i: usize, n: usize, w: f64| {
+            if self.pos[i] > self.pos[n] {
+                sides.0 += w;
+            } else if self.pos[i] < self.pos[n] {
+                sides.1 += w;
+            }
+        };
+        for link in &forward[l.out_gap] {
+            if let End::Item(i) = link.left {
+                add(i, l.from, link.weight);
+            }
+        }
+        for link in &forward[l.in_gap] {
+            if let End::Item(i) = link.right {
+                add(i, l.to, link.weight);
+            }
+        }
+        sides
+    }
+
+    /// A node's place among the nodes (not waypoints) of its layer, and their number.
+    fn rank(&self, n: usize) -> (usize, usize) {
+        let members = &self.layers[self.layer_of[n]];
+        let nodes = |list: &[usize]| list.iter().filter(|&&i| i < self.nodes).count();
+        (nodes(&members[..self.pos[n]]), nodes(members))
+    }
+
+    /// Each loop's channel side, as `route` chooses it for the drawn map, and what the
+    /// loops cross that way.
+    fn loop_sides(&self, forward: &[Vec<Link>], loops: &[LoopEnds]) -> (Vec<Side>, f64) {
+        let spans: Vec<(usize, usize)> = loops.iter().map(|l| l.span).collect();
+        let preferred: Vec<Side> = loops
+            .iter()
+            .map(|l| nearer_side(self.rank(l.from), self.rank(l.to)))
+            .collect();
+        let legs: Vec<(f64, f64)> = loops.iter().map(|l| self.legs(forward, l)).collect();
+        let (nesting, cost) = nest(&spans, &preferred, &legs);
+        (nesting.into_iter().map(|(side, _)| side).collect(), cost)
+    }
+
+    /// The crossings that the order of layer `l` changes: the forward links on both sides
+    /// and the loops. Call with the loops untied (`gaps` forward only).
+    fn layer_cost(&self, l: usize, loops: &[LoopEnds]) -> f64 {
+        let forward = self.gap_crossings(l - 1) + self.gap_crossings(l);
+        // The loops cost the same whatever the order of a layer they do not leave or enter.
+        if loops.iter().any(|e| e.out_gap == l || e.in_gap + 1 == l) {
+            forward + self.loop_sides(&self.gaps, loops).1
+        } else {
+            forward
+        }
+    }
+
+    /// All crossings the order decides, as `layer_cost` counts them.
+    fn cost(&self, loops: &[LoopEnds]) -> f64 {
+        let (_, legs) = self.loop_sides(&self.gaps, loops);
+        self.crossings() + legs
+    }
+
+    /// Moves each item to the place in its layer where `layer_cost` is least (sifting),
+    /// round after round while that removes crossings. Call with the loops untied.
+    fn sift(&mut self, loops: &[LoopEnds]) {
+        for _ in 0..6 {
+            let mut improved = false;
+            for l in 1..self.layers.len() - 1 {
+                let members = self.layers[l].clone();
+                for &i in &members {
+                    let mut best = (self.layer_cost(l, loops), self.layers[l].clone());
+                    let from = self.pos[i];
+                    let mut row = self.layers[l].clone();
+                    row.remove(from);
+                    for p in (0..=row.len()).filter(|&p| p != from) {
+                        let mut trial = row.clone();
+                        trial.insert(p, i);
+                        self.layers[l] = trial;
+                        self.renumber_layer(l);
+                        let c = self.layer_cost(l, loops);
+                        if c < best.0 - 1e-9 {
+                            best = (c, self.layers[l].clone());
+                            improved = true;
+                        }
+                    }
+                    self.layers[l] = best.1;
+                    self.renumber_layer(l);
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+    }
+
+    fn renumber_layer(&mut self, l: usize) {
+        for (q, &j) in self.layers[l].iter().enumerate() {
+            self.pos[j] = q;
+        }
+    }
+
     fn renumber(&mut self) {
         for members in &self.layers {
             for (p, &i) in members.iter().enumerate() {
@@ -219,9 +338,8 @@ impl Work {
         loops: &[(usize, usize, f64)],
         sides: &[Side],
     ) {
-        let spans: Vec<(usize, usize)> = loops.iter().map(|&(lf, lt, _)| (lt, lf + 1)).collect();
         let mut gaps: Vec<Vec<Link>> = forward.to_vec();
-        for (k, (side, _)) in nest(&spans, sides).into_iter().enumerate() {
+        for (k, &side) in sides.iter().enumerate() {
             let edge = &net.edges[loop_edges[k]];
             let (lf, lt, _) = loops[k];
             let channel = if side == Side::Above {
@@ -232,12 +350,12 @@ impl Work {
             gaps[lf + 1].push(Link {
                 left: End::Item(edge.from),
                 right: channel,
-                weight: edge.width * LOOP_WEIGHT,
+                weight: 1.0,
             });
             gaps[lt].push(Link {
                 left: channel,
                 right: End::Item(edge.to),
-                weight: edge.width * LOOP_WEIGHT,
+                weight: 1.0,
             });
         }
         let items = self.pos.len();
@@ -254,28 +372,6 @@ impl Work {
             }
         }
         self.gaps = gaps;
-    }
-
-    /// For each loop, the channel nearer its two ends in the current order (as
-    /// `route::nearer_side` sees it: places among the nodes of each column).
-    fn nearer_sides(&self, net: &Net, loop_edges: &[usize], layer: &[usize]) -> Vec<Side> {
-        // Items below `net.nodes` are the nodes themselves.
-        let rank = |n: usize| {
-            let members = &self.layers[layer[n] + 1];
-            let above = members[..self.pos[n]]
-                .iter()
-                .filter(|&&i| i < net.nodes)
-                .count();
-            let all = members.iter().filter(|&&i| i < net.nodes).count();
-            (above, all)
-        };
-        loop_edges
-            .iter()
-            .map(|&e| {
-                let edge = &net.edges[e];
-                nearer_side(rank(edge.from), rank(edge.to))
-            })
-            .collect()
     }
 
     /// Sweeps and swaps until four rounds bring nothing better; leaves the best order.
@@ -319,9 +415,6 @@ const SMALL: usize = 400;
 const TRIES: u64 = 30;
 /// How many of the best orders of a small map `arrange` draws to choose from.
 const CANDIDATES: usize = 8;
-/// A loop's tie to its channel weighs this many times its width: a loop crossing the
-/// chain on its way down (or up) is worse than two forward flows crossing.
-const LOOP_WEIGHT: f64 = 3.0;
 
 /// Keys that order `n` nodes at random, the same for the same seed.
 fn shuffled(n: usize, seed: u64) -> Vec<f64> {
@@ -381,14 +474,14 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
                 gap.push(Link {
                     left: End::Item(previous),
                     right: End::Item(here),
-                    weight: edge.width,
+                    weight: 1.0,
                 });
                 previous = here;
             }
             gaps[lt].push(Link {
                 left: End::Item(previous),
                 right: End::Item(edge.to),
-                weight: edge.width,
+                weight: 1.0,
             });
         } else {
             loops.push((lf, lt, edge.width));
@@ -396,9 +489,24 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
         }
     }
     let forward = gaps;
+    let loop_ends: Vec<LoopEnds> = loop_edges
+        .iter()
+        .map(|&e| {
+            let edge = &net.edges[e];
+            LoopEnds {
+                from: edge.from,
+                to: edge.to,
+                span: (layer[edge.to], layer[edge.from] + 1),
+                out_gap: layer[edge.from] + 1,
+                in_gap: layer[edge.to],
+            }
+        })
+        .collect();
     let mut work = Work {
         layers: vec![Vec::new(); columns + 2],
         pos: vec![0; items.len()],
+        layer_of: item_layer[..net.nodes].to_vec(),
+        nodes: net.nodes,
         gaps: Vec::new(),
         left: Vec::new(),
         right: Vec::new(),
@@ -418,6 +526,7 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
         starts
     };
     let mut found: Vec<(f64, Vec<Vec<usize>>)> = Vec::new();
+    let mut swept: Vec<Vec<Vec<usize>>> = Vec::new();
     for node_key in starts {
         // Waypoints start between the ends of their flow.
         let key = |i: usize| match items[i] {
@@ -437,24 +546,33 @@ pub fn order(doc: &Document, net: &Net, layer: &[usize], options: super::Options
             members.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
         }
         work.renumber();
-        // Loops first in the channel under the chain, then each in the channel nearer its
-        // ends in the order found, as `route` will draw them.
+        // Loops first in the channel under the chain, then each on the side `route` would
+        // draw it in the order found.
         let mut sides = vec![Side::Below; loop_edges.len()];
         for round in 0..3 {
             work.tie_loops(&forward, net, &loop_edges, &loops, &sides);
             if !options.keep_order && round < 2 {
                 work.improve();
             }
-            sides = work.nearer_sides(net, &loop_edges, layer);
+            sides = work.loop_sides(&forward, &loop_ends).0;
         }
-        work.tie_loops(&forward, net, &loop_edges, &loops, &sides);
-        let c = work.crossings();
+        // A small map: each item to its best place, each loop on its cheaper side (once
+        // for each order the sweeps found).
+        work.tie_loops(&forward, net, &[], &[], &[]);
+        if !options.keep_order && items.len() <= SMALL {
+            if swept.contains(&work.layers) {
+                continue;
+            }
+            swept.push(work.layers.clone());
+            work.sift(&loop_ends);
+        }
+        let c = work.cost(&loop_ends);
         if !found.iter().any(|(_, layers)| *layers == work.layers) {
             found.push((c, work.layers.clone()));
         }
     }
-    // The few best orders by weighted crossings (`arrange` draws them and keeps the one
-    // that reads best); the first start wins a tie.
+    // The few best orders by crossings (`arrange` draws them and keeps the one that reads
+    // best); the first start wins a tie.
     found.sort_by(|a, b| a.0.total_cmp(&b.0));
     found.truncate(if items.len() <= SMALL { CANDIDATES } else { 1 });
 

@@ -81,14 +81,57 @@ fn overlaps(a: &Rect, b: &Rect) -> bool {
 }
 
 fn crosses(a: &[Point], b: &[Point], ignore: impl Fn(Point) -> bool) -> bool {
-    a.windows(2).any(|s| {
+    // Only the segments of `a` that reach the box around `b`, against those of `b` whose
+    // own box meets theirs.
+    let within = |s: &[Point], r: &Rect| {
+        s[0].x.min(s[1].x) <= r.max.x
+            && r.min.x <= s[0].x.max(s[1].x)
+            && s[0].y.min(s[1].y) <= r.max.y
+            && r.min.y <= s[0].y.max(s[1].y)
+    };
+    let around_b = points_box(b);
+    a.windows(2).filter(|s| within(s, &around_b)).any(|s| {
+        let around_s = points_box(s);
         b.windows(2)
-            .any(|t| segment_crossing(s[0], s[1], t[0], t[1]).is_some_and(|p| !ignore(p)))
+            .filter(|t| within(t, &around_s))
+            .any(|t| segment_meeting(s[0], s[1], t[0], t[1]).is_some_and(|p| !ignore(p)))
     })
+}
+
+fn points_box(points: &[Point]) -> Rect {
+    let mut r = Rect {
+        min: points.first().copied().unwrap_or_default(),
+        max: points.first().copied().unwrap_or_default(),
+    };
+    for p in points {
+        r.min.x = r.min.x.min(p.x);
+        r.min.y = r.min.y.min(p.y);
+        r.max.x = r.max.x.max(p.x);
+        r.max.y = r.max.y.max(p.y);
+    }
+    r
 }
 
 fn cross(o: Point, a: Point, b: Point) -> f64 {
     (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+}
+
+/// Where two segments meet, ends included (a flow crossing another exactly at a corner
+/// of its line crosses it too), unless they run parallel: as quality.py counts them.
+fn segment_meeting(p1: Point, p2: Point, q1: Point, q2: Point) -> Option<Point> {
+    let (r, s) = (
+        Point::new(p2.x - p1.x, p2.y - p1.y),
+        Point::new(q2.x - q1.x, q2.y - q1.y),
+    );
+    let den = r.x * s.y - r.y * s.x;
+    if den.abs() < 1e-12 {
+        return None;
+    }
+    let (qx, qy) = (q1.x - p1.x, q1.y - p1.y);
+    let t = (qx * s.y - qy * s.x) / den;
+    let u = (qx * r.y - qy * r.x) / den;
+    let inside = |v: f64| (-1e-9..=1.0 + 1e-9).contains(&v);
+    (inside(t) && inside(u)).then(|| Point::new(p1.x + t * r.x, p1.y + t * r.y))
 }
 
 /// Where two segments cross properly (not merely touch or run together).

@@ -1,11 +1,12 @@
 //! Flows, loops and labels for any node positions (arranged, or moved by hand): what the
 //! canvas and the exports draw. Columns are read off the positions (nodes whose boxes
 //! overlap in x share one). A forward flow to a later column runs through a free gap of
-//! every column it crosses, chosen for the least climbing; a flow back to the same or an
-//! earlier column is a reverse loop: out of the right side, down (or up) into the channel,
-//! back along it and in at the left. Loops nest by span, shortest innermost, and go over
-//! the chain only where two would otherwise cross. Curves are kept as curves (`kurbo`) and
-//! flattened once for drawing and hit tests.
+//! every column it crosses, chosen for the fewest crossings (on a small map) and the least
+//! climbing; a flow back to the same or an earlier column is a reverse loop: out of the
+//! right side, down (or up) into the channel, back along it and in at the left. Loops nest
+//! by span, shortest innermost, each on the side (under or over the chain) where its legs
+//! cross fewer flows. Curves are kept as curves (`kurbo`) and flattened once for drawing
+//! and hit tests.
 
 use std::collections::BTreeMap;
 
@@ -34,10 +35,16 @@ pub enum Side {
 
 /// Channel side and lane (0 nearest the chain) of loops spanning the column gaps
 /// `(enter, leave)`: gap `g` lies before column `g`, a loop into column `a` from column
-/// `b` spans `(a, b + 1)`. Each loop takes its `preferred` side unless its span would
-/// interleave (and so cross) one already there and not one on the other side. Shorter
-/// spans are placed first, so they lie inside.
-pub fn nest(spans: &[(usize, usize)], preferred: &[Side]) -> Vec<(Side, usize)> {
+/// `b` spans `(a, b + 1)`. `legs` counts, per loop, the flows its two legs would cross in
+/// the channel below and in the one above. Each loop takes the side where its legs and the
+/// loops already there whose spans interleave with its own (a pair that crosses once)
+/// cross it least, its `preferred` side on a tie. Shorter spans are placed first, so they
+/// lie inside. Also returns how many crossings the loops make that way.
+pub fn nest(
+    spans: &[(usize, usize)],
+    preferred: &[Side],
+    legs: &[(f64, f64)],
+) -> (Vec<(Side, usize)>, f64) {
     let mut order: Vec<usize> = (0..spans.len()).collect();
     order.sort_by_key(|&i| (spans[i].1.saturating_sub(spans[i].0), spans[i].0, i));
     let interleave = |i: usize, j: usize| {
@@ -47,18 +54,31 @@ pub fn nest(spans: &[(usize, usize)], preferred: &[Side]) -> Vec<(Side, usize)> 
     let overlap = |i: usize, j: usize| spans[i].0 < spans[j].1 && spans[j].0 < spans[i].1;
     let mut out = vec![(Side::Below, 0usize); spans.len()];
     let mut placed: Vec<usize> = Vec::with_capacity(spans.len());
+    let mut total = 0.0;
     for &i in &order {
-        let clash = |side: Side| placed.iter().any(|&j| out[j].0 == side && interleave(i, j));
+        let (below, above) = legs.get(i).copied().unwrap_or((0.0, 0.0));
+        let cost = |side: Side| {
+            let clashes = placed
+                .iter()
+                .filter(|&&j| out[j].0 == side && interleave(i, j))
+                .count();
+            clashes as f64
+                + match side {
+                    Side::Below => below,
+                    Side::Above => above,
+                }
+        };
         let want = preferred.get(i).copied().unwrap_or(Side::Below);
         let other = match want {
             Side::Below => Side::Above,
             Side::Above => Side::Below,
         };
-        let side = if clash(want) && !clash(other) {
-            other
+        let (side, c) = if cost(other) < cost(want) - 1e-9 {
+            (other, cost(other))
         } else {
-            want
+            (want, cost(want))
         };
+        total += c;
         let lane = placed
             .iter()
             .filter(|&&j| out[j].0 == side && overlap(i, j))
@@ -68,7 +88,7 @@ pub fn nest(spans: &[(usize, usize)], preferred: &[Side]) -> Vec<(Side, usize)> 
         out[i] = (side, lane);
         placed.push(i);
     }
-    out
+    (out, total)
 }
 
 /// The channel nearer to a loop's two ends: `rank` of each end among the nodes of its
@@ -241,6 +261,87 @@ fn cheapest_route(
     route
 }
 
+/// Up to this many nodes, long flows are routed for the fewest crossings (then the least
+/// climb) instead of the least climb alone: that costs a comparison of every pair of gaps
+/// in neighbouring columns, which a small map affords.
+const SMALL_MAP: usize = 200;
+/// How much climb (canvas points) a route gives to cross one flow fewer.
+const CROSSING_COST: f64 = 150.0;
+
+/// Like `cheapest_route`, but each step also counts the flows it crosses: `between[c]`
+/// holds the heights (left, right) of the flows already known between column `c` and
+/// column `c + 1`.
+fn fewest_crossings_route(
+    gaps: &[Vec<Gap>],
+    first: usize,
+    xs: &[f64],
+    (x0, y0): (f64, f64),
+    (x1, y1): (f64, f64),
+    w: f64,
+    between: &[Vec<(f64, f64)>],
+) -> Vec<(usize, f64)> {
+    let crossed = |c: usize, from: f64, to: f64| -> f64 {
+        between.get(c).map_or(0, |list| {
+            list.iter()
+                .filter(|&&(l, r)| (l - from) * (r - to) < 0.0)
+                .count()
+        }) as f64
+    };
+    let mut states: Vec<Vec<(usize, f64)>> = Vec::with_capacity(xs.len());
+    let mut backs: Vec<Vec<usize>> = Vec::with_capacity(xs.len());
+    let mut cost: Vec<f64> = Vec::new();
+    for (k, &x) in xs.iter().enumerate() {
+        let t = if x1 > x0 { (x - x0) / (x1 - x0) } else { 0.5 };
+        let line = y0 + t * (y1 - y0);
+        let here: Vec<(usize, f64)> = gaps[first + k]
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.fits(w))
+            .map(|(i, g)| (i, g.preferred(line, w)))
+            .collect();
+        // Steps from the column before (the from node's, for the first).
+        let c = first + k - 1;
+        if k == 0 {
+            cost = here
+                .iter()
+                .map(|&(_, y)| (y - y0).abs() + CROSSING_COST * crossed(c, y0, y))
+                .collect();
+            backs.push(vec![0; here.len()]);
+        } else {
+            let prev = &states[k - 1];
+            let mut next_cost = vec![f64::INFINITY; here.len()];
+            let mut back = vec![0; here.len()];
+            for (j, &(_, y)) in here.iter().enumerate() {
+                for (i, &(_, py)) in prev.iter().enumerate() {
+                    let step = cost[i] + (y - py).abs() + CROSSING_COST * crossed(c, py, y);
+                    if step < next_cost[j] {
+                        next_cost[j] = step;
+                        back[j] = i;
+                    }
+                }
+            }
+            cost = next_cost;
+            backs.push(back);
+        }
+        states.push(here);
+    }
+    let Some(last) = states.last() else {
+        return Vec::new();
+    };
+    let c = first + xs.len() - 1;
+    let end_cost =
+        |i: usize| cost[i] + (last[i].1 - y1).abs() + CROSSING_COST * crossed(c, last[i].1, y1);
+    let mut at = (0..last.len())
+        .min_by(|&a, &b| end_cost(a).total_cmp(&end_cost(b)))
+        .unwrap_or(0);
+    let mut route = vec![(0, 0.0); states.len()];
+    for k in (0..states.len()).rev() {
+        route[k] = states[k].get(at).copied().unwrap_or((0, y0));
+        at = backs[k].get(at).copied().unwrap_or(0);
+    }
+    route
+}
+
 /// A polyline with rounded corners: a quarter turn of radius up to `radius` at each
 /// inner point.
 fn rounded(points: &[Point], radius: f64) -> BezPath {
@@ -372,20 +473,43 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
     long.sort_by(|&f, &g| widths[g].total_cmp(&widths[f]).then(f.cmp(&g)));
     // Per flow: (column, gap, preferred height) for each column crossed.
     let mut via: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); flow_count];
+    // On a small map, the heights of the flows between neighbouring columns, so that a
+    // long flow can pass them where it crosses fewest: the short flows, then each long
+    // flow once routed.
+    let small = nodes.len() <= SMALL_MAP;
+    let mut between: Vec<Vec<(f64, f64)>> = vec![Vec::new(); cols.len()];
+    if small {
+        for &(a, b) in ends.iter().flatten() {
+            if col[b] == col[a] + 1 {
+                between[col[a]].push((nodes[a].center().y, nodes[b].center().y));
+            }
+        }
+    }
     for &f in &long {
         let Some((a, b)) = ends[f] else { continue };
         let (ca, cb) = (col[a], col[b]);
-        let route = cheapest_route(
-            &gaps,
-            ca + 1,
-            &centre_x[ca + 1..cb],
+        let (start, end) = (
             (centre_x[ca], nodes[a].center().y),
             (centre_x[cb], nodes[b].center().y),
-            widths[f],
         );
+        let xs = &centre_x[ca + 1..cb];
+        let route = if small {
+            fewest_crossings_route(&gaps, ca + 1, xs, start, end, widths[f], &between)
+        } else {
+            cheapest_route(&gaps, ca + 1, xs, start, end, widths[f])
+        };
         for (k, &(g, y)) in route.iter().enumerate() {
             gaps[ca + 1 + k][g].used += widths[f] + STACK_GAP;
             via[f].push((ca + 1 + k, g, y));
+        }
+        if small {
+            let heights: Vec<f64> = std::iter::once(start.1)
+                .chain(route.iter().map(|&(_, y)| y))
+                .chain(std::iter::once(end.1))
+                .collect();
+            for (k, pair) in heights.windows(2).enumerate() {
+                between[ca + k].push((pair[0], pair[1]));
+            }
         }
     }
     // Flows sharing a gap are stacked in the order of where they come from and go to.
@@ -447,6 +571,37 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             members.len(),
         )
     };
+    // Where each forward flow crosses the gap after a column and the gap before one: its
+    // height there (at its from node or waypoint; at its to node or waypoint).
+    let mut leaving: Vec<Vec<f64>> = vec![Vec::new(); cols.len()];
+    let mut entering: Vec<Vec<f64>> = vec![Vec::new(); cols.len()];
+    for (f, e) in ends.iter().enumerate() {
+        let Some((a, b)) = *e else { continue };
+        if col[b] <= col[a] {
+            continue;
+        }
+        leaving[col[a]].push(nodes[a].center().y);
+        entering[col[b]].push(nodes[b].center().y);
+        for (&(c, _, _), &y) in via[f].iter().zip(&via_y[f]) {
+            leaving[c].push(y);
+            entering[c].push(y);
+        }
+    }
+    let count = |list: &[f64], y: f64| {
+        (
+            list.iter().filter(|&&v| v > y).count(),
+            list.iter().filter(|&&v| v < y).count(),
+        )
+    };
+    let legs: Vec<(f64, f64)> = loops
+        .iter()
+        .map(|&f| {
+            let (a, b) = ends[f].unwrap_or((0, 0));
+            let out = count(&leaving[col[a]], nodes[a].center().y);
+            let inn = count(&entering[col[b]], nodes[b].center().y);
+            ((out.0 + inn.0) as f64, (out.1 + inn.1) as f64)
+        })
+        .collect();
     let preferred: Vec<Side> = loops
         .iter()
         .map(|&f| {
@@ -454,7 +609,7 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             nearer_side(rank(a), rank(b))
         })
         .collect();
-    let nesting = nest(&spans, &preferred);
+    let (nesting, _) = nest(&spans, &preferred, &legs);
     let mut lane_of: Vec<Option<(Side, usize)>> = vec![None; flow_count];
     for (k, &f) in loops.iter().enumerate() {
         lane_of[f] = Some(nesting[k]);
@@ -558,15 +713,18 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             turn_x[f][1] = l - x * scale;
         }
     }
-    // Per node: how far right its loops turn after leaving it, and how far left they turn
-    // before entering it (with a little room).
-    let mut loop_turns: Vec<[Option<f64>; 2]> = vec![[None, None]; nodes.len()];
+    // Per column: how far right the loops leaving it turn, and how far left those
+    // entering it turn (with a little room). Every forward flow out of (into) the column
+    // runs straight that far, so the curves across a gap all span the same width and two
+    // of them cross at most once, where their order changes.
+    let mut loop_turns: Vec<[Option<f64>; 2]> = vec![[None, None]; cols.len()];
     for &f in &loops {
         let Some((a, b)) = ends[f] else { continue };
         let out = turn_x[f][0] + widths[f] / 2.0 + 4.0;
         let inn = turn_x[f][1] - widths[f] / 2.0 - 4.0;
-        loop_turns[a][0] = Some(loop_turns[a][0].map_or(out, |x: f64| x.max(out)));
-        loop_turns[b][1] = Some(loop_turns[b][1].map_or(inn, |x: f64| x.min(inn)));
+        let (ca, cb) = (col[a], col[b]);
+        loop_turns[ca][0] = Some(loop_turns[ca][0].map_or(out, |x: f64| x.max(out)));
+        loop_turns[cb][1] = Some(loop_turns[cb][1].map_or(inn, |x: f64| x.min(inn)));
     }
     // The lowest and highest thing in each column, waypoints included.
     let mut col_bottom: Vec<f64> = cols
@@ -659,30 +817,45 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
                     // Run straight past the loops that turn down (or up) beside either
                     // end, so that the curve does not cut through them.
                     let mut at = start;
-                    if let Some(x) = loop_turns[a][0] {
+                    if let Some(x) = loop_turns[col[a]][0] {
                         at = Point::new(x.max(start.x), start.y);
                         path.line_to(k(at));
                     }
-                    let end_run = loop_turns[b][1].map(|x| Point::new(x.min(end.x), end.y));
-                    let mut stops: Vec<(Point, Point)> = via[f]
+                    // Through each column crossed: in where the loops turning before it
+                    // leave room, out past those turning after it.
+                    let mut stops: Vec<[Point; 3]> = via[f]
                         .iter()
                         .zip(&via_y[f])
                         .map(|(&(c, _, _), &y)| {
-                            (Point::new(cols[c].min_x, y), Point::new(cols[c].max_x, y))
+                            let enter =
+                                loop_turns[c][1].map_or(cols[c].min_x, |x| x.min(cols[c].min_x));
+                            let leave =
+                                loop_turns[c][0].map_or(cols[c].max_x, |x| x.max(cols[c].max_x));
+                            [
+                                Point::new(enter, y),
+                                Point::new(cols[c].max_x, y),
+                                Point::new(leave, y),
+                            ]
                         })
                         .collect();
-                    stops.push((end_run.unwrap_or(end), end));
-                    for (enter, leave) in stops {
+                    let end_run =
+                        loop_turns[col[b]][1].map_or(end, |x| Point::new(x.min(end.x), end.y));
+                    stops.push([end_run, end, end]);
+                    for stop in stops {
+                        let enter = stop[0];
                         let dx = (enter.x - at.x).max(0.0) / 2.0;
                         path.curve_to(
                             kurbo::Point::new(at.x + dx, at.y),
                             kurbo::Point::new(enter.x - dx, enter.y),
                             k(enter),
                         );
-                        if leave != enter {
-                            path.line_to(k(leave));
+                        at = enter;
+                        for &p in &stop[1..] {
+                            if p.x > at.x + 1e-9 {
+                                path.line_to(k(p));
+                                at = p;
+                            }
                         }
-                        at = leave;
                     }
                     path
                 }
