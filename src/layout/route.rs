@@ -196,14 +196,7 @@ fn cheapest_route(
     let mut backs: Vec<Vec<usize>> = Vec::with_capacity(xs.len());
     let mut cost: Vec<f64> = Vec::new();
     for (k, &x) in xs.iter().enumerate() {
-        let t = if x1 > x0 { (x - x0) / (x1 - x0) } else { 0.5 };
-        let line = y0 + t * (y1 - y0);
-        let here: Vec<(usize, f64)> = gaps[first + k]
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.fits(w))
-            .map(|(i, g)| (i, g.preferred(line, w)))
-            .collect();
+        let here = places(&gaps[first + k], x, (x0, y0), (x1, y1), w);
         if k == 0 {
             cost = here.iter().map(|&(_, y)| (y - y0).abs()).collect();
             backs.push(vec![0; here.len()]);
@@ -248,11 +241,40 @@ fn cheapest_route(
     let Some(last) = states.last() else {
         return Vec::new();
     };
-    let mut at = (0..last.len())
+    let at = (0..last.len())
         .min_by(|&a, &b| {
             (cost[a] + (last[a].1 - y1).abs()).total_cmp(&(cost[b] + (last[b].1 - y1).abs()))
         })
         .unwrap_or(0);
+    walk_back(&states, &backs, at, y0)
+}
+
+/// The gaps of one column (centre `x`) a flow `w` wide fits, each with the height the
+/// flow takes in it: as near the straight line from `(x0, y0)` to `(x1, y1)` as it allows.
+fn places(
+    gaps: &[Gap],
+    x: f64,
+    (x0, y0): (f64, f64),
+    (x1, y1): (f64, f64),
+    w: f64,
+) -> Vec<(usize, f64)> {
+    let t = if x1 > x0 { (x - x0) / (x1 - x0) } else { 0.5 };
+    let line = y0 + t * (y1 - y0);
+    gaps.iter()
+        .enumerate()
+        .filter(|(_, g)| g.fits(w))
+        .map(|(i, g)| (i, g.preferred(line, w)))
+        .collect()
+}
+
+/// The route a dynamic programme chose: from the state `at` of the last column, back
+/// along `backs` to the first (a missing state falls back to the start height `y0`).
+fn walk_back(
+    states: &[Vec<(usize, f64)>],
+    backs: &[Vec<usize>],
+    mut at: usize,
+    y0: f64,
+) -> Vec<(usize, f64)> {
     let mut route = vec![(0, 0.0); states.len()];
     for k in (0..states.len()).rev() {
         route[k] = states[k].get(at).copied().unwrap_or((0, y0));
@@ -291,14 +313,7 @@ fn fewest_crossings_route(
     let mut backs: Vec<Vec<usize>> = Vec::with_capacity(xs.len());
     let mut cost: Vec<f64> = Vec::new();
     for (k, &x) in xs.iter().enumerate() {
-        let t = if x1 > x0 { (x - x0) / (x1 - x0) } else { 0.5 };
-        let line = y0 + t * (y1 - y0);
-        let here: Vec<(usize, f64)> = gaps[first + k]
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.fits(w))
-            .map(|(i, g)| (i, g.preferred(line, w)))
-            .collect();
+        let here = places(&gaps[first + k], x, (x0, y0), (x1, y1), w);
         // Steps from the column before (the from node's, for the first).
         let c = first + k - 1;
         if k == 0 {
@@ -331,15 +346,10 @@ fn fewest_crossings_route(
     let c = first + xs.len() - 1;
     let end_cost =
         |i: usize| cost[i] + (last[i].1 - y1).abs() + CROSSING_COST * crossed(c, last[i].1, y1);
-    let mut at = (0..last.len())
+    let at = (0..last.len())
         .min_by(|&a, &b| end_cost(a).total_cmp(&end_cost(b)))
         .unwrap_or(0);
-    let mut route = vec![(0, 0.0); states.len()];
-    for k in (0..states.len()).rev() {
-        route[k] = states[k].get(at).copied().unwrap_or((0, y0));
-        at = backs[k].get(at).copied().unwrap_or(0);
-    }
-    route
+    walk_back(&states, &backs, at, y0)
 }
 
 /// A polyline with rounded corners: a quarter turn of radius up to `radius` at each
