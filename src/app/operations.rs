@@ -1,5 +1,7 @@
 //! Editing operations shared by the menus, the panels and the canvas, as methods of the
-//! editing handle: pain points and votes, deleting the selection, scenarios and levers.
+//! editing handle: pain points and votes, deleting the selection, scenarios and levers,
+//! flows drawn and nodes placed on the canvas, renaming, and finding what a diagnostic
+//! names.
 //! Each changes the map through `edit` (one undo step) and asks the frame for what lies
 //! outside the map (a hint, a dialog, where the canvas looks).
 
