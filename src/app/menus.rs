@@ -88,36 +88,13 @@ impl LoopmapApp {
                     ] {
                         self.menu_item(ui, c);
                     }
-                    let mut sankey = self.settings.sankey;
-                    if ui
-                        .checkbox(&mut sankey, Command::ToggleSankey.label())
-                        .on_hover_text(Command::ToggleSankey.tooltip())
-                        .clicked()
-                    {
-                        self.run(Command::ToggleSankey, ui.ctx());
-                    }
-                    let mut grid = self.settings.grid;
-                    if ui
-                        .checkbox(&mut grid, Command::ToggleGrid.label())
-                        .on_hover_text(Command::ToggleGrid.tooltip())
-                        .clicked()
-                    {
-                        self.run(Command::ToggleGrid, ui.ctx());
-                    }
-                    let mut legends = self.settings.legends;
-                    if ui
-                        .checkbox(&mut legends, Command::ToggleLegends.label())
-                        .on_hover_text(Command::ToggleLegends.tooltip())
-                        .clicked()
-                    {
-                        self.run(Command::ToggleLegends, ui.ctx());
-                    }
-                    let mut dark = self.settings.dark;
-                    if ui
-                        .checkbox(&mut dark, Command::ToggleDark.label())
-                        .clicked()
-                    {
-                        self.run(Command::ToggleDark, ui.ctx());
+                    for (c, on) in [
+                        (Command::ToggleSankey, self.settings.sankey),
+                        (Command::ToggleGrid, self.settings.grid),
+                        (Command::ToggleLegends, self.settings.legends),
+                        (Command::ToggleDark, self.settings.dark),
+                    ] {
+                        self.toggle_item(ui, c, on);
                     }
                     ui.menu_button("Colour nodes by", |ui| {
                         for c in ColourBy::ALL {
@@ -151,6 +128,19 @@ impl LoopmapApp {
                 scenarios::bar_ui(ui, &mut self.editor);
             });
         });
+    }
+
+    /// A menu entry for a command that switches something on or off: a check box with
+    /// the command's text, and its tooltip and keys on hover.
+    fn toggle_item(&mut self, ui: &mut egui::Ui, command: Command, on: bool) {
+        let mut checked = on;
+        if ui
+            .checkbox(&mut checked, command.label())
+            .on_hover_text(command.tooltip_with_keys(ui.ctx()))
+            .clicked()
+        {
+            self.run(command, ui.ctx());
+        }
     }
 
     pub(super) fn menu_item(&mut self, ui: &mut egui::Ui, command: Command) {
