@@ -256,7 +256,7 @@ fn compare(file: &Path, json: bool) -> ExitCode {
         println!("{line}");
     }
     for c in &columns[1..] {
-        if c.analysis.solution.status != analysis::Status::Ok {
+        if !c.analysis.solution.status.is_solved() {
             println!(
                 "scenario '{}': solver {}",
                 one_line(&c.name),

@@ -247,6 +247,32 @@ pub fn node_details(node: &Node) -> String {
     details.join(" · ")
 }
 
+/// A figure with its standard deviation: `0.352 ± 0.053`, `121 ± 9.4 t/yr`,
+/// `38.9 ± 8.3 %`; the figure alone when σ is unknown or 0.
+pub fn with_sigma(measure: Measure, value: Option<f64>, sigma: Option<f64>, unit: &str) -> String {
+    let (Some(v), Some(s)) = (value, sigma.filter(|s| *s > 0.0)) else {
+        return self::value(measure, value, unit);
+    };
+    match measure {
+        Measure::Index => format!("{v:.3} ± {s:.3}"),
+        Measure::Amount => format!("{} ± {} {unit}", amount(v), amount(s)),
+        Measure::Rate => {
+            format!("{:.1} ± {:.1} %", 100.0 * v, 100.0 * s).replace("-0.0 ±", "0.0 ±")
+        }
+        Measure::Concentration => format!("{v:.0} ± {s:.0}"),
+    }
+}
+
+/// A measurement's value as entered or reconciled: an amount in the map's unit, or a
+/// share as a percentage.
+pub fn measured(share: bool, v: f64, unit: &str) -> String {
+    if share {
+        percent(v)
+    } else {
+        format!("{} {unit}", amount(v))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,3 +101,13 @@ fn linear_product_gives_mci_one_tenth_and_closed_loop_gives_one() {
     assert!((analysis.indicators.mci.unwrap() - 1.0).abs() < 1e-12);
     assert_eq!(analysis.indicators.recycled_content, Some(1.0));
 }
+
+#[test]
+fn two_estimates_of_one_flow_are_reconciled_to_their_weighted_mean() {
+    check_example("two-estimates");
+}
+
+#[test]
+fn a_loop_whose_collection_estimate_disagrees_fails_the_test() {
+    check_example("reconcile-loop");
+}

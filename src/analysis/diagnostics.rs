@@ -4,11 +4,14 @@
 use serde::Serialize;
 
 use super::indicators::Indicators;
+use super::reconcile::What;
 use super::solve::{Equation, FlowSolution, Unknown};
 use super::supply::{Concentration, throughput};
 use super::topology::Topology;
+use super::uncertainty::{Measured, Uncertainty};
 use crate::model::text::shown;
 use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue};
+use crate::present;
 use crate::present::amount as show_amount;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -295,4 +298,97 @@ pub fn diagnose(
         push(Severity::Warning, Subject::Map, problem);
     }
     out
+}
+
+/// What reconciliation finds (indicators.md §10): estimates that are ignored because the
+/// flow's amount is exact, and when the data disagree, each suspect with its entered value,
+/// its source and what the rest of the map implies.
+pub fn of_uncertainty(doc: &Document, uncertainty: Option<&Uncertainty>) -> Vec<Diagnostic> {
+    let mut out = ignored_estimates(doc);
+    if let Some(u) = uncertainty {
+        out.extend(suspects(doc, u));
+    }
+    out
+}
+
+fn ignored_estimates(doc: &Document) -> Vec<Diagnostic> {
+    doc.flows
+        .iter()
+        .filter(|f| !f.estimates.is_empty() && f.amount_is_exact())
+        .map(|f| Diagnostic {
+            severity: Severity::Warning,
+            subject: Subject::Flow(f.id.clone()),
+            message: format!(
+                "its amount is exact, so its {} ignored; give the amount a ± to reconcile them with it",
+                match f.estimates.len() {
+                    1 => "estimate is".to_string(),
+                    n => format!("{n} estimates are"),
+                }
+            ),
+        })
+        .collect()
+}
+
+fn suspects(doc: &Document, u: &Uncertainty) -> Vec<Diagnostic> {
+    let unit = doc.meta.unit();
+    u.suspects
+        .iter()
+        .enumerate()
+        .map(|(rank, &i)| {
+            let m = &u.measurements[i];
+            let flow = &doc.flows[m.measurement.flow];
+            let share = m.measurement.what == What::Share;
+            let source = match m.measurement.what {
+                What::Estimate(k) => flow.estimates.get(k).map(estimate_source),
+                _ => None,
+            }
+            .unwrap_or_else(|| format!("the flow's {}", m.measurement.what.name()));
+            let implied = match rest_of_map(m) {
+                Some((v, s)) => format!(
+                    "the rest of the map implies {} ± {}",
+                    present::measured(share, v, unit),
+                    present::measured(share, s, unit)
+                ),
+                None => format!(
+                    "reconciled to {}",
+                    present::measured(share, m.reconciled, unit)
+                ),
+            };
+            Diagnostic {
+                severity: Severity::Warning,
+                subject: Subject::Flow(flow.id.clone()),
+                message: format!(
+                    "the data disagree (χ² {:.2} with {} degrees of freedom, p = {:.3}); suspect {} of {}: {} entered ({source}), {implied} (normalised residual {:+.2})",
+                    u.test.chi2,
+                    u.test.dof,
+                    u.test.p,
+                    rank + 1,
+                    u.suspects.len(),
+                    present::measured(share, m.measurement.entered, unit),
+                    m.residual.unwrap_or(0.0),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Who gave an estimate and from what: `trade statistics, by Customs`.
+pub fn estimate_source(e: &crate::model::Estimate) -> String {
+    match (e.source.is_empty(), e.by.is_empty()) {
+        (false, false) => format!("{}, by {}", e.source, e.by),
+        (false, true) => e.source.clone(),
+        (true, false) => format!("by {}", e.by),
+        (true, true) => "an estimate without a source".into(),
+    }
+}
+
+/// The value the other measurements imply for this one, with its σ: the reconciled value
+/// is their combination with the entered one, weighted by the inverse variances.
+pub fn rest_of_map(m: &Measured) -> Option<(f64, f64)> {
+    let (s2, r2) = (m.measurement.sigma.powi(2), m.sigma.powi(2));
+    let den = s2 - r2;
+    (den > 1e-9 * s2).then(|| {
+        let value = m.measurement.entered - (m.measurement.entered - m.reconciled) * s2 / den;
+        (value, (s2 * r2 / den).sqrt())
+    })
 }

@@ -6,11 +6,13 @@ pub mod diagnostics;
 pub mod indicators;
 pub mod linear;
 pub mod provenance;
+pub mod reconcile;
 pub mod roadmap;
 pub mod sensitivity;
 pub mod solve;
 pub mod supply;
 pub mod topology;
+pub mod uncertainty;
 
 use serde_json::{Map, Value, json};
 
@@ -19,6 +21,7 @@ pub use indicators::Indicators;
 pub use provenance::Provenance;
 pub use solve::{FlowSolution, Status};
 pub use supply::Concentration;
+pub use uncertainty::Uncertainty;
 
 use crate::model::{Document, NodeKind, ScenarioIssue, apply_scenario};
 use topology::Topology;
@@ -38,6 +41,8 @@ pub struct Analysis {
     pub indicators: Indicators,
     pub concentration: Concentration,
     pub diagnostics: Vec<Diagnostic>,
+    /// Reconciliation and ranges (§10); `None` for a map without uncertain figures.
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Analyses the map as it is (the baseline).
@@ -56,27 +61,56 @@ pub fn analyse_scenario(doc: &Document, scenario: &crate::model::Scenario) -> An
 /// that could not be applied.
 pub fn analyse_with_issues(doc: &Document, issues: &[ScenarioIssue]) -> Analysis {
     let topo = Topology::new(doc);
-    let solution = solve::solve_flows(doc, &topo);
+    let (solution, uncertainty) = solve_or_reconcile(doc, &topo);
     // Numbers built on a negative or contradictory flow would mislead: the flows are still
     // shown, but indicators and concentrations are unknown.
     // (An underdetermined map can have a negative flow among those it does determine.)
     let usable = usable_flows(&solution);
     let indicators = indicators::compute(doc, &topo, &usable);
     let concentration = supply::compute(doc, &topo, &usable);
-    let diagnostics =
+    let mut diagnostics =
         diagnostics::diagnose(doc, &topo, &solution, &indicators, &concentration, issues);
+    diagnostics.extend(diagnostics::of_uncertainty(doc, uncertainty.as_ref()));
+    let mut messages = solution.messages(doc);
+    if let Some(u) = &uncertainty
+        && !u.converged
+    {
+        messages.push(format!(
+            "the reconciliation did not converge in {} iterations: the figures are its last estimate",
+            reconcile::MAX_ITERATIONS
+        ));
+    }
     Analysis {
-        messages: solution.messages(doc),
+        messages,
         solution,
         indicators,
         concentration,
         diagnostics,
+        uncertainty,
     }
+}
+
+/// §1's solution of the map as it is, or, when it has uncertain figures, of the map with
+/// them reconciled (§10), with the ranges of every figure.
+fn solve_or_reconcile(doc: &Document, topo: &Topology) -> (FlowSolution, Option<Uncertainty>) {
+    let Some(rec) = reconcile::reconcile(doc, topo) else {
+        return (solve::solve_flows(doc, topo), None);
+    };
+    let mut solution = solve::solve_flows(&rec.reconciled_map(doc), topo);
+    let uncertainty = uncertainty::propagate(doc, topo, &rec, &usable_flows(&solution));
+    if let Some(u) = &uncertainty
+        && solution.status == solve::Status::Ok
+        && u.test.dof > 0
+        && u.converged
+    {
+        solution.status = solve::Status::Reconciled;
+    }
+    (solution, uncertainty)
 }
 
 /// The flow amounts indicators may be built on: all unknown when a flow came out negative
 /// or equations conflict.
-fn usable_flows(solution: &FlowSolution) -> Vec<Option<f64>> {
+pub(crate) fn usable_flows(solution: &FlowSolution) -> Vec<Option<f64>> {
     if solution.negative.is_empty() && solution.conflicts.is_empty() {
         solution.flows.clone()
     } else {
@@ -149,7 +183,7 @@ impl Analysis {
             (Some(p), Some(_)) => Value::Object(shares(&p.domestic_share)),
             _ => Value::Null,
         };
-        json!({
+        let mut out = json!({
             "status": self.solution.status,
             "messages": self.messages,
             "flows": flows,
@@ -163,6 +197,10 @@ impl Analysis {
                 "domestic_share": domestic,
             },
             "diagnostics": self.diagnostics,
-        })
+        });
+        if let (Some(u), Value::Object(map)) = (&self.uncertainty, &mut out) {
+            map.insert("uncertainty".into(), u.to_json(doc));
+        }
+        out
     }
 }

@@ -244,7 +244,7 @@ pub fn from_analysis(doc: &Document, analysis: &Analysis) -> Result<Roadmap, Roa
     let (start, end) = year_range(doc)?;
     let base = doc.meta.year.ok_or(RoadmapError::NoYear)?;
     let solution = &analysis.solution;
-    if solution.status != Status::Ok {
+    if !solution.status.is_solved() {
         return Err(RoadmapError::NotSolved(solution.status));
     }
     let flows: Vec<Option<f64>> = solution.flows.clone();

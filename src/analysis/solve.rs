@@ -11,15 +11,24 @@ use crate::model::{Document, FlowValue, NodeKind, StockChange};
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Ok,
+    /// Solved, with redundant uncertain figures adjusted so that every balance holds
+    /// (indicators.md §10).
+    Reconciled,
     Underdetermined,
     Inconsistent,
     Negative,
 }
 
 impl Status {
+    /// Whether every flow is known and none is negative (`ok` or `reconciled`).
+    pub fn is_solved(self) -> bool {
+        matches!(self, Status::Ok | Status::Reconciled)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Status::Ok => "ok",
+            Status::Reconciled => "reconciled",
             Status::Underdetermined => "underdetermined",
             Status::Inconsistent => "inconsistent",
             Status::Negative => "negative",

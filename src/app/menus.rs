@@ -1,7 +1,7 @@
 //! The frame's bars: the menu bar with the toolbar (the workshop's tools and the
 //! scenario bar beside the menus) and the status bar. Every entry is a `Command`.
 
-use super::{ColourBy, Command, LoopmapApp, Pending, analysis, io, scenarios, theme};
+use super::{ColourBy, Command, LoopmapApp, Pending, io, scenarios, theme};
 
 impl LoopmapApp {
     pub(super) fn menu_bar(&mut self, ui: &mut egui::Ui) {
@@ -187,7 +187,7 @@ impl LoopmapApp {
                     file
                 });
                 ui.separator();
-                let colour = if status == analysis::Status::Ok {
+                let colour = if status.is_solved() {
                     theme::OK
                 } else {
                     theme::ERROR

@@ -19,7 +19,7 @@ impl IndicatorPanel {
         let unit = editor.doc().meta.unit().to_string();
         let analysis = editor.analysis().clone();
         let status = analysis.solution.status;
-        let colour = if status == Status::Ok {
+        let colour = if status.is_solved() {
             theme::OK
         } else {
             theme::ERROR

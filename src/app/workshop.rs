@@ -138,7 +138,7 @@ impl Workshop {
                 );
             }
             let status = analysis.solution.status;
-            if status != crate::analysis::Status::Ok {
+            if !status.is_solved() {
                 ui.colored_label(theme::ERROR, format!("solver: {}", status.name()));
                 ui.separator();
             }

@@ -442,8 +442,37 @@ pub struct Flow {
     pub loop_kind: Loop,
     pub value: FlowValue,
     pub uncertainty: Option<f64>,
+    /// Further figures for this flow's amount (indicators.md §10), reconciled with the rest.
+    pub estimates: Vec<Estimate>,
     pub notes: String,
     pub extra: Map<String, Value>,
+}
+
+/// One more figure for a flow's amount: who gave it, from what, and how sure it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub amount: f64,
+    /// Relative standard deviation (0.1 = ±10 %); above 0.
+    pub uncertainty: f64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    /// Who gave it, e.g. a stakeholder group.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Estimate {
+    pub fn new(amount: f64, uncertainty: f64) -> Self {
+        Estimate {
+            amount,
+            uncertainty,
+            source: String::new(),
+            by: String::new(),
+            extra: Map::new(),
+        }
+    }
 }
 
 impl Flow {
@@ -455,9 +484,33 @@ impl Flow {
             loop_kind: Loop::None,
             value: FlowValue::Auto,
             uncertainty: None,
+            estimates: Vec::new(),
             notes: String::new(),
             extra: Map::new(),
         }
+    }
+
+    /// The relative standard deviation of the flow's own amount or share, when it is a
+    /// measurement (indicators.md §10): a value of 0 or an uncertainty of 0 is exact.
+    pub fn measured_uncertainty(&self) -> Option<f64> {
+        let value = match self.value {
+            FlowValue::Amount(a) => a,
+            FlowValue::Share(s) => s,
+            FlowValue::Auto => return None,
+        };
+        self.uncertainty.filter(|&u| u > 0.0 && value > 0.0)
+    }
+
+    /// Whether the flow's amount is given exactly, so that its estimates are ignored.
+    pub fn amount_is_exact(&self) -> bool {
+        matches!(self.value, FlowValue::Amount(_)) && self.measured_uncertainty().is_none()
+    }
+
+    /// Whether anything about the flow is uncertain: its own value or an estimate that
+    /// counts.
+    pub fn is_uncertain(&self) -> bool {
+        self.measured_uncertainty().is_some()
+            || (!self.estimates.is_empty() && !self.amount_is_exact())
     }
 }
 
@@ -475,6 +528,8 @@ struct FlowFile {
     share: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     uncertainty: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    estimates: Vec<Estimate>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     notes: String,
     #[serde(flatten)]
@@ -491,6 +546,7 @@ impl TryFrom<FlowFile> for Flow {
             to: f.to,
             loop_kind: f.loop_kind,
             uncertainty: f.uncertainty,
+            estimates: f.estimates,
             notes: f.notes,
             extra: f.extra,
         })
@@ -507,6 +563,7 @@ impl From<Flow> for FlowFile {
             to: f.to,
             loop_kind: f.loop_kind,
             uncertainty: f.uncertainty,
+            estimates: f.estimates,
             notes: f.notes,
             extra: f.extra,
         }
@@ -720,6 +777,12 @@ impl Document {
             roadmap: None,
             extra: Map::new(),
         }
+    }
+
+    /// Whether any figure of the map is uncertain, so that it is reconciled
+    /// (indicators.md §10) rather than only solved.
+    pub fn has_uncertainty(&self) -> bool {
+        self.flows.iter().any(Flow::is_uncertain)
     }
 
     /// Position of each node in `nodes`, by id.

@@ -67,6 +67,7 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
         }
         validate_flow_value(what, flow.value)?;
         non_negative(what, "uncertainty", flow.uncertainty)?;
+        validate_estimates(what, &flow.estimates)?;
     }
     for p in &doc.pain_points {
         if let Some(s) = p.severity
@@ -210,6 +211,25 @@ fn check_roadmap_fields(node: &super::Node, what: impl Fn() -> String) -> Result
     Ok(())
 }
 
+/// Each estimate is a positive amount with a positive uncertainty (format.md, flow
+/// `estimates`), counted from 1 as the user counts them.
+fn validate_estimates(
+    what: impl Fn() -> String,
+    estimates: &[super::Estimate],
+) -> Result<(), Invalid> {
+    for (i, e) in estimates.iter().enumerate() {
+        for (key, v) in [("amount", e.amount), ("uncertainty", e.uncertainty)] {
+            if !(v > 0.0 && v.is_finite()) {
+                return Err(invalid(
+                    what(),
+                    format!("estimate #{}: `{key}` must be above 0, got {v}", i + 1),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn validate_flow_value(what: impl Fn() -> String, value: FlowValue) -> Result<(), Invalid> {
     match value {
         FlowValue::Amount(a) => non_negative(what, "amount", Some(a)),
@@ -294,6 +314,11 @@ fn check_texts(doc: &Document) -> Result<(), Invalid> {
             text_ok(what, key, text)?;
         }
         text_ok(what, "notes", &f.notes)?;
+        for (i, e) in f.estimates.iter().enumerate() {
+            text_ok(what, &format!("estimates[{i}].source"), &e.source)?;
+            text_ok(what, &format!("estimates[{i}].by"), &e.by)?;
+            extra_ok(what, &e.extra)?;
+        }
         extra_ok(what, &f.extra)?;
     }
     for p in &doc.pain_points {

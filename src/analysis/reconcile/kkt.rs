@@ -1,0 +1,205 @@
+//! One linearisation of the reconciliation problem, solved as the optimality (KKT) system
+//! of weighted least squares under linear constraints:
+//!
+//! ```text
+//! [ I   0   Bᵀ ] [u]   [ 0   ]      x = x̃ + σ·u   (measurements in their σ)
+//! [ 0   W   Cᵀ ] [ŷ] = [ W·ŷ₀ ]     y = scale·ŷ   (unknowns in the map's scale)
+//! [ B   C  −δI ] [λ]   [ r   ]      B = J_x·σ / scale, C = J_y, r = (c − J_x x̃) / scale
+//! ```
+//!
+//! factorised once (sparse LU) and solved for as many right-hand sides as needed. W is a
+//! faint pull towards ŷ₀ on unobservable unknowns only (their values are reported as
+//! undetermined; it leaves the rest unchanged to round-off), and δ lets equations that
+//! repeat each other exactly be written without removing one.
+
+use faer::linalg::solvers::SolveCore;
+use faer::sparse::linalg::solvers::Lu;
+use faer::sparse::{SparseColMat, Triplet};
+use faer::{Conj, Mat};
+
+use super::assemble::{Form, Problem, Term};
+
+/// Pull on an unobservable unknown, in (1 / scale)²: 10⁵ map scales of standard deviation.
+const PULL: f64 = 1e-10;
+/// Regularisation of the equations' block.
+const DELTA: f64 = 1e-13;
+
+/// An estimate of every measured value x and unknown y.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    pub x: Vec<f64>,
+    pub y: Vec<f64>,
+}
+
+/// f linearised at a point: for each equation, J_x x + J_y y = c.
+#[derive(Clone, Debug)]
+pub struct Linearised {
+    pub jx: Vec<Vec<(usize, f64)>>,
+    pub jy: Vec<Vec<(usize, f64)>>,
+    pub c: Vec<f64>,
+}
+
+/// The equations linearised at `at` (exact where they are linear).
+pub fn linearise(problem: &Problem, at: &Point) -> Linearised {
+    let n = problem.rows.len();
+    let mut lin = Linearised {
+        jx: Vec::with_capacity(n),
+        jy: Vec::with_capacity(n),
+        c: Vec::with_capacity(n),
+    };
+    for row in &problem.rows {
+        let (mut jx, mut jy, mut c) = (Vec::new(), Vec::new(), 0.0);
+        let mut add = |term: Term, coef: f64, c: &mut f64| match term {
+            Term::Exact(v) => *c -= coef * v,
+            Term::Measured(i) => jx.push((i, coef)),
+            Term::Unknown(j) => jy.push((j, coef)),
+        };
+        match &row.form {
+            Form::Linear(terms) => {
+                for &(term, coef) in terms {
+                    add(term, coef, &mut c);
+                }
+            }
+            // a − s·T ≈ a − T₀·s − s₀·T + s₀·T₀
+            Form::MeasuredShare {
+                amount,
+                share,
+                total,
+            } => {
+                let (s0, t0) = (at.x[*share], at.y[*total]);
+                add(*amount, 1.0, &mut c);
+                add(Term::Measured(*share), -t0, &mut c);
+                add(Term::Unknown(*total), -s0, &mut c);
+                c -= s0 * t0;
+            }
+        }
+        lin.jx.push(merged(jx));
+        lin.jy.push(merged(jy));
+        lin.c.push(c);
+    }
+    lin
+}
+
+/// Terms sorted by column, repeated columns summed, zeros dropped.
+fn merged(mut terms: Vec<(usize, f64)>) -> Vec<(usize, f64)> {
+    terms.sort_by_key(|&(c, _)| c);
+    let mut out: Vec<(usize, f64)> = Vec::with_capacity(terms.len());
+    for (c, a) in terms {
+        match out.last_mut() {
+            Some((last, sum)) if *last == c => *sum += a,
+            _ => out.push((c, a)),
+        }
+    }
+    out.retain(|&(_, a)| a != 0.0);
+    out
+}
+
+/// The factorised system of one linearisation.
+pub struct Kkt {
+    lu: Lu<usize, f64>,
+    lin: Linearised,
+    sigma: Vec<f64>,
+    /// The unknowns no equation pins down, pulled faintly towards their prior.
+    open: Vec<bool>,
+    scale: f64,
+    /// For each measurement, the equations it enters with its J_x coefficient.
+    columns: Vec<Vec<(usize, f64)>>,
+    ny: usize,
+}
+
+impl Kkt {
+    /// Builds and factorises the system; `None` when the factorisation fails.
+    pub fn factor(lin: Linearised, sigma: &[f64], open: &[bool], scale: f64) -> Option<Kkt> {
+        let (nx, ny, nr) = (sigma.len(), open.len(), lin.c.len());
+        let n = nx + ny + nr;
+        let mut triplets = Vec::with_capacity(n + 4 * nr);
+        let mut columns = vec![Vec::new(); nx];
+        for (i, _) in sigma.iter().enumerate() {
+            triplets.push(Triplet::new(i, i, 1.0));
+        }
+        for (j, &o) in open.iter().enumerate() {
+            if o {
+                triplets.push(Triplet::new(nx + j, nx + j, PULL));
+            }
+        }
+        for r in 0..nr {
+            let row = nx + ny + r;
+            for &(i, a) in &lin.jx[r] {
+                let b = a * sigma[i] / scale;
+                triplets.push(Triplet::new(row, i, b));
+                triplets.push(Triplet::new(i, row, b));
+                columns[i].push((r, a));
+            }
+            for &(j, a) in &lin.jy[r] {
+                triplets.push(Triplet::new(row, nx + j, a));
+                triplets.push(Triplet::new(nx + j, row, a));
+            }
+            triplets.push(Triplet::new(row, row, -DELTA));
+        }
+        let matrix = SparseColMat::<usize, f64>::try_new_from_triplets(n, n, &triplets).ok()?;
+        let lu = matrix.sp_lu().ok()?;
+        Some(Kkt {
+            lu,
+            lin,
+            sigma: sigma.to_vec(),
+            open: open.to_vec(),
+            scale,
+            columns,
+            ny,
+        })
+    }
+
+    fn nx(&self) -> usize {
+        self.sigma.len()
+    }
+
+    /// The optimum of this linearisation for the measured values `entered`, with `prior`
+    /// the values unobservable unknowns are pulled towards; `None` if it is not finite.
+    pub fn optimum(&self, entered: &[f64], prior: &[f64]) -> Option<Point> {
+        let (nx, ny) = (self.nx(), self.ny);
+        let nr = self.lin.c.len();
+        let mut rhs = Mat::<f64>::zeros(nx + ny + nr, 1);
+        for j in 0..ny {
+            if self.open[j] {
+                rhs[(nx + j, 0)] = PULL * prior[j] / self.scale;
+            }
+        }
+        for r in 0..nr {
+            let measured: f64 = self.lin.jx[r].iter().map(|&(i, a)| a * entered[i]).sum();
+            rhs[(nx + ny + r, 0)] = (self.lin.c[r] - measured) / self.scale;
+        }
+        self.lu.solve_in_place_with_conj(Conj::No, rhs.as_mut());
+        let x: Vec<f64> = (0..nx)
+            .map(|i| entered[i] + self.sigma[i] * rhs[(i, 0)])
+            .collect();
+        let y: Vec<f64> = (0..ny).map(|j| self.scale * rhs[(nx + j, 0)]).collect();
+        let finite = x.iter().chain(&y).all(|v| v.is_finite());
+        finite.then_some(Point { x, y })
+    }
+
+    /// How the optimum moves with each entered value: for measurements `range`, the
+    /// derivatives of every x and y by that entered value.
+    pub fn sensitivities(&self, range: std::ops::Range<usize>) -> Vec<Point> {
+        let (nx, ny) = (self.nx(), self.ny);
+        let nr = self.lin.c.len();
+        let mut rhs = Mat::<f64>::zeros(nx + ny + nr, range.len());
+        for (col, k) in range.clone().enumerate() {
+            for &(r, a) in &self.columns[k] {
+                rhs[(nx + ny + r, col)] = -a / self.scale;
+            }
+        }
+        self.lu.solve_in_place_with_conj(Conj::No, rhs.as_mut());
+        range
+            .enumerate()
+            .map(|(col, k)| Point {
+                x: (0..nx)
+                    .map(|i| {
+                        let own = if i == k { 1.0 } else { 0.0 };
+                        own + self.sigma[i] * rhs[(i, col)]
+                    })
+                    .collect(),
+                y: (0..ny).map(|j| self.scale * rhs[(nx + j, col)]).collect(),
+            })
+            .collect()
+    }
+}

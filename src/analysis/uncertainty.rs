@@ -1,0 +1,475 @@
+//! Ranges on every figure (indicators.md §10): the σ of each flow and of every indicator by
+//! first-order propagation from the reconciled measurements, how much of each figure's
+//! variance each measurement causes ("improve this figure first"), and Monte Carlo
+//! intervals for the figures that are clipped or strongly non-linear.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, StandardNormal};
+use serde_json::{Map, Value, json};
+
+use super::reconcile::{Measurement, Point, Reconciliation, Spread, Term, Test, What};
+use super::solve::solve_flows;
+use super::topology::Topology;
+use super::{indicators, supply};
+use crate::model::{Document, Loop};
+
+/// A figure that gets a range: an indicator of §2–4, a loop amount, or a stage's HHI or
+/// country share of §5.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Figure {
+    /// By its JSON key (`mci`, `recycled_content`, …).
+    Indicator(&'static str),
+    Loop(Loop),
+    Hhi(String),
+    /// A country's share of a stage.
+    Share(String, String),
+}
+
+impl Figure {
+    /// The key of the indicator or loop (`mci`, `loops.recycle`), the stage's (`hhi:magnet`,
+    /// `share:magnet:CN`).
+    pub fn key(&self) -> String {
+        match self {
+            Figure::Indicator(k) => k.to_string(),
+            Figure::Loop(l) => format!("loops.{}", l.name()),
+            Figure::Hhi(s) => format!("hhi:{s}"),
+            Figure::Share(s, c) => format!("share:{s}:{c}"),
+        }
+    }
+}
+
+/// One figure with its first-order range.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ranged {
+    pub figure: Figure,
+    pub value: Option<f64>,
+    pub sigma: Option<f64>,
+    /// The share of the figure's variance each measurement causes (sums to 1; empty when
+    /// σ is 0 or unknown).
+    pub contributions: Vec<f64>,
+}
+
+/// One measurement as reconciled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measured {
+    pub measurement: Measurement,
+    pub reconciled: f64,
+    /// σ of the reconciled value.
+    pub sigma: f64,
+    pub residual: Option<f64>,
+}
+
+/// Everything §10 adds to a map's analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Uncertainty {
+    pub measurements: Vec<Measured>,
+    pub test: Test,
+    /// Indices into `measurements`, most suspect first.
+    pub suspects: Vec<usize>,
+    /// σ of each flow (document order): 0 for an exact one, `None` for an unobservable one.
+    pub flow_sigma: Vec<Option<f64>>,
+    /// σ of each node's stock change.
+    pub stock_sigma: Vec<Option<f64>>,
+    pub figures: Vec<Ranged>,
+    pub converged: bool,
+    pub iterations: usize,
+}
+
+impl Uncertainty {
+    pub fn figure(&self, figure: &Figure) -> Option<&Ranged> {
+        self.figures.iter().find(|r| &r.figure == figure)
+    }
+
+    /// σ of the indicator with this JSON key.
+    pub fn sigma_of(&self, key: &str) -> Option<f64> {
+        self.figures
+            .iter()
+            .find(|r| matches!(r.figure, Figure::Indicator(k) if k == key))?
+            .sigma
+    }
+
+    /// The measured share of flow `f`, reconciled, with its σ.
+    pub fn share(&self, f: usize) -> Option<(f64, f64)> {
+        self.measurements
+            .iter()
+            .find(|m| m.measurement.flow == f && m.measurement.what == What::Share)
+            .map(|m| (m.reconciled, m.sigma))
+    }
+}
+
+/// Every figure of a solved map, in a fixed order (stages alphabetically, countries by
+/// code), so that two evaluations can be compared figure by figure.
+pub fn figures(
+    doc: &Document,
+    topo: &Topology,
+    flows: &[Option<f64>],
+) -> Vec<(Figure, Option<f64>)> {
+    let ind = indicators::compute(doc, topo, flows);
+    let mut out: Vec<(Figure, Option<f64>)> = ind
+        .described()
+        .into_iter()
+        .map(|d| (Figure::Indicator(d.key), d.value))
+        .collect();
+    for l in Loop::REVERSE {
+        out.push((Figure::Loop(l), ind.loops.get(l)));
+    }
+    for stage in supply::compute(doc, topo, flows).stages {
+        out.push((Figure::Hhi(stage.stage.clone()), stage.hhi));
+        let mut shares = stage.shares;
+        shares.sort_by(|a, b| a.0.cmp(&b.0));
+        for (country, share) in shares {
+            out.push((Figure::Share(stage.stage.clone(), country), Some(share)));
+        }
+    }
+    out
+}
+
+/// The ranges of a reconciled map: `solved` are the flows §1 gives for the reconciled
+/// map (the indicators' point of evaluation).
+pub fn propagate(
+    doc: &Document,
+    topo: &Topology,
+    rec: &Reconciliation,
+    solved: &[Option<f64>],
+) -> Option<Uncertainty> {
+    let base = figures(doc, topo, solved);
+    let nx = rec.problem.measurements.len();
+    // ∂g/∂x̃_k of every figure, by central differences along the direction in which the
+    // reconciled flows move with x̃_k (it keeps every balance).
+    let mut gradient = vec![vec![None; nx]; base.len()];
+    let spread = rec.spread(|k, d| {
+        let step = 1e-3 * rec.problem.measurements[k].sigma;
+        let moved = |sign: f64| -> Vec<Option<f64>> {
+            let shifted = shifted_flows(rec, solved, d, sign * step);
+            let values = figures(doc, topo, &shifted);
+            if values.len() != base.len() {
+                return vec![None; base.len()];
+            }
+            values.into_iter().map(|(_, v)| v).collect()
+        };
+        let (up, down) = (moved(1.0), moved(-1.0));
+        for (g, (u, w)) in up.into_iter().zip(down).enumerate() {
+            gradient[g][k] = u.zip(w).map(|(u, w)| (u - w) / (2.0 * step));
+        }
+    })?;
+    let sigma: Vec<f64> = rec.problem.measurements.iter().map(|m| m.sigma).collect();
+    let figures = base
+        .into_iter()
+        .zip(gradient)
+        .map(|((figure, value), grad)| ranged(figure, value, &grad, &sigma))
+        .collect();
+    Some(assemble_uncertainty(rec, &spread, figures))
+}
+
+/// σ_g² = Σ_k (∂g/∂x̃_k)² σ_k², and each measurement's share of it.
+fn ranged(figure: Figure, value: Option<f64>, gradient: &[Option<f64>], sigma: &[f64]) -> Ranged {
+    let parts: Option<Vec<f64>> = value.and_then(|_| {
+        gradient
+            .iter()
+            .zip(sigma)
+            .map(|(g, s)| g.map(|g| (g * s).powi(2)))
+            .collect()
+    });
+    let variance = parts.as_ref().map(|p| p.iter().sum::<f64>());
+    let contributions = match (&parts, variance) {
+        (Some(p), Some(v)) if v > 0.0 => p.iter().map(|x| x / v).collect(),
+        _ => Vec::new(),
+    };
+    Ranged {
+        figure,
+        value,
+        sigma: variance.map(f64::sqrt),
+        contributions,
+    }
+}
+
+/// The flows moved by `step` along the direction `d` of one measurement.
+fn shifted_flows(
+    rec: &Reconciliation,
+    solved: &[Option<f64>],
+    d: &Point,
+    step: f64,
+) -> Vec<Option<f64>> {
+    solved
+        .iter()
+        .zip(&rec.problem.amount)
+        .map(|(a, term)| {
+            let a = (*a)?;
+            Some(match *term {
+                Term::Exact(_) => a,
+                Term::Measured(i) => a + step * d.x[i],
+                Term::Unknown(j) if rec.open[j] => return None,
+                Term::Unknown(j) => a + step * d.y[j],
+            })
+        })
+        .collect()
+}
+
+fn assemble_uncertainty(
+    rec: &Reconciliation,
+    spread: &Spread,
+    figures: Vec<Ranged>,
+) -> Uncertainty {
+    let measurements = rec
+        .problem
+        .measurements
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Measured {
+            measurement: m.clone(),
+            reconciled: rec.point.x[i],
+            sigma: spread.measured[i],
+            residual: spread.residual[i],
+        })
+        .collect();
+    let sigma_of = |term: &Term| match *term {
+        Term::Exact(_) => Some(0.0),
+        Term::Measured(i) => Some(spread.measured[i]),
+        Term::Unknown(j) => spread.unknown[j],
+    };
+    Uncertainty {
+        measurements,
+        test: spread.test,
+        suspects: spread.suspects.clone(),
+        flow_sigma: rec.problem.amount.iter().map(sigma_of).collect(),
+        stock_sigma: rec.problem.stock.iter().map(sigma_of).collect(),
+        figures,
+        converged: rec.converged,
+        iterations: rec.iterations,
+    }
+}
+
+/// A Monte Carlo interval: the 5th and 95th percentiles of a figure over the draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interval {
+    pub figure: Figure,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub mean: Option<f64>,
+    /// Standard deviation over the draws.
+    pub spread: Option<f64>,
+    /// Draws in which the figure could be computed.
+    pub draws: usize,
+}
+
+/// The seed of every Monte Carlo run: the same map gives the same intervals.
+pub const SEED: u64 = 0x100b_3a9;
+
+/// Draws every measurement from its normal distribution (amounts kept at or above 0,
+/// shares within [0, 1]), reconciles each draw and returns each figure's 5–95 %
+/// interval; `progress` is told how many draws are done (and may stop the run by
+/// returning false).
+pub fn monte_carlo(
+    doc: &Document,
+    topo: &Topology,
+    rec: &Reconciliation,
+    draws: usize,
+    mut progress: impl FnMut(usize) -> bool,
+) -> Vec<Interval> {
+    let mut rng = StdRng::seed_from_u64(SEED);
+    let mut samples: Vec<(Figure, Vec<f64>)> = Vec::new();
+    for done in 0..draws {
+        if !progress(done) {
+            break;
+        }
+        let entered: Vec<f64> = rec
+            .problem
+            .measurements
+            .iter()
+            .map(|m| draw(&mut rng, m))
+            .collect();
+        let Some(point) = rec.redo(&entered) else {
+            continue;
+        };
+        let map = rec.map_at(doc, &point);
+        let solution = solve_flows(&map, topo);
+        let values = figures(doc, topo, &super::usable_flows(&solution));
+        if samples.is_empty() {
+            samples = values
+                .iter()
+                .map(|(f, _)| (f.clone(), Vec::new()))
+                .collect();
+        }
+        for ((figure, list), (f, v)) in samples.iter_mut().zip(values) {
+            if *figure == f
+                && let Some(v) = v
+            {
+                list.push(v);
+            }
+        }
+    }
+    samples.into_iter().map(|(f, v)| interval(f, v)).collect()
+}
+
+/// One draw of a measurement, truncated to the values it can take.
+fn draw(rng: &mut StdRng, m: &Measurement) -> f64 {
+    let high = if m.what == What::Share {
+        1.0
+    } else {
+        f64::INFINITY
+    };
+    for _ in 0..100 {
+        let z: f64 = StandardNormal.sample(rng);
+        let v = m.entered + m.sigma * z;
+        if (0.0..=high).contains(&v) {
+            return v;
+        }
+    }
+    m.entered
+}
+
+fn interval(figure: Figure, mut values: Vec<f64>) -> Interval {
+    let n = values.len();
+    if n == 0 {
+        return Interval {
+            figure,
+            low: None,
+            high: None,
+            mean: None,
+            spread: None,
+            draws: 0,
+        };
+    }
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        // Linear interpolation between order statistics (as numpy's default).
+        let pos = q * (n - 1) as f64;
+        let (i, frac) = (pos.floor() as usize, pos.fract());
+        values[i] + frac * (values[(i + 1).min(n - 1)] - values[i])
+    };
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n.max(2) - 1) as f64;
+    Interval {
+        figure,
+        low: Some(at(0.05)),
+        high: Some(at(0.95)),
+        mean: Some(mean),
+        spread: Some(var.sqrt()),
+        draws: n,
+    }
+}
+
+impl Uncertainty {
+    /// The `uncertainty` block of `loopmap indicators --json` (indicators.md §10).
+    pub fn to_json(&self, doc: &Document) -> Value {
+        let flows: Map<String, Value> = doc
+            .flows
+            .iter()
+            .zip(&self.flow_sigma)
+            .map(|(f, s)| (f.id.clone(), json!({ "sigma": s })))
+            .collect();
+        let shares: Map<String, Value> = self
+            .measurements
+            .iter()
+            .filter(|m| m.measurement.what == What::Share)
+            .map(|m| {
+                (
+                    doc.flows[m.measurement.flow].id.clone(),
+                    json!({ "value": m.reconciled, "sigma": m.sigma }),
+                )
+            })
+            .collect();
+        let measurements: Vec<Value> = self
+            .measurements
+            .iter()
+            .map(|m| {
+                json!({
+                    "flow": doc.flows[m.measurement.flow].id,
+                    "what": m.measurement.what.name(),
+                    "entered": m.measurement.entered,
+                    "reconciled": m.reconciled,
+                    "sigma": m.sigma,
+                    "residual": m.residual,
+                })
+            })
+            .collect();
+        let suspects: Vec<&str> = self
+            .suspects
+            .iter()
+            .map(|&i| doc.flows[self.measurements[i].measurement.flow].id.as_str())
+            .collect();
+        json!({
+            "flows": flows,
+            "shares": shares,
+            "measurements": measurements,
+            "test": self.test,
+            "suspects": suspects,
+            "indicators": self.indicators_json(),
+            "supply": self.supply_json(),
+            "contributions": self.contributions_json(doc),
+        })
+    }
+
+    fn indicators_json(&self) -> Value {
+        let mut out = Map::new();
+        let mut loops = Map::new();
+        for r in &self.figures {
+            match &r.figure {
+                Figure::Indicator(k) => {
+                    out.insert(k.to_string(), json!(r.sigma));
+                }
+                Figure::Loop(l) => {
+                    loops.insert(l.name().to_string(), json!(r.sigma));
+                }
+                _ => {}
+            }
+        }
+        out.insert("loops".into(), Value::Object(loops));
+        Value::Object(out)
+    }
+
+    fn supply_json(&self) -> Value {
+        let mut stages = Map::new();
+        for r in &self.figures {
+            match &r.figure {
+                Figure::Hhi(stage) => {
+                    stages.insert(stage.clone(), json!({ "hhi": r.sigma, "shares": {} }));
+                }
+                Figure::Share(stage, country) => {
+                    if let Some(Value::Object(shares)) =
+                        stages.get_mut(stage).and_then(|s| s.get_mut("shares"))
+                    {
+                        shares.insert(country.clone(), json!(r.sigma));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Value::Object(stages)
+    }
+
+    /// For each indicator, the measurements that cause its variance, largest share first.
+    fn contributions_json(&self, doc: &Document) -> Value {
+        let mut out = Map::new();
+        for r in &self.figures {
+            let Figure::Indicator(key) = r.figure else {
+                continue;
+            };
+            out.insert(key.to_string(), Value::Array(
+                self.contributors(r)
+                    .into_iter()
+                    .map(|(i, share)| {
+                        let m = &self.measurements[i].measurement;
+                        json!({ "flow": doc.flows[m.flow].id, "what": m.what.name(), "share": share })
+                    })
+                    .collect(),
+            ));
+        }
+        Value::Object(out)
+    }
+
+    /// The measurements behind a figure's variance, largest share first (shares under
+    /// 0.1 % left out).
+    pub fn contributors(&self, ranged: &Ranged) -> Vec<(usize, f64)> {
+        let mut list: Vec<(usize, f64)> = ranged
+            .contributions
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, c)| c >= 1e-3)
+            .collect();
+        list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        list
+    }
+}
