@@ -151,6 +151,22 @@ pub enum Command {
         #[arg(long)]
         report: bool,
     },
+    /// Reconcile a map's uncertain figures (as STAN does): each measurement entered,
+    /// reconciled with its σ and its normalised residual, and the test whether the data
+    /// fit together.
+    Reconcile {
+        /// The map file.
+        file: PathBuf,
+        /// Apply this scenario of the map over the baseline first.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Add Monte Carlo intervals (5–95 %) of every indicator from N draws (fixed seed).
+        #[arg(long, value_name = "N")]
+        samples: Option<usize>,
+    },
     /// Rewrite maps in canonical form, so that git diffs show only real changes.
     Fmt {
         /// The map files.
@@ -174,6 +190,12 @@ pub fn run(command: Command) -> ExitCode {
             scenario,
             json,
         } => indicators(&file, scenario.as_deref(), json),
+        Command::Reconcile {
+            file,
+            scenario,
+            json,
+            samples,
+        } => reconcile(&file, scenario.as_deref(), json, samples),
         Command::Fmt { files, check } => fmt(&files, check),
         Command::Arrange {
             file,
@@ -354,6 +376,9 @@ fn check(file: &Path) -> ExitCode {
     println!("solver: {}", analysis.solution.status.name());
     for m in &analysis.messages {
         println!("  {m}");
+    }
+    if let Some(u) = &analysis.uncertainty {
+        println!("reconciliation: {}", u.verdict(&doc));
     }
     let mut diagnostics = analysis.diagnostics.clone();
     for s in &doc.scenarios {
@@ -543,6 +568,21 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
     for m in &a.messages {
         let _ = writeln!(out, "  {m}");
     }
+    if let Some(u) = &a.uncertainty {
+        let _ = writeln!(out, "reconciliation: {}", u.verdict(doc));
+    }
+    // A figure with its σ where the map has uncertain figures.
+    let ranged = |figure: analysis::uncertainty::Figure, measure: Measure, value: Option<f64>| {
+        let sigma = a
+            .uncertainty
+            .as_ref()
+            .and_then(|u| u.figure(&figure))
+            .and_then(|r| r.sigma);
+        match value {
+            None => "— (not determined)".to_string(),
+            Some(_) => present::with_sigma(measure, value, sigma, unit),
+        }
+    };
     for d in a
         .diagnostics
         .iter()
@@ -553,16 +593,21 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
     let i = &a.indicators;
     let _ = writeln!(out, "\nCircularity");
     for d in i.described() {
-        let _ = writeln!(out, "  {:<44} {}", d.name, figure(d.measure, d.value, unit));
+        let shown = ranged(
+            analysis::uncertainty::Figure::Indicator(d.key),
+            d.measure,
+            d.value,
+        );
+        let _ = writeln!(out, "  {:<44} {shown}", d.name);
     }
     let _ = writeln!(out, "\nReverse loops ({unit})");
     for k in crate::model::Loop::REVERSE {
-        let _ = writeln!(
-            out,
-            "  {:<44} {}",
-            k.name(),
-            figure(Measure::Amount, i.loops.get(k), unit)
+        let shown = ranged(
+            analysis::uncertainty::Figure::Loop(k),
+            Measure::Amount,
+            i.loops.get(k),
         );
+        let _ = writeln!(out, "  {:<44} {shown}", k.name());
     }
     if !a.concentration.stages.is_empty() {
         let _ = writeln!(out, "\nSupply concentration by stage");
@@ -581,7 +626,14 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 out,
                 "  {:<16} {:>7}  {:<4} {:>9}  {}",
                 one_line(&s.stage),
-                s.hhi.map_or("—".into(), |h| format!("{h:.0}")),
+                match s.hhi {
+                    None => "—".into(),
+                    h => ranged(
+                        analysis::uncertainty::Figure::Hhi(s.stage.clone()),
+                        Measure::Concentration,
+                        h,
+                    ),
+                },
                 s.top.as_deref().unwrap_or("—"),
                 figure(Measure::Rate, s.coverage, unit),
                 shares.join(", ")
@@ -630,14 +682,18 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         }
     }
     let _ = writeln!(out, "\nFlows ({unit})");
-    for (f, amount) in doc.flows.iter().zip(&a.solution.flows) {
+    for (k, (f, amount)) in doc.flows.iter().zip(&a.solution.flows).enumerate() {
+        let sigma = a.uncertainty.as_ref().and_then(|u| u.flow_sigma[k]);
+        let shown = match amount {
+            None => figure(Measure::Amount, None, unit),
+            Some(_) => present::with_sigma(Measure::Amount, *amount, sigma, unit),
+        };
         let _ = writeln!(
             out,
-            "  {:<20} {:>16} → {:<16} {}",
+            "  {:<20} {:>16} → {:<16} {shown}",
             one_line(&f.id),
             f.from,
             f.to,
-            figure(Measure::Amount, *amount, unit)
         );
     }
     out
@@ -686,4 +742,41 @@ fn print_err(text: String) {
     use std::io::Write;
     // Nowhere left to report a failure to write to standard error.
     let _ = std::io::stderr().write_all(terminal_safe(&text).as_bytes());
+}
+
+/// Monte Carlo draws `--samples` may ask for.
+const MAX_SAMPLES: usize = 1_000_000;
+
+fn reconcile(file: &Path, scenario: Option<&str>, json: bool, samples: Option<usize>) -> ExitCode {
+    let doc = match io::load(file) {
+        Ok(doc) => doc,
+        Err(e) => return refuse(file, e),
+    };
+    let ((mapped, issues), label) = match with_scenario(&doc, scenario) {
+        Ok(found) => found,
+        Err(reason) => return refuse(file, reason),
+    };
+    if samples.is_some_and(|n| n > MAX_SAMPLES) {
+        return refuse(file, format!("--samples takes at most {MAX_SAMPLES} draws"));
+    }
+    let analysis = analysis::analyse_with_issues(&mapped, &issues);
+    let intervals = samples.and_then(|n| analysis::uncertainty::intervals(&mapped, n, |_| true));
+    if json {
+        let value = crate::export::reconcile_json(&mapped, &analysis, intervals.as_deref());
+        match serde_json::to_string_pretty(&value) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return refuse(file, e),
+        }
+    } else {
+        print!(
+            "{}",
+            crate::export::reconcile_table(
+                &mapped,
+                &analysis,
+                intervals.as_deref(),
+                &one_line(&label)
+            )
+        );
+    }
+    ExitCode::SUCCESS
 }

@@ -160,3 +160,33 @@ pub fn share_fan(shares: usize) -> Document {
     doc.flows.push(Flow::new("rest", "split", "rest"));
     doc
 }
+
+/// The map with uncertain figures, as a data set that does not quite balance: every
+/// source's amount ±10 %, every `every`-th share ±20 %, and on every `every`-th flow that
+/// the map solves an estimate 5 % above its solved amount (±15 %).
+pub fn with_uncertainty(mut doc: Document, every: usize) -> Document {
+    let solved = loopmap::analysis::analyse(&doc).solution.flows;
+    let mut shares = 0;
+    let mut autos = 0;
+    for (f, flow) in doc.flows.iter_mut().enumerate() {
+        match flow.value {
+            FlowValue::Amount(_) => flow.uncertainty = Some(0.1),
+            FlowValue::Share(_) => {
+                shares += 1;
+                if shares % every == 0 {
+                    flow.uncertainty = Some(0.2);
+                }
+            }
+            FlowValue::Auto => {
+                autos += 1;
+                if autos % every == 0
+                    && let Some(a) = solved[f].filter(|a| *a > 0.0)
+                {
+                    flow.estimates
+                        .push(loopmap::model::Estimate::new(a * 1.05, 0.15));
+                }
+            }
+        }
+    }
+    doc
+}

@@ -11,8 +11,8 @@ use super::topology::Topology;
 use super::uncertainty::{Measured, Uncertainty};
 use crate::model::text::shown;
 use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue};
-use crate::present;
 use crate::present::amount as show_amount;
+use crate::present::{self, Measure};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -343,11 +343,11 @@ fn suspects(doc: &Document, u: &Uncertainty) -> Vec<Diagnostic> {
                 _ => None,
             }
             .unwrap_or_else(|| format!("the flow's {}", m.measurement.what.name()));
+            let measure = if share { Measure::Rate } else { Measure::Amount };
             let implied = match rest_of_map(m) {
                 Some((v, s)) => format!(
-                    "the rest of the map implies {} ± {}",
-                    present::measured(share, v, unit),
-                    present::measured(share, s, unit)
+                    "the rest of the map implies {}",
+                    present::with_sigma(measure, Some(v), Some(s), unit)
                 ),
                 None => format!(
                     "reconciled to {}",
@@ -358,14 +358,12 @@ fn suspects(doc: &Document, u: &Uncertainty) -> Vec<Diagnostic> {
                 severity: Severity::Warning,
                 subject: Subject::Flow(flow.id.clone()),
                 message: format!(
-                    "the data disagree (χ² {:.2} with {} degrees of freedom, p = {:.3}); suspect {} of {}: {} entered ({source}), {implied} (normalised residual {:+.2})",
-                    u.test.chi2,
-                    u.test.dof,
-                    u.test.p,
+                    "suspect {} of {} (the data disagree: p = {:.3}; normalised residual {:+.2}): {} entered ({source}); {implied}",
                     rank + 1,
                     u.suspects.len(),
-                    present::measured(share, m.measurement.entered, unit),
+                    u.test.p,
                     m.residual.unwrap_or(0.0),
+                    present::measured(share, m.measurement.entered, unit),
                 ),
             }
         })

@@ -473,3 +473,77 @@ impl Uncertainty {
         list
     }
 }
+
+/// A flow named as the user sees it: `Mine → Plant` (node labels).
+pub fn flow_name(doc: &Document, f: usize) -> String {
+    let flow = &doc.flows[f];
+    let label = |id: &str| {
+        doc.nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map_or(id.to_string(), |n| n.label.clone())
+    };
+    format!("{} → {}", label(&flow.from), label(&flow.to))
+}
+
+impl Measured {
+    /// What was measured, as a person says it: `amount of Mine → Plant`, `share of Use →
+    /// Collection`, `estimate 1 of Plant → Use (trade statistics)`.
+    pub fn describe(&self, doc: &Document) -> String {
+        let m = &self.measurement;
+        let flow = flow_name(doc, m.flow);
+        match m.what {
+            What::Amount => format!("amount of {flow}"),
+            What::Share => format!("share of {flow}"),
+            What::Estimate(k) => {
+                let source = doc.flows[m.flow]
+                    .estimates
+                    .get(k)
+                    .map(super::diagnostics::estimate_source)
+                    .unwrap_or_default();
+                format!("estimate {} of {flow} ({source})", k + 1)
+            }
+        }
+    }
+}
+
+impl Uncertainty {
+    /// One line on the global test: whether the data fit, and if not which figure to
+    /// check first.
+    pub fn verdict(&self, doc: &Document) -> String {
+        let t = &self.test;
+        let dof = match t.dof {
+            1 => "1 degree of freedom".to_string(),
+            n => format!("{n} degrees of freedom"),
+        };
+        if t.dof == 0 {
+            return "nothing to test: no figure is checked by another (0 degrees of freedom)"
+                .into();
+        }
+        if t.fits() {
+            return format!("the data fit: χ² {:.2} with {dof} (p = {:.2})", t.chi2, t.p);
+        }
+        let first = self
+            .suspects
+            .first()
+            .map(|&i| format!("; check the {} first", self.measurements[i].describe(doc)))
+            .unwrap_or_default();
+        format!(
+            "the data disagree: χ² {:.2} with {dof} (p = {:.3}){first}",
+            t.chi2, t.p
+        )
+    }
+}
+
+/// Monte Carlo intervals of every figure of `doc` from `draws` draws; `None` when the map
+/// has no uncertain figure or its reconciliation does not converge.
+pub fn intervals(
+    doc: &Document,
+    draws: usize,
+    progress: impl FnMut(usize) -> bool,
+) -> Option<Vec<Interval>> {
+    let topo = Topology::new(doc);
+    let rec = super::reconcile::reconcile(doc, &topo)?;
+    rec.converged
+        .then(|| monte_carlo(doc, &topo, &rec, draws, progress))
+}

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod html;
 pub mod png;
+pub mod reconcile;
 pub mod roadmap;
 pub mod svg;
 
@@ -14,6 +15,7 @@ use crate::analysis::{self, Analysis};
 use crate::io;
 use crate::model::{Document, apply_scenario};
 
+pub use reconcile::{reconcile_json, reconcile_table};
 pub use roadmap::roadmap_table;
 
 #[derive(Debug, thiserror::Error)]

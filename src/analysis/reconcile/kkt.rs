@@ -21,8 +21,12 @@ use super::assemble::{Form, Problem, Term};
 
 /// Pull on an unobservable unknown, in (1 / scale)²: 10⁵ map scales of standard deviation.
 const PULL: f64 = 1e-10;
-/// Regularisation of the equations' block.
+/// Regularisation of the equations' block, used only when equations repeat each other
+/// exactly (the system is singular without it): it moves each equation by δ·λ, which is
+/// more than round-off when the data disagree much.
 const DELTA: f64 = 1e-13;
+/// Largest |value| of a probe solution that counts as a regular factorisation.
+const PROBE_LIMIT: f64 = 1e12;
 
 /// An estimate of every measured value x and unknown y.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,12 +112,47 @@ pub struct Kkt {
 }
 
 impl Kkt {
-    /// Builds and factorises the system; `None` when the factorisation fails.
+    /// Builds and factorises the system, regularised only if it is singular without; `None`
+    /// when neither factorises.
     pub fn factor(lin: Linearised, sigma: &[f64], open: &[bool], scale: f64) -> Option<Kkt> {
+        let (nx, ny) = (sigma.len(), open.len());
+        let exact = Self::factor_with(&lin, sigma, open, scale, 0.0).filter(|lu| {
+            let n = nx + ny + lin.c.len();
+            let mut probe = Mat::<f64>::from_fn(n, 1, |_, _| 1.0);
+            lu.solve_in_place_with_conj(Conj::No, probe.as_mut());
+            (0..n).all(|i| probe[(i, 0)].is_finite() && probe[(i, 0)].abs() < PROBE_LIMIT)
+        });
+        let lu = match exact {
+            Some(lu) => lu,
+            None => Self::factor_with(&lin, sigma, open, scale, DELTA)?,
+        };
+        let mut columns = vec![Vec::new(); nx];
+        for (r, row) in lin.jx.iter().enumerate() {
+            for &(i, a) in row {
+                columns[i].push((r, a));
+            }
+        }
+        Some(Kkt {
+            lu,
+            lin,
+            sigma: sigma.to_vec(),
+            open: open.to_vec(),
+            scale,
+            columns,
+            ny,
+        })
+    }
+
+    fn factor_with(
+        lin: &Linearised,
+        sigma: &[f64],
+        open: &[bool],
+        scale: f64,
+        delta: f64,
+    ) -> Option<Lu<usize, f64>> {
         let (nx, ny, nr) = (sigma.len(), open.len(), lin.c.len());
         let n = nx + ny + nr;
         let mut triplets = Vec::with_capacity(n + 4 * nr);
-        let mut columns = vec![Vec::new(); nx];
         for (i, _) in sigma.iter().enumerate() {
             triplets.push(Triplet::new(i, i, 1.0));
         }
@@ -128,25 +167,17 @@ impl Kkt {
                 let b = a * sigma[i] / scale;
                 triplets.push(Triplet::new(row, i, b));
                 triplets.push(Triplet::new(i, row, b));
-                columns[i].push((r, a));
             }
             for &(j, a) in &lin.jy[r] {
                 triplets.push(Triplet::new(row, nx + j, a));
                 triplets.push(Triplet::new(nx + j, row, a));
             }
-            triplets.push(Triplet::new(row, row, -DELTA));
+            if delta != 0.0 {
+                triplets.push(Triplet::new(row, row, -delta));
+            }
         }
         let matrix = SparseColMat::<usize, f64>::try_new_from_triplets(n, n, &triplets).ok()?;
-        let lu = matrix.sp_lu().ok()?;
-        Some(Kkt {
-            lu,
-            lin,
-            sigma: sigma.to_vec(),
-            open: open.to_vec(),
-            scale,
-            columns,
-            ny,
-        })
+        matrix.sp_lu().ok()
     }
 
     fn nx(&self) -> usize {
