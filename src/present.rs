@@ -250,16 +250,32 @@ pub fn node_details(node: &Node) -> String {
 /// A figure with its standard deviation: `0.352 ± 0.053`, `121 ± 9.4 t/yr`,
 /// `38.9 ± 8.3 %`; the figure alone when σ is unknown or 0.
 pub fn with_sigma(measure: Measure, value: Option<f64>, sigma: Option<f64>, unit: &str) -> String {
-    let (Some(v), Some(s)) = (value, sigma.filter(|s| *s > 0.0)) else {
+    let (Some(v), Some(s)) = (value, sigma) else {
         return self::value(measure, value, unit);
     };
+    // A σ that rounds to nothing is not shown.
+    let (v_text, s_text) = match measure {
+        Measure::Index => (format!("{v:.3}"), format!("{s:.3}")),
+        Measure::Amount => (amount(v), amount(s)),
+        Measure::Rate => (format!("{:.1}", 100.0 * v), format!("{:.1}", 100.0 * s)),
+        Measure::Concentration => (format!("{v:.0}"), format!("{s:.0}")),
+    };
+    if s_text.chars().all(|c| matches!(c, '0' | '.' | ',')) {
+        return self::value(measure, value, unit);
+    }
+    let v_text = if v_text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| matches!(c, '0' | '.'))
+    {
+        v_text.trim_start_matches('-').to_string()
+    } else {
+        v_text
+    };
     match measure {
-        Measure::Index => format!("{v:.3} ± {s:.3}"),
-        Measure::Amount => format!("{} ± {} {unit}", amount(v), amount(s)),
-        Measure::Rate => {
-            format!("{:.1} ± {:.1} %", 100.0 * v, 100.0 * s).replace("-0.0 ±", "0.0 ±")
-        }
-        Measure::Concentration => format!("{v:.0} ± {s:.0}"),
+        Measure::Index | Measure::Concentration => format!("{v_text} ± {s_text}"),
+        Measure::Amount => format!("{v_text} ± {s_text} {unit}"),
+        Measure::Rate => format!("{v_text} ± {s_text} %"),
     }
 }
 
@@ -350,5 +366,30 @@ mod tests {
         assert_eq!(editable_number(0.05), "0.05");
         assert_eq!(editable_number(-0.0), "0");
         assert_eq!(editable_number(1234567.0), "1234567");
+    }
+
+    #[test]
+    fn a_figure_reads_with_its_sigma_unless_the_sigma_rounds_to_nothing() {
+        assert_eq!(
+            with_sigma(Measure::Index, Some(0.352), Some(0.0535), ""),
+            "0.352 ± 0.053"
+        );
+        assert_eq!(
+            with_sigma(Measure::Amount, Some(121.1), Some(9.44), "t/yr"),
+            "121 ± 9.44 t/yr"
+        );
+        assert_eq!(
+            with_sigma(Measure::Rate, Some(0.3886), Some(0.0826), ""),
+            "38.9 ± 8.3 %"
+        );
+        assert_eq!(
+            with_sigma(Measure::Index, Some(1.0), Some(1e-17), ""),
+            "1.000"
+        );
+        assert_eq!(
+            with_sigma(Measure::Rate, Some(-0.0), Some(0.01), ""),
+            "0.0 ± 1.0 %"
+        );
+        assert_eq!(with_sigma(Measure::Amount, None, Some(3.0), "t/yr"), "—");
     }
 }

@@ -132,14 +132,33 @@ fn the_csvs_parse_and_hold_the_numbers_of_indicators_json() {
             "loop",
             "mode",
             "given_value",
-            "solved_amount"
+            "solved_amount",
+            "uncertainty",
+            "sigma",
+            "reconciled_value",
+            "residual",
+            "estimates"
         ]
     );
     assert_eq!(rows.len(), doc.flows.len());
     for r in &rows {
         let solved: f64 = r[6].parse().unwrap();
         assert_eq!(Some(solved), json["flows"][&r[0]].as_f64(), "flow {}", r[0]);
+        // The σ of every flow, as `indicators --json` gives it.
+        let sigma: Option<f64> = r[8].parse().ok();
+        assert_eq!(
+            sigma,
+            json["uncertainty"]["flows"][&r[0]]["sigma"].as_f64(),
+            "σ of {}",
+            r[0]
+        );
     }
+    // The sample's estimates are listed with their sources and residuals.
+    let hpms = rows.iter().find(|r| r[0] == "f_collect_hpms").unwrap();
+    assert!(
+        hpms[11].contains("HyProMag") && hpms[11].contains("residual"),
+        "{hpms:?}"
+    );
 
     let (header, rows) = read("indicators.csv");
     assert_eq!(header.len(), 3 + doc.scenarios.len());

@@ -256,50 +256,86 @@ pub struct Interval {
 /// The seed of every Monte Carlo run: the same map gives the same intervals.
 pub const SEED: u64 = 0x100b_3a9;
 
-/// Draws every measurement from its normal distribution (amounts kept at or above 0,
-/// shares within [0, 1]), reconciles each draw and returns each figure's 5–95 %
-/// interval; `progress` is told how many draws are done (and may stop the run by
-/// returning false).
-pub fn monte_carlo(
-    doc: &Document,
-    topo: &Topology,
-    rec: &Reconciliation,
+/// A Monte Carlo run that can be advanced a few draws at a time (so that a window stays
+/// responsive and shows its progress): every measurement drawn from its normal
+/// distribution (amounts kept at or above 0, shares within [0, 1]), each draw reconciled,
+/// and every figure's values collected.
+pub struct MonteCarlo {
+    doc: Document,
+    topo: Topology,
+    rec: Reconciliation,
+    rng: StdRng,
     draws: usize,
-    mut progress: impl FnMut(usize) -> bool,
-) -> Vec<Interval> {
-    let mut rng = StdRng::seed_from_u64(SEED);
-    let mut samples: Vec<(Figure, Vec<f64>)> = Vec::new();
-    for done in 0..draws {
-        if !progress(done) {
-            break;
-        }
-        let entered: Vec<f64> = rec
-            .problem
-            .measurements
-            .iter()
-            .map(|m| draw(&mut rng, m))
-            .collect();
-        let Some(point) = rec.redo(&entered) else {
-            continue;
-        };
-        let map = rec.map_at(doc, &point);
-        let solution = solve_flows(&map, topo);
-        let values = figures(doc, topo, &super::usable_flows(&solution));
-        if samples.is_empty() {
-            samples = values
+    done: usize,
+    samples: Vec<(Figure, Vec<f64>)>,
+}
+
+impl MonteCarlo {
+    /// A run of `draws` draws on `doc`; `None` when the map has no uncertain figure or its
+    /// reconciliation does not converge.
+    pub fn new(doc: &Document, draws: usize) -> Option<MonteCarlo> {
+        let topo = Topology::new(doc);
+        let rec = super::reconcile::reconcile(doc, &topo)?;
+        rec.converged.then(|| MonteCarlo {
+            doc: doc.clone(),
+            topo,
+            rec,
+            rng: StdRng::seed_from_u64(SEED),
+            draws,
+            done: 0,
+            samples: Vec::new(),
+        })
+    }
+
+    /// Draws done so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done, self.draws)
+    }
+
+    pub fn finished(&self) -> bool {
+        self.done >= self.draws
+    }
+
+    /// Makes up to `n` more draws.
+    pub fn step(&mut self, n: usize) {
+        for _ in 0..n.min(self.draws - self.done) {
+            self.done += 1;
+            let entered: Vec<f64> = self
+                .rec
+                .problem
+                .measurements
                 .iter()
-                .map(|(f, _)| (f.clone(), Vec::new()))
+                .map(|m| draw(&mut self.rng, m))
                 .collect();
-        }
-        for ((figure, list), (f, v)) in samples.iter_mut().zip(values) {
-            if *figure == f
-                && let Some(v) = v
-            {
-                list.push(v);
+            let Some(point) = self.rec.redo(&entered) else {
+                continue;
+            };
+            let map = self.rec.map_at(&self.doc, &point);
+            let solution = solve_flows(&map, &self.topo);
+            let values = figures(&self.doc, &self.topo, &super::usable_flows(&solution));
+            if self.samples.is_empty() {
+                self.samples = values
+                    .iter()
+                    .map(|(f, _)| (f.clone(), Vec::new()))
+                    .collect();
+            }
+            for ((figure, list), (f, v)) in self.samples.iter_mut().zip(values) {
+                if *figure == f
+                    && let Some(v) = v
+                {
+                    list.push(v);
+                }
             }
         }
     }
-    samples.into_iter().map(|(f, v)| interval(f, v)).collect()
+
+    /// Each figure's 5–95 % interval over the draws made so far.
+    pub fn intervals(&self) -> Vec<Interval> {
+        self.samples
+            .iter()
+            .map(|(f, v)| interval(f.clone(), v.clone()))
+            .collect()
+    }
 }
 
 /// One draw of a measurement, truncated to the values it can take.
@@ -536,14 +572,16 @@ impl Uncertainty {
 }
 
 /// Monte Carlo intervals of every figure of `doc` from `draws` draws; `None` when the map
-/// has no uncertain figure or its reconciliation does not converge.
+/// has no uncertain figure or its reconciliation does not converge. `progress` is told
+/// how many draws are done, and may stop the run by returning false.
 pub fn intervals(
     doc: &Document,
     draws: usize,
-    progress: impl FnMut(usize) -> bool,
+    mut progress: impl FnMut(usize) -> bool,
 ) -> Option<Vec<Interval>> {
-    let topo = Topology::new(doc);
-    let rec = super::reconcile::reconcile(doc, &topo)?;
-    rec.converged
-        .then(|| monte_carlo(doc, &topo, &rec, draws, progress))
+    let mut run = MonteCarlo::new(doc, draws)?;
+    while !run.finished() && progress(run.progress().0) {
+        run.step(50);
+    }
+    Some(run.intervals())
 }

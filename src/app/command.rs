@@ -40,6 +40,7 @@ pub enum Command {
     ToggleGrid,
     ToggleDark,
     ToggleLegends,
+    ToggleRanges,
     TextLarger,
     TextSmaller,
     Workshop,
@@ -141,6 +142,10 @@ impl Command {
                 "Legends",
                 "Show or fold away the legends (loops, pain points, colours); the map is fitted beside them",
             ),
+            Command::ToggleRanges => (
+                "Ranges (± σ)",
+                "Draw each uncertain flow with a lighter band of its standard deviation around it, and ± σ in its label",
+            ),
             Command::TextLarger => ("Larger text", "Make all text larger (for projectors)"),
             Command::TextSmaller => ("Smaller text", "Make all text smaller"),
             Command::Workshop => (
@@ -212,6 +217,7 @@ impl Command {
             | Command::CopyShareLink
             | Command::ToggleSankey
             | Command::ToggleDark
+            | Command::ToggleRanges
             | Command::TextLarger
             | Command::TextSmaller
             | Command::About => Vec::new(),

@@ -66,6 +66,9 @@ pub struct Derived {
     pub flagged_nodes: Vec<Option<analysis::Severity>>,
     /// Flows an error names: they get a red outline.
     pub flagged_flows: Vec<bool>,
+    /// Each flow's place among the suspects of a failed reconciliation test (0: most
+    /// suspect), for its badge.
+    pub suspects: Vec<Option<usize>>,
 }
 
 impl Editor {
@@ -309,6 +312,13 @@ fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -
             _ => {}
         }
     }
+    let mut suspects = vec![None; working.flows.len()];
+    if let Some(u) = &analysis.uncertainty {
+        for (rank, &i) in u.suspects.iter().enumerate() {
+            let f = u.measurements[i].measurement.flow;
+            suspects[f] = Some(suspects[f].map_or(rank, |r: usize| r.min(rank)));
+        }
+    }
     Derived {
         revision,
         sankey,
@@ -320,6 +330,7 @@ fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -
         throughput,
         flagged_nodes,
         flagged_flows,
+        suspects,
     }
 }
 

@@ -22,6 +22,8 @@ pub struct Settings {
     pub colour_by: super::supply::ColourBy,
     /// The legends are shown on the canvas (beside the fitted map), not folded away.
     pub legends: bool,
+    /// Flows are drawn with their range (± σ) where the map has uncertain figures.
+    pub ranges: bool,
     /// Where Loopmap for the web is served (File ▸ Copy share link builds on it).
     pub web_address: String,
 }
@@ -36,6 +38,7 @@ impl Default for Settings {
             grid: false,
             colour_by: super::supply::ColourBy::Kind,
             legends: true,
+            ranges: false,
             web_address: String::new(),
         }
     }

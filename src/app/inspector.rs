@@ -40,6 +40,8 @@ enum Rule {
     /// Above 0, at most 1.
     Efficiency,
     Percent,
+    /// A relative standard deviation in %, 0 or more (± 150 % is a wild guess, not a slip).
+    Spread,
 }
 
 /// Larger amounts are typing slips, not material flows (all the world's mining is ~10¹¹ t/yr).
@@ -60,6 +62,7 @@ impl Rule {
             Rule::Fraction => (0.0..=1.0).contains(&v),
             Rule::Efficiency => v > 0.0 && v <= 1.0,
             Rule::Percent => (0.0..=100.0).contains(&v),
+            Rule::Spread => (0.0..=1000.0).contains(&v),
         };
         if ok {
             return Ok(v);
@@ -71,6 +74,7 @@ impl Rule {
             Rule::Fraction => "must be between 0 and 1",
             Rule::Efficiency => "must be above 0 and at most 1",
             Rule::Percent => "must be between 0 and 100 %",
+            Rule::Spread => "must be between 0 and 1000 %",
         }
         .to_string())
     }
@@ -86,9 +90,21 @@ fn parse_number(text: &str, rule: Rule, optional: bool) -> Result<Option<f64>, S
             Err("a number is needed".into())
         };
     }
+    let percent = matches!(rule, Rule::Percent | Rule::Spread);
+    // In a % field, "20 %", "20%" and "0.2" all mean 20 %: a bare number below 1 is a
+    // fraction.
+    let (t, sign) = match t.strip_suffix('%') {
+        Some(rest) if percent => (rest.trim_end().to_string(), true),
+        _ => (t, false),
+    };
     let v: f64 = t
         .parse()
         .map_err(|_| format!("'{}' is not a number", text.trim()))?;
+    let v = if percent && !sign && v > 0.0 && v < 1.0 {
+        100.0 * v
+    } else {
+        v
+    };
     rule.check(v)
         .map(Some)
         .map_err(|e| format!("'{}' {e}", text.trim()))
@@ -733,20 +749,25 @@ impl Inspector {
                 .strong(),
             );
             ui.end_row();
-            if let Some(v) = self.number_field(
-                ui,
-                &k("uncertainty"),
-                "Uncertainty (relative, e.g. 0.1)",
-                flow.uncertainty,
-                Rule::NonNegative,
-                true,
-            ) {
+            if !matches!(flow.value, FlowValue::Auto)
+                && let Some(v) = self.number_field(
+                    ui,
+                    &k("uncertainty"),
+                    "± (%)",
+                    flow.uncertainty.map(|u| 100.0 * u),
+                    Rule::Spread,
+                    true,
+                )
+            {
+                let u = v.map(|v| v / 100.0);
                 edit_flow(
                     editor,
                     &k("uncertainty"),
-                    Box::new(move |f| f.uncertainty = v),
+                    Box::new(move |f| f.uncertainty = u),
                 );
             }
+            self.reconciled_ui(ui, editor, index);
+            self.estimates_ui(ui, editor, &flow, &unit, &edit_flow);
             if let Some(v) =
                 self.text_field(ui, &k("notes"), "Notes", &flow.notes, true, |_| Ok(()))
             {
@@ -768,6 +789,208 @@ impl Inspector {
                 editor.delete_selection();
             }
         });
+    }
+
+    /// What reconciliation made of the flow's figures: entered → reconciled ± σ, with
+    /// the normalised residual (and a word when the test doubts it).
+    fn reconciled_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor, index: Option<usize>) {
+        let Some(f) = index else { return };
+        let unit = editor.doc().meta.unit().to_string();
+        let analysis = editor.analysis();
+        let Some(u) = &analysis.uncertainty else {
+            return;
+        };
+        let sigma = u.flow_sigma.get(f).copied().flatten();
+        let rows: Vec<(String, String, Option<bool>)> = u
+            .measurements
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.measurement.flow == f)
+            .map(|(i, m)| {
+                let share = m.measurement.what == crate::analysis::reconcile::What::Share;
+                let measure = if share {
+                    crate::present::Measure::Rate
+                } else {
+                    crate::present::Measure::Amount
+                };
+                let what = match m.measurement.what {
+                    crate::analysis::reconcile::What::Estimate(k) => format!("Estimate {}", k + 1),
+                    w => {
+                        let mut name = w.name();
+                        name[..1].make_ascii_uppercase();
+                        name
+                    }
+                };
+                let residual = m.residual.map_or("not checked by any balance".into(), |r| {
+                    format!("residual {r:+.2}")
+                });
+                let text = format!(
+                    "{} → {} ({residual})",
+                    crate::present::measured(share, m.measurement.entered, &unit),
+                    crate::present::with_sigma(measure, Some(m.reconciled), Some(m.sigma), &unit),
+                );
+                (what, text, Some(u.suspects.contains(&i)))
+            })
+            .collect();
+        if let Some(s) = sigma.filter(|s| *s > 0.0) {
+            ui.label("Range");
+            ui.label(format!(
+                "± {} {unit} (one standard deviation)",
+                crate::present::amount(s)
+            ));
+            ui.end_row();
+        }
+        for (what, text, suspect) in rows {
+            ui.label(what);
+            let colour = if suspect == Some(true) {
+                theme::WARNING
+            } else {
+                ui.visuals().text_color()
+            };
+            let text = if suspect == Some(true) {
+                format!("{text} — suspect")
+            } else {
+                text
+            };
+            ui.label(RichText::new(text).color(colour))
+                .on_hover_text("Entered → reconciled ± its standard deviation. The normalised residual says how far the entered figure is from what the rest of the map implies, in standard deviations: beyond ±1.96 it is a suspect when the data do not fit.");
+            ui.end_row();
+        }
+    }
+
+    /// The flow's estimates: further figures for its amount, from other sources, each
+    /// with its ±, its source and who gave it.
+    fn estimates_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &mut Editor,
+        flow: &crate::model::Flow,
+        unit: &str,
+        edit_flow: &dyn Fn(&mut Editor, &str, Box<dyn FnOnce(&mut crate::model::Flow)>),
+    ) {
+        let id = flow.id.clone();
+        let k = |field: &str| format!("flow:{id}:{field}");
+        for (e, est) in flow.estimates.iter().enumerate() {
+            ui.label(RichText::new(format!("Estimate {}", e + 1)).strong());
+            if ui
+                .small_button("Remove")
+                .on_hover_text("Remove this estimate")
+                .clicked()
+            {
+                edit_flow(
+                    editor,
+                    &k("estimates"),
+                    Box::new(move |f| {
+                        if e < f.estimates.len() {
+                            f.estimates.remove(e);
+                        }
+                    }),
+                );
+                editor.end_gesture();
+                self.buffers
+                    .retain(|key, _| !key.starts_with(&k("estimate")));
+                return;
+            }
+            ui.end_row();
+            let field = |name: &str| k(&format!("estimate{e}:{name}"));
+            if let Some(Some(v)) = self.number_field(
+                ui,
+                &field("amount"),
+                &format!("  Amount ({unit})"),
+                Some(est.amount),
+                Rule::Positive,
+                false,
+            ) {
+                edit_flow(
+                    editor,
+                    &field("amount"),
+                    Box::new(move |f| {
+                        if let Some(x) = f.estimates.get_mut(e) {
+                            x.amount = v;
+                        }
+                    }),
+                );
+            }
+            if let Some(Some(v)) = self.number_field(
+                ui,
+                &field("uncertainty"),
+                "  ± (%)",
+                Some(100.0 * est.uncertainty),
+                Rule::Spread,
+                false,
+            ) {
+                if v > 0.0 {
+                    edit_flow(
+                        editor,
+                        &field("uncertainty"),
+                        Box::new(move |f| {
+                            if let Some(x) = f.estimates.get_mut(e) {
+                                x.uncertainty = v / 100.0;
+                            }
+                        }),
+                    );
+                } else {
+                    self.errors.insert(
+                        field("uncertainty"),
+                        "an estimate needs a ± above 0 %".into(),
+                    );
+                }
+            }
+            for (name, label, current) in [
+                ("source", "  Source", est.source.clone()),
+                ("by", "  Given by", est.by.clone()),
+            ] {
+                if let Some(v) =
+                    self.text_field(ui, &field(name), label, &current, false, |_| Ok(()))
+                {
+                    let name = name.to_string();
+                    edit_flow(
+                        editor,
+                        &field(&name),
+                        Box::new(move |f| {
+                            if let Some(x) = f.estimates.get_mut(e) {
+                                if name == "source" {
+                                    x.source = v;
+                                } else {
+                                    x.by = v;
+                                }
+                            }
+                        }),
+                    );
+                }
+            }
+        }
+        if flow.amount_is_exact() && !flow.estimates.is_empty() {
+            ui.label("");
+            ui.label(
+                RichText::new("The amount is exact, so the estimates are ignored: give it a ±.")
+                    .color(theme::WARNING),
+            );
+            ui.end_row();
+        }
+        ui.label("");
+        if ui
+            .button("Add estimate")
+            .on_hover_text("Another figure for this flow's amount, from another source (trade statistics, a company, a stakeholder group): reconciled with the rest of the map")
+            .clicked()
+        {
+            let f = editor.doc().flows.iter().position(|f| f.id == id);
+            let amount = f
+                .and_then(|f| editor.analysis().solution.flows.get(f).copied())
+                .flatten()
+                .filter(|a| *a > 0.0)
+                .unwrap_or(1.0);
+            edit_flow(
+                editor,
+                &k("estimates"),
+                Box::new(move |f| {
+                    f.estimates
+                        .push(crate::model::Estimate::new(amount, 0.2));
+                }),
+            );
+            editor.end_gesture();
+        }
+        ui.end_row();
     }
 
     fn meta_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui) {

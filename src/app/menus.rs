@@ -92,6 +92,7 @@ impl LoopmapApp {
                         (Command::ToggleSankey, self.settings.sankey),
                         (Command::ToggleGrid, self.settings.grid),
                         (Command::ToggleLegends, self.settings.legends),
+                        (Command::ToggleRanges, self.settings.ranges),
                         (Command::ToggleDark, self.settings.dark),
                     ] {
                         self.toggle_item(ui, c, on);

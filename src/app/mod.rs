@@ -30,6 +30,7 @@ mod scenarios;
 mod share;
 mod supply;
 pub mod theme;
+mod uncertainty;
 mod workshop;
 
 use std::collections::BTreeSet;
@@ -179,6 +180,7 @@ pub struct LoopmapApp {
     pub last_share_link: Option<String>,
     pub scenarios: scenarios::ScenariosTab,
     pub roadmap: roadmap::RoadmapTab,
+    pub uncertainty: uncertainty::UncertaintyTab,
     /// Phones in the room joining the map (Workshop ▸ Start participation; not in a
     /// browser, which cannot serve the room).
     #[cfg(not(target_arch = "wasm32"))]
@@ -193,6 +195,7 @@ pub enum Tab {
     Scenarios,
     Supply,
     Roadmap,
+    Uncertainty,
 }
 
 impl LoopmapApp {
@@ -234,6 +237,7 @@ impl LoopmapApp {
             dropped: None,
             scenarios: Default::default(),
             roadmap: Default::default(),
+            uncertainty: Default::default(),
             #[cfg(not(target_arch = "wasm32"))]
             participation: Default::default(),
         };
@@ -486,6 +490,7 @@ impl LoopmapApp {
                 self.settings.dark = !self.settings.dark;
                 self.apply_settings(ctx);
             }
+            Command::ToggleRanges => self.settings.ranges = !self.settings.ranges,
             Command::ToggleLegends => {
                 self.settings.legends = !self.settings.legends;
                 // The room beside the map changed: fit the map to what is left.
@@ -782,7 +787,7 @@ impl LoopmapApp {
             let min_tabs: f32 = match self.tab {
                 Tab::PainPoints => 90.0,
                 Tab::Supply => 330.0,
-                Tab::Scenarios | Tab::Roadmap => 300.0,
+                Tab::Scenarios | Tab::Roadmap | Tab::Uncertainty => 300.0,
             };
             egui::Panel::bottom("tabs")
                 .resizable(true)
@@ -797,6 +802,7 @@ impl LoopmapApp {
         self.canvas.options = canvas::CanvasOptions {
             grid: self.settings.grid,
             legends: self.settings.legends,
+            ranges: self.settings.ranges,
             colour_by: self.settings.colour_by,
             text_scale: self.settings.text_scale,
             workshop: self.workshop.on,
@@ -945,6 +951,13 @@ impl LoopmapApp {
             );
             ui.selectable_value(&mut self.tab, Tab::Supply, "Supply");
             ui.selectable_value(&mut self.tab, Tab::Roadmap, "Roadmap");
+            let uncertain = if self.editor.doc().has_uncertainty() {
+                "Uncertainty (±)"
+            } else {
+                "Uncertainty"
+            };
+            ui.selectable_value(&mut self.tab, Tab::Uncertainty, uncertain)
+                .on_hover_text("Whether the map's figures fit together, which figure to improve first, and Monte Carlo intervals");
         });
         ui.separator();
         match self.tab {
@@ -952,6 +965,7 @@ impl LoopmapApp {
             Tab::Scenarios => self.scenarios.ui(ui, &mut self.editor),
             Tab::Supply => self.supply.ui(ui, &mut self.editor),
             Tab::Roadmap => self.roadmap.ui(ui, &mut self.editor),
+            Tab::Uncertainty => self.uncertainty.ui(ui, &mut self.editor),
         }
     }
 }

@@ -26,6 +26,16 @@ impl IndicatorPanel {
         };
         ui.label(RichText::new(format!("Solver: {}", status.name())).color(colour).strong())
             .on_hover_text("ok: the flows have exactly one solution · underdetermined: some flows are not fixed by the map · inconsistent: the amounts and shares contradict each other · negative: a flow comes out below zero");
+        if let Some(u) = &analysis.uncertainty {
+            let verdict = u.verdict(editor.working());
+            let colour = if u.test.fits() {
+                theme::OK
+            } else {
+                theme::WARNING
+            };
+            ui.label(RichText::new(verdict).color(colour))
+                .on_hover_text("The uncertain figures (±) are reconciled as STAN does: adjusted as little as their uncertainties allow so that every balance holds. χ² tests whether they fit together (they do when p ≥ 0.05); each figure's ± is its standard deviation after reconciliation.");
+        }
         if matches!(status, Status::Negative | Status::Inconsistent) {
             ui.label(
                 RichText::new("Indicators are not shown until the map is consistent.")
@@ -40,14 +50,25 @@ impl IndicatorPanel {
                 for d in i.described() {
                     let (name, meaning) = (d.name, d.meaning);
                     let big = d.key == "mci";
-                    let text = present::value(d.measure, d.value, &unit);
+                    let sigma = analysis
+                        .uncertainty
+                        .as_ref()
+                        .and_then(|u| u.sigma_of(d.key));
+                    let text = present::with_sigma(d.measure, d.value, sigma, &unit);
                     ui.label(name).on_hover_text(meaning);
-                    ui.label(if big {
-                        RichText::new(text).size(20.0).strong()
-                    } else {
-                        RichText::new(text).strong()
-                    })
-                    .on_hover_text(meaning);
+                    ui.horizontal(|ui| {
+                        ui.label(if big {
+                            RichText::new(text).size(20.0).strong()
+                        } else {
+                            RichText::new(text).strong()
+                        })
+                        .on_hover_text(meaning);
+                        if let (Some(v), Some(s)) = (d.value, sigma)
+                            && matches!(d.measure, Measure::Index | Measure::Rate)
+                        {
+                            range_bar(ui, v, s);
+                        }
+                    });
                     ui.end_row();
                 }
                 for kind in Loop::REVERSE {
@@ -127,4 +148,39 @@ impl IndicatorPanel {
             }
         }
     }
+}
+
+/// A small bar of the range v ± σ on a scale from 0 to 1 (or to v + σ where that is
+/// more), with a tick at the value: how wide the range is at a glance.
+fn range_bar(ui: &mut egui::Ui, value: f64, sigma: f64) {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(60.0, 10.0), egui::Sense::hover());
+    let top = (value + sigma).max(1.0);
+    let x = |v: f64| rect.left() + rect.width() * (v.clamp(0.0, top) / top) as f32;
+    let painter = ui.painter_at(rect);
+    let y = rect.center().y;
+    let weak = ui.visuals().weak_text_color();
+    painter.line_segment(
+        [egui::pos2(rect.left(), y), egui::pos2(rect.right(), y)],
+        egui::Stroke::new(1.0, weak.gamma_multiply(0.5)),
+    );
+    let strong = ui.visuals().strong_text_color();
+    painter.line_segment(
+        [
+            egui::pos2(x(value - sigma), y),
+            egui::pos2(x(value + sigma), y),
+        ],
+        egui::Stroke::new(4.0, strong.gamma_multiply(0.6)),
+    );
+    painter.line_segment(
+        [
+            egui::pos2(x(value), rect.top()),
+            egui::pos2(x(value), rect.bottom()),
+        ],
+        egui::Stroke::new(2.0, strong),
+    );
+    response.on_hover_text(format!(
+        "The range {:.3} to {:.3} (± one standard deviation) on a scale from 0 to {top:.0}",
+        (value - sigma).max(0.0),
+        value + sigma
+    ));
 }

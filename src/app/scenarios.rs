@@ -183,13 +183,30 @@ impl ScenariosTab {
                     });
                 }
                 ui.end_row();
+                // Each figure with its σ where the case has uncertain figures.
+                let sigma = |c: &Case, key: &str| {
+                    c.analysis
+                        .uncertainty
+                        .as_ref()
+                        .and_then(|u| u.sigma_of(key))
+                };
                 for (k, d) in described[0].iter().enumerate() {
                     ui.label(d.name).on_hover_text(d.meaning);
-                    ui.label(present::value(d.measure, d.value, &unit));
-                    for column in &described[1..] {
+                    ui.label(present::with_sigma(
+                        d.measure,
+                        d.value,
+                        sigma(&list[0], d.key),
+                        &unit,
+                    ));
+                    for (column, case) in described[1..].iter().zip(&list[1..]) {
                         let c = &column[k];
                         ui.horizontal(|ui| {
-                            ui.label(present::value(c.measure, c.value, &unit));
+                            ui.label(present::with_sigma(
+                                c.measure,
+                                c.value,
+                                sigma(case, c.key),
+                                &unit,
+                            ));
                             difference_ui(ui, d, c);
                         });
                     }

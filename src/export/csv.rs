@@ -54,7 +54,9 @@ fn number(v: Option<f64>) -> String {
     v.map_or(String::new(), |v| format!("{v}"))
 }
 
-/// id, from, to, loop, mode, given value, solved amount.
+/// id, from, to, loop, mode, given value, solved amount; and from reconciliation
+/// (indicators.md §10): the given value's uncertainty, the σ of the solved amount, the
+/// given value reconciled with its normalised residual, and the flow's estimates.
 pub fn flows(doc: &Document, analysis: &Analysis) -> Result<String, ExportError> {
     let mut w = writer();
     row(
@@ -67,14 +69,50 @@ pub fn flows(doc: &Document, analysis: &Analysis) -> Result<String, ExportError>
             "mode",
             "given_value",
             "solved_amount",
+            "uncertainty",
+            "sigma",
+            "reconciled_value",
+            "residual",
+            "estimates",
         ],
     )?;
-    for (flow, solved) in doc.flows.iter().zip(&analysis.solution.flows) {
+    let u = analysis.uncertainty.as_ref();
+    for (f, (flow, solved)) in doc.flows.iter().zip(&analysis.solution.flows).enumerate() {
         let (mode, given) = match flow.value {
             FlowValue::Amount(a) => ("amount", Some(a)),
             FlowValue::Share(s) => ("share", Some(s)),
             FlowValue::Auto => ("auto", None),
         };
+        use analysis::reconcile::What;
+        let of_flow: Vec<&analysis::uncertainty::Measured> = u
+            .into_iter()
+            .flat_map(|u| &u.measurements)
+            .filter(|m| m.measurement.flow == f)
+            .collect();
+        let own = of_flow
+            .iter()
+            .find(|m| matches!(m.measurement.what, What::Amount | What::Share));
+        let estimates: Vec<String> = of_flow
+            .iter()
+            .filter(|m| matches!(m.measurement.what, What::Estimate(_)))
+            .map(|m| {
+                let source = match m.measurement.what {
+                    What::Estimate(k) => flow
+                        .estimates
+                        .get(k)
+                        .map(analysis::diagnostics::estimate_source)
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                format!(
+                    "{} ± {} ({source}) -> {}, residual {}",
+                    m.measurement.entered,
+                    m.measurement.sigma,
+                    m.reconciled,
+                    number(m.residual)
+                )
+            })
+            .collect();
         row(
             &mut w,
             [
@@ -85,6 +123,11 @@ pub fn flows(doc: &Document, analysis: &Analysis) -> Result<String, ExportError>
                 mode,
                 &number(given),
                 &number(*solved),
+                &number(flow.uncertainty),
+                &number(u.and_then(|u| u.flow_sigma[f])),
+                &number(own.map(|m| m.reconciled)),
+                &number(own.and_then(|m| m.residual)),
+                &estimates.join("; "),
             ],
         )?;
     }

@@ -76,6 +76,7 @@ pub fn report(
     let _ = writeln!(out, "<figure>{picture}</figure>");
 
     indicators_section(&mut out, doc);
+    uncertainty_section(&mut out, shown, analysis);
     supply_section(&mut out, shown, analysis, which);
     roadmap_section(&mut out, shown, analysis, which);
     pains_section(&mut out, doc);
@@ -110,6 +111,48 @@ pub fn report(
         env!("CARGO_PKG_VERSION")
     );
     out
+}
+
+/// How the map's uncertain figures were reconciled (indicators.md §10): the test, and
+/// each measurement entered, reconciled with its σ and its normalised residual.
+fn uncertainty_section(out: &mut String, doc: &Document, analysis: &Analysis) {
+    let Some(u) = &analysis.uncertainty else {
+        return;
+    };
+    let unit = doc.meta.unit();
+    let _ = writeln!(
+        out,
+        "<h2>Uncertain figures, reconciled</h2><p>{}. Each ± is one standard deviation; the figures are adjusted as little as their uncertainties allow so that every balance holds (weighted least squares, as STAN), and a normalised residual beyond ±1.96 marks a suspect when the data do not fit.</p>",
+        xml(&u.verdict(doc))
+    );
+    out.push_str("<table class=\"indicators\"><tr><th class=\"name\">Figure</th><th class=\"num\">entered</th><th class=\"num\">reconciled</th><th class=\"num\">residual</th></tr>\n");
+    for (i, m) in u.measurements.iter().enumerate() {
+        let share = m.measurement.what == analysis::reconcile::What::Share;
+        let measure = if share {
+            Measure::Rate
+        } else {
+            Measure::Amount
+        };
+        let suspect = if u.suspects.contains(&i) {
+            " (suspect)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"name\">{}{suspect}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            xml(&m.describe(doc)),
+            xml(&present::measured(share, m.measurement.entered, unit)),
+            xml(&present::with_sigma(
+                measure,
+                Some(m.reconciled),
+                Some(m.sigma),
+                unit
+            )),
+            m.residual.map_or("—".into(), |r| format!("{r:+.2}")),
+        );
+    }
+    out.push_str("</table>\n");
 }
 
 /// The roadmap of the map shown: its two charts, a table every 5 years and how well the
@@ -216,11 +259,16 @@ fn indicators_section(out: &mut String, doc: &Document) {
             xml(d.name),
             xml(d.meaning)
         );
-        for c in &described {
+        for (c, case) in described.iter().zip(&columns) {
+            let sigma = case
+                .analysis
+                .uncertainty
+                .as_ref()
+                .and_then(|u| u.sigma_of(c[k].key));
             let _ = write!(
                 out,
                 "<td class=\"num\">{}</td>",
-                xml(&present::value(c[k].measure, c[k].value, unit))
+                xml(&present::with_sigma(c[k].measure, c[k].value, sigma, unit))
             );
         }
         out.push_str("</tr>\n");

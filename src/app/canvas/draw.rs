@@ -123,6 +123,7 @@ impl Canvas {
             pixels_per_point: painter.ctx().pixels_per_point(),
             selected: editor.selection.flows.clone(),
             scenario: editor.active_scenario.clone(),
+            ranges: self.options.ranges,
         };
         let cached = match &self.flow_mesh {
             Some((k, mesh)) if *k == key => mesh.clone(),
@@ -147,6 +148,45 @@ impl Canvas {
         painter.add(Shape::Mesh(cached));
         if let Some(size) = lod.flow_labels {
             self.draw_flow_labels(editor, painter, canvas, dark, size);
+        }
+        if let Some(size) = lod.badge {
+            self.draw_suspects(editor, painter, canvas, size);
+        }
+    }
+
+    /// The badge of a flow whose figure the reconciliation test doubts: an amber triangle
+    /// with its place among the suspects, at the middle of the flow.
+    fn draw_suspects(&self, editor: &Editor, painter: &egui::Painter, canvas: Rect, size: f32) {
+        for (f, rank) in editor.shown().suspects.iter().enumerate() {
+            let Some(rank) = rank else { continue };
+            let Some(shape) = editor.shown().layout.flows.get(f) else {
+                continue;
+            };
+            let Some(&mid) = shape.points.get(shape.points.len() / 2) else {
+                continue;
+            };
+            let at = self.view.to_screen(canvas, mid);
+            if !canvas.contains(at) {
+                continue;
+            }
+            let r = size * 0.9;
+            let corners = vec![
+                at + vec2(0.0, -r),
+                at + vec2(r * 0.95, r * 0.7),
+                at + vec2(-r * 0.95, r * 0.7),
+            ];
+            painter.add(Shape::convex_polygon(
+                corners,
+                theme::WARNING,
+                Stroke::new(1.5, Color32::from_gray(40)),
+            ));
+            painter.text(
+                at + vec2(0.0, r * 0.2),
+                egui::Align2::CENTER_CENTER,
+                format!("{}", rank + 1),
+                FontId::proportional(size * 0.85),
+                Color32::BLACK,
+            );
         }
     }
 
@@ -182,7 +222,8 @@ impl Canvas {
                 .map(|(_, p)| self.view.to_screen(canvas, *p))
                 .collect();
             let width = (shape.width as f32 * z).max(1.5);
-            let known = amounts.get(f).copied().flatten().is_some();
+            let amount = amounts.get(f).copied().flatten();
+            let known = amount.is_some();
             // Not yet solved: dashed, in the loop's colour faded (grey for forward flows).
             let colour = match (known, flow.loop_kind) {
                 (true, kind) => theme::loop_colour(kind, dark),
@@ -202,6 +243,18 @@ impl Canvas {
                         width + 7.0,
                         super::super::scenarios::SCENARIO.gamma_multiply(0.7),
                     ),
+                ));
+            }
+            // The range: a lighter band as wide as the amount plus its σ.
+            if self.options.ranges
+                && let (Some(a), Some(sigma)) = (amount, flow_sigma(editor, f))
+                && a > 0.0
+                && sigma > 0.0
+            {
+                let wider = width * ((a + sigma) / a) as f32;
+                shapes.push(Shape::line(
+                    points.clone(),
+                    Stroke::new(wider, colour.gamma_multiply(0.3)),
                 ));
             }
             if editor.shown().flagged_flows[f] {
@@ -264,10 +317,15 @@ impl Canvas {
             let Some(label) = shape.label.filter(|r| r.intersects(&visible)) else {
                 continue;
             };
-            let text = flow_label(
+            let mut text = flow_label(
                 &editor.shown().working.flows[f],
                 amounts.get(f).copied().flatten(),
             );
+            if self.options.ranges
+                && let Some(sigma) = flow_sigma(editor, f).filter(|s| *s > 0.0)
+            {
+                text.push_str(&format!(" ± {}", present::amount(sigma)));
+            }
             let at = self.view.to_screen(canvas, label.center());
             let galley = painter.layout_no_wrap(text, FontId::proportional(size), label_colour);
             let r = Rect::from_center_size(at, galley.size() + vec2(8.0, 2.0));
@@ -622,6 +680,19 @@ impl Canvas {
 }
 
 /// The outline colour of a compact node with a diagnostic: notes get none.
+/// σ of the flow's amount as shown, where the map has uncertain figures.
+pub(super) fn flow_sigma(editor: &Editor, f: usize) -> Option<f64> {
+    editor
+        .shown()
+        .analysis
+        .uncertainty
+        .as_ref()?
+        .flow_sigma
+        .get(f)
+        .copied()
+        .flatten()
+}
+
 fn badge_colour(severity: Severity) -> Option<Color32> {
     match severity {
         Severity::Error => Some(theme::ERROR),

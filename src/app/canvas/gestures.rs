@@ -386,12 +386,21 @@ impl Canvas {
             };
             // At the pointer: the canvas is one large widget, and a tooltip placed by
             // its rect lands at its bottom left, far from the flow.
-            response.clone().on_hover_text_at_pointer(format!(
+            let mut text = format!(
                 "{} -> {}{loop_text}\n{}",
                 name(&flow.from),
                 name(&flow.to),
                 flow_label(flow, amount)
-            ));
+            );
+            if let Some(sigma) = super::draw::flow_sigma(editor, f).filter(|s| *s > 0.0) {
+                text.push_str(&format!(" ± {}", crate::present::amount(sigma)));
+            }
+            for d in &editor.shown().analysis.diagnostics {
+                if d.subject == Subject::Flow(flow.id.clone()) {
+                    text.push_str(&format!("\n• {}", d.message));
+                }
+            }
+            response.clone().on_hover_text_at_pointer(text);
         }
     }
 

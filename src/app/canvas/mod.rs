@@ -72,6 +72,7 @@ struct FlowMeshKey {
     pixels_per_point: f32,
     selected: std::collections::BTreeSet<String>,
     scenario: Option<String>,
+    ranges: bool,
 }
 
 /// The canvas: where it looks (`view`), what the frame tells it to show (`options`),
@@ -103,6 +104,8 @@ pub struct Canvas {
 pub struct CanvasOptions {
     pub grid: bool,
     pub legends: bool,
+    /// Uncertain flows with a band of ± σ and the σ in their labels.
+    pub ranges: bool,
     pub colour_by: super::ColourBy,
     /// The user's text scale (View ▸ Larger text).
     pub text_scale: f32,
