@@ -519,7 +519,7 @@ pub fn flow_name(doc: &Document, f: usize) -> String {
             .find(|n| n.id == id)
             .map_or(id.to_string(), |n| n.label.clone())
     };
-    format!("{} → {}", label(&flow.from), label(&flow.to))
+    format!("{} -> {}", label(&flow.from), label(&flow.to))
 }
 
 impl Measured {

@@ -825,7 +825,7 @@ impl Inspector {
                     format!("residual {r:+.2}")
                 });
                 let text = format!(
-                    "{} → {} ({residual})",
+                    "{} -> {} ({residual})",
                     crate::present::measured(share, m.measurement.entered, &unit),
                     crate::present::with_sigma(measure, Some(m.reconciled), Some(m.sigma), &unit),
                 );
@@ -853,7 +853,7 @@ impl Inspector {
                 text
             };
             ui.label(RichText::new(text).color(colour))
-                .on_hover_text("Entered → reconciled ± its standard deviation. The normalised residual says how far the entered figure is from what the rest of the map implies, in standard deviations: beyond ±1.96 it is a suspect when the data do not fit.");
+                .on_hover_text("Entered -> reconciled ± its standard deviation. The normalised residual says how far the entered figure is from what the rest of the map implies, in standard deviations: beyond ±1.96 it is a suspect when the data do not fit.");
             ui.end_row();
         }
     }

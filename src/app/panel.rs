@@ -34,7 +34,7 @@ impl IndicatorPanel {
                 theme::WARNING
             };
             ui.label(RichText::new(verdict).color(colour))
-                .on_hover_text("The uncertain figures (±) are reconciled as STAN does: adjusted as little as their uncertainties allow so that every balance holds. χ² tests whether they fit together (they do when p ≥ 0.05); each figure's ± is its standard deviation after reconciliation.");
+                .on_hover_text("The uncertain figures (±) are reconciled as STAN does: adjusted as little as their uncertainties allow so that every balance holds. χ² tests whether they fit together (they do when p is at least 0.05); each figure's ± is its standard deviation after reconciliation.");
         }
         if matches!(status, Status::Negative | Status::Inconsistent) {
             ui.label(

@@ -28,11 +28,13 @@ const DELTA: f64 = 1e-13;
 /// Largest |value| of a probe solution that counts as a regular factorisation.
 const PROBE_LIMIT: f64 = 1e12;
 
-/// An estimate of every measured value x and unknown y.
-#[derive(Clone, Debug, PartialEq)]
+/// An estimate of every measured value x and unknown y (with the multipliers λ of the
+/// equations where it is the optimum of a linearisation; empty otherwise).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Point {
     pub x: Vec<f64>,
     pub y: Vec<f64>,
+    pub lambda: Vec<f64>,
 }
 
 /// f linearised at a point: for each equation, J_x x + J_y y = c.
@@ -41,6 +43,8 @@ pub struct Linearised {
     pub jx: Vec<Vec<(usize, f64)>>,
     pub jy: Vec<Vec<(usize, f64)>>,
     pub c: Vec<f64>,
+    /// The bilinear equations a − s·T: (equation, measured share s, unknown total T).
+    pub bilinear: Vec<(usize, usize, usize)>,
 }
 
 /// The equations linearised at `at` (exact where they are linear).
@@ -50,6 +54,7 @@ pub fn linearise(problem: &Problem, at: &Point) -> Linearised {
         jx: Vec::with_capacity(n),
         jy: Vec::with_capacity(n),
         c: Vec::with_capacity(n),
+        bilinear: Vec::new(),
     };
     for row in &problem.rows {
         let (mut jx, mut jy, mut c) = (Vec::new(), Vec::new(), 0.0);
@@ -71,6 +76,7 @@ pub fn linearise(problem: &Problem, at: &Point) -> Linearised {
                 total,
             } => {
                 let (s0, t0) = (at.x[*share], at.y[*total]);
+                lin.bilinear.push((lin.c.len(), *share, *total));
                 add(*amount, 1.0, &mut c);
                 add(Term::Measured(*share), -t0, &mut c);
                 add(Term::Unknown(*total), -s0, &mut c);
@@ -109,14 +115,36 @@ pub struct Kkt {
     /// For each measurement, the equations it enters with its J_x coefficient.
     columns: Vec<Vec<(usize, f64)>>,
     ny: usize,
+    /// The curvature of the bilinear equations weighted by their multipliers, (u_i, ŷ_j,
+    /// h): with it a step is Newton's (fast near the optimum) rather than a plain
+    /// linearisation's.
+    curvature: Vec<(usize, usize, f64)>,
 }
 
 impl Kkt {
     /// Builds and factorises the system, regularised only if it is singular without; `None`
     /// when neither factorises.
-    pub fn factor(lin: Linearised, sigma: &[f64], open: &[bool], scale: f64) -> Option<Kkt> {
+    /// With `lambda`, the multipliers at the point `lin` was linearised at, the system is
+    /// Newton's (the equations' curvature added).
+    pub fn factor(
+        lin: Linearised,
+        sigma: &[f64],
+        open: &[bool],
+        scale: f64,
+        lambda: Option<&[f64]>,
+    ) -> Option<Kkt> {
         let (nx, ny) = (sigma.len(), open.len());
-        let exact = Self::factor_with(&lin, sigma, open, scale, 0.0).filter(|lu| {
+        // ∂²(a − s·T)/∂u_s∂ŷ_T in the scaled variables is −σ_s, times the multiplier.
+        let curvature: Vec<(usize, usize, f64)> = match lambda {
+            Some(l) if l.len() == lin.c.len() => lin
+                .bilinear
+                .iter()
+                .map(|&(r, i, j)| (i, j, -l[r] * sigma[i]))
+                .filter(|&(_, _, h)| h != 0.0)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let exact = Self::factor_with(&lin, sigma, open, scale, 0.0, &curvature).filter(|lu| {
             let n = nx + ny + lin.c.len();
             let mut probe = Mat::<f64>::from_fn(n, 1, |_, _| 1.0);
             lu.solve_in_place_with_conj(Conj::No, probe.as_mut());
@@ -124,7 +152,7 @@ impl Kkt {
         });
         let lu = match exact {
             Some(lu) => lu,
-            None => Self::factor_with(&lin, sigma, open, scale, DELTA)?,
+            None => Self::factor_with(&lin, sigma, open, scale, DELTA, &curvature)?,
         };
         let mut columns = vec![Vec::new(); nx];
         for (r, row) in lin.jx.iter().enumerate() {
@@ -140,6 +168,7 @@ impl Kkt {
             scale,
             columns,
             ny,
+            curvature,
         })
     }
 
@@ -149,6 +178,7 @@ impl Kkt {
         open: &[bool],
         scale: f64,
         delta: f64,
+        curvature: &[(usize, usize, f64)],
     ) -> Option<Lu<usize, f64>> {
         let (nx, ny, nr) = (sigma.len(), open.len(), lin.c.len());
         let n = nx + ny + nr;
@@ -160,6 +190,10 @@ impl Kkt {
             if o {
                 triplets.push(Triplet::new(nx + j, nx + j, PULL));
             }
+        }
+        for &(i, j, h) in curvature {
+            triplets.push(Triplet::new(i, nx + j, h));
+            triplets.push(Triplet::new(nx + j, i, h));
         }
         for r in 0..nr {
             let row = nx + ny + r;
@@ -184,16 +218,21 @@ impl Kkt {
         self.sigma.len()
     }
 
-    /// The optimum of this linearisation for the measured values `entered`, with `prior`
-    /// the values unobservable unknowns are pulled towards; `None` if it is not finite.
-    pub fn optimum(&self, entered: &[f64], prior: &[f64]) -> Option<Point> {
+    /// The optimum of this linearisation (or Newton's step from `at`) for the measured
+    /// values `entered`; unobservable unknowns are pulled towards their values at `at`.
+    /// `None` if it is not finite.
+    pub fn optimum(&self, entered: &[f64], at: &Point) -> Option<Point> {
         let (nx, ny) = (self.nx(), self.ny);
         let nr = self.lin.c.len();
         let mut rhs = Mat::<f64>::zeros(nx + ny + nr, 1);
         for j in 0..ny {
             if self.open[j] {
-                rhs[(nx + j, 0)] = PULL * prior[j] / self.scale;
+                rhs[(nx + j, 0)] = PULL * at.y[j] / self.scale;
             }
+        }
+        for &(i, j, h) in &self.curvature {
+            rhs[(i, 0)] += h * at.y[j] / self.scale;
+            rhs[(nx + j, 0)] += h * (at.x[i] - entered[i]) / self.sigma[i];
         }
         for r in 0..nr {
             let measured: f64 = self.lin.jx[r].iter().map(|&(i, a)| a * entered[i]).sum();
@@ -205,7 +244,8 @@ impl Kkt {
             .collect();
         let y: Vec<f64> = (0..ny).map(|j| self.scale * rhs[(nx + j, 0)]).collect();
         let finite = x.iter().chain(&y).all(|v| v.is_finite());
-        finite.then_some(Point { x, y })
+        let lambda: Vec<f64> = (0..nr).map(|r| rhs[(nx + ny + r, 0)]).collect();
+        finite.then_some(Point { x, y, lambda })
     }
 
     /// How the optimum moves with each entered value: for measurements `range`, the
@@ -230,6 +270,7 @@ impl Kkt {
                     })
                     .collect(),
                 y: (0..ny).map(|j| self.scale * rhs[(nx + j, col)]).collect(),
+                lambda: Vec::new(),
             })
             .collect()
     }
