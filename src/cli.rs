@@ -532,6 +532,7 @@ fn fmt(files: &[PathBuf], check: bool) -> ExitCode {
 fn table(doc: &Document, a: &Analysis, label: &str) -> String {
     use std::fmt::Write;
     let unit = doc.meta.unit();
+    let names = present::Names::new(doc);
     let mut out = String::new();
     let title = if doc.meta.title.is_empty() {
         "(untitled map)"
@@ -598,7 +599,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         if let Some(p) = a.provenance(doc) {
             let _ = writeln!(out, "\nProvenance of what enters each use node (by stage)");
             for (node, stages) in &p.by_use {
-                let _ = writeln!(out, "  {}", one_line(node));
+                let _ = writeln!(out, "  {}", names.node_id(node));
                 for (stage, shares) in stages {
                     let shares: Vec<String> = shares
                         .iter()
@@ -630,14 +631,13 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         }
     }
     let _ = writeln!(out, "\nFlows ({unit})");
-    for (f, amount) in doc.flows.iter().zip(&a.solution.flows) {
+    for (f, amount) in a.solution.flows.iter().enumerate() {
+        // The amount first: labels have any length.
         let _ = writeln!(
             out,
-            "  {:<20} {:>16} → {:<16} {}",
-            one_line(&f.id),
-            f.from,
-            f.to,
-            figure(Measure::Amount, *amount, unit)
+            "  {:>20}  {}",
+            figure(Measure::Amount, *amount, unit),
+            names.flow(f)
         );
     }
     out

@@ -3,11 +3,13 @@
 //! user typed, the diagnostics header counts its list, no output shows a negative zero,
 //! and tied bottleneck stages are all named, stages listed in chain order.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use assert_cmd::Command;
 use loopmap::analysis::{Status, analyse};
 use loopmap::io;
 use loopmap::model::{Document, FlowValue};
+use serde_json::Value;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,6 +25,26 @@ fn cobalt() -> Document {
 
 fn flow_index(doc: &Document, id: &str) -> usize {
     doc.flows.iter().position(|f| f.id == id).unwrap()
+}
+
+fn write(dir: &Path, name: &str, doc: &Document) -> PathBuf {
+    let path = dir.join(name);
+    io::save(doc, &path).unwrap();
+    path
+}
+
+fn run(args: &[&str]) -> String {
+    let out = Command::cargo_bin("loopmap")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&run(args)).unwrap()
 }
 
 // ---- 1. a redundant exact amount ----
@@ -59,5 +81,94 @@ fn an_exact_amount_the_balances_already_imply_leaves_the_map_determined() {
     }
     let second_life = analysis.solution.flows[flow_index(&doc, "recovery_to_use_2")].unwrap();
     assert!(second_life > 0.0);
+}
+
+// ---- 2. labels, not ids ----
+
+/// The cobalt map with nothing fixed: every flow is open, so every flow is named.
+fn cobalt_open() -> Document {
+    let mut doc = cobalt();
+    for f in &mut doc.flows {
+        if matches!(f.value, FlowValue::Amount(_)) {
+            f.value = FlowValue::Auto;
+        }
+    }
+    doc
+}
+
+#[test]
+fn check_names_nodes_and_flows_by_their_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "open.loopmap.json", &cobalt_open());
+    let mut out = run(&["check", path.to_str().unwrap()]);
+    out += &run(&[
+        "check",
+        fixture("redundant-exact.loopmap.json").to_str().unwrap(),
+    ]);
+    for said in [
+        "flow 'Second-life storage -> Collection': amount is not determined",
+        "flow 'Mine (DR Congo) -> Refinery (China)'",
+        "note: node 'Cell and pack maker (EU)': stage 'cell and pack' has no country",
+    ] {
+        assert!(out.contains(said), "{said} missing in\n{out}");
+    }
+    for id in ["use_2_to_recovery", "process_3", "source_to_process"] {
+        assert!(!out.contains(id), "id {id} shown in\n{out}");
+    }
+}
+
+#[test]
+fn the_id_is_added_only_where_two_labels_are_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = cobalt_open();
+    let recycler = doc.nodes.iter().position(|n| n.id == "recovery_2").unwrap();
+    doc.nodes[recycler].label = "Collection".into();
+    let path = write(dir.path(), "twins.loopmap.json", &doc);
+    let out = run(&["check", path.to_str().unwrap()]);
+    assert!(
+        out.contains("flow 'Collection (recovery) -> Collection (recovery_2)'"),
+        "{out}"
+    );
+    assert!(
+        out.contains("flow 'EVs in use (EU) -> Collection (recovery)'"),
+        "{out}"
+    );
+    assert!(out.contains("Mine (DR Congo) -> Refinery (China)"), "{out}");
+}
+
+#[test]
+fn the_indicators_table_and_the_report_name_flows_by_labels_and_json_keeps_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "open.loopmap.json", &cobalt_open());
+    let path = path.to_str().unwrap();
+    let table = run(&["indicators", path]);
+    assert!(
+        table.contains("  Second-life storage -> Collection"),
+        "{table}"
+    );
+    assert!(!table.contains("use_2_to_recovery"), "{table}");
+
+    let html = dir.path().join("report.html");
+    run(&["export", path, "--html", html.to_str().unwrap()]);
+    let html = std::fs::read_to_string(html).unwrap();
+    let diagnostics = &html[html.find("<h2>Diagnostics</h2>").unwrap()..];
+    assert!(
+        diagnostics.contains("flow 'Second-life storage -&gt; Collection': amount is not"),
+        "{diagnostics}"
+    );
+    assert!(!diagnostics.contains("use_2_to_recovery"), "{diagnostics}");
+
+    let v = json(&["indicators", "--json", path]);
+    assert!(v["flows"].get("use_2_to_recovery").is_some());
+    let subjects: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["subject"])
+        .collect();
+    assert!(
+        subjects.contains(&&serde_json::json!({ "kind": "flow", "id": "use_2_to_recovery" })),
+        "{subjects:?}"
+    );
 }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::linear::System;
 use super::topology::Topology;
 use crate::model::{Document, FlowValue, NodeKind, StockChange};
+use crate::present::Names;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -192,7 +193,8 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
     for (unknown, value) in unknowns.iter().zip(&solution.values) {
         match unknown {
             Unknown::Flow(f) => flows[*f] = *value,
-            Unknown::StockChange(n) => stock_change[*n] = *value,
+            // + 0.0: a stock change of -0.0 would print with its sign.
+            Unknown::StockChange(n) => stock_change[*n] = value.map(|s| s + 0.0),
             // An open total leaves some of its flows open too: they are named instead.
             Unknown::Outflows(_) => continue,
         }
@@ -253,30 +255,29 @@ fn push_flows(
 }
 
 impl FlowSolution {
-    /// One line per problem, naming the flows, nodes and equations concerned.
+    /// One line per problem, naming the flows, nodes and equations concerned by the labels
+    /// the user typed (`present::Names`).
     pub fn messages(&self, doc: &Document) -> Vec<String> {
+        let names = Names::new(doc);
         let mut out = Vec::new();
         if !self.conflicts.is_empty() {
-            let names = self.conflicts.iter().map(|e| equation_name(doc, *e));
+            let listed = self.conflicts.iter().map(|e| equation_name(&names, *e));
             out.push(format!(
                 "these equations cannot all be met: {}",
-                first_few(names, self.conflicts.len())
+                first_few(listed, self.conflicts.len())
             ));
         }
         if !self.undetermined.is_empty() {
-            let names = self.undetermined.iter().map(|u| unknown_name(doc, *u));
+            let listed = self.undetermined.iter().map(|u| unknown_name(&names, *u));
             out.push(format!(
                 "not determined by the map (give an amount or a share): {}",
-                first_few(names, self.undetermined.len())
+                first_few(listed, self.undetermined.len())
             ));
         }
         for &f in &self.negative {
-            let flow = &doc.flows[f];
             out.push(format!(
-                "flow '{}' ({} -> {}) comes out negative: {} {}",
-                flow.id,
-                flow.from,
-                flow.to,
+                "flow '{}' comes out negative: {} {}",
+                names.flow(f),
                 self.flows[f].map_or(String::new(), crate::present::amount),
                 doc.meta.unit()
             ));
@@ -300,21 +301,18 @@ fn first_few(names: impl Iterator<Item = String>, count: usize) -> String {
     }
 }
 
-pub fn equation_name(doc: &Document, e: Equation) -> String {
+pub fn equation_name(names: &Names, e: Equation) -> String {
     match e {
-        Equation::Balance(n) => format!("balance of node '{}'", doc.nodes[n].id),
-        Equation::Share(f) => format!("share of flow '{}'", doc.flows[f].id),
-        Equation::Outflows(n) => format!("outflows of node '{}'", doc.nodes[n].id),
+        Equation::Balance(n) => format!("balance of node '{}'", names.node(n)),
+        Equation::Share(f) => format!("share of flow '{}'", names.flow(f)),
+        Equation::Outflows(n) => format!("outflows of node '{}'", names.node(n)),
     }
 }
 
-pub fn unknown_name(doc: &Document, u: Unknown) -> String {
+pub fn unknown_name(names: &Names, u: Unknown) -> String {
     match u {
-        Unknown::Flow(f) => {
-            let flow = &doc.flows[f];
-            format!("flow '{}' ({} -> {})", flow.id, flow.from, flow.to)
-        }
-        Unknown::StockChange(n) => format!("stock change of node '{}'", doc.nodes[n].id),
-        Unknown::Outflows(n) => format!("total outflow of node '{}'", doc.nodes[n].id),
+        Unknown::Flow(f) => format!("flow '{}'", names.flow(f)),
+        Unknown::StockChange(n) => format!("stock change of node '{}'", names.node(n)),
+        Unknown::Outflows(n) => format!("total outflow of node '{}'", names.node(n)),
     }
 }
