@@ -6,7 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use loopmap::analysis::{Status, analyse};
+use loopmap::app::LoopmapApp;
 use loopmap::io;
 use loopmap::model::{Document, FlowValue};
 use serde_json::Value;
@@ -169,6 +172,25 @@ fn the_indicators_table_and_the_report_name_flows_by_labels_and_json_keeps_ids()
     assert!(
         subjects.contains(&&serde_json::json!({ "kind": "flow", "id": "use_2_to_recovery" })),
         "{subjects:?}"
+    );
+}
+
+// ---- 3. the diagnostics header ----
+
+#[test]
+fn the_diagnostics_header_counts_every_line_under_it() {
+    let doc = cobalt_open();
+    let analysis = analyse(&doc);
+    let listed = analysis.messages.len() + analysis.diagnostics.len();
+    assert!(!analysis.messages.is_empty());
+    let mut h = Harness::builder()
+        .with_size([1400.0, 1600.0])
+        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
+    h.run();
+    assert!(
+        h.query_by_label(&format!("Diagnostics ({listed})"))
+            .is_some(),
+        "no header 'Diagnostics ({listed})'"
     );
 }
 

@@ -102,8 +102,11 @@ impl IndicatorPanel {
                 }
             });
         ui.add_space(6.0);
-        ui.strong(format!("Diagnostics ({})", analysis.diagnostics.len()));
-        if analysis.diagnostics.is_empty() {
+        // The header counts the lines listed under it: the solver's messages and the
+        // diagnostics.
+        let listed = analysis.messages.len() + analysis.diagnostics.len();
+        ui.strong(format!("Diagnostics ({listed})"));
+        if listed == 0 {
             ui.label(RichText::new("Nothing to report.").weak());
         }
         for m in &analysis.messages {
