@@ -214,6 +214,7 @@ fn compare(file: &Path, json: bool) -> ExitCode {
             "baseline": columns[0].analysis.indicators,
             "scenarios": scenarios,
         });
+        let out = present::plain_zeros(out);
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
@@ -429,7 +430,7 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
     };
     let analysis = analysis::analyse_with_issues(&analysed, &issues);
     if json {
-        let value = analysis.to_json(&analysed);
+        let value = present::plain_zeros(analysis.to_json(&analysed));
         match serde_json::to_string_pretty(&value) {
             Ok(text) => println!("{text}"),
             Err(e) => return refuse(file, e),
@@ -481,7 +482,7 @@ fn roadmap(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
         Err(e) => return refuse(file, e),
     };
     if json {
-        match serde_json::to_string_pretty(&r.to_json()) {
+        match serde_json::to_string_pretty(&present::plain_zeros(r.to_json())) {
             Ok(text) => println!("{text}"),
             Err(e) => return refuse(file, e),
         }

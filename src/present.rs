@@ -187,6 +187,25 @@ fn no_negative_zero(text: String) -> String {
     }
 }
 
+/// `value` with every negative zero made a plain 0, at any depth: `-0.0` (an empty sum,
+/// or a zero times a negative number) carries a sign that means nothing to a reader or to
+/// a program comparing figures. Every JSON the commands print goes through here.
+pub fn plain_zeros(mut value: serde_json::Value) -> serde_json::Value {
+    fn walk(value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::Number(n) if n.as_f64().is_some_and(|x| x == 0.0 && x.is_sign_negative()) => {
+                *value = Value::from(0.0);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            Value::Object(map) => map.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut value);
+    value
+}
+
 /// Text escaped for XML and HTML, in content and in attribute values.
 pub fn xml(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -396,6 +415,14 @@ mod tests {
         assert_eq!(percent_or_dash(None), "—");
         assert_eq!(whole_percent(0.9412), "94 %");
         assert_eq!(whole_percent(-0.001), "0 %");
+    }
+
+    #[test]
+    fn json_has_no_negative_zero_at_any_depth() {
+        let v = serde_json::json!({ "a": -0.0, "b": [1.5, -0.0, { "c": -0.0 }], "d": -2.0 });
+        let text = plain_zeros(v).to_string();
+        assert!(!text.contains("-0"), "{text}");
+        assert!(text.contains("-2.0"), "{text}");
     }
 
     #[test]

@@ -194,3 +194,89 @@ fn the_diagnostics_header_counts_every_line_under_it() {
     );
 }
 
+// ---- 4. no negative zero ----
+
+/// Every number of `v`, at any depth.
+fn numbers(v: &Value, out: &mut Vec<f64>) {
+    match v {
+        Value::Number(n) => out.extend(n.as_f64()),
+        Value::Array(items) => items.iter().for_each(|x| numbers(x, out)),
+        Value::Object(map) => map.values().for_each(|x| numbers(x, out)),
+        _ => {}
+    }
+}
+
+/// Whether `text` shows a number that is a signed zero: `-0`, `-0.0`, `-0.00 %`.
+fn shows_negative_zero(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '-' || i + 1 >= chars.len() || chars[i + 1] != '0' {
+            continue;
+        }
+        if i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_') {
+            continue; // a word or an id with a dash
+        }
+        let number: String = chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == '.')
+            .collect();
+        let rest = chars.get(i + 1 + number.chars().count());
+        let is_zero = number
+            .trim_end_matches('.')
+            .chars()
+            .all(|c| c == '0' || c == '.');
+        if is_zero && !rest.is_some_and(|c| c.is_alphanumeric()) {
+            let start = i.saturating_sub(30);
+            return Some(chars[start..(i + 30).min(chars.len())].iter().collect());
+        }
+    }
+    None
+}
+
+#[test]
+fn no_json_of_the_commands_holds_a_negative_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = write(dir.path(), "open.loopmap.json", &cobalt_open());
+    let mut maps = vec![fixture("redundant-exact.loopmap.json"), open];
+    for name in ["closed-loop", "emf-product", "magnet-chain"] {
+        maps.push(fixture(&format!("{name}.loopmap.json")));
+    }
+    for map in &maps {
+        let map = map.to_str().unwrap();
+        for args in [
+            vec!["indicators", "--json", map],
+            vec!["compare", "--json", map],
+        ] {
+            let text = run(&args);
+            assert!(shows_negative_zero(&text).is_none(), "{args:?}: {text}");
+            let mut all = Vec::new();
+            numbers(&serde_json::from_str(&text).unwrap(), &mut all);
+            assert!(
+                !all.iter().any(|x| *x == 0.0 && x.is_sign_negative()),
+                "{args:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_table_of_the_commands_shows_a_negative_zero() {
+    assert_eq!(
+        shows_negative_zero("coverage -0.0 %"),
+        Some("coverage -0.0 %".into())
+    );
+    assert_eq!(shows_negative_zero("a -0 b"), Some("a -0 b".into()));
+    assert_eq!(shows_negative_zero("x -0.5 y-0 -07"), None);
+    let dir = tempfile::tempdir().unwrap();
+    let open = write(dir.path(), "open.loopmap.json", &cobalt_open());
+    for map in [fixture("redundant-exact.loopmap.json"), open] {
+        let map = map.to_str().unwrap();
+        for args in [vec!["indicators", map], vec!["check", map]] {
+            let text = run(&args);
+            if let Some(at) = shows_negative_zero(&text) {
+                panic!("{args:?} shows a negative zero: …{at}…");
+            }
+        }
+    }
+}
+

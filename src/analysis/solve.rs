@@ -210,8 +210,8 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         if let Some(a) = amount {
             if *a < -1e-9 * scale {
                 negative.push(f);
-            } else if *a < 0.0 {
-                *a = 0.0;
+            } else if *a <= 0.0 {
+                *a = 0.0; // round-off, and -0.0 (which would print with its sign)
             }
         }
     }

@@ -152,7 +152,8 @@ fn stage_supply(
             *by_country.entry(country).or_default() += t * share;
         }
     }
-    let covered: f64 = by_country.values().sum();
+    // + 0.0: an empty sum is -0.0, which would print as a coverage of "-0.0".
+    let covered: f64 = by_country.values().sum::<f64>() + 0.0;
     let coverage = (total > 0.0).then(|| covered / total);
     if covered <= 0.0 {
         return StageConcentration {

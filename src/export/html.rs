@@ -307,9 +307,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
     }
     out.push_str("</table>\n");
     if let Some(p) = analysis.provenance(doc) {
-        let certified = p
-            .certified_share
-            .map_or("—".into(), |c| format!("{:.1} %", 100.0 * c));
+        let certified = p.certified_share.map_or("—".into(), present::percent);
         let _ = writeln!(
             out,
             "<p>Certified or secondary share of what enters products in use: <b>{certified}</b>.</p>"
