@@ -589,14 +589,9 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 shares.join(", ")
             );
         }
-        match &a.concentration.bottleneck {
-            Some(b) => {
-                let _ = writeln!(out, "  bottleneck: {}", one_line(&b.to_string()));
-            }
-            None => {
-                let _ = writeln!(out, "  bottleneck: none");
-            }
-        }
+        let bottleneck = a.concentration.bottleneck_text();
+        let bottleneck = bottleneck.as_deref().unwrap_or("none");
+        let _ = writeln!(out, "  bottleneck: {}", one_line(bottleneck));
         if let Some(p) = a.provenance(doc) {
             let _ = writeln!(out, "\nProvenance of what enters each use node (by stage)");
             for (node, stages) in &p.by_use {

@@ -3,6 +3,8 @@
 //! user typed, the diagnostics header counts its list, no output shows a negative zero,
 //! and tied bottleneck stages are all named, stages listed in chain order.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -280,3 +282,79 @@ fn no_table_of_the_commands_shows_a_negative_zero() {
     }
 }
 
+// ---- 5. tied bottlenecks, chain order ----
+
+/// Mining (CD), refining (CN) and cathode (KR) each come from one country: three stages
+/// tied at HHI 10,000, alphabetically cathode, mining, refining.
+const CHAIN: [&str; 3] = ["mining", "refining", "cathode"];
+
+#[test]
+fn tied_bottlenecks_are_all_in_the_json_in_chain_order() {
+    let v = json(&[
+        "indicators",
+        "--json",
+        fixture("redundant-exact.loopmap.json").to_str().unwrap(),
+    ]);
+    let supply = &v["supply"];
+    assert_eq!(supply["bottleneck"], "mining", "the first in chain order");
+    assert_eq!(supply["bottlenecks"], serde_json::json!(CHAIN));
+    let stages: Vec<&str> = supply["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "mining",
+            "refining",
+            "cathode",
+            "cell and pack",
+            "use",
+            "collection",
+            "recycling",
+            "second life"
+        ]
+    );
+}
+
+#[test]
+fn the_indicators_table_says_the_bottleneck_stages_tie() {
+    let table = run(&[
+        "indicators",
+        fixture("redundant-exact.loopmap.json").to_str().unwrap(),
+    ]);
+    assert!(
+        table.contains(
+            "bottleneck: 3 stages tied at HHI 10000: mining (top CD), refining (top CN), \
+             cathode (top KR)"
+        ),
+        "{table}"
+    );
+    let at = |stage: &str| table.find(&format!("\n  {stage} ")).unwrap();
+    assert!(at("mining") < at("refining") && at("refining") < at("cathode"));
+}
+
+#[test]
+fn the_panel_and_the_supply_tab_name_every_tied_stage_in_chain_order() {
+    let mut h = common::editor_sized(cobalt(), [1400.0, 1000.0]);
+    let said = "3 stages tied at HHI 10000: mining (top CD), refining (top CN), cathode (top KR)";
+    assert!(
+        h.query_by_label(&format!("Bottlenecks: {said}")).is_some(),
+        "the panel does not say the stages tie"
+    );
+    h.get_by_label("Supply").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.query_all_by_label(&format!("Bottlenecks: {said}"))
+            .count(),
+        2,
+        "the Supply tab does not say it"
+    );
+    let stages: Vec<String> = (h.state_mut().editor.analysis().concentration.stages)
+        .iter()
+        .map(|s| s.stage.clone())
+        .collect();
+    assert_eq!(&stages[..3], CHAIN);
+}
