@@ -236,6 +236,7 @@ fn compare(file: &Path, json: bool) -> ExitCode {
             "baseline": columns[0].analysis.indicators,
             "scenarios": scenarios,
         });
+        let out = present::plain_zeros(out);
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
@@ -454,7 +455,7 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
     };
     let analysis = analysis::analyse_with_issues(&analysed, &issues);
     if json {
-        let value = analysis.to_json(&analysed);
+        let value = present::plain_zeros(analysis.to_json(&analysed));
         match serde_json::to_string_pretty(&value) {
             Ok(text) => println!("{text}"),
             Err(e) => return refuse(file, e),
@@ -506,7 +507,7 @@ fn roadmap(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
         Err(e) => return refuse(file, e),
     };
     if json {
-        match serde_json::to_string_pretty(&r.to_json()) {
+        match serde_json::to_string_pretty(&present::plain_zeros(r.to_json())) {
             Ok(text) => println!("{text}"),
             Err(e) => return refuse(file, e),
         }
@@ -557,6 +558,7 @@ fn fmt(files: &[PathBuf], check: bool) -> ExitCode {
 fn table(doc: &Document, a: &Analysis, label: &str) -> String {
     use std::fmt::Write;
     let unit = doc.meta.unit();
+    let names = present::Names::new(doc);
     let mut out = String::new();
     let title = if doc.meta.title.is_empty() {
         "(untitled map)"
@@ -639,18 +641,13 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                 shares.join(", ")
             );
         }
-        match &a.concentration.bottleneck {
-            Some(b) => {
-                let _ = writeln!(out, "  bottleneck: {}", one_line(&b.to_string()));
-            }
-            None => {
-                let _ = writeln!(out, "  bottleneck: none");
-            }
-        }
+        let bottleneck = a.concentration.bottleneck_text();
+        let bottleneck = bottleneck.as_deref().unwrap_or("none");
+        let _ = writeln!(out, "  bottleneck: {}", one_line(bottleneck));
         if let Some(p) = a.provenance(doc) {
             let _ = writeln!(out, "\nProvenance of what enters each use node (by stage)");
             for (node, stages) in &p.by_use {
-                let _ = writeln!(out, "  {}", one_line(node));
+                let _ = writeln!(out, "  {}", names.node_id(node));
                 for (stage, shares) in stages {
                     let shares: Vec<String> = shares
                         .iter()
@@ -682,18 +679,14 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         }
     }
     let _ = writeln!(out, "\nFlows ({unit})");
-    for (k, (f, amount)) in doc.flows.iter().zip(&a.solution.flows).enumerate() {
-        let sigma = a.uncertainty.as_ref().and_then(|u| u.flow_sigma[k]);
+    for (f, amount) in a.solution.flows.iter().enumerate() {
+        let sigma = a.uncertainty.as_ref().and_then(|u| u.flow_sigma[f]);
         let shown = match amount {
             None => figure(Measure::Amount, None, unit),
             Some(_) => present::with_sigma(Measure::Amount, *amount, sigma, unit),
         };
-        let _ = writeln!(
-            out,
-            "  {:<20} {:>16} → {:<16} {shown}",
-            one_line(&f.id),
-            f.from,
-            f.to,
+        // The amount first: labels have any length.
+        let _ = writeln!(out, "  {shown:>26}  {}", names.flow(f)
         );
     }
     out

@@ -4,7 +4,97 @@
 //! command line and the analysis's own messages all write with it, so a figure reads the
 //! same everywhere. It sits just above `model` and knows nothing of egui.
 
-use crate::model::{Flow, FlowValue, Node};
+use std::collections::HashMap;
+
+use crate::model::text::shown;
+use crate::model::{Document, Flow, FlowValue, Node};
+
+/// What people call the nodes and flows of one map in messages, tables and reports: the
+/// labels they typed ("Cell and pack maker"), a flow by its two ends ("Second-life
+/// storage -> Collection"), and the id added only where two of them would read the same
+/// ("Collection (recovery_2)"). Built once per message list: a look-up is then O(1).
+pub struct Names<'a> {
+    doc: &'a Document,
+    node_of: HashMap<&'a str, usize>,
+    flow_of: HashMap<&'a str, usize>,
+    /// How many nodes carry each label.
+    label_count: HashMap<&'a str, usize>,
+    /// How many flows join each (from, to) pair.
+    pair_count: HashMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        let mut label_count: HashMap<&str, usize> = HashMap::new();
+        for node in &doc.nodes {
+            *label_count.entry(node.label.trim()).or_default() += 1;
+        }
+        let mut pair_count: HashMap<(&str, &str), usize> = HashMap::new();
+        for flow in &doc.flows {
+            *pair_count
+                .entry((flow.from.as_str(), flow.to.as_str()))
+                .or_default() += 1;
+        }
+        Names {
+            doc,
+            node_of: doc
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(n, node)| (node.id.as_str(), n))
+                .collect(),
+            flow_of: doc
+                .flows
+                .iter()
+                .enumerate()
+                .map(|(f, flow)| (flow.id.as_str(), f))
+                .collect(),
+            label_count,
+            pair_count,
+        }
+    }
+
+    /// Node `n` by its label; by its id where it has no label. (Escaped and cut short as
+    /// every quoted value is, `model::text::shown`.)
+    pub fn node(&self, n: usize) -> String {
+        let node = &self.doc.nodes[n];
+        let label = node.label.trim();
+        if label.is_empty() {
+            shown(&node.id)
+        } else if self.label_count.get(label).copied().unwrap_or(0) > 1 {
+            format!("{} ({})", shown(label), shown(&node.id))
+        } else {
+            shown(label)
+        }
+    }
+
+    /// The node with this id, by its label; the id itself when there is no such node.
+    pub fn node_id(&self, id: &str) -> String {
+        self.node_of
+            .get(id)
+            .map_or_else(|| shown(id), |&n| self.node(n))
+    }
+
+    /// Flow `f` by its ends, `From -> To`, with its id where another flow joins the same two.
+    pub fn flow(&self, f: usize) -> String {
+        let flow = &self.doc.flows[f];
+        // "->", not an arrow: the editor's font has no U+2192.
+        let ends = format!("{} -> {}", self.node_id(&flow.from), self.node_id(&flow.to));
+        let key = (flow.from.as_str(), flow.to.as_str());
+        if self.pair_count.get(&key).copied().unwrap_or(0) > 1 {
+            format!("{ends} ({})", shown(&flow.id))
+        } else {
+            ends
+        }
+    }
+
+    /// The flow with this id, by its ends; the id itself when there is no such flow.
+    pub fn flow_id(&self, id: &str) -> String {
+        self.flow_of
+            .get(id)
+            .map_or_else(|| shown(id), |&f| self.flow(f))
+    }
+}
 
 /// The kind of number a figure is, which decides how it is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +185,25 @@ fn no_negative_zero(text: String) -> String {
     } else {
         text
     }
+}
+
+/// `value` with every negative zero made a plain 0, at any depth: `-0.0` (an empty sum,
+/// or a zero times a negative number) carries a sign that means nothing to a reader or to
+/// a program comparing figures. Every JSON the commands print goes through here.
+pub fn plain_zeros(mut value: serde_json::Value) -> serde_json::Value {
+    fn walk(value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::Number(n) if n.as_f64().is_some_and(|x| x == 0.0 && x.is_sign_negative()) => {
+                *value = Value::from(0.0);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            Value::Object(map) => map.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut value);
+    value
 }
 
 /// Text escaped for XML and HTML, in content and in attribute values.
@@ -348,6 +457,14 @@ mod tests {
         assert_eq!(percent_or_dash(None), "—");
         assert_eq!(whole_percent(0.9412), "94 %");
         assert_eq!(whole_percent(-0.001), "0 %");
+    }
+
+    #[test]
+    fn json_has_no_negative_zero_at_any_depth() {
+        let v = serde_json::json!({ "a": -0.0, "b": [1.5, -0.0, { "c": -0.0 }], "d": -2.0 });
+        let text = plain_zeros(v).to_string();
+        assert!(!text.contains("-0"), "{text}");
+        assert!(text.contains("-2.0"), "{text}");
     }
 
     #[test]

@@ -552,7 +552,7 @@ fn clicking_a_diagnostic_selects_what_it_names() {
         .with_size([1400.0, 1600.0])
         .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
     h.run();
-    h.get_by_label_contains("flow 'open_flow': amount is not determined")
+    h.get_by_label_contains("flow 'A -> B': amount is not determined")
         .click();
     h.run();
     assert_eq!(

@@ -28,6 +28,19 @@ fn assert_matches(expected: &Value, actual: &Value, path: &str) {
                 assert_matches(value, inner, &format!("{path}.{key}"));
             }
         }
+        // Stages are listed in chain order (the layout's columns), the expected files
+        // alphabetically: each stage is matched by its name.
+        (Value::Array(e), Value::Array(a)) if path.ends_with(".supply.stages") => {
+            assert_eq!(e.len(), a.len(), "{path}: array length");
+            for e in e {
+                let stage = &e["stage"];
+                let a = a
+                    .iter()
+                    .find(|a| &a["stage"] == stage)
+                    .unwrap_or_else(|| panic!("{path}: stage {stage} missing"));
+                assert_matches(e, a, &format!("{path}[{stage}]"));
+            }
+        }
         (Value::Array(e), Value::Array(a)) => {
             assert_eq!(e.len(), a.len(), "{path}: array length");
             for (i, (e, a)) in e.iter().zip(a).enumerate() {

@@ -342,6 +342,51 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// An exact amount that repeats what the rest of the map implies adds an equation the
+    /// others already meet: the map stays determined, and nothing moves.
+    #[test]
+    fn fixing_a_solved_auto_flow_at_its_solved_value_changes_nothing(
+        doc in well_posed_map(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let before = analyse(&doc);
+        prop_assert_eq!(before.solution.status, Status::Ok, "{:?}", before.messages);
+        let auto: Vec<usize> = (0..doc.flows.len())
+            .filter(|&f| doc.flows[f].value == FlowValue::Auto)
+            .collect();
+        prop_assume!(!auto.is_empty());
+        let f = auto[pick.index(auto.len())];
+        let mut fixed = doc.clone();
+        fixed.flows[f].value = FlowValue::Amount(before.solution.flows[f].unwrap());
+        let after = analyse(&fixed);
+        prop_assert_eq!(
+            after.solution.status,
+            Status::Ok,
+            "fixing {}: {:?}",
+            &doc.flows[f].id,
+            after.messages
+        );
+        let tol = 1e-9 * scale(&before);
+        for (g, (a, b)) in before.solution.flows.iter().zip(&after.solution.flows).enumerate() {
+            let (a, b) = (a.unwrap(), b.unwrap());
+            prop_assert!((a - b).abs() <= tol, "{}: {} became {}", &doc.flows[g].id, a, b);
+        }
+        for (n, (a, b)) in before
+            .solution
+            .stock_change
+            .iter()
+            .zip(&after.solution.stock_change)
+            .enumerate()
+        {
+            let (a, b) = (a.unwrap(), b.unwrap());
+            prop_assert!((a - b).abs() <= tol, "stock of {}: {} became {}", &doc.nodes[n].id, a, b);
+        }
+    }
+}
+
 /// `value` with its keys in the order `order` picks (a shuffled object, as a person or
 /// another tool might write it), recursively for the objects of a map file.
 fn shuffled(value: &serde_json::Value, seed: u64) -> serde_json::Value {

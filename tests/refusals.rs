@@ -674,7 +674,8 @@ fn flow_out_of_a_waste_loads_with_a_diagnostic() {
             json!({ "id": "dig", "from": "lf", "to": "make", "amount": 1, "loop": "recycle" }),
         )
     }));
-    assert_diagnostic(&doc, Subject::Flow("dig".into()), "lf");
+    // The waste is named by its label.
+    assert_diagnostic(&doc, Subject::Flow("dig".into()), "waste node 'Landfill'");
 }
 
 #[test]

@@ -78,7 +78,7 @@ pub fn security(doc: &Document, analysis: &Analysis) -> Vec<SecurityFigure> {
         },
     ];
     if let Some(home) = &doc.meta.home_country {
-        for stage in supply.stages_in_chain_order(doc) {
+        for stage in supply.stage_names() {
             let value = provenance.as_ref().and_then(|p| p.domestic(&stage));
             figures.push(SecurityFigure {
                 name: format!("Domestic ({home}) or secondary, {stage}"),

@@ -11,8 +11,7 @@ use super::topology::Topology;
 use super::uncertainty::{Measured, Uncertainty};
 use crate::model::text::shown;
 use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue};
-use crate::present::amount as show_amount;
-use crate::present::{self, Measure};
+use crate::present::{self, Measure, Names, amount as show_amount};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -38,6 +37,10 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub subject: Subject,
     pub message: String,
+    /// What people call the subject (`present::Names`): the label they typed, the id only
+    /// where two labels are the same. For messages; the file's id stays in `subject`.
+    #[serde(skip)]
+    pub subject_name: String,
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -47,20 +50,25 @@ impl std::fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Info => "note",
         };
-        let subject = match &self.subject {
-            Subject::Map => "map".to_string(),
-            Subject::Node(id) => format!("node '{}'", shown(id)),
-            Subject::Flow(id) => format!("flow '{}'", shown(id)),
-            Subject::PainPoint(id) => format!("pain point '{}'", shown(id)),
-            Subject::Scenario(name) => format!("scenario '{}'", shown(name)),
+        let kind = match &self.subject {
+            Subject::Map => return write!(f, "{level}: map: {}", self.message),
+            Subject::Node(_) => "node",
+            Subject::Flow(_) => "flow",
+            Subject::PainPoint(_) => "pain point",
+            Subject::Scenario(_) => "scenario",
         };
-        write!(f, "{level}: {subject}: {}", self.message)
+        write!(
+            f,
+            "{level}: {kind} '{}': {}",
+            self.subject_name, self.message
+        )
     }
 }
 
 /// Share of throughput by which a node's balance may be off before it is flagged.
 const BALANCE_TOLERANCE: f64 = 0.005;
 
+/// Everything odd about the map, one family of checks after another (§7).
 pub fn diagnose(
     doc: &Document,
     topo: &Topology,
@@ -69,114 +77,166 @@ pub fn diagnose(
     concentration: &Concentration,
     scenario_issues: &[ScenarioIssue],
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut push = |severity, subject, message: String| {
-        out.push(Diagnostic {
+    let mut report = Report {
+        doc,
+        names: Names::new(doc),
+        out: Vec::new(),
+    };
+    report.solver(solution);
+    for n in 0..doc.nodes.len() {
+        report.balance(topo, solution, n);
+        report.flow_directions(topo, n);
+        report.dead_end(topo, n);
+        report.node_fields(topo, n);
+    }
+    report.forward_cycles(topo);
+    report.uncovered_stages(topo, solution, concentration);
+    report.capped_rates(indicators);
+    report.pain_point_anchors();
+    report.scenarios(scenario_issues);
+    report.out
+}
+
+/// The diagnostics found so far, and how to name what they concern.
+struct Report<'a> {
+    doc: &'a Document,
+    names: Names<'a>,
+    out: Vec<Diagnostic>,
+}
+
+impl Report<'_> {
+    fn push(&mut self, severity: Severity, subject: Subject, message: String) {
+        let subject_name = match &subject {
+            Subject::Map => String::new(),
+            Subject::Node(id) => self.names.node_id(id),
+            Subject::Flow(id) => self.names.flow_id(id),
+            // By id until pain points are named by their pin numbers everywhere.
+            Subject::PainPoint(id) => shown(id),
+            Subject::Scenario(name) => shown(name),
+        };
+        self.out.push(Diagnostic {
             severity,
             subject,
             message,
-        })
-    };
-    let node_subject = |n: usize| Subject::Node(doc.nodes[n].id.clone());
-    let flow_subject = |f: usize| Subject::Flow(doc.flows[f].id.clone());
+            subject_name,
+        });
+    }
 
-    for e in &solution.conflicts {
-        let (subject, what) = match *e {
-            Equation::Balance(n) => (node_subject(n), "its mass balance"),
-            Equation::Share(f) => (flow_subject(f), "its share"),
-            Equation::Outflows(n) => (node_subject(n), "the split of its outflows"),
-        };
-        push(
-            Severity::Error,
-            subject,
-            format!("{what} cannot be met together with the rest of the map"),
-        );
+    fn node(&self, n: usize) -> Subject {
+        Subject::Node(self.doc.nodes[n].id.clone())
     }
-    for u in &solution.undetermined {
-        let (subject, what) = match *u {
-            Unknown::Flow(f) => (flow_subject(f), "amount"),
-            Unknown::StockChange(n) => (node_subject(n), "stock change"),
-            Unknown::Outflows(n) => (node_subject(n), "total outflow"),
-        };
-        push(
-            Severity::Warning,
-            subject,
-            format!("{what} is not determined by the map: give an amount or a share"),
-        );
+
+    fn flow(&self, f: usize) -> Subject {
+        Subject::Flow(self.doc.flows[f].id.clone())
     }
-    for &f in &solution.negative {
-        push(
-            Severity::Error,
-            flow_subject(f),
-            format!(
+
+    /// The solver's conflicts, open unknowns and negative flows.
+    fn solver(&mut self, solution: &FlowSolution) {
+        for e in &solution.conflicts {
+            let (subject, what) = match *e {
+                Equation::Balance(n) => (self.node(n), "its mass balance"),
+                Equation::Share(f) => (self.flow(f), "its share"),
+                Equation::Outflows(n) => (self.node(n), "the split of its outflows"),
+            };
+            self.push(
+                Severity::Error,
+                subject,
+                format!("{what} cannot be met together with the rest of the map"),
+            );
+        }
+        for u in &solution.undetermined {
+            let (subject, what) = match *u {
+                Unknown::Flow(f) => (self.flow(f), "amount"),
+                Unknown::StockChange(n) => (self.node(n), "stock change"),
+                Unknown::Outflows(n) => (self.node(n), "total outflow"),
+            };
+            self.push(
+                Severity::Warning,
+                subject,
+                format!("{what} is not determined by the map: give an amount or a share"),
+            );
+        }
+        for &f in &solution.negative {
+            let message = format!(
                 "comes out negative ({} {}): the shares or amounts around it ask for more than arrives",
                 show_amount(solution.flows[f].unwrap_or(0.0)),
-                doc.meta.unit()
-            ),
-        );
+                self.doc.meta.unit()
+            );
+            self.push(Severity::Error, self.flow(f), message);
+        }
     }
 
-    for (n, node) in doc.nodes.iter().enumerate() {
-        if node.kind.is_balanced() {
-            let inflow = super::total(topo.inflows[n].iter().map(|&f| solution.flows[f]));
-            let outflow = super::total(topo.outflows[n].iter().map(|&f| solution.flows[f]));
-            if let (Some(i), Some(o), Some(s)) = (inflow, outflow, solution.stock_change[n]) {
-                let off = i - o - s;
-                if off.abs() > BALANCE_TOLERANCE * i.max(o) && off.abs() > 1e-12 {
-                    push(
-                        Severity::Error,
-                        node_subject(n),
-                        format!(
-                            "balance is off by {} {} (in {}, out {}, stock change {})",
-                            show_amount(off),
-                            doc.meta.unit(),
-                            show_amount(i),
-                            show_amount(o),
-                            show_amount(s)
-                        ),
-                    );
-                }
-            }
+    /// A balanced node whose solved flows do not balance (only with contradictory data).
+    fn balance(&mut self, topo: &Topology, solution: &FlowSolution, n: usize) {
+        if !self.doc.nodes[n].kind.is_balanced() {
+            return;
         }
-        if !node.kind.takes_inflows() {
+        let inflow = super::total(topo.inflows[n].iter().map(|&f| solution.flows[f]));
+        let outflow = super::total(topo.outflows[n].iter().map(|&f| solution.flows[f]));
+        let (Some(i), Some(o), Some(s)) = (inflow, outflow, solution.stock_change[n]) else {
+            return;
+        };
+        let off = i - o - s;
+        if off.abs() > BALANCE_TOLERANCE * i.max(o) && off.abs() > 1e-12 {
+            let unit = self.doc.meta.unit();
+            let message = format!(
+                "balance is off by {} {unit} (in {}, out {}, stock change {})",
+                show_amount(off),
+                show_amount(i),
+                show_amount(o),
+                show_amount(s)
+            );
+            self.push(Severity::Error, self.node(n), message);
+        }
+    }
+
+    /// Flows into a source, or out of a waste or export.
+    fn flow_directions(&mut self, topo: &Topology, n: usize) {
+        let kind = self.doc.nodes[n].kind;
+        if !kind.takes_inflows() {
             for &f in &topo.inflows[n] {
-                push(
-                    Severity::Warning,
-                    flow_subject(f),
-                    format!("flows into source '{}': a source takes no inflows", node.id),
+                let message = format!(
+                    "flows into source '{}': a source takes no inflows",
+                    self.names.node(n)
                 );
+                self.push(Severity::Warning, self.flow(f), message);
             }
         }
-        if !node.kind.gives_outflows() {
+        if !kind.gives_outflows() {
             for &f in &topo.outflows[n] {
-                push(
-                    Severity::Warning,
-                    flow_subject(f),
-                    format!(
-                        "leaves {} node '{}': wastes and exports have no outflows",
-                        node.kind.name(),
-                        node.id
-                    ),
+                let message = format!(
+                    "leaves {} node '{}': wastes and exports have no outflows",
+                    kind.name(),
+                    self.names.node(n)
                 );
+                self.push(Severity::Warning, self.flow(f), message);
             }
         }
-        // A process or recovery node keeps nothing: with no way out, the balance holds
-        // whatever flows in at 0, which surprises a map still being drawn.
-        if matches!(node.kind, NodeKind::Process | NodeKind::Recovery)
+    }
+
+    /// A process or recovery node keeps nothing: with no way out, the balance holds
+    /// whatever flows in at 0, which surprises a map still being drawn.
+    fn dead_end(&mut self, topo: &Topology, n: usize) {
+        let kind = self.doc.nodes[n].kind;
+        if matches!(kind, NodeKind::Process | NodeKind::Recovery)
             && !topo.inflows[n].is_empty()
             && topo.outflows[n].is_empty()
         {
-            push(
-                Severity::Warning,
-                node_subject(n),
-                format!(
-                    "has inflows and no outflow: a {} node passes on all it takes in, so its \
-                     inflows are held at 0; draw where its material goes (or make it a waste \
-                     or export node)",
-                    node.kind.name()
-                ),
+            let message = format!(
+                "has inflows and no outflow: a {} node passes on all it takes in, so its \
+                 inflows are held at 0; draw where its material goes (or make it a waste \
+                 or export node)",
+                kind.name()
             );
+            self.push(Severity::Warning, self.node(n), message);
         }
+    }
+
+    /// What a node's own fields say: shares past 1, a use node without a lifetime or with
+    /// an inflow in the base year, country shares not summing to 1.
+    fn node_fields(&mut self, topo: &Topology, n: usize) {
+        let doc = self.doc;
+        let node = &doc.nodes[n];
         let shares: f64 = topo.outflows[n]
             .iter()
             .filter_map(|&f| match doc.flows[f].value {
@@ -185,16 +245,13 @@ pub fn diagnose(
             })
             .sum();
         if shares > 1.0 + 1e-9 {
-            push(
-                Severity::Error,
-                node_subject(n),
-                format!("outflow shares sum to {shares:.4}, past 1"),
-            );
+            let message = format!("outflow shares sum to {shares:.4}, past 1");
+            self.push(Severity::Error, self.node(n), message);
         }
         if node.kind == NodeKind::Use && node.lifetime.is_none() {
-            push(
+            self.push(
                 Severity::Info,
-                node_subject(n),
+                self.node(n),
                 "use node without a lifetime: its utility is taken as 1 and the roadmap \
                  leaves it out"
                     .into(),
@@ -204,100 +261,111 @@ pub fn diagnose(
             && let Some(base) = doc.meta.year
             && node.inflows.contains_key(&base)
         {
-            push(
-                Severity::Warning,
-                node_subject(n),
-                format!(
-                    "`inflows` names the base year {base}: the map's own inflow stands \
-                     there (remove that entry)"
-                ),
+            let message = format!(
+                "`inflows` names the base year {base}: the map's own inflow stands \
+                 there (remove that entry)"
             );
+            self.push(Severity::Warning, self.node(n), message);
         }
         if let Some(map) = &node.countries {
             let sum: f64 = map.values().sum();
             if (sum - 1.0).abs() > 0.01 {
-                push(
-                    Severity::Warning,
-                    node_subject(n),
-                    format!("`countries` shares sum to {sum:.4}, not 1"),
-                );
+                let message = format!("`countries` shares sum to {sum:.4}, not 1");
+                self.push(Severity::Warning, self.node(n), message);
             }
         }
     }
 
-    for flows in topo.forward_cycles(doc) {
-        let ids: Vec<&str> = flows.iter().map(|&f| doc.flows[f].id.as_str()).collect();
-        if let Some(&first) = flows.first() {
-            push(
-                Severity::Warning,
-                flow_subject(first),
-                format!(
-                    "forward flows form a cycle ({}): mark the one that goes back as a loop",
-                    ids.join(", ")
-                ),
+    /// A cycle of forward flows, named by the nodes it passes (A → B → A).
+    fn forward_cycles(&mut self, topo: &Topology) {
+        for flows in topo.forward_cycles(self.doc) {
+            let Some(&first) = flows.first() else {
+                continue;
+            };
+            let mut path: Vec<String> = flows
+                .iter()
+                .map(|&f| self.names.node_id(&self.doc.flows[f].from))
+                .collect();
+            if let Some(&last) = flows.last() {
+                path.push(self.names.node_id(&self.doc.flows[last].to));
+            }
+            let message = format!(
+                "forward flows form a cycle ({}): mark the one that goes back as a loop",
+                path.join(" → ")
             );
+            self.push(Severity::Warning, self.flow(first), message);
         }
     }
 
-    for stage in &concentration.stages {
-        if stage.coverage.is_some_and(|c| c < 1.0 - 1e-9) {
+    /// The nodes of a stage with throughput but no country.
+    fn uncovered_stages(
+        &mut self,
+        topo: &Topology,
+        solution: &FlowSolution,
+        concentration: &Concentration,
+    ) {
+        let doc = self.doc;
+        for stage in &concentration.stages {
+            if !stage.coverage.is_some_and(|c| c < 1.0 - 1e-9) {
+                continue;
+            }
             for (n, node) in doc.nodes.iter().enumerate() {
                 let uncovered = node.stage.as_deref() == Some(stage.stage.as_str())
                     && node.country_shares().is_empty()
                     && throughput(doc, topo, &solution.flows, n).is_some_and(|t| t > 0.0);
                 if uncovered {
-                    push(
-                        Severity::Info,
-                        node_subject(n),
-                        format!(
-                            "stage '{}' has no country here: {:.1} % of the stage's throughput is not covered",
-                            stage.stage,
-                            100.0 * (1.0 - stage.coverage.unwrap_or(0.0))
-                        ),
+                    let message = format!(
+                        "stage '{}' has no country here: {:.1} % of the stage's throughput is not covered",
+                        stage.stage,
+                        100.0 * (1.0 - stage.coverage.unwrap_or(0.0))
                     );
+                    self.push(Severity::Info, self.node(n), message);
                 }
             }
         }
     }
 
-    for (name, raw) in &indicators.capped {
-        push(
-            Severity::Warning,
-            Subject::Map,
-            format!(
+    /// End-of-life rates past 100 %, shown capped.
+    fn capped_rates(&mut self, indicators: &Indicators) {
+        for (name, raw) in &indicators.capped {
+            let message = format!(
                 "the {name} comes out at {:.1} % and is shown as 100 %: material passes \
                  through end-of-life nodes more than once, or a recycled source feeds them",
                 100.0 * raw
-            ),
-        );
-    }
-
-    for p in &doc.pain_points {
-        let missing = match &p.on {
-            Anchor::Map => None,
-            Anchor::Node(id) => doc.node(id).is_none().then(|| format!("node '{id}'")),
-            Anchor::Flow(id) => doc.flow(id).is_none().then(|| format!("flow '{id}'")),
-        };
-        if let Some(what) = missing {
-            push(
-                Severity::Warning,
-                Subject::PainPoint(p.id.clone()),
-                format!("is pinned on {what}, which is not in the map"),
             );
+            self.push(Severity::Warning, Subject::Map, message);
         }
     }
 
-    for issue in scenario_issues {
-        push(
-            Severity::Warning,
-            Subject::Scenario(issue.scenario.clone()),
-            format!("change #{}: {}", issue.change, issue.problem),
-        );
+    /// Pain points pinned on something not in the map (named by the id they give).
+    fn pain_point_anchors(&mut self) {
+        let doc = self.doc;
+        for p in &doc.pain_points {
+            let missing = match &p.on {
+                Anchor::Map => None,
+                Anchor::Node(id) => doc.node(id).is_none().then(|| format!("node '{id}'")),
+                Anchor::Flow(id) => doc.flow(id).is_none().then(|| format!("flow '{id}'")),
+            };
+            if let Some(what) = missing {
+                let message = format!("is pinned on {what}, which is not in the map");
+                self.push(Severity::Warning, Subject::PainPoint(p.id.clone()), message);
+            }
+        }
     }
-    for problem in crate::model::levers::problems(doc) {
-        push(Severity::Warning, Subject::Map, problem);
+
+    /// Scenario changes that could not be applied, and levers naming what is not there.
+    fn scenarios(&mut self, scenario_issues: &[ScenarioIssue]) {
+        for issue in scenario_issues {
+            self.push(
+                Severity::Warning,
+                Subject::Scenario(issue.scenario.clone()),
+                format!("change #{}: {}", issue.change, issue.problem),
+            );
+        }
+        for problem in crate::model::levers::problems(self.doc) {
+            self.push(Severity::Warning, Subject::Map, problem);
+        }
     }
-    out
 }
 
 /// What reconciliation finds (indicators.md §10): estimates that are ignored because the
@@ -318,6 +386,7 @@ fn ignored_estimates(doc: &Document) -> Vec<Diagnostic> {
         .map(|f| Diagnostic {
             severity: Severity::Warning,
             subject: Subject::Flow(f.id.clone()),
+            subject_name: Names::new(doc).flow_id(&f.id),
             message: format!(
                 "its amount is exact, so its {} ignored; give the amount a ± to reconcile them with it",
                 match f.estimates.len() {
@@ -331,6 +400,7 @@ fn ignored_estimates(doc: &Document) -> Vec<Diagnostic> {
 
 fn suspects(doc: &Document, u: &Uncertainty) -> Vec<Diagnostic> {
     let unit = doc.meta.unit();
+    let names = Names::new(doc);
     u.suspects
         .iter()
         .enumerate()
@@ -357,6 +427,7 @@ fn suspects(doc: &Document, u: &Uncertainty) -> Vec<Diagnostic> {
             Diagnostic {
                 severity: Severity::Warning,
                 subject: Subject::Flow(flow.id.clone()),
+                subject_name: names.flow(m.measurement.flow),
                 message: format!(
                     "suspect {} of {} (the data disagree: p = {:.3}; normalised residual {:+.2}): {} entered ({source}); {implied}",
                     rank + 1,

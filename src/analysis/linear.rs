@@ -16,6 +16,9 @@ use petgraph::graph::{DiGraph, NodeIndex};
 const DENSE_BLOCK: usize = 48;
 /// Largest singular block or under-determined part analysed densely.
 const DENSE_LIMIT: usize = 1500;
+/// Largest system whose conflicts are checked by solving it whole (`second_opinion`): a
+/// dense SVD of every unknown, tens of milliseconds at this size.
+const SECOND_OPINION_LIMIT: usize = 400;
 /// Relative size below which a singular value counts as zero.
 const RANK_TOL: f64 = 1e-10;
 /// Relative residual above which an equation is not met.
@@ -27,6 +30,10 @@ pub struct System {
     ncols: usize,
     rows: Vec<Vec<(usize, f64)>>,
     rhs: Vec<f64>,
+    /// The size of what each right-hand side sums (known amounts moved over), against
+    /// which its residual is judged: a balance of two known amounts that differ by
+    /// round-off has a right-hand side of 1e-14 but terms of 100.
+    scale: Vec<f64>,
 }
 
 /// The values found (`None` where the equations leave an unknown open) and the equations
@@ -51,6 +58,17 @@ impl System {
 
     /// Adds the equation `Σ coef × x[col] = rhs`; repeated columns are summed, zeros dropped.
     pub fn add_row(&mut self, terms: impl IntoIterator<Item = (usize, f64)>, rhs: f64) -> usize {
+        self.add_row_scaled(terms, rhs, rhs.abs())
+    }
+
+    /// Adds `Σ coef × x[col] = rhs` where the right-hand side sums known terms of total
+    /// size `scale` (so that their round-off is no conflict).
+    pub fn add_row_scaled(
+        &mut self,
+        terms: impl IntoIterator<Item = (usize, f64)>,
+        rhs: f64,
+        scale: f64,
+    ) -> usize {
         let mut row: Vec<(usize, f64)> = terms.into_iter().collect();
         row.sort_by_key(|&(c, _)| c);
         let mut merged: Vec<(usize, f64)> = Vec::with_capacity(row.len());
@@ -63,6 +81,7 @@ impl System {
         merged.retain(|&(_, a)| a != 0.0);
         self.rows.push(merged);
         self.rhs.push(rhs);
+        self.scale.push(scale.max(rhs.abs()));
         self.rows.len() - 1
     }
 
@@ -103,7 +122,10 @@ impl<'a> Solver<'a> {
         let open = self.underdetermined_columns();
         self.solve_square_part(&open);
         self.check_surplus_rows();
-        self.solve_open_part(&open);
+        self.solve_remainder();
+        if !self.conflicts.is_empty() {
+            self.second_opinion();
+        }
         self.conflicts.sort_unstable();
         self.conflicts.dedup();
         Solution {
@@ -186,13 +208,23 @@ impl<'a> Solver<'a> {
                     .unwrap_or(Outcome {
                         values: vec![None; n],
                         consistent: true,
+                        least_squares: Vec::new(),
+                        condition: 1.0,
                     })
             };
-            for (&c, v) in block_cols.iter().zip(outcome.values) {
-                self.values[c] = v;
+            // A block the matching made singular stays open here: `solve_remainder` solves
+            // it with every equation that uses its unknowns, surplus ones included.
+            if outcome.condition > 1.0 / RANK_TOL {
+                for &c in block_cols {
+                    local[c] = usize::MAX;
+                }
+                return;
             }
             if !outcome.consistent {
                 self.conflicts.extend(&rows);
+            }
+            for (&c, v) in block_cols.iter().zip(outcome.values) {
+                self.values[c] = v;
             }
         }
         for &c in block_cols {
@@ -227,11 +259,15 @@ impl<'a> Solver<'a> {
             return Outcome {
                 values: vec![Some(rhs / a)],
                 consistent: true,
+                least_squares: Vec::new(),
+                condition: scale / a.abs(),
             };
         }
         Outcome {
             values: vec![None],
-            consistent: rhs.abs() <= RESIDUAL_TOL * self.sys.rhs[r].abs().max(f64::MIN_POSITIVE),
+            consistent: rhs.abs() <= RESIDUAL_TOL * self.sys.scale[r].max(f64::MIN_POSITIVE),
+            least_squares: Vec::new(),
+            condition: f64::INFINITY,
         }
     }
 
@@ -287,27 +323,33 @@ impl<'a> Solver<'a> {
         ok.then(|| Outcome {
             values: values.into_iter().map(Some).collect(),
             consistent: true,
+            least_squares: Vec::new(),
+            condition: 1.0,
+        })
+    }
+
+    /// The largest term of the whole system (of the values known so far), for round-off
+    /// carried in from the blocks that fixed the values an equation uses.
+    fn largest_term(&self) -> f64 {
+        (0..self.sys.rows.len()).fold(0.0f64, |m, r| {
+            self.sys.rows[r]
+                .iter()
+                .filter_map(|&(c, a)| self.values[c].map(|x| (a * x).abs()))
+                .fold(m.max(self.sys.scale[r]), f64::max)
         })
     }
 
     /// Equations left over once every unknown has its own: met, or in conflict (together
     /// with the equations that fixed the unknowns they use).
     fn check_surplus_rows(&mut self) {
-        // The largest term of the whole system, for round-off carried in from the blocks
-        // that fixed the values a surplus row uses.
-        let largest = (0..self.sys.rows.len()).fold(0.0f64, |m, r| {
-            self.sys.rows[r]
-                .iter()
-                .filter_map(|&(c, a)| self.values[c].map(|x| (a * x).abs()))
-                .fold(m.max(self.sys.rhs[r].abs()), f64::max)
-        });
+        let largest = self.largest_term();
         for r in 0..self.sys.rows.len() {
             if self.row_match[r].is_some() {
                 continue;
             }
             let row = &self.sys.rows[r];
             let mut residual = self.sys.rhs[r];
-            let mut scale = residual.abs();
+            let mut scale = self.sys.scale[r];
             let mut known = true;
             for &(c, a) in row {
                 match self.values[c] {
@@ -326,10 +368,20 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// The part with more unknowns than equations: some unknowns may still be fixed
-    /// (found from the null space), the rest stay open.
-    fn solve_open_part(&mut self, open: &[bool]) {
-        let cols: Vec<usize> = (0..self.sys.ncols).filter(|&c| open[c]).collect();
+    /// Every unknown still open after the structural passes, solved jointly with every
+    /// equation that uses one of them.
+    ///
+    /// The structural passes cannot see two things. The part with more unknowns than
+    /// equations may still fix some of them (found from the null space). And a square
+    /// block can be singular in its numbers while a surplus equation, left out of the
+    /// block by the matching, supplies the rank it lacks: an exact amount that repeats
+    /// what the balances imply makes one balance surplus, and the matching may then leave
+    /// out the very equation a lossless loop needs (its balances alone add up to zero).
+    /// Solved alone, such a block looks open, and so does everything after it.
+    fn solve_remainder(&mut self) {
+        let cols: Vec<usize> = (0..self.sys.ncols)
+            .filter(|&c| self.values[c].is_none())
+            .collect();
         if cols.is_empty() || cols.len() > DENSE_LIMIT {
             return;
         }
@@ -337,17 +389,84 @@ impl<'a> Solver<'a> {
         for (i, &c) in cols.iter().enumerate() {
             local[c] = i;
         }
-        let rows: Vec<usize> = cols.iter().filter_map(|&c| self.col_match[c]).collect();
+        let rows: Vec<usize> = (0..self.sys.rows.len())
+            .filter(|&r| {
+                self.sys.rows[r]
+                    .iter()
+                    .any(|&(c, _)| local[c] != usize::MAX)
+            })
+            .collect();
+        // Every unknown outside `cols` is known by now.
         let Some(rhs) = self.reduced_rhs(&rows, &local) else {
             return;
         };
         let outcome = self.solve_dense(&rows, &cols, &local, &rhs);
+        if outcome.least_squares.len() != cols.len() {
+            return; // the SVD failed: the unknowns stay open
+        }
+        let unmet = self.unmet_rows(&rows, &local, &outcome.least_squares);
         for (&c, v) in cols.iter().zip(outcome.values) {
             self.values[c] = v;
         }
-        if !outcome.consistent {
-            self.conflicts.extend(&rows);
+        self.conflicts.extend(unmet);
+    }
+
+    /// Conflicts found block by block, checked by solving the whole system at once.
+    ///
+    /// Block by block, each unknown comes from the one equation the matching gave it. With
+    /// an equation to spare (an exact amount that repeats what the rest implies), that
+    /// order can take a small flow as the difference of two large ones and then divide it
+    /// by a small share, again and again: the round-off grows past what a surplus equation
+    /// of small amounts tolerates, and a consistent map looks contradictory. A least-squares
+    /// solution of every equation together has no such order. Its values replace the
+    /// blocks' when it meets every equation; otherwise the conflicts stand as found.
+    fn second_opinion(&mut self) {
+        let n = self.sys.ncols;
+        if n == 0 || n > SECOND_OPINION_LIMIT {
+            return;
         }
+        let local: Vec<usize> = (0..n).collect();
+        let rows: Vec<usize> = (0..self.sys.rows.len()).collect();
+        let outcome = self.solve_dense(&rows, &local, &local, &self.sys.rhs);
+        if outcome.least_squares.len() != n
+            || !self
+                .unmet_rows(&rows, &local, &outcome.least_squares)
+                .is_empty()
+        {
+            return;
+        }
+        self.values = outcome.values;
+        self.conflicts.clear();
+    }
+
+    /// Those of `rows` that `x` (the values of the columns `local` numbers, the rest
+    /// known) does not meet, judged against all the terms of each row, known values
+    /// included (they carry the round-off of the blocks that fixed them), and at round-off
+    /// against the largest term of these rows.
+    fn unmet_rows(&self, rows: &[usize], local: &[usize], x: &[f64]) -> Vec<usize> {
+        let residuals: Vec<(f64, f64)> = rows
+            .iter()
+            .map(|&r| {
+                let mut residual = self.sys.rhs[r];
+                let mut scale = self.sys.scale[r];
+                for &(c, a) in &self.sys.rows[r] {
+                    let value = if local[c] != usize::MAX {
+                        x[local[c]]
+                    } else {
+                        self.values[c].unwrap_or(0.0)
+                    };
+                    residual -= a * value;
+                    scale += (a * value).abs();
+                }
+                (residual, scale)
+            })
+            .collect();
+        let largest = residuals.iter().fold(0.0f64, |m, &(_, s)| m.max(s));
+        rows.iter()
+            .zip(&residuals)
+            .filter(|(_, res)| !met(&[**res, (0.0, largest)]))
+            .map(|(&r, _)| r)
+            .collect()
     }
 }
 
@@ -368,6 +487,12 @@ const ROUND_OFF: f64 = 1e-12;
 struct Outcome {
     values: Vec<Option<f64>>,
     consistent: bool,
+    /// Largest over smallest singular value (infinite when singular); 1 where the solver
+    /// does not tell.
+    condition: f64,
+    /// The minimum-norm least-squares value of every unknown, determined or not (from
+    /// the dense solver only; empty otherwise).
+    least_squares: Vec<f64>,
 }
 
 /// Minimum-norm least-squares solution by SVD. An unknown is determined when it has no
@@ -378,6 +503,8 @@ fn dense_least_squares(a: &Mat<f64>, b: &[f64]) -> Outcome {
         return Outcome {
             values: vec![None; n],
             consistent: true,
+            least_squares: Vec::new(),
+            condition: 1.0,
         };
     };
     let (u, s, v) = (svd.U(), svd.S().column_vector(), svd.V());
@@ -417,7 +544,20 @@ fn dense_least_squares(a: &Mat<f64>, b: &[f64]) -> Outcome {
             (weight < 1e-16).then_some(x[j])
         })
         .collect();
-    Outcome { values, consistent }
+    let smin = match k == n {
+        true => (0..k).fold(f64::INFINITY, |acc, i| acc.min(s[i])),
+        false => 0.0,
+    };
+    Outcome {
+        values,
+        consistent,
+        least_squares: x,
+        condition: if smin > 0.0 {
+            smax / smin
+        } else {
+            f64::INFINITY
+        },
+    }
 }
 
 /// Hopcroft–Karp maximum matching of rows to columns, iterative so that long chains
@@ -589,6 +729,32 @@ mod tests {
         );
         let sol = s.solve();
         assert_eq!(sol.conflicts, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_surplus_equation_gives_a_singular_block_the_rank_it_lacks() {
+        // A node with outflow total x1 = x0 + 10 and a loop x0 = x2 back into it (x2 = x1 -
+        // 10): the three balances hold for any x0, and only the share x0 = 0.1 x1 fixes
+        // it. The matching takes the balances and leaves the share over.
+        let s = system(
+            3,
+            &[
+                (&[(0, 1.0), (2, -1.0)], 0.0),
+                (&[(1, 1.0), (0, -1.0)], 10.0),
+                (&[(2, 1.0), (1, -1.0)], -10.0),
+                (&[(0, 1.0), (1, -0.1)], 0.0),
+            ],
+        );
+        let sol = s.solve();
+        let x1 = 10.0 / 0.9;
+        for (value, expected) in sol.values.iter().zip([0.1 * x1, x1, 0.1 * x1]) {
+            assert!(
+                (value.unwrap() - expected).abs() < 1e-12,
+                "{:?}",
+                sol.values
+            );
+        }
+        assert!(sol.conflicts.is_empty());
     }
 
     #[test]

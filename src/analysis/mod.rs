@@ -192,6 +192,7 @@ impl Analysis {
             "supply": {
                 "stages": stages,
                 "bottleneck": self.concentration.bottleneck,
+                "bottlenecks": self.concentration.bottlenecks,
                 "provenance": by_use,
                 "certified_share": provenance.and_then(|p| p.certified_share),
                 "domestic_share": domestic,

@@ -30,7 +30,7 @@ pub type Shares = Vec<(String, f64)>;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Provenance {
-    /// For each use node (by id, in map order), for each stage (alphabetical): where
+    /// For each use node (by id, in map order), for each stage (in the order given): where
     /// its non-maintain inflow came from.
     pub by_use: Vec<(String, Vec<(String, Shares)>)>,
     /// Certified or secondary share of what enters all use nodes (outside maintain loops).

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::linear::System;
 use super::topology::Topology;
 use crate::model::{Document, FlowValue, NodeKind, StockChange};
+use crate::present::Names;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -111,7 +112,7 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
             continue;
         }
         let mut terms = Vec::new();
-        let mut rhs = 0.0;
+        let mut rhs = Right::default();
         push_flows(
             doc,
             &col_of_flow,
@@ -134,11 +135,11 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         if node.kind == NodeKind::Use {
             match (col_of_stock[n], node.stock_change()) {
                 (Some(c), _) => terms.push((c, -1.0)),
-                (None, StockChange::Fixed(s)) => rhs += s,
+                (None, StockChange::Fixed(s)) => rhs.add(s),
                 (None, StockChange::Auto) => {}
             }
         }
-        system.add_row(terms, rhs);
+        system.add_row_scaled(terms, rhs.sum, rhs.size);
         equations.push(Equation::Balance(n));
     }
 
@@ -146,7 +147,7 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
     for (n, total) in col_of_total.iter().enumerate() {
         let Some(t) = *total else { continue };
         let mut terms = vec![(t, 1.0)];
-        let mut rhs = 0.0;
+        let mut rhs = Right::default();
         push_flows(
             doc,
             &col_of_flow,
@@ -155,7 +156,7 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
             &mut terms,
             &mut rhs,
         );
-        system.add_row(terms, rhs);
+        system.add_row_scaled(terms, rhs.sum, rhs.size);
         equations.push(Equation::Outflows(n));
     }
 
@@ -201,7 +202,8 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
     for (unknown, value) in unknowns.iter().zip(&solution.values) {
         match unknown {
             Unknown::Flow(f) => flows[*f] = *value,
-            Unknown::StockChange(n) => stock_change[*n] = *value,
+            // + 0.0: a stock change of -0.0 would print with its sign.
+            Unknown::StockChange(n) => stock_change[*n] = value.map(|s| s + 0.0),
             // An open total leaves some of its flows open too: they are named instead.
             Unknown::Outflows(_) => continue,
         }
@@ -217,8 +219,8 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         if let Some(a) = amount {
             if *a < -1e-9 * scale {
                 negative.push(f);
-            } else if *a < 0.0 {
-                *a = 0.0;
+            } else if *a <= 0.0 {
+                *a = 0.0; // round-off, and -0.0 (which would print with its sign)
             }
         }
     }
@@ -250,42 +252,56 @@ fn push_flows(
     flows: &[usize],
     sign: f64,
     terms: &mut Vec<(usize, f64)>,
-    rhs: &mut f64,
+    rhs: &mut Right,
 ) {
     for &f in flows {
         match (col_of_flow[f], doc.flows[f].value) {
             (Some(c), _) => terms.push((c, sign)),
-            (None, FlowValue::Amount(a)) => *rhs -= sign * a,
+            (None, FlowValue::Amount(a)) => rhs.add(-sign * a),
             (None, _) => {}
         }
     }
 }
 
+/// A right-hand side of known amounts: their sum, and their size (the sum of their
+/// magnitudes), against which the equation's residual is judged.
+#[derive(Default)]
+struct Right {
+    sum: f64,
+    size: f64,
+}
+
+impl Right {
+    fn add(&mut self, v: f64) {
+        self.sum += v;
+        self.size += v.abs();
+    }
+}
+
 impl FlowSolution {
-    /// One line per problem, naming the flows, nodes and equations concerned.
+    /// One line per problem, naming the flows, nodes and equations concerned by the labels
+    /// the user typed (`present::Names`).
     pub fn messages(&self, doc: &Document) -> Vec<String> {
+        let names = Names::new(doc);
         let mut out = Vec::new();
         if !self.conflicts.is_empty() {
-            let names = self.conflicts.iter().map(|e| equation_name(doc, *e));
+            let listed = self.conflicts.iter().map(|e| equation_name(&names, *e));
             out.push(format!(
                 "these equations cannot all be met: {}",
-                first_few(names, self.conflicts.len())
+                first_few(listed, self.conflicts.len())
             ));
         }
         if !self.undetermined.is_empty() {
-            let names = self.undetermined.iter().map(|u| unknown_name(doc, *u));
+            let listed = self.undetermined.iter().map(|u| unknown_name(&names, *u));
             out.push(format!(
                 "not determined by the map (give an amount or a share): {}",
-                first_few(names, self.undetermined.len())
+                first_few(listed, self.undetermined.len())
             ));
         }
         for &f in &self.negative {
-            let flow = &doc.flows[f];
             out.push(format!(
-                "flow '{}' ({} -> {}) comes out negative: {} {}",
-                flow.id,
-                flow.from,
-                flow.to,
+                "flow '{}' comes out negative: {} {}",
+                names.flow(f),
                 self.flows[f].map_or(String::new(), crate::present::amount),
                 doc.meta.unit()
             ));
@@ -309,21 +325,18 @@ fn first_few(names: impl Iterator<Item = String>, count: usize) -> String {
     }
 }
 
-pub fn equation_name(doc: &Document, e: Equation) -> String {
+pub fn equation_name(names: &Names, e: Equation) -> String {
     match e {
-        Equation::Balance(n) => format!("balance of node '{}'", doc.nodes[n].id),
-        Equation::Share(f) => format!("share of flow '{}'", doc.flows[f].id),
-        Equation::Outflows(n) => format!("outflows of node '{}'", doc.nodes[n].id),
+        Equation::Balance(n) => format!("balance of node '{}'", names.node(n)),
+        Equation::Share(f) => format!("share of flow '{}'", names.flow(f)),
+        Equation::Outflows(n) => format!("outflows of node '{}'", names.node(n)),
     }
 }
 
-pub fn unknown_name(doc: &Document, u: Unknown) -> String {
+pub fn unknown_name(names: &Names, u: Unknown) -> String {
     match u {
-        Unknown::Flow(f) => {
-            let flow = &doc.flows[f];
-            format!("flow '{}' ({} -> {})", flow.id, flow.from, flow.to)
-        }
-        Unknown::StockChange(n) => format!("stock change of node '{}'", doc.nodes[n].id),
-        Unknown::Outflows(n) => format!("total outflow of node '{}'", doc.nodes[n].id),
+        Unknown::Flow(f) => format!("flow '{}'", names.flow(f)),
+        Unknown::StockChange(n) => format!("stock change of node '{}'", names.node(n)),
+        Unknown::Outflows(n) => format!("total outflow of node '{}'", names.node(n)),
     }
 }

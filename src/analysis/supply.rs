@@ -1,11 +1,12 @@
 //! Supply concentration by value-chain stage (indicators.md §5): country shares of each
-//! stage's throughput, HHI, top country, coverage, and the bottleneck stage. (Where the
+//! stage's throughput, HHI, top country, coverage, and the bottleneck stages. (Where the
 //! material of each use node comes from is `provenance`, computed on demand.)
 
 use std::collections::BTreeMap;
 
 use super::topology::Topology;
 use crate::model::Document;
+use crate::present::{self, Measure};
 
 /// HHI above which a market counts as highly concentrated (US DoJ/FTC 2010).
 pub const HHI_HIGH: f64 = 2500.0;
@@ -54,31 +55,103 @@ pub struct StageConcentration {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Concentration {
-    /// Stages in alphabetical order.
+    /// Stages in chain order (`chain_order`).
     pub stages: Vec<StageConcentration>,
+    /// The first of `bottlenecks` in chain order.
     pub bottleneck: Option<String>,
+    /// Every stage tied at the highest HHI (home-led stages left out), in chain order.
+    pub bottlenecks: Vec<String>,
 }
 
 impl Concentration {
-    /// The stages from the start of the chain: by the left edge of their nodes on the
-    /// canvas (the way maps are drawn), then by name.
-    pub fn stages_in_chain_order(&self, doc: &Document) -> Vec<String> {
-        let left = |stage: &str| {
-            doc.nodes
-                .iter()
-                .filter(|n| n.stage.as_deref() == Some(stage))
-                .map(|n| n.pos[0])
-                .fold(f64::INFINITY, f64::min)
-        };
-        let mut keyed: Vec<(f64, &str)> = self
-            .stages
+    /// The names of the stages, from the start of the chain.
+    pub fn stage_names(&self) -> Vec<String> {
+        self.stages.iter().map(|s| s.stage.clone()).collect()
+    }
+
+    /// Whether `stage` is a bottleneck (one of those tied at the highest HHI).
+    pub fn is_bottleneck(&self, stage: &str) -> bool {
+        self.bottlenecks.iter().any(|b| b == stage)
+    }
+
+    /// The bottleneck stages with their HHI, in chain order.
+    pub fn bottleneck_stages(&self) -> Vec<&StageConcentration> {
+        self.stages
             .iter()
-            .map(|s| (left(&s.stage), s.stage.as_str()))
-            .collect();
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-        keyed.into_iter().map(|(_, s)| s.to_string()).collect()
+            .filter(|s| self.is_bottleneck(&s.stage))
+            .collect()
+    }
+
+    /// "Bottleneck", or "Bottlenecks" when stages tie.
+    pub fn bottleneck_heading(&self) -> &'static str {
+        if self.bottlenecks.len() > 1 {
+            "Bottlenecks"
+        } else {
+            "Bottleneck"
+        }
+    }
+
+    /// The bottleneck in few words, for the workshop bar: `separation HHI 8836 (CN 94 %)`,
+    /// or `mining, refining, cathode: tied at HHI 10000`.
+    pub fn bottleneck_short(&self) -> Option<String> {
+        let tied = self.bottleneck_stages();
+        let hhi = |s: &StageConcentration| present::value(Measure::Concentration, s.hhi, "");
+        match tied.as_slice() {
+            [] => None,
+            [one] => Some(match one.shares.first() {
+                Some((c, share)) => format!(
+                    "{} HHI {} ({c} {})",
+                    one.stage,
+                    hhi(one),
+                    present::whole_percent(*share)
+                ),
+                None => format!("{} HHI {}", one.stage, hhi(one)),
+            }),
+            [first, ..] => {
+                let names: Vec<&str> = tied.iter().map(|s| s.stage.as_str()).collect();
+                Some(format!("{}: tied at HHI {}", names.join(", "), hhi(first)))
+            }
+        }
+    }
+
+    /// The bottleneck in words, for the panel, the Supply tab, the command line and the
+    /// report: `separation — HHI 8836, top CN (94 %)`, or, when stages tie, `3 stages
+    /// tied at HHI 10000: mining (top CD), refining (top CN), cathode (top KR)`.
+    pub fn bottleneck_text(&self) -> Option<String> {
+        let tied = self.bottleneck_stages();
+        let hhi = |s: &StageConcentration| present::value(Measure::Concentration, s.hhi, "");
+        match tied.as_slice() {
+            [] => None,
+            [one] => Some(match one.shares.first() {
+                Some((c, share)) => format!(
+                    "{} — HHI {}, top {c} ({})",
+                    one.stage,
+                    hhi(one),
+                    present::whole_percent(*share)
+                ),
+                None => format!("{} — HHI {}", one.stage, hhi(one)),
+            }),
+            [first, ..] => {
+                let each: Vec<String> = tied
+                    .iter()
+                    .map(|s| match s.shares.first() {
+                        Some((c, _)) => format!("{} (top {c})", s.stage),
+                        None => s.stage.clone(),
+                    })
+                    .collect();
+                Some(format!(
+                    "{} stages tied at HHI {}: {}",
+                    tied.len(),
+                    hhi(first),
+                    each.join(", ")
+                ))
+            }
+        }
     }
 }
+
+/// HHI points within which two stages count as tied (round-off of shares that are equal).
+const HHI_TIE: f64 = 1e-6;
 
 /// T_n: Σ outflows, or Σ inflows for wastes and exports.
 pub fn throughput(doc: &Document, topo: &Topology, flows: &[Option<f64>], n: usize) -> Option<f64> {
@@ -105,26 +178,59 @@ pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Concen
             by_stage.entry(stage).or_default().push(n);
         }
     }
-    let stages: Vec<StageConcentration> = by_stage
+    let mut stages: Vec<StageConcentration> = by_stage
         .into_iter()
         .map(|(stage, nodes)| stage_supply(doc, topo, flows, stage, &nodes))
         .collect();
-    let home = doc.meta.home_country.as_deref();
-    let mut bottleneck: Option<(&str, f64)> = None;
-    for s in &stages {
-        let (Some(hhi), Some(top)) = (s.hhi, s.top.as_deref()) else {
-            continue;
-        };
-        if Some(top) == home {
-            continue;
-        }
-        // Stages come alphabetically, so a tie keeps the first.
-        if bottleneck.is_none_or(|(_, best)| hhi > best) {
-            bottleneck = Some((&s.stage, hhi));
+    chain_order(doc, &mut stages);
+    let bottlenecks = bottlenecks(doc, &stages);
+    Concentration {
+        stages,
+        bottleneck: bottlenecks.first().cloned(),
+        bottlenecks,
+    }
+}
+
+/// Stages from the start of the chain, as the layout's columns run: by the left edge of
+/// their leftmost node (a recycler of the same stage far downstream does not move it),
+/// then by name.
+fn chain_order(doc: &Document, stages: &mut [StageConcentration]) {
+    let mut left: BTreeMap<&str, f64> = BTreeMap::new();
+    for node in &doc.nodes {
+        if let Some(stage) = node.stage.as_deref() {
+            let x = left.entry(stage).or_insert(f64::INFINITY);
+            *x = x.min(node.pos[0]);
         }
     }
-    let bottleneck = bottleneck.map(|(s, _)| s.to_string());
-    Concentration { stages, bottleneck }
+    let left_of = |s: &StageConcentration| left.get(s.stage.as_str()).copied();
+    stages.sort_by(|a, b| {
+        let (la, lb) = (
+            left_of(a).unwrap_or(f64::INFINITY),
+            left_of(b).unwrap_or(f64::INFINITY),
+        );
+        la.total_cmp(&lb).then_with(|| a.stage.cmp(&b.stage))
+    });
+}
+
+/// The stages at the highest HHI, leaving out those whose top country is the home
+/// country (concentrated at home is no supply risk); all of them when several tie, in
+/// the order of `stages`.
+fn bottlenecks(doc: &Document, stages: &[StageConcentration]) -> Vec<String> {
+    let home = doc.meta.home_country.as_deref();
+    let candidates: Vec<(&str, f64)> = stages
+        .iter()
+        .filter_map(|s| Some((s.stage.as_str(), s.hhi?, s.top.as_deref()?)))
+        .filter(|&(_, _, top)| Some(top) != home)
+        .map(|(stage, hhi, _)| (stage, hhi))
+        .collect();
+    let Some(highest) = candidates.iter().map(|&(_, h)| h).reduce(f64::max) else {
+        return Vec::new();
+    };
+    candidates
+        .into_iter()
+        .filter(|&(_, h)| h >= highest - HHI_TIE)
+        .map(|(stage, _)| stage.to_string())
+        .collect()
 }
 
 fn stage_supply(
@@ -152,7 +258,8 @@ fn stage_supply(
             *by_country.entry(country).or_default() += t * share;
         }
     }
-    let covered: f64 = by_country.values().sum();
+    // + 0.0: an empty sum is -0.0, which would print as a coverage of "-0.0".
+    let covered: f64 = by_country.values().sum::<f64>() + 0.0;
     let coverage = (total > 0.0).then(|| covered / total);
     if covered <= 0.0 {
         return StageConcentration {

@@ -510,16 +510,9 @@ impl Uncertainty {
     }
 }
 
-/// A flow named as the user sees it: `Mine → Plant` (node labels).
+/// A flow named as the user sees it: `Mine -> Plant` (node labels, `present::Names`).
 pub fn flow_name(doc: &Document, f: usize) -> String {
-    let flow = &doc.flows[f];
-    let label = |id: &str| {
-        doc.nodes
-            .iter()
-            .find(|n| n.id == id)
-            .map_or(id.to_string(), |n| n.label.clone())
-    };
-    format!("{} -> {}", label(&flow.from), label(&flow.to))
+    crate::present::Names::new(doc).flow(f)
 }
 
 impl Measured {

@@ -83,21 +83,11 @@ impl IndicatorPanel {
             });
         ui.add_space(6.0);
         ui.strong("Supply concentration");
-        match analysis
-            .concentration
-            .bottleneck
-            .as_deref()
-            .and_then(|b| analysis.concentration.stages.iter().find(|s| s.stage == b))
-        {
-            Some(stage) => {
-                ui.label(format!(
-                    "Bottleneck: {} — HHI {:.0}, top {} ({:.0} %)",
-                    stage.stage,
-                    stage.hhi.unwrap_or(0.0),
-                    stage.top.as_deref().unwrap_or("?"),
-                    100.0 * stage.shares.first().map_or(0.0, |s| s.1)
-                ))
-                .on_hover_text("The stage with the highest Herfindahl–Hirschman Index (sum of squared country shares × 10,000), leaving out stages led by the home country. Above 2,500 is highly concentrated.");
+        match analysis.concentration.bottleneck_text() {
+            Some(text) => {
+                let word = analysis.concentration.bottleneck_heading();
+                ui.label(format!("{word}: {text}"))
+                .on_hover_text("The stage with the highest Herfindahl–Hirschman Index (sum of squared country shares × 10,000), leaving out stages led by the home country; every stage tied at that index is named. Above 2,500 is highly concentrated.");
             }
             None => {
                 ui.label(
@@ -123,8 +113,11 @@ impl IndicatorPanel {
                 }
             });
         ui.add_space(6.0);
-        ui.strong(format!("Diagnostics ({})", analysis.diagnostics.len()));
-        if analysis.diagnostics.is_empty() {
+        // The header counts the lines listed under it: the solver's messages and the
+        // diagnostics.
+        let listed = analysis.messages.len() + analysis.diagnostics.len();
+        ui.strong(format!("Diagnostics ({listed})"));
+        if listed == 0 {
             ui.label(RichText::new("Nothing to report.").weak());
         }
         for m in &analysis.messages {

@@ -253,6 +253,14 @@ impl SupplyTab {
             );
             return;
         }
+        // A single bottleneck is the one red bar; tied ones are named, or a reader would
+        // take the red bars for a mistake.
+        if supply.bottlenecks.len() > 1
+            && let Some(text) = supply.bottleneck_text()
+        {
+            let word = supply.bottleneck_heading();
+            ui.label(RichText::new(format!("{word}: {text}")).color(theme::ERROR));
+        }
         let height = (ui.available_height() - 40.0).max(120.0);
         let legend_width = 170.0;
         let width = ((ui.available_width() - legend_width - 60.0) / 3.0).max(180.0);
@@ -295,7 +303,7 @@ impl SupplyTab {
                         let s = supply.stages.iter().find(|s| &s.stage == stage)?;
                         let hhi = s.hhi?;
                         let i = row(i, stages.len());
-                        let bottleneck = supply.bottleneck.as_deref() == Some(stage);
+                        let bottleneck = supply.is_bottleneck(stage);
                         let top = s.top.as_deref().map_or(String::new(), country::describe);
                         Some(
                             Bar::new(i, hhi)
@@ -458,13 +466,7 @@ impl SupplyTab {
     }
 }
 
-/// Stages in value-chain order: by where their leftmost node sits (a recycler of the
-/// same stage far downstream does not move it).
+/// Stages in value-chain order, as the analysis lists them (`supply::compute`).
 pub fn stages_in_chain_order(editor: &mut Editor) -> Vec<String> {
-    editor.analysis();
-    editor
-        .shown()
-        .analysis
-        .concentration
-        .stages_in_chain_order(editor.doc())
+    editor.analysis().concentration.stage_names()
 }

@@ -120,21 +120,13 @@ impl Workshop {
                 rate(i.collection_rate),
                 "End-of-life material collected",
             );
-            if let Some(b) = analysis
-                .concentration
-                .bottleneck
-                .as_deref()
-                .and_then(|b| analysis.concentration.stages.iter().find(|s| s.stage == b))
-            {
-                let top = b
-                    .shares
-                    .first()
-                    .map_or(String::new(), |(c, s)| format!(" ({c} {:.0} %)", 100.0 * s));
+            if let Some(text) = analysis.concentration.bottleneck_short() {
                 value(
                     ui,
-                    "Bottleneck",
-                    format!("{} HHI {:.0}{top}", b.stage, b.hhi.unwrap_or(0.0)),
-                    "The stage whose supply is most concentrated in few countries",
+                    analysis.concentration.bottleneck_heading(),
+                    text,
+                    "The stage whose supply is most concentrated in few countries (every \
+                     stage tied at the highest HHI)",
                 );
             }
             let status = analysis.solution.status;

@@ -338,7 +338,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
                 )
             })
             .collect();
-        let bottleneck = if supply.bottleneck.as_deref() == Some(s.stage.as_str()) {
+        let bottleneck = if supply.is_bottleneck(&s.stage) {
             " <b>(bottleneck)</b>"
         } else {
             ""
@@ -354,10 +354,16 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
         );
     }
     out.push_str("</table>\n");
+    if let Some(text) = supply.bottleneck_text() {
+        let _ = writeln!(
+            out,
+            "<p><b>{}:</b> {}</p>",
+            supply.bottleneck_heading(),
+            xml(&text)
+        );
+    }
     if let Some(p) = analysis.provenance(doc) {
-        let certified = p
-            .certified_share
-            .map_or("—".into(), |c| format!("{:.1} %", 100.0 * c));
+        let certified = p.certified_share.map_or("—".into(), present::percent);
         let _ = writeln!(
             out,
             "<p>Certified or secondary share of what enters products in use: <b>{certified}</b>.</p>"

@@ -148,7 +148,7 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
 
     // Nodes.
     let throughput = crate::analysis::supply::throughputs(doc, amounts);
-    let bottleneck = analysis.concentration.bottleneck.as_deref();
+    let supply = &analysis.concentration;
     out.push_str("<g id=\"nodes\">\n");
     for (n, node) in doc.nodes.iter().enumerate() {
         let r = layout.nodes[n];
@@ -166,7 +166,11 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
             r##"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="10" fill="{}" stroke="#6e7682" stroke-width="1.5"/>"##,
             fill.hex()
         );
-        if bottleneck.is_some() && node.stage.as_deref() == bottleneck {
+        if node
+            .stage
+            .as_deref()
+            .is_some_and(|s| supply.is_bottleneck(s))
+        {
             let _ = writeln!(
                 out,
                 r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#d62728" stroke-width="2.5" stroke-dasharray="8 5"/>"##,

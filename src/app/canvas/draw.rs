@@ -628,13 +628,13 @@ impl Canvas {
         }
         // The bottleneck stage (most concentrated supply) is marked on its nodes.
         let supply = &editor.shown().analysis.concentration;
-        let bottleneck: Option<(&String, f64)> = supply.bottleneck.as_ref().and_then(|b| {
-            let hhi = supply.stages.iter().find(|s| &s.stage == b)?.hhi?;
-            Some((b, hhi))
-        });
-        if let Some((stage, hhi)) = bottleneck
-            && node.stage.as_ref() == Some(stage)
-        {
+        // Every stage tied at the highest HHI is marked.
+        let hhi = node
+            .stage
+            .as_deref()
+            .filter(|stage| supply.is_bottleneck(stage))
+            .and_then(|stage| supply.stages.iter().find(|s| s.stage == stage)?.hhi);
+        if let Some(hhi) = hhi {
             let outline = screen.expand(4.0 * z.max(0.5));
             let corners = [
                 outline.left_top(),
