@@ -294,5 +294,29 @@ pub fn diagnose(
     for problem in crate::model::levers::problems(doc) {
         push(Severity::Warning, Subject::Map, problem);
     }
+    for problem in target_stages_missing(doc) {
+        push(Severity::Warning, Subject::Map, problem);
+    }
+    out
+}
+
+/// Stages a target row names that no node of the map has (§11: read as absent, not refused).
+fn target_stages_missing(doc: &Document) -> Vec<String> {
+    use crate::model::targets::Stages;
+    let mut out = Vec::new();
+    for t in &doc.targets {
+        let Some(Stages::List(stages)) = &t.stages else {
+            continue;
+        };
+        for stage in stages {
+            if !doc.nodes.iter().any(|n| n.stage.as_deref() == Some(stage)) {
+                out.push(format!(
+                    "target '{}' names the stage '{}', which no node of the map has:                      the row leaves it out",
+                    shown(&t.name),
+                    shown(stage)
+                ));
+            }
+        }
+    }
     out
 }
