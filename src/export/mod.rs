@@ -7,6 +7,7 @@ pub mod html;
 pub mod png;
 pub mod roadmap;
 pub mod svg;
+pub mod targets;
 
 use std::path::{Path, PathBuf};
 
