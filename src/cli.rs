@@ -1,5 +1,5 @@
-//! The headless commands (`check`, `indicators`, `compare`, `roadmap`, `fmt`, `export`)
-//! over the same core as the editor.
+//! The headless commands (`check`, `indicators`, `compare`, `roadmap`, `targets`, `fmt`,
+//! `export`) over the same core as the editor.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -99,6 +99,23 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         scenario: Option<String>,
         /// Print JSON (the format of indicators.md §9) instead of a table every 5 years.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare the map with supply-security targets (its own rows and built-in sets): the
+    /// share of demand made at home, from the largest foreign supplier and recycled; the
+    /// governance-weighted supply risk.
+    Targets {
+        /// The map file.
+        file: PathBuf,
+        /// Apply this scenario of the map over the baseline first.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
+        /// Add a built-in set of targets (may be given twice).
+        #[arg(long = "set", value_name = "SET",
+              value_parser = clap::builder::PossibleValuesParser::new(analysis::targets::SETS))]
+        sets: Vec<String>,
+        /// Print JSON (the format of indicators.md §11) instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -209,6 +226,12 @@ pub fn run(command: Command) -> ExitCode {
             scenario,
             json,
         } => roadmap(&file, scenario.as_deref(), json),
+        Command::Targets {
+            file,
+            scenario,
+            sets,
+            json,
+        } => targets(&file, scenario.as_deref(), &sets, json),
         Command::Export {
             file,
             svg,
@@ -520,6 +543,37 @@ fn roadmap(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn targets(file: &Path, scenario: Option<&str>, sets: &[String], json: bool) -> ExitCode {
+    let doc = match io::load(file) {
+        Ok(doc) => doc,
+        Err(e) => return refuse(file, e),
+    };
+    let ((mapped, _), label) = match with_scenario(&doc, scenario) {
+        Ok(found) => found,
+        Err(reason) => return refuse(file, reason),
+    };
+    let rows = match analysis::targets::rows(&mapped, sets) {
+        Ok(rows) => rows,
+        Err(set) => return refuse(file, format!("no built-in target set '{set}'")),
+    };
+    let report = analysis::targets::evaluate(&mapped, &rows);
+    if json {
+        match serde_json::to_string_pretty(&report.to_json()) {
+            Ok(text) => println!("{text}"),
+            Err(e) => return refuse(file, e),
+        }
+        return ExitCode::SUCCESS;
+    }
+    // Without --scenario, each scenario's value of each row follows the baseline's.
+    let others = match scenario {
+        Some(_) => Vec::new(),
+        None => analysis::targets::evaluate_cases(&doc, &rows).split_off(1),
+    };
+    let table = export::targets::targets_table(&mapped, &report, &one_line(&label), &others);
+    print!("{table}");
+    ExitCode::SUCCESS
+}
+
 fn fmt(files: &[PathBuf], check: bool) -> ExitCode {
     let mut code = ExitCode::SUCCESS;
     let mut refused = false;
@@ -686,8 +740,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
             Some(_) => present::with_sigma(Measure::Amount, *amount, sigma, unit),
         };
         // The amount first: labels have any length.
-        let _ = writeln!(out, "  {shown:>26}  {}", names.flow(f)
-        );
+        let _ = writeln!(out, "  {shown:>26}  {}", names.flow(f));
     }
     out
 }

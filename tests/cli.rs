@@ -671,3 +671,149 @@ fn roadmap_refuses_a_map_without_a_year_or_unsolved() {
     assert!(out.stderr.contains("not solved"), "{}", out.stderr);
     assert!(out.stdout.is_empty());
 }
+
+// ---- targets ----
+
+/// The UK sample written to `dir`.
+fn uk_sample(dir: &Path) -> PathBuf {
+    let file = dir.join("uk.loopmap.json");
+    std::fs::write(&file, loopmap::io::samples::SAMPLES[0].text).unwrap();
+    file
+}
+
+#[test]
+fn targets_json_gives_the_uk_figures_of_the_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = uk_sample(dir.path());
+    let v = indicators_json(&["targets", path_str(&file), "--set", "uk-2035", "--json"]);
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["home"], "GB");
+    assert!((number(&v, "/recycling_share") - 0.0052).abs() < 5e-5);
+    for stage in ["metal", "magnet"] {
+        let top = &v["stages"][stage]["top_foreign"];
+        assert_eq!(top["country"], "CN", "{stage}");
+        assert!(
+            (top["share"].as_f64().unwrap() - 0.905).abs() < 5e-4,
+            "{stage}"
+        );
+        assert!(v["stages"][stage]["wgi_hhi"].is_number());
+        assert!(v["stages"][stage]["geopolrisk"].is_number());
+    }
+    assert!((number(&v, "/supply_risk") - 4.67).abs() < 0.005);
+    let rows = v["targets"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    // Each row is the row as a map would hold it, with its evaluation.
+    let recycling = &rows[1];
+    assert_eq!(recycling["measure"], "recycling_share");
+    assert_eq!(recycling["min"], 0.2);
+    assert_eq!(recycling["year"], 2035);
+    assert_eq!(recycling["met"], false);
+    assert!(recycling["year_met"].is_null() && recycling.get("year_met").is_some());
+    let top = &rows[2];
+    assert_eq!(top["max"], 0.6);
+    assert!(
+        top.get("year_met").is_none(),
+        "year_met only on recycling rows"
+    );
+    assert!((number(top, "/by_stage/metal") - 0.905).abs() < 5e-4);
+}
+
+#[test]
+fn targets_table_shows_today_threshold_met_gap_and_year_met() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = uk_sample(dir.path());
+    let out = run(&["targets", path_str(&file), "--set", "uk-2035"]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    let header = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("threshold"))
+        .unwrap();
+    for column in ["today", "threshold", "met", "gap", "year met"] {
+        assert!(header.contains(column), "{header}");
+    }
+    let line = |name: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no row {name}: {}", out.stdout))
+            .to_string()
+    };
+    let recycling = line("UK 2035: recycling");
+    for part in ["0.52 %", "≥ 20.0 %", "no", "19.5 pt", "not by 2050"] {
+        assert!(recycling.contains(part), "{recycling}");
+    }
+    let top = line("UK 2035: at most 60 %");
+    assert!(top.contains("90.5 %") && top.contains("≤ 60.0 %"), "{top}");
+    assert!(out.stdout.contains("supply risk: 4.67"), "{}", out.stdout);
+    // Each scenario follows; the separation plant meets the domestic-production row.
+    assert!(out.stdout.contains("UK separation plant"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Worldwide Governance Indicators"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Vision 2035"), "{}", out.stdout);
+}
+
+#[test]
+fn targets_with_a_scenario_and_both_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = uk_sample(dir.path());
+    let args = [
+        "targets",
+        path_str(&file),
+        "--scenario",
+        "UK separation plant",
+        "--set",
+        "uk-2035",
+        "--set",
+        "eu-crma-2030",
+        "--json",
+    ];
+    let v = indicators_json(&args);
+    let rows = v["targets"].as_array().unwrap();
+    assert_eq!(rows.len(), 7);
+    assert_eq!(rows[0]["met"], true, "{:#}", rows[0]);
+    assert!(rows[3..].iter().all(|r| r["home"] == "EU"));
+    // Nothing of a UK chain is at home in the EU.
+    assert_eq!(rows[5]["value"], 0.0);
+}
+
+#[test]
+fn targets_refuses_an_unknown_set_or_scenario_and_a_refused_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = uk_sample(dir.path());
+    let out = run(&["targets", path_str(&file), "--set", "uk-2050"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("uk-2035") && out.stderr.contains("eu-crma-2030"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&["targets", path_str(&file), "--scenario", "nope"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no scenario 'nope'"), "{}", out.stderr);
+    let (broken, _) = write_refused(dir.path());
+    let out = run(&["targets", path_str(&broken)]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn targets_reads_the_rows_a_map_holds_and_says_how_to_add_a_set_when_it_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("magnet-chain.loopmap.json");
+    let out = run(&["targets", path_str(&file)]);
+    assert_eq!(out.code, 0, "stderr: {}", out.stderr);
+    assert!(out.stdout.contains("--set uk-2035"), "{}", out.stdout);
+    let mut map: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    map["meta"]["home_country"] = json!("CN");
+    map["targets"] = json!([{ "name": "own", "measure": "domestic_share",
+                              "stages": "all", "mode": "any", "min": 0.5 }]);
+    let own = dir.path().join("own.loopmap.json");
+    std::fs::write(&own, serde_json::to_string(&map).unwrap()).unwrap();
+    let v = indicators_json(&["targets", path_str(&own), "--json"]);
+    assert_eq!(v["targets"][0]["name"], "own");
+    assert_eq!(v["targets"][0]["met"], true, "{:#}", v["targets"][0]);
+}

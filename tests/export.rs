@@ -386,3 +386,94 @@ fn the_roadmap_goes_into_the_csvs_and_the_report() {
         "{html}"
     );
 }
+
+/// The UK sample with the UK 2035 set among its rows.
+fn uk_with_targets(dir: &Path) -> std::path::PathBuf {
+    let mut doc = SAMPLES[0].load().unwrap();
+    doc.targets = loopmap::analysis::targets::builtin_set("uk-2035", &doc).unwrap();
+    let path = dir.join("uk-targets.loopmap.json");
+    loopmap::io::save(&doc, &path).unwrap();
+    path
+}
+
+#[test]
+fn the_report_has_the_targets_with_year_met_and_sources_and_governance_by_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = uk_with_targets(dir.path());
+    let out = dir.path().join("report.html");
+    assert!(
+        loopmap(&["export", s(&map), "--html", s(&out)])
+            .status
+            .success()
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<h2>Targets and governance</h2>"));
+    for part in [
+        "UK 2035: recycling",
+        "Year met",
+        "not by 2050",
+        "0.52 %",
+        "Vision 2035",
+        "WGI-HHI",
+        "GeoPolRisk",
+        "Worldwide Governance Indicators, 2025 update",
+        "UK separation plant",
+    ] {
+        assert!(
+            html.contains(&escaped(part)),
+            "the report should hold {part:?}"
+        );
+    }
+    assert!(html.contains("supply risk: <b>4.67</b>"));
+}
+
+#[test]
+fn the_csv_export_has_targets_for_the_baseline_and_each_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = uk_with_targets(dir.path());
+    let out = dir.path().join("tables");
+    assert!(
+        loopmap(&["export", s(&map), "--csv", s(&out)])
+            .status
+            .success()
+    );
+    let mut reader = csv::Reader::from_path(out.join("targets.csv")).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    for column in [
+        "scenario",
+        "target",
+        "threshold",
+        "value",
+        "met",
+        "gap_points",
+        "year_met",
+    ] {
+        assert!(header.contains(&column.to_string()), "{header:?}");
+    }
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    // Three rows for the baseline and each of the three scenarios.
+    assert_eq!(rows.len(), 12);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let recycling = &rows[1];
+    assert_eq!(&recycling[col("scenario")], "Baseline");
+    let value: f64 = recycling[col("value")].parse().unwrap();
+    assert!((value - 0.0052).abs() < 5e-5);
+    assert_eq!(&recycling[col("met")], "false");
+    let plant = rows
+        .iter()
+        .find(|r| &r[col("scenario")] == "UK separation plant")
+        .unwrap();
+    assert_eq!(&plant[col("met")], "true");
+    // A map without targets gets no targets.csv.
+    let mut doc = SAMPLES[0].load().unwrap();
+    doc.targets.clear();
+    let plain = dir.path().join("plain.loopmap.json");
+    loopmap::io::save(&doc, &plain).unwrap();
+    let out2 = dir.path().join("plain");
+    assert!(
+        loopmap(&["export", s(&plain), "--csv", s(&out2)])
+            .status
+            .success()
+    );
+    assert!(!out2.join("targets.csv").exists());
+}

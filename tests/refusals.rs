@@ -961,3 +961,99 @@ fn a_top_level_that_is_not_an_object_is_refused_at_line_1_column_1() {
         );
     }
 }
+
+// ---- targets, governance scores and the substitution index (indicators.md §11) ----
+
+/// The base map with one target row.
+fn with_target(row: Value) -> Value {
+    map(|v| v["targets"] = json!([row]))
+}
+
+#[test]
+fn a_target_with_an_unknown_measure_is_refused_naming_the_row() {
+    let m = refused(&with_target(json!({
+        "name": "self-sufficiency", "measure": "autarky", "max": 0.6
+    })));
+    assert_names(&m, &["target 'self-sufficiency'", "measure", "autarky"]);
+}
+
+#[test]
+fn a_target_with_both_min_and_max_is_refused() {
+    let m = refused(&with_target(json!({
+        "name": "band", "measure": "recycling_share", "min": 0.1, "max": 0.3
+    })));
+    assert_names(&m, &["target 'band'", "`min`", "`max`"]);
+}
+
+#[test]
+fn a_target_without_a_threshold_is_refused() {
+    let m = refused(&with_target(json!({
+        "name": "vague", "measure": "recycling_share"
+    })));
+    assert_names(&m, &["target 'vague'", "`min` or `max`"]);
+}
+
+#[test]
+fn a_target_share_outside_zero_to_one_is_refused() {
+    let m = refused(&with_target(json!({
+        "name": "recycling", "measure": "recycling_share", "min": 20
+    })));
+    assert_names(
+        &m,
+        &["target 'recycling'", "`min`", "between 0 and 1", "20"],
+    );
+    let m = refused(&with_target(json!({
+        "name": "one country", "measure": "top_foreign_share", "max": -0.1
+    })));
+    assert_names(&m, &["target 'one country'", "`max`", "-0.1"]);
+}
+
+#[test]
+fn target_stages_that_are_neither_a_list_nor_all_are_refused() {
+    let m = refused(&with_target(json!({
+        "name": "d", "measure": "domestic_share", "stages": "mining", "min": 0.1
+    })));
+    assert_names(&m, &["target 'd'", "stages", "\"all\""]);
+}
+
+#[test]
+fn a_governance_score_outside_zero_to_ten_is_refused_naming_the_country() {
+    let m = refused(&map(|v| {
+        v["meta"]["governance"] = json!({ "CN": 5.3, "MM": 11 })
+    }));
+    assert_names(&m, &["meta", "governance", "MM", "between 0", "10", "11"]);
+    let m = refused(&map(|v| v["meta"]["governance"] = json!({ "CN": -1 })));
+    assert_names(&m, &["meta", "governance", "CN", "-1"]);
+}
+
+#[test]
+fn a_substitution_index_outside_zero_to_one_is_refused() {
+    for si in [json!(0), json!(1.2), json!(-0.5)] {
+        let m = refused(&map(|v| v["meta"]["substitution_index"] = si.clone()));
+        assert_names(&m, &["meta", "substitution_index", "above 0 and at most 1"]);
+    }
+    let doc = loads(&map(|v| v["meta"]["substitution_index"] = json!(1)));
+    assert_eq!(doc.meta.substitution_index(), 1.0);
+}
+
+#[test]
+fn a_target_naming_a_stage_the_map_lacks_loads_with_a_diagnostic() {
+    let doc = loads(&with_target(json!({
+        "name": "processing at home", "measure": "domestic_share",
+        "stages": ["alloy"], "min": 0.4, "home": "EU"
+    })));
+    assert!(has_diagnostic(
+        &doc,
+        &Subject::Map,
+        "target 'processing at home' names the stage 'alloy'"
+    ));
+}
+
+#[test]
+fn eu_as_home_loads() {
+    let doc = loads(&map(|v| {
+        v["meta"]["home_country"] = json!("EU");
+        node(v, "make")["country"] = json!("EU");
+    }));
+    assert_eq!(doc.meta.home_country.as_deref(), Some("EU"));
+}

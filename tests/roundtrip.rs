@@ -136,3 +136,54 @@ fn saving_over_a_file_keeps_its_permissions() {
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
 }
+
+#[test]
+fn targets_governance_and_the_substitution_index_are_kept_canonical_and_byte_stable() {
+    let mut map: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("magnet-chain.loopmap.json")).unwrap(),
+    )
+    .unwrap();
+    map["meta"]["home_country"] = "EU".into();
+    map["meta"]["governance"] = serde_json::json!({ "MM": 9.5, "CN": 5 });
+    map["meta"]["substitution_index"] = 0.9.into();
+    map["targets"] = serde_json::json!([
+        { "name": "EU 2030: processing", "measure": "domestic_share",
+          "stages": ["separation", "metal"], "mode": "any", "min": 0.4, "year": 2030,
+          "home": "EU", "source": "Regulation (EU) 2024/1252", "note": "kept" },
+        { "name": "recycling", "measure": "recycling_share", "min": 0.25 }
+    ]);
+    let doc = io::parse(&serde_json::to_string(&map).unwrap()).unwrap();
+    let text = io::to_canonical_string(&doc);
+    assert!(
+        text.contains(r#""governance": {"CN": 5, "MM": 9.5}"#),
+        "{text}"
+    );
+    assert!(text.contains(r#""substitution_index": 0.9"#));
+    assert!(text.contains(r#""stages": ["separation", "metal"]"#));
+    // The row's keys in format.md's order, its unknown key kept; no defaults written.
+    let row = &text[text.find(r#""name": "EU 2030"#).unwrap()..];
+    let order: Vec<usize> = [
+        "\"measure\"",
+        "\"stages\"",
+        "\"mode\"",
+        "\"min\"",
+        "\"year\"",
+        "\"home\"",
+        "\"source\"",
+        "\"note\"",
+    ]
+    .iter()
+    .map(|k| row.find(k).unwrap())
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{row}");
+    let second = &text[text.find(r#""name": "recycling""#).unwrap()..];
+    let second = &second[..second.find('}').unwrap()];
+    assert!(
+        !second.contains("stages") && !second.contains("mode"),
+        "{second}"
+    );
+    // Loading the canonical text and writing it again gives the same bytes.
+    let again = io::parse(&text).unwrap();
+    assert_eq!(again, doc);
+    assert_eq!(io::to_canonical_string(&again), text);
+}

@@ -94,6 +94,7 @@ pub fn diagnose(
     report.capped_rates(indicators);
     report.pain_point_anchors();
     report.scenarios(scenario_issues);
+    report.target_stages();
     report.out
 }
 
@@ -366,6 +367,12 @@ impl Report<'_> {
             self.push(Severity::Warning, Subject::Map, problem);
         }
     }
+
+    fn target_stages(&mut self) {
+        for problem in target_stages_missing(self.doc) {
+            self.push(Severity::Warning, Subject::Map, problem);
+        }
+    }
 }
 
 /// What reconciliation finds (indicators.md §10): estimates that are ignored because the
@@ -375,6 +382,27 @@ pub fn of_uncertainty(doc: &Document, uncertainty: Option<&Uncertainty>) -> Vec<
     let mut out = ignored_estimates(doc);
     if let Some(u) = uncertainty {
         out.extend(suspects(doc, u));
+    }
+    out
+}
+
+/// Stages a target row names that no node of the map has (§11: read as absent, not refused).
+fn target_stages_missing(doc: &Document) -> Vec<String> {
+    use crate::model::targets::Stages;
+    let mut out = Vec::new();
+    for t in &doc.targets {
+        let Some(Stages::List(stages)) = &t.stages else {
+            continue;
+        };
+        for stage in stages {
+            if !doc.nodes.iter().any(|n| n.stage.as_deref() == Some(stage)) {
+                out.push(format!(
+                    "target '{}' names the stage '{}', which no node of the map has:                      the row leaves it out",
+                    shown(&t.name),
+                    shown(stage)
+                ));
+            }
+        }
     }
     out
 }

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod diagnostics;
+pub mod governance;
 pub mod indicators;
 pub mod linear;
 pub mod provenance;
@@ -11,6 +12,7 @@ pub mod roadmap;
 pub mod sensitivity;
 pub mod solve;
 pub mod supply;
+pub mod targets;
 pub mod topology;
 pub mod uncertainty;
 

@@ -325,6 +325,62 @@ pub fn roadmap(r: &analysis::roadmap::Roadmap) -> Result<String, ExportError> {
     finish(w)
 }
 
+/// The map's targets on the baseline and every scenario (indicators.md §11): one row per
+/// target and case, with the value, met, the gap in points and the year met.
+pub fn targets(doc: &Document) -> Result<String, ExportError> {
+    use crate::model::targets::Stages;
+    let mut w = writer();
+    row(
+        &mut w,
+        [
+            "scenario",
+            "target",
+            "measure",
+            "stages",
+            "mode",
+            "bound",
+            "threshold",
+            "year",
+            "home",
+            "source",
+            "value",
+            "met",
+            "gap_points",
+            "year_met",
+        ],
+    )?;
+    for (case, report) in analysis::targets::evaluate_cases(doc, &doc.targets) {
+        for r in &report.rows {
+            let t = &r.target;
+            let stages = match t.stages() {
+                Stages::All => "all".to_string(),
+                Stages::List(list) => list.join(";"),
+            };
+            let home = t.home.clone().or(report.home.clone()).unwrap_or_default();
+            row(
+                &mut w,
+                [
+                    case.clone(),
+                    t.name.clone(),
+                    t.measure.name().to_string(),
+                    stages,
+                    format!("{:?}", t.mode()).to_lowercase(),
+                    t.bound.key().to_string(),
+                    number(Some(t.bound.value())),
+                    t.year.map_or(String::new(), |y| y.to_string()),
+                    home,
+                    t.source.clone(),
+                    number(r.value),
+                    r.met.map_or(String::new(), |m| m.to_string()),
+                    number(r.gap_points()),
+                    r.year_met.map_or(String::new(), |y| y.to_string()),
+                ],
+            )?;
+        }
+    }
+    finish(w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::neutralised;

@@ -78,6 +78,7 @@ pub fn report(
     indicators_section(&mut out, doc);
     uncertainty_section(&mut out, shown, analysis);
     supply_section(&mut out, shown, analysis, which);
+    targets_section(&mut out, doc, shown, analysis, which);
     roadmap_section(&mut out, shown, analysis, which);
     pains_section(&mut out, doc);
 
@@ -382,6 +383,160 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
             );
         }
     }
+}
+
+/// The map's targets (indicators.md §11) on the map shown, with the year each is met and
+/// its source; each scenario's values; the governance figures per stage and the scores
+/// they use.
+fn targets_section(
+    out: &mut String,
+    doc: &Document,
+    shown: &Document,
+    analysis: &Analysis,
+    which: &str,
+) {
+    use super::targets as cells;
+    let report = analysis::targets::evaluate_analysed(shown, analysis, &doc.targets);
+    let _ = writeln!(
+        out,
+        "<h2>Targets and governance</h2><p class=\"small\">{}. Shares of demand (what enters \
+         products in use). The year met is the first year of the roadmap whose recycling \
+         share reaches the target.</p>",
+        xml(which)
+    );
+    if report.rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>No targets in the map (<code>loopmap targets FILE --set uk-2035</code> \
+             compares it with the UK 2035 or the EU 2030 set).</p>"
+        );
+    } else {
+        out.push_str("<table><tr><th>Target</th><th class=\"num\">Due</th><th class=\"num\">Threshold</th><th class=\"num\">Today</th><th>Met</th><th class=\"num\">Gap</th><th class=\"num\">Year met</th></tr>\n");
+        for r in &report.rows {
+            let source = if r.target.source.is_empty() {
+                String::new()
+            } else {
+                format!("<div class=\"meaning\">{}</div>", xml(&r.target.source))
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}{source}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                xml(&r.target.name),
+                r.target.year.map_or(String::new(), |y| y.to_string()),
+                xml(&cells::threshold(r.target.bound)),
+                xml(&cells::today(r)),
+                cells::met(r),
+                xml(&cells::gap(r)),
+                xml(&cells::year_met(r, &report)),
+            );
+        }
+        out.push_str("</table>\n");
+        scenario_targets(out, doc);
+    }
+    out.push_str("<h3>Governance-weighted concentration by stage</h3>");
+    out.push_str("<table><tr><th>Stage</th><th class=\"num\">Domestic</th><th class=\"num\">Largest foreign</th><th class=\"num\">WGI-HHI (0–10)</th><th class=\"num\">GeoPolRisk (0–1)</th></tr>\n");
+    for s in &report.stages {
+        let top = match &s.top_foreign.country {
+            Some(c) => format!(
+                "{} {}",
+                country::describe(c),
+                cells::share(s.top_foreign.share)
+            ),
+            None => present::UNKNOWN.into(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            xml(&s.stage),
+            cells::share_or_dash(s.domestic_share),
+            xml(&top),
+            s.wgi_hhi
+                .map_or(present::UNKNOWN.into(), |w| format!("{w:.2}")),
+            s.geopolrisk
+                .map_or(present::UNKNOWN.into(), |g| format!("{g:.3}")),
+        );
+    }
+    out.push_str("</table>\n");
+    let _ = writeln!(
+        out,
+        "<p>Recycling share: <b>{}</b> · supply risk: <b>{}</b> (the worst stage's WGI-HHI × \
+         (1 − EOL-RIR) × substitution index {}).</p>",
+        cells::share_or_dash(report.recycling_share),
+        report
+            .supply_risk
+            .map_or(present::UNKNOWN.into(), |s| format!("{s:.2}")),
+        doc.meta.substitution_index()
+    );
+    governance_scores(out, shown, analysis);
+}
+
+/// Each scenario's value of each target: value, met, year met.
+fn scenario_targets(out: &mut String, doc: &Document) {
+    if doc.scenarios.is_empty() {
+        return;
+    }
+    use super::targets as cells;
+    let cases = analysis::targets::evaluate_cases(doc, &doc.targets);
+    out.push_str("<table><tr><th>Target</th>");
+    for (name, _) in &cases {
+        let _ = write!(out, "<th class=\"num\">{}</th>", xml(name));
+    }
+    out.push_str("</tr>\n");
+    for (k, t) in doc.targets.iter().enumerate() {
+        let _ = write!(out, "<tr><td>{}</td>", xml(&t.name));
+        for (_, report) in &cases {
+            let cell = report.rows.get(k).map_or(String::new(), |r| {
+                let year = cells::year_met(r, report);
+                let year = if year.is_empty() {
+                    year
+                } else {
+                    format!("<br>met {year}")
+                };
+                format!("{} ({}){year}", xml(&cells::today(r)), cells::met(r))
+            });
+            let _ = write!(out, "<td class=\"num\">{cell}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+/// The governance score of each country of the map's stages, with where it comes from.
+fn governance_scores(out: &mut String, doc: &Document, analysis: &Analysis) {
+    use analysis::governance::{ATTRIBUTION, Scores};
+    let scores = Scores::of(doc);
+    let mut countries: Vec<&str> = analysis
+        .concentration
+        .stages
+        .iter()
+        .flat_map(|s| s.shares.iter().map(|(c, _)| c.as_str()))
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    if countries.is_empty() {
+        return;
+    }
+    let parts: Vec<String> = countries
+        .iter()
+        .map(|c| match scores.get(c) {
+            Some((w, source)) => {
+                let own = match source {
+                    analysis::governance::ScoreSource::Wgi => "",
+                    analysis::governance::ScoreSource::Map => " (the map's own)",
+                    analysis::governance::ScoreSource::EuMean => " (mean of the member states)",
+                };
+                format!("{} {w:.2}{own}", xml(c))
+            }
+            None => format!("{} no score", xml(c)),
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "<p class=\"small\">Governance scores, 0 sound to 10 poor: {}. Source: {ATTRIBUTION} \
+         (www.govindicators.org, CC BY 4.0), political stability and absence of violence, \
+         2024 estimate PV, scored 2 × (2.5 − PV) within 0–10.</p>",
+        parts.join(" · ")
+    );
 }
 
 fn pains_section(out: &mut String, doc: &Document) {

@@ -8,6 +8,7 @@ pub mod png;
 pub mod reconcile;
 pub mod roadmap;
 pub mod svg;
+pub mod targets;
 
 use std::path::{Path, PathBuf};
 
@@ -85,8 +86,8 @@ pub fn png_bytes(
     png::render(&svg_text(doc, scenario)?, scale)
 }
 
-/// The tables: `flows.csv`, `nodes.csv`, `indicators.csv`, `pain_points.csv` and, for a
-/// map with a roadmap, `roadmap.csv`, with their names.
+/// The tables: `flows.csv`, `nodes.csv`, `indicators.csv`, `pain_points.csv`, for a map
+/// with a roadmap `roadmap.csv`, and for a map with targets `targets.csv`, with their names.
 pub fn csv_files(
     doc: &Document,
     scenario: Option<&str>,
@@ -101,6 +102,9 @@ pub fn csv_files(
     // Only a map with a year whose flows solve has a roadmap.
     if let Ok(r) = analysis::roadmap::from_analysis(&changed, &analysis) {
         files.push(("roadmap.csv", csv::roadmap(&r)?));
+    }
+    if !doc.targets.is_empty() {
+        files.push(("targets.csv", csv::targets(doc)?));
     }
     Ok(files)
 }

@@ -233,6 +233,7 @@ fn explain_refusal(text: &str) -> Result<Document, LoadError> {
         Some(v) => Some(from_value(v, "roadmap")?),
         None => None,
     };
+    let targets = list(&mut root, "targets", "target", "name", false)?;
     Ok(Document {
         meta,
         nodes,
@@ -240,6 +241,7 @@ fn explain_refusal(text: &str) -> Result<Document, LoadError> {
         pain_points,
         scenarios,
         roadmap,
+        targets,
         extra: root,
     })
 }

@@ -21,8 +21,26 @@ const COMMON: [(&str, &str); 14] = [
     ("TW", "Taiwan"),
 ];
 
+/// `"EU"`, as a home country or a node's country: the 27 member states together.
+pub const EU: &str = "EU";
+
+/// The member states of the European Union (indicators.md §11).
+pub const EU_MEMBERS: [&str; 27] = [
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+];
+
+/// Whether a country (a node's, or a provenance label) is at `home`: the same code, or a
+/// member state or `"EU"` itself when home is `"EU"`.
+pub fn at_home(home: &str, country: &str) -> bool {
+    country == home || home == EU && EU_MEMBERS.contains(&country)
+}
+
 /// The name of a country code, `None` if it is not an ISO 3166-1 alpha-2 code.
 pub fn name(code: &str) -> Option<&'static str> {
+    if code == EU {
+        return Some("European Union");
+    }
     if let Some((_, n)) = COMMON.iter().find(|(c, _)| *c == code) {
         return Some(n);
     }

@@ -6,10 +6,12 @@ pub mod fragment;
 pub mod levers;
 pub mod pains;
 mod scenario;
+pub mod targets;
 pub mod text;
 pub mod validate;
 
 pub use scenario::{ScenarioIssue, VALUE_FIELDS, apply_scenario, route_edit};
+pub use targets::Target;
 pub use validate::validate;
 
 use std::collections::BTreeMap;
@@ -33,6 +35,9 @@ pub struct Document {
     /// The years of the roadmap (indicators.md §9); defaults when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roadmap: Option<RoadmapYears>,
+    /// Target rows (indicators.md §11).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<Target>,
     /// Top-level keys this version does not know.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -54,6 +59,12 @@ pub struct Meta {
     pub description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// Governance scores 0 (sound) – 10 (poor) replacing the built-in ones (§11).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub governance: BTreeMap<String, f64>,
+    /// The EU CRM substitution index SI of supply risk (§11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substitution_index: Option<f64>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -62,6 +73,10 @@ impl Meta {
     /// Unit of every flow amount.
     pub fn unit(&self) -> &str {
         self.unit.as_deref().unwrap_or("t/yr")
+    }
+
+    pub fn substitution_index(&self) -> f64 {
+        self.substitution_index.unwrap_or(1.0)
     }
 }
 
@@ -775,6 +790,7 @@ impl Document {
             pain_points: Vec::new(),
             scenarios: Vec::new(),
             roadmap: None,
+            targets: Vec::new(),
             extra: Map::new(),
         }
     }

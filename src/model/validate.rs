@@ -39,6 +39,12 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
     for node in &doc.nodes {
         validate_node(node)?;
     }
+    validate_governance(&doc.meta)?;
+    for target in &doc.targets {
+        let what = || named("target", &target.name);
+        let bound = target.bound;
+        in_unit_range(what, bound.key(), Some(bound.value()))?;
+    }
     if let Some(r) = &doc.roadmap
         && let (Some(start), Some(end)) = (r.start, r.end)
         && start > end
@@ -92,6 +98,30 @@ pub fn validate(doc: &Document) -> Result<(), Invalid> {
                 validate_flow_value(what, *value)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The scores and the substitution index of indicators.md §11.
+fn validate_governance(meta: &super::Meta) -> Result<(), Invalid> {
+    for (country, &score) in &meta.governance {
+        if !(0.0..=10.0).contains(&score) {
+            return Err(invalid(
+                "meta",
+                format!(
+                    "`governance` score of {} must be between 0 (sound) and 10 (poor), got {score}",
+                    shown(country)
+                ),
+            ));
+        }
+    }
+    if let Some(si) = meta.substitution_index
+        && !(si > 0.0 && si <= 1.0)
+    {
+        return Err(invalid(
+            "meta",
+            format!("`substitution_index` must be above 0 and at most 1, got {si}"),
+        ));
     }
     Ok(())
 }
@@ -357,6 +387,25 @@ fn check_texts(doc: &Document) -> Result<(), Invalid> {
     }
     if let Some(r) = &doc.roadmap {
         extra_ok(|| "roadmap".to_string(), &r.extra)?;
+    }
+    for country in m.governance.keys() {
+        key_name_ok(meta, "governance", country)?;
+    }
+    for t in &doc.targets {
+        let what = || named("target", &t.name);
+        for (key, text) in [
+            ("name", t.name.as_str()),
+            ("home", t.home.as_deref().unwrap_or_default()),
+            ("source", &t.source),
+        ] {
+            text_ok(what, key, text)?;
+        }
+        if let Some(super::targets::Stages::List(stages)) = &t.stages {
+            for (i, stage) in stages.iter().enumerate() {
+                text_ok(what, &format!("stages[{i}]"), stage)?;
+            }
+        }
+        extra_ok(what, &t.extra)?;
     }
     extra_ok(|| "the map".to_string(), &doc.extra)
 }
