@@ -151,6 +151,10 @@ pub enum Command {
         /// Show this scenario of the map instead of the baseline.
         #[arg(long, value_name = "NAME")]
         scenario: Option<String>,
+        /// In the picture, draw each uncertain flow with its range (a lighter band of ± σ)
+        /// and the σ in its label.
+        #[arg(long)]
+        ranges: bool,
     },
     /// Lay a map out as a layered Sankey (value-chain stages as columns, few crossings,
     /// loops nested under the chain) and write it in canonical form.
@@ -240,7 +244,19 @@ pub fn run(command: Command) -> ExitCode {
             csv,
             html,
             scenario,
-        } => export(&file, svg, png, scale, csv, html, scenario.as_deref()),
+            ranges,
+        } => export(
+            &file,
+            Outputs {
+                svg,
+                png,
+                scale,
+                csv,
+                html,
+            },
+            scenario.as_deref(),
+            export::Picture { ranges },
+        ),
     }
 }
 
@@ -316,23 +332,36 @@ fn compare(file: &Path, json: bool) -> ExitCode {
 /// Exit code for an export that could not be written.
 const FAILED: u8 = 1;
 
-fn export(
-    file: &Path,
+/// Where `loopmap export` writes (one of them is given).
+struct Outputs {
     svg: Option<PathBuf>,
     png: Option<PathBuf>,
     scale: f32,
     csv: Option<PathBuf>,
     html: Option<PathBuf>,
+}
+
+fn export(
+    file: &Path,
+    outputs: Outputs,
     scenario: Option<&str>,
+    picture: export::Picture,
 ) -> ExitCode {
+    let Outputs {
+        svg,
+        png,
+        scale,
+        csv,
+        html,
+    } = outputs;
     let doc = match io::load(file) {
         Ok(doc) => doc,
         Err(e) => return refuse(file, e),
     };
     let result = if let Some(out) = &svg {
-        export::write_svg(&doc, scenario, out).map(|()| vec![out.clone()])
+        export::write_svg(&doc, scenario, picture, out).map(|()| vec![out.clone()])
     } else if let Some(out) = &png {
-        export::write_png(&doc, scenario, scale, out).map(|()| vec![out.clone()])
+        export::write_png(&doc, scenario, scale, picture, out).map(|()| vec![out.clone()])
     } else if let Some(dir) = &csv {
         export::write_csv(&doc, scenario, dir)
     } else if let Some(out) = &html {

@@ -681,10 +681,24 @@ fn uk_sample(dir: &Path) -> PathBuf {
     file
 }
 
+/// The UK sample with its figures as entered (no ±, no estimates) written to `dir`: the
+/// figures of indicators.md §11 are those of the map before reconciliation (§10), which
+/// moves them a little within their ranges.
+fn uk_sample_as_entered(dir: &Path) -> PathBuf {
+    let mut doc = loopmap::io::parse(loopmap::io::samples::SAMPLES[0].text).unwrap();
+    for f in &mut doc.flows {
+        f.uncertainty = None;
+        f.estimates.clear();
+    }
+    let file = dir.join("uk-as-entered.loopmap.json");
+    loopmap::io::save(&doc, &file).unwrap();
+    file
+}
+
 #[test]
 fn targets_json_gives_the_uk_figures_of_the_spec() {
     let dir = tempfile::tempdir().unwrap();
-    let file = uk_sample(dir.path());
+    let file = uk_sample_as_entered(dir.path());
     let v = indicators_json(&["targets", path_str(&file), "--set", "uk-2035", "--json"]);
     assert_eq!(v["status"], "ok");
     assert_eq!(v["home"], "GB");
@@ -721,7 +735,7 @@ fn targets_json_gives_the_uk_figures_of_the_spec() {
 #[test]
 fn targets_table_shows_today_threshold_met_gap_and_year_met() {
     let dir = tempfile::tempdir().unwrap();
-    let file = uk_sample(dir.path());
+    let file = uk_sample_as_entered(dir.path());
     let out = run(&["targets", path_str(&file), "--set", "uk-2035"]);
     assert_eq!(out.code, 0, "stderr: {}", out.stderr);
     let header = out

@@ -178,7 +178,7 @@ fn textbook() -> Document {
     ] {
         node(&mut doc, id, kind);
     }
-    let mut measured = |doc: &mut Document, id, from, to, value, u| {
+    let measured = |doc: &mut Document, id, from, to, value, u| {
         let f = flow(doc, id, from, to, value);
         doc.flows[f].uncertainty = u;
     };

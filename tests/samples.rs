@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use loopmap::analysis::{Status, analyse, analyse_scenario};
+use loopmap::analysis::{analyse, analyse_scenario};
 use loopmap::io::samples::SAMPLES;
 use loopmap::model::{Document, Loop, apply_scenario};
 
@@ -17,20 +17,17 @@ fn every_sample_solves_ok_with_every_scenario_and_cites_sources() {
         let doc = sample
             .load()
             .unwrap_or_else(|e| panic!("{}: {e}", sample.file_name));
-        assert_eq!(
-            analyse(&doc).solution.status,
-            Status::Ok,
-            "{}",
-            sample.file_name
-        );
+        // Ok, or reconciled where the sample's uncertain figures check each other.
+        let status = analyse(&doc).solution.status;
+        assert!(status.is_solved(), "{}: {status:?}", sample.file_name);
         for s in &doc.scenarios {
             let a = analyse_scenario(&doc, s);
-            assert_eq!(
-                a.solution.status,
-                Status::Ok,
-                "{} / {}",
+            assert!(
+                a.solution.status.is_solved(),
+                "{} / {}: {:?}",
                 sample.file_name,
-                s.name
+                s.name,
+                a.solution.status
             );
             assert!(
                 a.diagnostics.is_empty(),

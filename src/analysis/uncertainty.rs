@@ -254,7 +254,7 @@ pub struct Interval {
 }
 
 /// The seed of every Monte Carlo run: the same map gives the same intervals.
-pub const SEED: u64 = 0x100b_3a9;
+pub const SEED: u64 = 0x0100_b3a9;
 
 /// A Monte Carlo run that can be advanced a few draws at a time (so that a window stays
 /// responsive and shows its progress): every measurement drawn from its normal

@@ -72,15 +72,20 @@ impl LoopmapApp {
     fn download_export(&mut self, kind: ExportKind, scenario: Option<&str>) -> Result<(), String> {
         let doc = self.editor.doc();
         let fail = |e: export::ExportError| e.to_string();
+        let picture = export::Picture {
+            ranges: self.settings.ranges,
+        };
         let files: Vec<(String, Vec<u8>, &str)> = match kind {
             ExportKind::Svg => vec![(
                 export_name(doc, "svg"),
-                export::svg_text(doc, scenario).map_err(fail)?.into_bytes(),
+                export::svg_text(doc, scenario, picture)
+                    .map_err(fail)?
+                    .into_bytes(),
                 "image/svg+xml",
             )],
             ExportKind::Png => vec![(
                 export_name(doc, "png"),
-                export::png_bytes(doc, scenario, 2.0).map_err(fail)?,
+                export::png_bytes(doc, scenario, 2.0, picture).map_err(fail)?,
                 "image/png",
             )],
             ExportKind::Csv => export::csv_files(doc, scenario)

@@ -80,6 +80,9 @@ impl Rule {
     }
 }
 
+/// An edit of the selected flow, under an undo key.
+type FlowEdit<'a> = dyn Fn(&mut Editor, &str, Box<dyn FnOnce(&mut crate::model::Flow)>) + 'a;
+
 /// Parses what was typed: `Ok(None)` for an empty optional field.
 fn parse_number(text: &str, rule: Rule, optional: bool) -> Result<Option<f64>, String> {
     let t = text.trim().replace(',', "");
@@ -866,7 +869,7 @@ impl Inspector {
         editor: &mut Editor,
         flow: &crate::model::Flow,
         unit: &str,
-        edit_flow: &dyn Fn(&mut Editor, &str, Box<dyn FnOnce(&mut crate::model::Flow)>),
+        edit_flow: &FlowEdit<'_>,
     ) {
         let id = flow.id.clone();
         let k = |field: &str| format!("flow:{id}:{field}");

@@ -687,9 +687,14 @@ impl LoopmapApp {
     pub fn export_to(&mut self, kind: ExportKind, path: &std::path::Path) {
         // The scenario on screen is the one exported.
         let scenario = self.editor.active_scenario.as_deref();
+        let picture = crate::export::Picture {
+            ranges: self.settings.ranges,
+        };
         let result = match kind {
-            ExportKind::Svg => crate::export::write_svg(self.editor.doc(), scenario, path),
-            ExportKind::Png => crate::export::write_png(self.editor.doc(), scenario, 2.0, path),
+            ExportKind::Svg => crate::export::write_svg(self.editor.doc(), scenario, picture, path),
+            ExportKind::Png => {
+                crate::export::write_png(self.editor.doc(), scenario, 2.0, picture, path)
+            }
             ExportKind::Csv => {
                 crate::export::write_csv(self.editor.doc(), scenario, path).map(|_| ())
             }

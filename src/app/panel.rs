@@ -65,6 +65,7 @@ impl IndicatorPanel {
                         .on_hover_text(meaning);
                         if let (Some(v), Some(s)) = (d.value, sigma)
                             && matches!(d.measure, Measure::Index | Measure::Rate)
+                            && s > 1e-9 * v.abs().max(1.0)
                         {
                             range_bar(ui, v, s);
                         }

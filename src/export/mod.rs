@@ -18,6 +18,7 @@ use crate::model::{Document, apply_scenario};
 
 pub use reconcile::{reconcile_json, reconcile_table};
 pub use roadmap::roadmap_table;
+pub use svg::Picture;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -72,9 +73,18 @@ fn subtitle(doc: &Document, which: &str) -> String {
 }
 
 /// The map as an SVG picture.
-pub fn svg_text(doc: &Document, scenario: Option<&str>) -> Result<String, ExportError> {
+pub fn svg_text(
+    doc: &Document,
+    scenario: Option<&str>,
+    picture: Picture,
+) -> Result<String, ExportError> {
     let (doc, analysis, which) = prepare(doc, scenario)?;
-    Ok(svg::map_svg(&doc, &analysis, &subtitle(&doc, &which)))
+    Ok(svg::map_svg(
+        &doc,
+        &analysis,
+        &subtitle(&doc, &which),
+        picture,
+    ))
 }
 
 /// The map as a PNG picture, `scale` pixels per point.
@@ -82,8 +92,9 @@ pub fn png_bytes(
     doc: &Document,
     scenario: Option<&str>,
     scale: f32,
+    picture: Picture,
 ) -> Result<Vec<u8>, ExportError> {
-    png::render(&svg_text(doc, scenario)?, scale)
+    png::render(&svg_text(doc, scenario, picture)?, scale)
 }
 
 /// The tables: `flows.csv`, `nodes.csv`, `indicators.csv`, `pain_points.csv`, for a map
@@ -112,21 +123,37 @@ pub fn csv_files(
 /// The self-contained HTML report.
 pub fn html_text(doc: &Document, scenario: Option<&str>) -> Result<String, ExportError> {
     let (changed, analysis, which) = prepare(doc, scenario)?;
-    let picture = svg::map_svg(&changed, &analysis, &subtitle(&changed, &which));
+    // The report shows the ranges wherever the map has them.
+    let ranges = Picture {
+        ranges: analysis.uncertainty.is_some(),
+    };
+    let picture = svg::map_svg(&changed, &analysis, &subtitle(&changed, &which), ranges);
     Ok(html::report(doc, &changed, &analysis, &which, &picture))
 }
 
-pub fn write_svg(doc: &Document, scenario: Option<&str>, out: &Path) -> Result<(), ExportError> {
-    Ok(io::write_atomic(out, svg_text(doc, scenario)?.as_bytes())?)
+pub fn write_svg(
+    doc: &Document,
+    scenario: Option<&str>,
+    picture: Picture,
+    out: &Path,
+) -> Result<(), ExportError> {
+    Ok(io::write_atomic(
+        out,
+        svg_text(doc, scenario, picture)?.as_bytes(),
+    )?)
 }
 
 pub fn write_png(
     doc: &Document,
     scenario: Option<&str>,
     scale: f32,
+    picture: Picture,
     out: &Path,
 ) -> Result<(), ExportError> {
-    Ok(io::write_atomic(out, &png_bytes(doc, scenario, scale)?)?)
+    Ok(io::write_atomic(
+        out,
+        &png_bytes(doc, scenario, scale, picture)?,
+    )?)
 }
 
 /// Writes the tables of `csv_files` into `dir` (made if missing); returns the files

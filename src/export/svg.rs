@@ -30,8 +30,26 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// How a picture is drawn, beyond the map itself (the editor's View settings).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Picture {
+    /// Uncertain flows with a lighter band of ± σ and the σ in their labels (View ▸
+    /// Ranges).
+    pub ranges: bool,
+}
+
 /// The SVG document of a map with its analysis (baseline or a scenario's).
-pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
+pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str, picture: Picture) -> String {
+    let sigma = |f: usize| -> Option<f64> {
+        let s = analysis
+            .uncertainty
+            .as_ref()?
+            .flow_sigma
+            .get(f)
+            .copied()
+            .flatten()?;
+        (picture.ranges && s > 0.0).then_some(s)
+    };
     // A map written without positions is drawn arranged.
     let arranged;
     let doc = if crate::layout::needs_arrange(doc) {
@@ -108,6 +126,17 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
             )
         });
         let d = path_data(&shape.path, dx, dy);
+        if let (Some(s), Some(a)) = (sigma(f), amounts.get(f).copied().flatten())
+            && a > 0.0
+        {
+            let _ = writeln!(
+                out,
+                r#"<path class="range" data-flow="{}" d="{d}" stroke="{}" stroke-opacity="0.3" stroke-width="{:.1}"/>"#,
+                xml(&flow.id),
+                colour.hex(),
+                width * (a + s) / a
+            );
+        }
         let _ = writeln!(
             out,
             r#"<path id="flow-{}" data-from="{}" data-to="{}" data-loop="{}" d="{d}" stroke="{}" stroke-width="{width:.1}"{dash}/>"#,
@@ -132,7 +161,10 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str) -> String {
     // Each label only where the layout found room for it; its group names its flow.
     for (f, shape) in layout.flows.iter().enumerate() {
         let Some(r) = shape.label else { continue };
-        let text = present::flow_label(&doc.flows[f], amounts.get(f).copied().flatten());
+        let mut text = present::flow_label(&doc.flows[f], amounts.get(f).copied().flatten());
+        if let Some(s) = sigma(f) {
+            text.push_str(&format!(" ± {}", present::amount(s)));
+        }
         let (x, y) = at(r.min);
         let (w, h) = (r.max.x - r.min.x, r.max.y - r.min.y);
         let _ = writeln!(

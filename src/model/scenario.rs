@@ -55,6 +55,10 @@ fn apply_change(doc: &mut Document, change: &Change) -> Result<(), String> {
                 .find(|f| &f.id == flow)
                 .ok_or_else(|| format!("no flow '{}' in the map", shown(flow)))?;
             f.value = *value;
+            // The what-if says what the flow is; its estimates measure today's flow, so
+            // they are not reconciled with the scenario's value (`route_edit` keeps them
+            // in the baseline).
+            f.estimates.clear();
             Ok(())
         }
         Change::Node { node, field, value } => {
@@ -190,6 +194,11 @@ pub fn route_edit(baseline: &Document, name: &str, mut edited: Document) -> Docu
             );
         }
         flow.value = base.value;
+        // A scenario hides the estimates of the flows it sets: an edit that did not touch
+        // them leaves the baseline's as they are.
+        if flow.estimates == was.estimates {
+            flow.estimates = base.estimates.clone();
+        }
     }
     // Changes of what this edit deleted go; a change that named a missing id already is
     // kept (it is reported, never dropped silently).
