@@ -13,7 +13,7 @@
 //! repeat each other exactly be written without removing one.
 
 use faer::linalg::solvers::SolveCore;
-use faer::sparse::linalg::solvers::Lu;
+use faer::sparse::linalg::solvers::{Lu, SymbolicLu};
 use faer::sparse::{SparseColMat, Triplet};
 use faer::{Conj, Mat};
 
@@ -90,7 +90,9 @@ pub fn linearise(problem: &Problem, at: &Point) -> Linearised {
     lin
 }
 
-/// Terms sorted by column, repeated columns summed, zeros dropped.
+/// Terms sorted by column, repeated columns summed. Zeros are kept: a coefficient that is
+/// 0 at one point (a measured share's total at the start) is not at the next, and every
+/// linearisation keeps the same sparsity pattern, so that it is analysed once.
 fn merged(mut terms: Vec<(usize, f64)>) -> Vec<(usize, f64)> {
     terms.sort_by_key(|&(c, _)| c);
     let mut out: Vec<(usize, f64)> = Vec::with_capacity(terms.len());
@@ -100,7 +102,6 @@ fn merged(mut terms: Vec<(usize, f64)>) -> Vec<(usize, f64)> {
             _ => out.push((c, a)),
         }
     }
-    out.retain(|&(_, a)| a != 0.0);
     out
 }
 
@@ -126,33 +127,40 @@ impl Kkt {
     /// when neither factorises.
     /// With `lambda`, the multipliers at the point `lin` was linearised at, the system is
     /// Newton's (the equations' curvature added).
+    ///
+    /// `pattern` keeps the analysis of the sparsity pattern from one linearisation to the
+    /// next (the pattern is the same; only the numbers change).
     pub fn factor(
         lin: Linearised,
         sigma: &[f64],
         open: &[bool],
         scale: f64,
         lambda: Option<&[f64]>,
+        pattern: &mut Option<SymbolicLu<usize>>,
     ) -> Option<Kkt> {
         let (nx, ny) = (sigma.len(), open.len());
-        // ∂²(a − s·T)/∂u_s∂ŷ_T in the scaled variables is −σ_s, times the multiplier.
-        let curvature: Vec<(usize, usize, f64)> = match lambda {
-            Some(l) if l.len() == lin.c.len() => lin
-                .bilinear
-                .iter()
-                .map(|&(r, i, j)| (i, j, -l[r] * sigma[i]))
-                .filter(|&(_, _, h)| h != 0.0)
-                .collect(),
-            _ => Vec::new(),
-        };
-        let exact = Self::factor_with(&lin, sigma, open, scale, 0.0, &curvature).filter(|lu| {
-            let n = nx + ny + lin.c.len();
-            let mut probe = Mat::<f64>::from_fn(n, 1, |_, _| 1.0);
-            lu.solve_in_place_with_conj(Conj::No, probe.as_mut());
-            (0..n).all(|i| probe[(i, 0)].is_finite() && probe[(i, 0)].abs() < PROBE_LIMIT)
-        });
+        // ∂²(a − s·T)/∂u_s∂ŷ_T in the scaled variables is −σ_s, times the multiplier
+        // (0 for a plain linearisation: the entry stays in the pattern).
+        let curvature: Vec<(usize, usize, f64)> = lin
+            .bilinear
+            .iter()
+            .map(|&(r, i, j)| {
+                let l = lambda
+                    .filter(|l| l.len() == lin.c.len())
+                    .map_or(0.0, |l| l[r]);
+                (i, j, -l * sigma[i])
+            })
+            .collect();
+        let exact =
+            Self::factor_with(&lin, sigma, open, scale, 0.0, &curvature, pattern).filter(|lu| {
+                let n = nx + ny + lin.c.len();
+                let mut probe = Mat::<f64>::from_fn(n, 1, |_, _| 1.0);
+                lu.solve_in_place_with_conj(Conj::No, probe.as_mut());
+                (0..n).all(|i| probe[(i, 0)].is_finite() && probe[(i, 0)].abs() < PROBE_LIMIT)
+            });
         let lu = match exact {
             Some(lu) => lu,
-            None => Self::factor_with(&lin, sigma, open, scale, DELTA, &curvature)?,
+            None => Self::factor_with(&lin, sigma, open, scale, DELTA, &curvature, &mut None)?,
         };
         let mut columns = vec![Vec::new(); nx];
         for (r, row) in lin.jx.iter().enumerate() {
@@ -179,6 +187,7 @@ impl Kkt {
         scale: f64,
         delta: f64,
         curvature: &[(usize, usize, f64)],
+        pattern: &mut Option<SymbolicLu<usize>>,
     ) -> Option<Lu<usize, f64>> {
         let (nx, ny, nr) = (sigma.len(), open.len(), lin.c.len());
         let n = nx + ny + nr;
@@ -211,7 +220,15 @@ impl Kkt {
             }
         }
         let matrix = SparseColMat::<usize, f64>::try_new_from_triplets(n, n, &triplets).ok()?;
-        matrix.sp_lu().ok()
+        let symbolic = match pattern {
+            Some(s) => s.clone(),
+            None => {
+                let s = SymbolicLu::try_new(matrix.symbolic()).ok()?;
+                *pattern = Some(s.clone());
+                s
+            }
+        };
+        Lu::try_new_with_symbolic(symbolic, matrix.as_ref()).ok()
     }
 
     fn nx(&self) -> usize {

@@ -133,9 +133,17 @@ struct Outcome {
 fn iterate(problem: &Problem, entered: &[f64], start: Point, open: &[bool]) -> Outcome {
     let sigma: Vec<f64> = problem.measurements.iter().map(|m| m.sigma).collect();
     let scale = scale(problem);
-    let factor = |point: &Point, newton: bool| {
+    let mut pattern = None;
+    let mut factor = |point: &Point, newton: bool| {
         let lambda = newton.then_some(point.lambda.as_slice());
-        Kkt::factor(linearise(problem, point), &sigma, open, scale, lambda)
+        Kkt::factor(
+            linearise(problem, point),
+            &sigma,
+            open,
+            scale,
+            lambda,
+            &mut pattern,
+        )
     };
     let mut point = start;
     let mut iterations = 0;
