@@ -495,9 +495,62 @@ struct Outcome {
     least_squares: Vec<f64>,
 }
 
+/// Pivots of a full-pivoting LU whose ratio is below this: the block is regular beyond
+/// doubt, and solved by the LU; otherwise the SVD tells rank and null space.
+const CLEARLY_REGULAR: f64 = 1e6;
+
 /// Minimum-norm least-squares solution by SVD. An unknown is determined when it has no
 /// component in the null space; the system is consistent when every residual is ~0.
+/// A square block that is clearly regular (most are) is solved by LU, an order of
+/// magnitude faster.
 fn dense_least_squares(a: &Mat<f64>, b: &[f64]) -> Outcome {
+    regular_solve(a, b).unwrap_or_else(|| svd_least_squares(a, b))
+}
+
+/// The solution of a square block whose full-pivoting LU has pivots within a ratio of
+/// `CLEARLY_REGULAR` of each other, if it has.
+fn regular_solve(a: &Mat<f64>, b: &[f64]) -> Option<Outcome> {
+    let n = a.nrows();
+    if n != a.ncols() || n == 0 {
+        return None;
+    }
+    let lu = a.full_piv_lu();
+    let u = lu.U();
+    let (mut largest, mut smallest) = (0.0f64, f64::INFINITY);
+    for i in 0..n {
+        let p = u[(i, i)].abs();
+        largest = largest.max(p);
+        smallest = smallest.min(p);
+    }
+    if !(smallest > 0.0 && largest / smallest < CLEARLY_REGULAR) {
+        return None;
+    }
+    let mut x = Mat::<f64>::from_fn(n, 1, |i, _| b[i]);
+    faer::linalg::solvers::SolveCore::solve_in_place_with_conj(&lu, faer::Conj::No, x.as_mut());
+    let x: Vec<f64> = (0..n).map(|i| x[(i, 0)]).collect();
+    if !x.iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    let residuals: Vec<(f64, f64)> = (0..n)
+        .map(|r| {
+            let mut res = b[r];
+            let mut scale = b[r].abs();
+            for (j, xj) in x.iter().enumerate() {
+                res -= a[(r, j)] * xj;
+                scale += (a[(r, j)] * xj).abs();
+            }
+            (res, scale)
+        })
+        .collect();
+    met(&residuals).then(|| Outcome {
+        values: x.iter().map(|&v| Some(v)).collect(),
+        consistent: true,
+        least_squares: x,
+        condition: largest / smallest,
+    })
+}
+
+fn svd_least_squares(a: &Mat<f64>, b: &[f64]) -> Outcome {
     let (m, n) = (a.nrows(), a.ncols());
     let Ok(svd) = a.svd() else {
         return Outcome {

@@ -29,6 +29,9 @@ pub struct Editor {
     pub placing: Option<usize>,
     /// What the panels asked of the frame this frame, in order.
     requests: Vec<Request>,
+    /// A lever is being dragged: only amounts change from one step to the next, and the
+    /// flows keep their routes (their widths follow) until the drag ends.
+    pub(super) lever_moving: bool,
 }
 
 /// What a panel asks of the frame around it, for what lies outside the map; the frame
@@ -66,6 +69,9 @@ pub struct Derived {
     pub flagged_nodes: Vec<Option<analysis::Severity>>,
     /// Flows an error names: they get a red outline.
     pub flagged_flows: Vec<bool>,
+    /// The flows kept their routes from the step before (a lever is being dragged): the
+    /// layout is redone when the drag ends.
+    routes_kept: bool,
     /// Each flow's place among the suspects of a failed reconciliation test (0: most
     /// suspect), for its badge.
     pub suspects: Vec<Option<usize>>,
@@ -74,7 +80,7 @@ pub struct Derived {
 impl Editor {
     /// Edits `doc`, as it is on disk (no unsaved changes).
     pub fn new(doc: Document, sankey: bool) -> Self {
-        let derived = derive(&doc, 0, sankey, None);
+        let derived = derive(&doc, 0, sankey, None, None);
         Editor {
             saved: doc.clone(),
             doc,
@@ -88,6 +94,7 @@ impl Editor {
             active_scenario: None,
             placing: None,
             requests: Vec::new(),
+            lever_moving: false,
         }
     }
 
@@ -147,6 +154,7 @@ impl Editor {
 
     /// Ends a continuous gesture (drag, typing in one field): the next edit is a new step.
     pub fn end_gesture(&mut self) {
+        self.lever_moving = false;
         self.history.close();
     }
 
@@ -222,11 +230,16 @@ impl Editor {
     /// Analysis and shapes of the map as it is now, recomputed only after a change.
     pub fn derived(&mut self) -> &Derived {
         if !self.is_current() {
+            let before = (self.lever_moving
+                && self.derived.sankey == self.sankey
+                && self.derived.scenario == self.active_scenario)
+                .then_some(&self.derived);
             self.derived = derive(
                 &self.doc,
                 self.revision,
                 self.sankey,
                 self.active_scenario.as_deref(),
+                before,
             );
             self.analysis_runs += 1;
         }
@@ -244,6 +257,7 @@ impl Editor {
         self.derived.revision == self.revision
             && self.derived.sankey == self.sankey
             && self.derived.scenario == self.active_scenario
+            && !(self.derived.routes_kept && !self.lever_moving)
     }
 
     /// The analysis of the map as shown (with the active scenario).
@@ -281,14 +295,26 @@ impl Editor {
     }
 }
 
-fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -> Derived {
+/// The analysis and shapes of `doc` as shown. With `before`, the derivation of the step
+/// before in a lever drag, flows whose ends did not move keep their routes and only
+/// their widths follow the new amounts (routing is most of a step's work on a large map).
+fn derive(
+    doc: &Document,
+    revision: u64,
+    sankey: bool,
+    scenario: Option<&str>,
+    before: Option<&Derived>,
+) -> Derived {
     // The scenario is applied once, for both the analysis and what is shown.
     let (working, issues) = match scenario.and_then(|name| doc.scenario(name)) {
         Some(s) => crate::model::apply_scenario(doc, s),
         None => (doc.clone(), Vec::new()),
     };
     let analysis = analysis::analyse_with_issues(&working, &issues);
-    let layout = crate::layout::shapes(&working, &analysis.solution.flows, sankey);
+    let kept = before.and_then(|b| kept_routes(b, &working, &analysis.solution.flows, sankey));
+    let routes_kept = kept.is_some();
+    let layout =
+        kept.unwrap_or_else(|| crate::layout::shapes(&working, &analysis.solution.flows, sankey));
     let index = working.node_index();
     let throughput = analysis::supply::throughputs(&working, &analysis.solution.flows);
     let mut flagged_nodes: Vec<Option<analysis::Severity>> = vec![None; working.nodes.len()];
@@ -330,8 +356,48 @@ fn derive(doc: &Document, revision: u64, sankey: bool, scenario: Option<&str>) -
         throughput,
         flagged_nodes,
         flagged_flows,
+        routes_kept,
         suspects,
     }
+}
+
+/// The layout of `before` with each flow's width for its new amount, if the map has the
+/// same nodes in the same places and the same flows.
+fn kept_routes(
+    before: &Derived,
+    working: &Document,
+    amounts: &[Option<f64>],
+    sankey: bool,
+) -> Option<crate::geometry::Layout> {
+    let same_nodes = before.working.nodes.len() == working.nodes.len()
+        && before
+            .working
+            .nodes
+            .iter()
+            .zip(&working.nodes)
+            .all(|(a, b)| a.id == b.id && a.pos == b.pos);
+    let same_flows = before.working.flows.len() == working.flows.len()
+        && before
+            .working
+            .flows
+            .iter()
+            .zip(&working.flows)
+            .all(|(a, b)| a.from == b.from && a.to == b.to && a.loop_kind == b.loop_kind);
+    if !(sankey && same_nodes && same_flows) {
+        return None;
+    }
+    let largest = amounts.iter().flatten().fold(0.0f64, |m, a| m.max(*a));
+    let mut layout = before.layout.clone();
+    for (shape, amount) in layout.flows.iter_mut().zip(amounts) {
+        let width = crate::geometry::flow_width(*amount, largest);
+        let grow = (width - shape.width) / 2.0;
+        shape.bounds.min.x -= grow;
+        shape.bounds.min.y -= grow;
+        shape.bounds.max.x += grow;
+        shape.bounds.max.y += grow;
+        shape.width = width;
+    }
+    Some(layout)
 }
 
 #[cfg(test)]

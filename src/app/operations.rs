@@ -239,6 +239,7 @@ impl Editor {
         let key = format!("lever:{lever:?}");
         let lever = lever.clone();
         self.edit(Some(&key), move |d| lever.set(d, value));
+        self.lever_moving = true;
     }
 
     /// Takes a lever off the Scenarios tab (one undo step).
