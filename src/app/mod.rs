@@ -15,6 +15,7 @@ mod command;
 mod dialogs;
 mod editor;
 mod files;
+mod governance;
 mod history;
 mod inspector;
 mod menus;
@@ -48,7 +49,7 @@ pub use pains::{PainColumn, PainTable, PinnedPains};
 #[cfg(not(target_arch = "wasm32"))]
 pub use participation::{Participation, qr_image};
 pub use roadmap::RoadmapView;
-pub use supply::ColourBy;
+pub use supply::{ColourBy, SupplyView};
 pub use workshop::{Timer, Workshop};
 
 /// What is selected on the canvas, by id (ids survive edits, indices do not).
@@ -165,7 +166,7 @@ pub struct LoopmapApp {
     pub pain_table: pains::PainTable,
     pub workshop: workshop::Workshop,
     pub tab: Tab,
-    supply: supply::SupplyTab,
+    pub supply: supply::SupplyTab,
     /// The page's context, to wake the editor when the browser has read a file.
     #[cfg(target_arch = "wasm32")]
     web_ctx: Option<egui::Context>,
