@@ -15,12 +15,13 @@ fn uk() -> Document {
 }
 
 #[test]
-fn the_view_menu_colours_nodes_by_top_country_or_stage_hhi_and_back() {
+fn the_view_menu_colours_nodes_by_top_country_stage_hhi_or_governance_and_back() {
     let mut h = editor(uk(), [1400.0, 900.0]);
     assert_eq!(h.state().settings.colour_by, ColourBy::Kind);
     for (choice, expected) in [
         ("Top country", ColourBy::TopCountry),
         ("Stage concentration (HHI)", ColourBy::StageHhi),
+        ("Governance", ColourBy::Governance),
         ("Kind of node", ColourBy::Kind),
     ] {
         h.get_by_label("View").click();

@@ -6,9 +6,11 @@
 
 use super::history::History;
 use super::{Command, Dialog, Selection};
+use crate::analysis::targets::{self, TargetsReport};
 use crate::analysis::{self, Analysis, Provenance};
 use crate::geometry::{Layout, Point};
 use crate::model::Document;
+use std::rc::Rc;
 
 pub struct Editor {
     doc: Document,
@@ -32,7 +34,12 @@ pub struct Editor {
     /// A lever is being dragged: only amounts change from one step to the next, and the
     /// flows keep their routes (their widths follow) until the drag ends.
     pub(super) lever_moving: bool,
+    /// The map's targets on the baseline and every scenario, and the revision evaluated.
+    targets: Option<(u64, Rc<TargetCases>)>,
 }
+
+/// The map's target rows evaluated on the baseline, then on each scenario: (name, report).
+pub type TargetCases = Vec<(String, TargetsReport)>;
 
 /// What a panel asks of the frame around it, for what lies outside the map; the frame
 /// does it once the panel is drawn.
@@ -95,6 +102,7 @@ impl Editor {
             placing: None,
             requests: Vec::new(),
             lever_moving: false,
+            targets: None,
         }
     }
 
@@ -280,6 +288,30 @@ impl Editor {
         d.provenance
             .get_or_init(|| d.analysis.provenance(&d.working))
             .as_ref()
+    }
+
+    /// The map's targets on the baseline and every scenario (§11), evaluated once per
+    /// change: the Targets tab, the indicator panel and the roadmap share them.
+    pub fn targets(&mut self) -> Rc<TargetCases> {
+        if let Some((rev, cases)) = &self.targets
+            && *rev == self.revision
+        {
+            return cases.clone();
+        }
+        let cases = Rc::new(targets::evaluate_cases(&self.doc, &self.doc.targets));
+        self.targets = Some((self.revision, cases.clone()));
+        cases
+    }
+
+    /// The targets evaluated on the map as shown: the active scenario's, or the baseline's.
+    pub fn shown_targets(&mut self) -> Option<TargetsReport> {
+        let name = self.active_scenario.clone();
+        let cases = self.targets();
+        match name {
+            Some(name) => cases.iter().find(|(n, _)| *n == name),
+            None => cases.first(),
+        }
+        .map(|(_, r)| r.clone())
     }
 
     /// The badge a node carries on the canvas: its gravest diagnostic, if any.

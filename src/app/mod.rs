@@ -15,6 +15,7 @@ mod command;
 mod dialogs;
 mod editor;
 mod files;
+mod governance;
 mod history;
 mod inspector;
 mod menus;
@@ -29,6 +30,7 @@ mod roadmap;
 mod scenarios;
 mod share;
 mod supply;
+mod targets;
 pub mod theme;
 mod uncertainty;
 mod workshop;
@@ -48,7 +50,7 @@ pub use pains::{PainColumn, PainTable, PinnedPains};
 #[cfg(not(target_arch = "wasm32"))]
 pub use participation::{Participation, qr_image};
 pub use roadmap::RoadmapView;
-pub use supply::ColourBy;
+pub use supply::{ColourBy, SupplyView};
 pub use workshop::{Timer, Workshop};
 
 /// What is selected on the canvas, by id (ids survive edits, indices do not).
@@ -165,7 +167,7 @@ pub struct LoopmapApp {
     pub pain_table: pains::PainTable,
     pub workshop: workshop::Workshop,
     pub tab: Tab,
-    supply: supply::SupplyTab,
+    pub supply: supply::SupplyTab,
     /// The page's context, to wake the editor when the browser has read a file.
     #[cfg(target_arch = "wasm32")]
     web_ctx: Option<egui::Context>,
@@ -181,6 +183,7 @@ pub struct LoopmapApp {
     pub scenarios: scenarios::ScenariosTab,
     pub roadmap: roadmap::RoadmapTab,
     pub uncertainty: uncertainty::UncertaintyTab,
+    pub targets: targets::TargetsTab,
     /// Phones in the room joining the map (Workshop ▸ Start participation; not in a
     /// browser, which cannot serve the room).
     #[cfg(not(target_arch = "wasm32"))]
@@ -195,6 +198,7 @@ pub enum Tab {
     Scenarios,
     Supply,
     Roadmap,
+    Targets,
     Uncertainty,
 }
 
@@ -238,6 +242,7 @@ impl LoopmapApp {
             scenarios: Default::default(),
             roadmap: Default::default(),
             uncertainty: Default::default(),
+            targets: Default::default(),
             #[cfg(not(target_arch = "wasm32"))]
             participation: Default::default(),
         };
@@ -792,7 +797,7 @@ impl LoopmapApp {
             let min_tabs: f32 = match self.tab {
                 Tab::PainPoints => 90.0,
                 Tab::Supply => 330.0,
-                Tab::Scenarios | Tab::Roadmap | Tab::Uncertainty => 300.0,
+                Tab::Scenarios | Tab::Roadmap | Tab::Targets | Tab::Uncertainty => 300.0,
             };
             egui::Panel::bottom("tabs")
                 .resizable(true)
@@ -956,6 +961,12 @@ impl LoopmapApp {
             );
             ui.selectable_value(&mut self.tab, Tab::Supply, "Supply");
             ui.selectable_value(&mut self.tab, Tab::Roadmap, "Roadmap");
+            ui.selectable_value(
+                &mut self.tab,
+                Tab::Targets,
+                format!("Targets ({})", self.editor.doc().targets.len()),
+            )
+            .on_hover_text("Is the chain on track? The UK 2035 and EU 2030 targets, or your own");
             let uncertain = if self.editor.doc().has_uncertainty() {
                 "Uncertainty (±)"
             } else {
@@ -970,6 +981,7 @@ impl LoopmapApp {
             Tab::Scenarios => self.scenarios.ui(ui, &mut self.editor),
             Tab::Supply => self.supply.ui(ui, &mut self.editor),
             Tab::Roadmap => self.roadmap.ui(ui, &mut self.editor),
+            Tab::Targets => self.targets.ui(ui, &mut self.editor),
             Tab::Uncertainty => self.uncertainty.ui(ui, &mut self.editor),
         }
     }

@@ -82,6 +82,7 @@ impl IndicatorPanel {
                     ui.end_row();
                 }
             });
+        targets_line(ui, editor);
         ui.add_space(6.0);
         ui.strong("Supply concentration");
         match analysis.concentration.bottleneck_text() {
@@ -142,6 +143,41 @@ impl IndicatorPanel {
             }
         }
     }
+}
+
+/// "Targets: 1 of 3 met — UK 2035", for the map as shown; each row on hover.
+fn targets_line(ui: &mut egui::Ui, editor: &mut Editor) {
+    if editor.doc().targets.is_empty() {
+        return;
+    }
+    let Some(report) = editor.shown_targets() else {
+        return;
+    };
+    let (met, _) = report.met_count();
+    let sets = super::targets::set_names(&editor.doc().targets).join(", ");
+    let mut text = format!("Targets: {met} of {} met", report.rows.len());
+    if !sets.is_empty() {
+        text.push_str(&format!(" — {sets}"));
+    }
+    let hover: Vec<String> = report
+        .rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}: {} ({})",
+                super::targets::met_text(r.met),
+                r.target.name,
+                crate::export::targets::share_or_dash(r.value),
+                super::targets::threshold(r.target.bound)
+            )
+        })
+        .collect();
+    ui.add_space(4.0);
+    ui.label(RichText::new(text).strong())
+        .on_hover_text(format!(
+            "{}\n(the Targets tab has the details)",
+            hover.join("\n")
+        ));
 }
 
 /// A small bar of the range v ± σ on a scale from 0 to 1 (or to v + σ where that is

@@ -21,7 +21,7 @@ use crate::model::{LifetimeModel, Node};
 use crate::present::{UNKNOWN, off_by, percent_or_dash, table_amount};
 
 /// Colours of the other scenarios' dashed curves (Okabe–Ito, as the comparison chart).
-const OTHERS: [Color32; 6] = [
+pub(super) const OTHERS: [Color32; 6] = [
     Color32::from_gray(110),
     Color32::from_rgb(0, 114, 178),
     Color32::from_rgb(230, 159, 0),
@@ -61,6 +61,8 @@ pub enum RoadmapView {
     EndOfLife,
     /// The ceiling on recycled content.
     Ceiling,
+    /// The recycling share over the years against each recycling target.
+    Targets,
     /// The values in a table.
     Values,
 }
@@ -287,6 +289,8 @@ impl RoadmapTab {
                     let view = &mut state.view;
                     ui.selectable_value(view, RoadmapView::EndOfLife, "End of life");
                     ui.selectable_value(view, RoadmapView::Ceiling, "Ceiling");
+                    ui.selectable_value(view, RoadmapView::Targets, "Targets")
+                        .on_hover_text("The recycling share over the years against each recycling target, and the year each scenario meets it");
                     ui.selectable_value(view, RoadmapView::Values, "Values");
                     if *view != RoadmapView::Values {
                         ui.separator();
@@ -298,6 +302,18 @@ impl RoadmapTab {
                 let unit = editor.doc().meta.unit().to_string();
                 let dark = ui.visuals().dark_mode;
                 match self.view {
+                    RoadmapView::Targets => {
+                        let cases = editor.targets();
+                        let shown = editor.active_scenario.clone();
+                        super::targets::recycling_chart_ui(
+                            ui,
+                            &cases,
+                            shown.as_deref(),
+                            r.base_year,
+                            vec2(w - 6.0, h),
+                            legend,
+                        );
+                    }
                     RoadmapView::Values => {
                         egui::ScrollArea::both()
                             .id_salt("roadmap values")
@@ -749,7 +765,7 @@ fn end_of_life_chart(
 }
 
 /// Years on the x axis, every tenth year labelled where there is room.
-fn year_axis() -> AxisHints<'static> {
+pub(super) fn year_axis() -> AxisHints<'static> {
     AxisHints::new_x()
         .label_spacing(26.0..=60.0)
         .formatter(|m, _| format!("{:.0}", m.value))
@@ -757,14 +773,14 @@ fn year_axis() -> AxisHints<'static> {
 
 /// Values on the y axis, labelled closer together than egui_plot's default so that a
 /// short chart keeps a few.
-fn value_axis(show: impl Fn(f64) -> String + 'static) -> AxisHints<'static> {
+pub(super) fn value_axis(show: impl Fn(f64) -> String + 'static) -> AxisHints<'static> {
     AxisHints::new_y()
         .label_spacing(16.0..=40.0)
         .formatter(move |m, _| show(m.value))
 }
 
 /// The charts' legend: top left, where the curves start low.
-fn chart_legend() -> Legend {
+pub(super) fn chart_legend() -> Legend {
     Legend::default()
         .position(Corner::LeftTop)
         .text_style(egui::TextStyle::Small)
@@ -774,7 +790,7 @@ fn chart_legend() -> Legend {
 }
 
 /// The dashed line at the map's year (no legend entry).
-fn base_marker(year: f64) -> VLine {
+pub(super) fn base_marker(year: f64) -> VLine {
     VLine::new("", year)
         .color(Color32::GRAY)
         .style(LineStyle::Dashed { length: 4.0 })

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::canvas::Canvas;
 use super::{Editor, theme};
+use crate::analysis::governance;
 use crate::analysis::supply::{HHI_HIGH, HHI_MODERATE};
 use crate::model::country;
 use crate::present;
@@ -21,16 +22,23 @@ pub enum ColourBy {
     Kind,
     TopCountry,
     StageHhi,
+    Governance,
 }
 
 impl ColourBy {
-    pub const ALL: [ColourBy; 3] = [ColourBy::Kind, ColourBy::TopCountry, ColourBy::StageHhi];
+    pub const ALL: [ColourBy; 4] = [
+        ColourBy::Kind,
+        ColourBy::TopCountry,
+        ColourBy::StageHhi,
+        ColourBy::Governance,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             ColourBy::Kind => "Kind of node",
             ColourBy::TopCountry => "Top country",
             ColourBy::StageHhi => "Stage concentration (HHI)",
+            ColourBy::Governance => "Governance",
         }
     }
 }
@@ -66,6 +74,8 @@ impl Canvas {
                     supply.stages.iter().find(|x| x.stage == s)?.hhi
                 })
                 .map_or_else(grey, |h| theme::soften(theme::hhi_colour(h), dark)),
+            ColourBy::Governance => node_governance(&editor.shown().working, node)
+                .map_or_else(grey, |w| theme::soften(theme::governance_colour(w), dark)),
         }
     }
 
@@ -111,6 +121,28 @@ impl Canvas {
                 (
                     theme::soften(theme::hhi_colour(0.0), dark),
                     "below 1,500: unconcentrated".into(),
+                ),
+            ],
+            ColourBy::Governance => vec![
+                (
+                    theme::soften(theme::governance_colour(8.0), dark),
+                    "6 to 10: unstable (political stability)".into(),
+                ),
+                (
+                    theme::soften(theme::governance_colour(5.0), dark),
+                    "4 to 6: middling".into(),
+                ),
+                (
+                    theme::soften(theme::governance_colour(0.0), dark),
+                    "0 to 4: stable".into(),
+                ),
+                (
+                    if dark {
+                        Color32::from_gray(70)
+                    } else {
+                        Color32::from_gray(225)
+                    },
+                    "no country, or no score".into(),
                 ),
             ],
         }
@@ -162,6 +194,22 @@ impl Canvas {
             );
         }
     }
+}
+
+/// A node's governance score: its countries' scores weighted by their shares (`None`
+/// without a country, or when one of them has no score).
+fn node_governance(doc: &crate::model::Document, node: &crate::model::Node) -> Option<f64> {
+    let scores = governance::Scores::of(doc);
+    let shares = node.country_shares();
+    let total: f64 = shares.iter().map(|(_, s)| s).sum();
+    if shares.is_empty() || total <= 0.0 {
+        return None;
+    }
+    let mut sum = 0.0;
+    for (c, s) in &shares {
+        sum += s * scores.score(c)?;
+    }
+    Some(sum / total)
 }
 
 /// The labels of `shares` once each, in the order they first come.
@@ -232,16 +280,44 @@ fn stacked(
     charts
 }
 
-/// The Supply tab: its own state is which product's provenance it shows.
+/// The Supply tab: its own state is which view it shows and which product's provenance.
 #[derive(Default)]
 pub struct SupplyTab {
     /// The use node whose provenance the tab shows (the first when none).
     pub provenance_of: Option<String>,
+    pub view: SupplyView,
+}
+
+/// What the Supply tab shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SupplyView {
+    /// Country shares, HHI and provenance by stage, as charts.
+    #[default]
+    Shares,
+    /// Governance-weighted concentration by stage, and each country's governance score.
+    Governance,
 }
 
 impl SupplyTab {
-    /// The Supply tab.
+    /// The Supply tab: the charts, or the governance view.
     pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
+        ui.horizontal(|ui| {
+            let view = &mut self.view;
+            ui.selectable_value(view, SupplyView::Shares, "Shares and concentration");
+            ui.selectable_value(view, SupplyView::Governance, "Governance")
+                .on_hover_text(
+                    "Concentration weighted by how well governed the countries are (the EU's \
+                     criticality method), the GeoPolRisk value and the supply risk",
+                );
+        });
+        match self.view {
+            SupplyView::Shares => self.shares_ui(ui, editor),
+            SupplyView::Governance => super::governance::governance_ui(ui, editor),
+        }
+    }
+
+    /// Country shares and HHI per stage, and one product's provenance, as charts.
+    fn shares_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
         let stages = stages_in_chain_order(editor);
         let analysis = editor.analysis().clone();
         let provenance = editor.provenance().cloned();

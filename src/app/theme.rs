@@ -38,6 +38,17 @@ pub fn hhi_colour(hhi: f64) -> Color32 {
     colour(colours::hhi_colour(hhi))
 }
 
+/// A governance score (0 stable, 10 unstable) in three bands: below 4, 4 to 6, 6 and up.
+pub fn governance_colour(w: f64) -> Color32 {
+    if w < 4.0 {
+        colour(colours::hhi_colour(0.0))
+    } else if w < 6.0 {
+        colour(colours::hhi_colour(2000.0))
+    } else {
+        colour(colours::hhi_colour(3000.0))
+    }
+}
+
 /// A fill that keeps dark text readable: `colour` mixed with white (light theme) or
 /// with dark grey (dark theme).
 pub fn soften(colour: Color32, dark: bool) -> Color32 {
