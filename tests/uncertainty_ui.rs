@@ -155,7 +155,8 @@ fn the_uncertainty_tab_shows_what_to_improve_first_and_a_monte_carlo_interval() 
         .query_all_by_role(egui::accesskit::Role::ProgressIndicator)
         .filter_map(|n| n.accesskit_node().label().or_else(|| n.value()))
         .collect();
-    assert_eq!(bars.len(), 2, "{bars:?}");
+    // The mine's figure first; the estimate's share (under 0.5 %) is not worth a bar.
+    assert_eq!(bars.len(), 1, "{bars:?}");
     assert!(bars[0].starts_with("amount of Mine -> Plant"), "{bars:?}");
     h.get_by_label_contains("Draw 1,000 times").click();
     for _ in 0..400 {

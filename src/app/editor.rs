@@ -36,6 +36,8 @@ pub struct Editor {
     pub(super) lever_moving: bool,
     /// The map's targets on the baseline and every scenario, and the revision evaluated.
     targets: Option<(u64, Rc<TargetCases>)>,
+    /// The targets of the map as shown, for the revision and scenario evaluated.
+    shown_targets: Option<((u64, Option<String>), TargetsReport)>,
 }
 
 /// The map's target rows evaluated on the baseline, then on each scenario: (name, report).
@@ -103,6 +105,7 @@ impl Editor {
             requests: Vec::new(),
             lever_moving: false,
             targets: None,
+            shown_targets: None,
         }
     }
 
@@ -303,15 +306,24 @@ impl Editor {
         cases
     }
 
-    /// The targets evaluated on the map as shown: the active scenario's, or the baseline's.
+    /// The targets evaluated on the map as shown (the active scenario's, or the
+    /// baseline's), from its analysis: the panel asks every frame, and during a lever drag
+    /// every frame is a new revision, so the other cases are left to the Targets tab.
     pub fn shown_targets(&mut self) -> Option<TargetsReport> {
-        let name = self.active_scenario.clone();
-        let cases = self.targets();
-        match name {
-            Some(name) => cases.iter().find(|(n, _)| *n == name),
-            None => cases.first(),
+        if self.doc.targets.is_empty() {
+            return None;
         }
-        .map(|(_, r)| r.clone())
+        let key = (self.revision, self.active_scenario.clone());
+        if let Some((k, report)) = &self.shown_targets
+            && *k == key
+        {
+            return Some(report.clone());
+        }
+        let rows = self.doc.targets.clone();
+        let d = self.derived();
+        let report = targets::evaluate_analysed(&d.working, &d.analysis, &rows);
+        self.shown_targets = Some((key, report.clone()));
+        Some(report)
     }
 
     /// The badge a node carries on the canvas: its gravest diagnostic, if any.

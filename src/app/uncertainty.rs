@@ -150,11 +150,8 @@ fn contributions_ui(
         .show(ui, |ui| {
             for (i, share) in list.into_iter().filter(|&(_, s)| s >= 0.005).take(8) {
                 let name = u.measurements[i].describe(doc);
-                ui.add_sized(
-                    [name_width, 16.0],
-                    egui::Label::new(&name).truncate(),
-                )
-                .on_hover_text(&name);
+                ui.add_sized([name_width, 16.0], egui::Label::new(&name).truncate())
+                    .on_hover_text(&name);
                 let (rect, response) =
                     ui.allocate_exact_size(egui::vec2(140.0, 14.0), egui::Sense::hover());
                 let bar = egui::Rect::from_min_size(
