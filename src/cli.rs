@@ -520,14 +520,28 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
 
 /// The map with `scenario` applied (or the baseline), the changes that could not be
 /// applied, and a label; the reason when the map has no such scenario.
-fn with_scenario(
-    doc: &Document,
+/// (The baseline is borrowed, not copied: a large map is not cloned for nothing.)
+fn with_scenario<'a>(
+    doc: &'a Document,
     scenario: Option<&str>,
-) -> Result<((Document, Vec<crate::model::ScenarioIssue>), String), String> {
+) -> Result<
+    (
+        (
+            std::borrow::Cow<'a, Document>,
+            Vec<crate::model::ScenarioIssue>,
+        ),
+        String,
+    ),
+    String,
+> {
+    use std::borrow::Cow;
     match scenario {
-        None => Ok(((doc.clone(), Vec::new()), "baseline".to_string())),
+        None => Ok(((Cow::Borrowed(doc), Vec::new()), "baseline".to_string())),
         Some(name) => match doc.scenario(name) {
-            Some(s) => Ok((apply_scenario(doc, s), format!("scenario '{name}'"))),
+            Some(s) => {
+                let (changed, issues) = apply_scenario(doc, s);
+                Ok(((Cow::Owned(changed), issues), format!("scenario '{name}'")))
+            }
             None => {
                 let names: Vec<String> = doc
                     .scenarios

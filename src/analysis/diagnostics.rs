@@ -79,7 +79,7 @@ pub fn diagnose(
 ) -> Vec<Diagnostic> {
     let mut report = Report {
         doc,
-        names: Names::new(doc),
+        names_built: std::cell::OnceCell::new(),
         out: Vec::new(),
     };
     report.solver(solution);
@@ -101,16 +101,21 @@ pub fn diagnose(
 /// The diagnostics found so far, and how to name what they concern.
 struct Report<'a> {
     doc: &'a Document,
-    names: Names<'a>,
+    /// Built at the first diagnostic: most maps of many flows have few.
+    names_built: std::cell::OnceCell<Names<'a>>,
     out: Vec<Diagnostic>,
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
+    fn names(&self) -> &Names<'a> {
+        self.names_built.get_or_init(|| Names::new(self.doc))
+    }
+
     fn push(&mut self, severity: Severity, subject: Subject, message: String) {
         let subject_name = match &subject {
             Subject::Map => String::new(),
-            Subject::Node(id) => self.names.node_id(id),
-            Subject::Flow(id) => self.names.flow_id(id),
+            Subject::Node(id) => self.names().node_id(id),
+            Subject::Flow(id) => self.names().flow_id(id),
             // By id until pain points are named by their pin numbers everywhere.
             Subject::PainPoint(id) => shown(id),
             Subject::Scenario(name) => shown(name),
@@ -198,7 +203,7 @@ impl Report<'_> {
             for &f in &topo.inflows[n] {
                 let message = format!(
                     "flows into source '{}': a source takes no inflows",
-                    self.names.node(n)
+                    self.names().node(n)
                 );
                 self.push(Severity::Warning, self.flow(f), message);
             }
@@ -208,7 +213,7 @@ impl Report<'_> {
                 let message = format!(
                     "leaves {} node '{}': wastes and exports have no outflows",
                     kind.name(),
-                    self.names.node(n)
+                    self.names().node(n)
                 );
                 self.push(Severity::Warning, self.flow(f), message);
             }
@@ -285,10 +290,10 @@ impl Report<'_> {
             };
             let mut path: Vec<String> = flows
                 .iter()
-                .map(|&f| self.names.node_id(&self.doc.flows[f].from))
+                .map(|&f| self.names().node_id(&self.doc.flows[f].from))
                 .collect();
             if let Some(&last) = flows.last() {
-                path.push(self.names.node_id(&self.doc.flows[last].to));
+                path.push(self.names().node_id(&self.doc.flows[last].to));
             }
             let message = format!(
                 "forward flows form a cycle ({}): mark the one that goes back as a loop",

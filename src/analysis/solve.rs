@@ -282,8 +282,12 @@ impl FlowSolution {
     /// One line per problem, naming the flows, nodes and equations concerned by the labels
     /// the user typed (`present::Names`).
     pub fn messages(&self, doc: &Document) -> Vec<String> {
-        let names = Names::new(doc);
         let mut out = Vec::new();
+        if self.conflicts.is_empty() && self.undetermined.is_empty() && self.negative.is_empty() {
+            // Nothing to name: the names of a large map are not built for nothing.
+            return out;
+        }
+        let names = Names::new(doc);
         if !self.conflicts.is_empty() {
             let listed = self.conflicts.iter().map(|e| equation_name(&names, *e));
             out.push(format!(

@@ -268,7 +268,7 @@ impl Editor {
         self.derived.revision == self.revision
             && self.derived.sankey == self.sankey
             && self.derived.scenario == self.active_scenario
-            && !(self.derived.routes_kept && !self.lever_moving)
+            && (self.lever_moving || !self.derived.routes_kept)
     }
 
     /// The analysis of the map as shown (with the active scenario).

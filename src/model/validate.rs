@@ -411,28 +411,37 @@ fn check_texts(doc: &Document) -> Result<(), Invalid> {
 }
 
 fn text_ok(what: impl Fn() -> String, key: &str, text: &str) -> Result<(), Invalid> {
-    field_ok(what, &format!("`{}`", shown(key)), text)
+    field_ok(what, || format!("`{}`", shown(key)), text)
 }
 
 /// The name of a key, in an object at `path` (empty at an item's top).
 fn key_name_ok(what: impl Fn() -> String, path: &str, key: &str) -> Result<(), Invalid> {
-    let field = if path.is_empty() {
-        "a key's name".to_string()
-    } else {
-        format!("a key's name in `{}`", shown(path))
+    let field = || {
+        if path.is_empty() {
+            "a key's name".to_string()
+        } else {
+            format!("a key's name in `{}`", shown(path))
+        }
     };
-    field_ok(what, &field, key)
+    field_ok(what, field, key)
 }
 
-fn field_ok(what: impl Fn() -> String, field: &str, text: &str) -> Result<(), Invalid> {
+/// The field is named only when its text is refused: every text of a map is checked,
+/// and naming each one would cost more than the check.
+fn field_ok(
+    what: impl Fn() -> String,
+    field: impl Fn() -> String,
+    text: &str,
+) -> Result<(), Invalid> {
     match first_refused(text) {
         None => Ok(()),
         Some((at, c)) => Err(invalid(
             what(),
             format!(
-                "{field} holds the control character or noncharacter {} at character {at}; \
+                "{} holds the control character or noncharacter {} at character {at}; \
                  remove it (such a map could not be exported as valid SVG or shown safely \
                  in a terminal)",
+                field(),
                 code_point(c)
             ),
         )),
