@@ -520,20 +520,17 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
 
 /// The map with `scenario` applied (or the baseline), the changes that could not be
 /// applied, and a label; the reason when the map has no such scenario.
+/// The map a command works on, and the scenario's changes that could not be applied.
+type Applied<'a> = (
+    std::borrow::Cow<'a, Document>,
+    Vec<crate::model::ScenarioIssue>,
+);
+
 /// (The baseline is borrowed, not copied: a large map is not cloned for nothing.)
 fn with_scenario<'a>(
     doc: &'a Document,
     scenario: Option<&str>,
-) -> Result<
-    (
-        (
-            std::borrow::Cow<'a, Document>,
-            Vec<crate::model::ScenarioIssue>,
-        ),
-        String,
-    ),
-    String,
-> {
+) -> Result<(Applied<'a>, String), String> {
     use std::borrow::Cow;
     match scenario {
         None => Ok(((Cow::Borrowed(doc), Vec::new()), "baseline".to_string())),
