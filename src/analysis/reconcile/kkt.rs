@@ -9,8 +9,8 @@
 //!
 //! factorised once (sparse LU) and solved for as many right-hand sides as needed. W is a
 //! faint pull towards ŷ₀ on unobservable unknowns only (their values are reported as
-//! undetermined; it leaves the rest unchanged to round-off), and δ lets equations that
-//! repeat each other exactly be written without removing one.
+//! undetermined; it moves the rest by about 10⁻¹⁰ of their σ), and δ, only where needed,
+//! lets equations that repeat each other exactly be written without removing one.
 
 use faer::linalg::solvers::SolveCore;
 use faer::sparse::linalg::solvers::{Lu, SymbolicLu};
