@@ -654,12 +654,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
     let unit = doc.meta.unit();
     let names = present::Names::new(doc);
     let mut out = String::new();
-    let title = if doc.meta.title.is_empty() {
-        "(untitled map)"
-    } else {
-        &doc.meta.title
-    };
-    let _ = writeln!(out, "{} — {}", one_line(title), one_line(label));
+    let _ = writeln!(out, "{}", one_line(&present::heading(doc, label)));
     let _ = writeln!(out, "solver: {}", a.solution.status.name());
     for m in &a.messages {
         let _ = writeln!(out, "  {m}");

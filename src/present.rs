@@ -356,6 +356,17 @@ pub fn node_details(node: &Node) -> String {
     details.join(" · ")
 }
 
+/// The first line of a command's table: the map's title and what is shown
+/// (`UK NdFeB magnet chain today — baseline`).
+pub fn heading(doc: &crate::model::Document, label: &str) -> String {
+    let title = if doc.meta.title.is_empty() {
+        "(untitled map)"
+    } else {
+        &doc.meta.title
+    };
+    format!("{title} — {label}")
+}
+
 /// A figure with its standard deviation: `0.352 ± 0.053`, `121 ± 9.4 t/yr`,
 /// `38.9 ± 8.3 %`; the figure alone when σ is unknown or 0.
 pub fn with_sigma(measure: Measure, value: Option<f64>, sigma: Option<f64>, unit: &str) -> String {

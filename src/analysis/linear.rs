@@ -531,7 +531,17 @@ fn regular_solve(a: &Mat<f64>, b: &[f64]) -> Option<Outcome> {
     if !x.iter().all(|v| v.is_finite()) {
         return None;
     }
-    let residuals: Vec<(f64, f64)> = (0..n)
+    met(&dense_residuals(a, b, &x)).then(|| Outcome {
+        values: x.iter().map(|&v| Some(v)).collect(),
+        consistent: true,
+        least_squares: x,
+        condition: largest / smallest,
+    })
+}
+
+/// Each equation's residual b − A x with the size of its terms, for `met`.
+fn dense_residuals(a: &Mat<f64>, b: &[f64], x: &[f64]) -> Vec<(f64, f64)> {
+    (0..a.nrows())
         .map(|r| {
             let mut res = b[r];
             let mut scale = b[r].abs();
@@ -541,13 +551,7 @@ fn regular_solve(a: &Mat<f64>, b: &[f64]) -> Option<Outcome> {
             }
             (res, scale)
         })
-        .collect();
-    met(&residuals).then(|| Outcome {
-        values: x.iter().map(|&v| Some(v)).collect(),
-        consistent: true,
-        least_squares: x,
-        condition: largest / smallest,
-    })
+        .collect()
 }
 
 fn svd_least_squares(a: &Mat<f64>, b: &[f64]) -> Outcome {
@@ -574,18 +578,7 @@ fn svd_least_squares(a: &Mat<f64>, b: &[f64]) -> Outcome {
             *xj += v[(j, i)] * ub;
         }
     }
-    let residuals: Vec<(f64, f64)> = (0..m)
-        .map(|r| {
-            let mut res = b[r];
-            let mut scale = b[r].abs();
-            for (j, xj) in x.iter().enumerate() {
-                res -= a[(r, j)] * xj;
-                scale += (a[(r, j)] * xj).abs();
-            }
-            (res, scale)
-        })
-        .collect();
-    let consistent = met(&residuals);
+    let consistent = met(&dense_residuals(a, b, &x));
     // Singular vectors beyond the rank span the null space.
     let null_dims: Vec<usize> = (0..n)
         .filter(|&i| i >= k || s[i] <= RANK_TOL * smax)

@@ -23,12 +23,7 @@ pub fn reconcile_table(
     use std::fmt::Write;
     let unit = doc.meta.unit();
     let mut out = String::new();
-    let title = if doc.meta.title.is_empty() {
-        "(untitled map)"
-    } else {
-        &doc.meta.title
-    };
-    let _ = writeln!(out, "{title} — {label}");
+    let _ = writeln!(out, "{}", present::heading(doc, label));
     let _ = writeln!(out, "solver: {}", a.solution.status.name());
     for m in &a.messages {
         let _ = writeln!(out, "  {m}");

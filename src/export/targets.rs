@@ -105,12 +105,7 @@ pub fn targets_table(
     scenarios: &[(String, TargetsReport)],
 ) -> String {
     let mut out = String::new();
-    let title = if doc.meta.title.is_empty() {
-        "(untitled map)"
-    } else {
-        &doc.meta.title
-    };
-    let _ = writeln!(out, "{title} — {label}");
+    let _ = writeln!(out, "{}", crate::present::heading(doc, label));
     let home = report
         .home
         .as_deref()
