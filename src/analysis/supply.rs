@@ -172,17 +172,10 @@ pub fn throughputs(doc: &Document, flows: &[Option<f64>]) -> Vec<Option<f64>> {
 }
 
 pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Concentration {
-    let mut by_stage: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (n, node) in doc.nodes.iter().enumerate() {
-        if let Some(stage) = node.stage.as_deref().filter(|s| !s.is_empty()) {
-            by_stage.entry(stage).or_default().push(n);
-        }
-    }
-    let mut stages: Vec<StageConcentration> = by_stage
-        .into_iter()
-        .map(|(stage, nodes)| stage_supply(doc, topo, flows, stage, &nodes))
+    let stages: Vec<StageConcentration> = stage_sums(doc, topo, flows)
+        .iter()
+        .map(StageSums::concentration)
         .collect();
-    chain_order(doc, &mut stages);
     let bottlenecks = bottlenecks(doc, &stages);
     Concentration {
         stages,
@@ -191,10 +184,85 @@ pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Concen
     }
 }
 
+/// The sums a stage's concentration is built from: the throughput of its nodes, in all
+/// and by country.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageSums {
+    pub stage: String,
+    /// `None` when a node's throughput is unknown.
+    pub total: Option<f64>,
+    /// Throughput × share of each country, by country code.
+    pub countries: Vec<(String, f64)>,
+}
+
+/// The sums of every stage, in chain order.
+pub fn stage_sums(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Vec<StageSums> {
+    let mut stages: Vec<StageSums> = stage_nodes(doc)
+        .into_iter()
+        .map(|(stage, nodes)| StageSums::of(doc, topo, flows, stage, &nodes))
+        .collect();
+    chain_order(doc, &mut stages, |s| &s.stage);
+    stages
+}
+
+/// The nodes of each named stage, by stage name.
+fn stage_nodes(doc: &Document) -> BTreeMap<&str, Vec<usize>> {
+    let mut by_stage: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (n, node) in doc.nodes.iter().enumerate() {
+        if let Some(stage) = node.stage.as_deref().filter(|s| !s.is_empty()) {
+            by_stage.entry(stage).or_default().push(n);
+        }
+    }
+    by_stage
+}
+
+/// For each flow, the stage sums it enters (through the throughput of the node it leaves,
+/// or of the waste or export it reaches): (stage, `None` for the total or the country's
+/// place in `countries`, coefficient), for `stages` as `stage_sums` gives them.
+pub fn stage_terms(
+    doc: &Document,
+    topo: &Topology,
+    stages: &[StageSums],
+) -> Vec<Vec<(usize, Option<usize>, f64)>> {
+    let place: BTreeMap<&str, usize> = stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.stage.as_str(), i))
+        .collect();
+    let node_terms = |n: usize, out: &mut Vec<(usize, Option<usize>, f64)>| {
+        let node = &doc.nodes[n];
+        let Some(&i) = node.stage.as_deref().and_then(|s| place.get(s)) else {
+            return;
+        };
+        out.push((i, None, 1.0));
+        for (country, share) in node.country_shares() {
+            if let Ok(j) = stages[i]
+                .countries
+                .binary_search_by(|(c, _)| c.as_str().cmp(country))
+            {
+                out.push((i, Some(j), share));
+            }
+        }
+    };
+    (0..doc.flows.len())
+        .map(|f| {
+            let mut out = Vec::new();
+            let (from, to) = (topo.from[f], topo.to[f]);
+            if doc.nodes[from].kind.gives_outflows() {
+                node_terms(from, &mut out);
+            }
+            if !doc.nodes[to].kind.gives_outflows() {
+                node_terms(to, &mut out);
+            }
+            out
+        })
+        .collect()
+}
+
 /// Stages from the start of the chain, as the layout's columns run: by the left edge of
 /// their leftmost node (a recycler of the same stage far downstream does not move it),
 /// then by name.
-fn chain_order(doc: &Document, stages: &mut [StageConcentration]) {
+fn chain_order<T>(doc: &Document, stages: &mut [T], name: impl Fn(&T) -> &String) {
     let mut left: BTreeMap<&str, f64> = BTreeMap::new();
     for node in &doc.nodes {
         if let Some(stage) = node.stage.as_deref() {
@@ -202,13 +270,13 @@ fn chain_order(doc: &Document, stages: &mut [StageConcentration]) {
             *x = x.min(node.pos[0]);
         }
     }
-    let left_of = |s: &StageConcentration| left.get(s.stage.as_str()).copied();
+    let left_of = |s: &T| left.get(name(s).as_str()).copied();
     stages.sort_by(|a, b| {
         let (la, lb) = (
             left_of(a).unwrap_or(f64::INFINITY),
             left_of(b).unwrap_or(f64::INFINITY),
         );
-        la.total_cmp(&lb).then_with(|| a.stage.cmp(&b.stage))
+        la.total_cmp(&lb).then_with(|| name(a).cmp(name(b)))
     });
 }
 
@@ -233,59 +301,91 @@ fn bottlenecks(doc: &Document, stages: &[StageConcentration]) -> Vec<String> {
         .collect()
 }
 
-fn stage_supply(
-    doc: &Document,
-    topo: &Topology,
-    flows: &[Option<f64>],
-    stage: &str,
-    nodes: &[usize],
-) -> StageConcentration {
-    let unknown = StageConcentration {
-        stage: stage.to_string(),
-        shares: Vec::new(),
-        hhi: None,
-        top: None,
-        coverage: None,
-    };
-    let mut total = 0.0;
-    let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
-    for &n in nodes {
-        let Some(t) = throughput(doc, topo, flows, n) else {
+impl StageSums {
+    fn of(
+        doc: &Document,
+        topo: &Topology,
+        flows: &[Option<f64>],
+        stage: &str,
+        nodes: &[usize],
+    ) -> StageSums {
+        let mut total = Some(0.0);
+        let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
+        for &n in nodes {
+            let Some(t) = throughput(doc, topo, flows, n) else {
+                total = None;
+                break;
+            };
+            total = total.map(|s| s + t);
+            for (country, share) in doc.nodes[n].country_shares() {
+                *by_country.entry(country).or_default() += t * share;
+            }
+        }
+        StageSums {
+            stage: stage.to_string(),
+            countries: match total {
+                Some(_) => by_country
+                    .into_iter()
+                    .map(|(c, v)| (c.to_string(), v))
+                    .collect(),
+                None => Vec::new(),
+            },
+            total,
+        }
+    }
+
+    /// The stage's shares, HHI, top country and coverage.
+    pub fn concentration(&self) -> StageConcentration {
+        let unknown = StageConcentration {
+            stage: self.stage.clone(),
+            shares: Vec::new(),
+            hhi: None,
+            top: None,
+            coverage: None,
+        };
+        let Some(total) = self.total else {
             return unknown;
         };
-        total += t;
-        for (country, share) in doc.nodes[n].country_shares() {
-            *by_country.entry(country).or_default() += t * share;
+        // + 0.0: an empty sum is -0.0, which would print as a coverage of "-0.0".
+        let covered: f64 = self.countries.iter().map(|(_, v)| v).sum::<f64>() + 0.0;
+        let coverage = (total > 0.0).then(|| covered / total);
+        if covered <= 0.0 {
+            return StageConcentration {
+                coverage,
+                ..unknown
+            };
         }
-    }
-    // + 0.0: an empty sum is -0.0, which would print as a coverage of "-0.0".
-    let covered: f64 = by_country.values().sum::<f64>() + 0.0;
-    let coverage = (total > 0.0).then(|| covered / total);
-    if covered <= 0.0 {
-        return StageConcentration {
+        let mut top: Option<(&str, f64)> = None;
+        for (c, v) in &self.countries {
+            if top.is_none_or(|(_, best)| *v > best) {
+                top = Some((c, *v));
+            }
+        }
+        let values: Vec<f64> = self.countries.iter().map(|(_, v)| *v).collect();
+        let (by_code, hhi) = shares_and_hhi(&values, covered);
+        let mut shares: Vec<(String, f64)> = self
+            .countries
+            .iter()
+            .zip(by_code)
+            .map(|((c, _), s)| (c.clone(), s))
+            .collect();
+        shares.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        StageConcentration {
+            stage: self.stage.clone(),
+            shares,
+            hhi: Some(hhi),
+            top: top.map(|(c, _)| c.to_string()),
             coverage,
-            ..unknown
-        };
-    }
-    let mut top: Option<(&str, f64)> = None;
-    for (&c, &v) in &by_country {
-        if top.is_none_or(|(_, best)| v > best) {
-            top = Some((c, v));
         }
     }
-    let mut shares: Vec<(String, f64)> = by_country
-        .into_iter()
-        .map(|(c, v)| (c.to_string(), v / covered))
-        .collect();
-    shares.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let hhi = shares.iter().map(|(_, s)| (100.0 * s).powi(2)).sum();
-    StageConcentration {
-        stage: stage.to_string(),
-        shares,
-        hhi: Some(hhi),
-        top: top.map(|(c, _)| c.to_string()),
-        coverage,
-    }
+}
+
+/// Each country's share of the covered throughput `covered` (Σ of `by_country`), in the
+/// order given, and the HHI, Σ (100 × share)².
+pub fn shares_and_hhi(by_country: &[f64], covered: f64) -> (Vec<f64>, f64) {
+    let shares: Vec<f64> = by_country.iter().map(|v| v / covered).collect();
+    let hhi = shares.iter().map(|s| (100.0 * s).powi(2)).sum();
+    (shares, hhi)
 }
 
 #[cfg(test)]

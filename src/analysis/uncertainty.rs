@@ -8,7 +8,8 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 use serde_json::{Map, Value, json};
 
-use super::reconcile::{Measurement, Point, Reconciliation, Spread, Term, Test, What};
+use super::indicators::Sum;
+use super::reconcile::{Measurement, Reconciliation, Spread, Term, Test, What};
 use super::solve::solve_flows;
 use super::topology::Topology;
 use super::{indicators, supply};
@@ -98,31 +99,113 @@ impl Uncertainty {
     }
 }
 
-/// Every figure of a solved map, in a fixed order (stages alphabetically, countries by
+/// Every figure of a solved map, in a fixed order (stages in chain order, countries by
 /// code), so that two evaluations can be compared figure by figure.
 pub fn figures(
     doc: &Document,
     topo: &Topology,
     flows: &[Option<f64>],
 ) -> Vec<(Figure, Option<f64>)> {
-    let ind = indicators::compute(doc, topo, flows);
-    let mut out: Vec<(Figure, Option<f64>)> = ind
-        .described()
-        .into_iter()
-        .map(|d| (Figure::Indicator(d.key), d.value))
-        .collect();
-    for l in Loop::REVERSE {
-        out.push((Figure::Loop(l), ind.loops.get(l)));
-    }
-    for stage in supply::compute(doc, topo, flows).stages {
-        out.push((Figure::Hhi(stage.stage.clone()), stage.hhi));
-        let mut shares = stage.shares;
-        shares.sort_by(|a, b| a.0.cmp(&b.0));
-        for (country, share) in shares {
-            out.push((Figure::Share(stage.stage.clone(), country), Some(share)));
+    let sums = FigureSums::of(doc, topo, flows);
+    sums.figures().into_iter().zip(sums.values(None)).collect()
+}
+
+/// The sums of flows every figure is built from: the indicators' (§2–4) and each stage's
+/// throughputs (§5).
+struct FigureSums {
+    sums: indicators::Sums,
+    stages: Vec<supply::StageSums>,
+}
+
+/// A move of every sum (the same shape as `FigureSums`).
+struct Moves {
+    sums: [f64; Sum::COUNT],
+    /// Per stage: the total's move and each country's.
+    stages: Vec<(f64, Vec<f64>)>,
+}
+
+impl FigureSums {
+    fn of(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> FigureSums {
+        FigureSums {
+            sums: indicators::Sums::of(doc, topo, flows),
+            stages: supply::stage_sums(doc, topo, flows),
         }
     }
-    out
+
+    fn figures(&self) -> Vec<Figure> {
+        let ind = indicators::Indicators::default();
+        let mut out: Vec<Figure> = ind
+            .described()
+            .into_iter()
+            .map(|d| Figure::Indicator(d.key))
+            .collect();
+        out.extend(Loop::REVERSE.into_iter().map(Figure::Loop));
+        for stage in &self.stages {
+            out.push(Figure::Hhi(stage.stage.clone()));
+            if stage_covered(stage.total, stage.countries.iter().map(|(_, v)| *v)).is_some() {
+                for (country, _) in &stage.countries {
+                    out.push(Figure::Share(stage.stage.clone(), country.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every figure's value, with the sums moved by `step` × `moves` when given.
+    fn values(&self, moved: Option<(&Moves, f64)>) -> Vec<Option<f64>> {
+        let mut sums = self.sums.clone();
+        if let Some((moves, step)) = moved {
+            for (v, d) in sums.values.iter_mut().zip(&moves.sums) {
+                *v = v.map(|v| v + step * d);
+            }
+        }
+        let ind = indicators::Indicators::of_sums(&sums);
+        let mut out: Vec<Option<f64>> = ind.described().into_iter().map(|d| d.value).collect();
+        out.extend(Loop::REVERSE.into_iter().map(|l| ind.loops.get(l)));
+        for (s, stage) in self.stages.iter().enumerate() {
+            let mv = moved.map(|(moves, step)| (&moves.stages[s], step));
+            let total = stage.total.map(|t| t + mv.map_or(0.0, |((d, _), h)| h * d));
+            let countries: Vec<f64> = stage
+                .countries
+                .iter()
+                .enumerate()
+                .map(|(c, (_, v))| v + mv.map_or(0.0, |((_, d), h)| h * d[c]))
+                .collect();
+            // Which figures a stage has is decided at the sums as they are.
+            if stage_covered(stage.total, stage.countries.iter().map(|(_, v)| *v)).is_none() {
+                out.push(None);
+                continue;
+            }
+            match stage_covered(total, countries.iter().copied()) {
+                Some(covered) => {
+                    let (shares, hhi) = supply::shares_and_hhi(&countries, covered);
+                    out.push(Some(hhi));
+                    out.extend(shares.into_iter().map(Some));
+                }
+                None => out.extend(std::iter::repeat_n(None, 1 + countries.len())),
+            }
+        }
+        out
+    }
+
+    /// No move, to be filled in.
+    fn no_moves(&self) -> Moves {
+        Moves {
+            sums: [0.0; Sum::COUNT],
+            stages: self
+                .stages
+                .iter()
+                .map(|s| (0.0, vec![0.0; s.countries.len()]))
+                .collect(),
+        }
+    }
+}
+
+/// The throughput of a stage with a country, when the stage is known and has some.
+fn stage_covered(total: Option<f64>, countries: impl Iterator<Item = f64>) -> Option<f64> {
+    total?;
+    let covered = countries.sum::<f64>() + 0.0;
+    (covered > 0.0).then_some(covered)
 }
 
 /// The ranges of a reconciled map: `solved` are the flows §1 gives for the reconciled
@@ -133,30 +216,94 @@ pub fn propagate(
     rec: &Reconciliation,
     solved: &[Option<f64>],
 ) -> Option<Uncertainty> {
-    let base = figures(doc, topo, solved);
+    let spread = rec.spread()?;
+    let sums = FigureSums::of(doc, topo, solved);
+    let base = sums.values(None);
+    // ∂g/∂x̃_k of every figure g: the sums the figures are built from are (to first order)
+    // weighted sums of the reconciled values, whose derivatives by every x̃_k the adjoint
+    // gives; each figure is then differenced along the sums' move with x̃_k, by a step of
+    // 10⁻⁷ σ_k, small enough that the figures' curvature does not show.
+    let slopes = rec.derivatives(&sum_weights(doc, topo, rec, solved, &sums))?;
     let nx = rec.problem.measurements.len();
-    // ∂g/∂x̃_k of every figure, by a difference along the direction in which the
-    // reconciled flows move with x̃_k (it keeps every balance): a step of 10⁻⁷ σ, small
-    // enough that the figures' curvature does not show (one evaluation per measurement).
     let mut gradient = vec![vec![None; nx]; base.len()];
-    let spread = rec.spread(|k, d| {
-        let step = 1e-7 * rec.problem.measurements[k].sigma;
-        let shifted = shifted_flows(rec, solved, d, step);
-        let values = figures(doc, topo, &shifted);
-        if values.len() != base.len() {
-            return;
+    let mut moves = sums.no_moves();
+    for (k, m) in rec.problem.measurements.iter().enumerate() {
+        let step = 1e-7 * m.sigma;
+        moves.fill(|slot| slopes[slot][k]);
+        let values = sums.values(Some((&moves, step)));
+        for (g, (moved, at)) in values.into_iter().zip(&base).enumerate() {
+            gradient[g][k] = moved
+                .zip(*at)
+                .map(|(m, a)| (m - a) / step)
+                .filter(|d| d.is_finite());
         }
-        for (g, ((_, moved), (_, at))) in values.into_iter().zip(&base).enumerate() {
-            gradient[g][k] = moved.zip(*at).map(|(m, a)| (m - a) / step);
-        }
-    })?;
+    }
     let sigma: Vec<f64> = rec.problem.measurements.iter().map(|m| m.sigma).collect();
-    let figures = base
+    let figures = sums
+        .figures()
         .into_iter()
+        .zip(base)
         .zip(gradient)
         .map(|((figure, value), grad)| ranged(figure, value, &grad, &sigma))
         .collect();
     Some(assemble_uncertainty(rec, &spread, figures))
+}
+
+/// Each sum of `sums` (in the order of `Moves::fill`'s slots) as a weighted sum of the
+/// reconciled measurements and unknowns, to first order: (wx, wy) with wx_i = Σ ∂sum/∂a_f
+/// over the flows f whose amount is measurement i, and wy_j likewise for unknown j.
+fn sum_weights(
+    doc: &Document,
+    topo: &Topology,
+    rec: &Reconciliation,
+    solved: &[Option<f64>],
+    sums: &FigureSums,
+) -> Vec<(Vec<f64>, Vec<f64>)> {
+    let (nx, ny) = (rec.problem.measurements.len(), rec.problem.unknowns.len());
+    let mut place = Vec::with_capacity(sums.stages.len());
+    let mut slots = Sum::COUNT;
+    for stage in &sums.stages {
+        place.push(slots);
+        slots += 1 + stage.countries.len();
+    }
+    let mut weights = vec![(vec![0.0; nx], vec![0.0; ny]); slots];
+    let by_sum = indicators::gradient(doc, topo, solved);
+    let by_stage = supply::stage_terms(doc, topo, &sums.stages);
+    for (f, term) in rec.problem.amount.iter().enumerate() {
+        if solved[f].is_none() {
+            continue;
+        }
+        let mut add = |slot: usize, c: f64| match *term {
+            Term::Measured(i) => weights[slot].0[i] += c,
+            Term::Unknown(j) if !rec.open[j] => weights[slot].1[j] += c,
+            _ => {}
+        };
+        for &(s, c) in &by_sum[f] {
+            add(s as usize, c);
+        }
+        for &(stage, country, c) in &by_stage[f] {
+            add(place[stage] + country.map_or(0, |j| 1 + j), c);
+        }
+    }
+    weights
+}
+
+impl Moves {
+    /// Each sum's move from `slope(slot)`, the slots numbered as in `sum_weights`: the
+    /// indicators' sums, then each stage's total and countries.
+    fn fill(&mut self, slope: impl Fn(usize) -> f64) {
+        for (s, v) in self.sums.iter_mut().enumerate() {
+            *v = slope(s);
+        }
+        let mut slot = Sum::COUNT;
+        for (total, countries) in &mut self.stages {
+            *total = slope(slot);
+            for (j, c) in countries.iter_mut().enumerate() {
+                *c = slope(slot + 1 + j);
+            }
+            slot += 1 + countries.len();
+        }
+    }
 }
 
 /// σ_g² = Σ_k (∂g/∂x̃_k)² σ_k², and each measurement's share of it.
@@ -179,28 +326,6 @@ fn ranged(figure: Figure, value: Option<f64>, gradient: &[Option<f64>], sigma: &
         sigma: variance.map(f64::sqrt),
         contributions,
     }
-}
-
-/// The flows moved by `step` along the direction `d` of one measurement.
-fn shifted_flows(
-    rec: &Reconciliation,
-    solved: &[Option<f64>],
-    d: &Point,
-    step: f64,
-) -> Vec<Option<f64>> {
-    solved
-        .iter()
-        .zip(&rec.problem.amount)
-        .map(|(a, term)| {
-            let a = (*a)?;
-            Some(match *term {
-                Term::Exact(_) => a,
-                Term::Measured(i) => a + step * d.x[i],
-                Term::Unknown(j) if rec.open[j] => return None,
-                Term::Unknown(j) => a + step * d.y[j],
-            })
-        })
-        .collect()
 }
 
 fn assemble_uncertainty(

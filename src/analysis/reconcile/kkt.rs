@@ -16,6 +16,7 @@ use faer::linalg::solvers::SolveCore;
 use faer::sparse::linalg::solvers::{Lu, SymbolicLu};
 use faer::sparse::{SparseColMat, Triplet};
 use faer::{Conj, Mat};
+use petgraph::unionfind::UnionFind;
 
 use super::assemble::{Form, Problem, Term};
 
@@ -25,6 +26,8 @@ const PULL: f64 = 1e-10;
 /// exactly (the system is singular without it): it moves each equation by δ·λ, which is
 /// more than round-off when the data disagree much.
 const DELTA: f64 = 1e-13;
+/// Right-hand sides solved for together (more would fall out of the cache).
+const CHUNK: usize = 4;
 /// Largest |value| of a probe solution that counts as a regular factorisation.
 const PROBE_LIMIT: f64 = 1e12;
 
@@ -231,6 +234,11 @@ impl Kkt {
         Lu::try_new_with_symbolic(symbolic, matrix.as_ref()).ok()
     }
 
+    /// The independent blocks of this linearisation.
+    pub fn blocks(&self) -> Blocks {
+        Blocks::of(&self.lin, self.nx(), self.ny)
+    }
+
     fn nx(&self) -> usize {
         self.sigma.len()
     }
@@ -265,30 +273,138 @@ impl Kkt {
         finite.then_some(Point { x, y, lambda })
     }
 
-    /// How the optimum moves with each entered value: for measurements `range`, the
-    /// derivatives of every x and y by that entered value.
-    pub fn sensitivities(&self, range: std::ops::Range<usize>) -> Vec<Point> {
+    /// Var of every reconciled measurement and unknown, Σ_k (∂v/∂x̃_k)² σ_k², from the
+    /// sensitivities of the optimum to each entered value x̃_k: the measurements of one
+    /// round (of different blocks) solved for with one right-hand side, a few rounds at a
+    /// time, and each measurement's derivatives read off its block.
+    pub fn variances(&self, blocks: &Blocks) -> (Vec<f64>, Vec<f64>) {
         let (nx, ny) = (self.nx(), self.ny);
-        let nr = self.lin.c.len();
-        let mut rhs = Mat::<f64>::zeros(nx + ny + nr, range.len());
-        for (col, k) in range.clone().enumerate() {
-            for &(r, a) in &self.columns[k] {
-                rhs[(nx + ny + r, col)] = -a / self.scale;
+        let n = nx + ny + self.lin.c.len();
+        let (mut var_x, mut var_y) = (vec![0.0; nx], vec![0.0; ny]);
+        for rounds in blocks.rounds.chunks(CHUNK) {
+            let mut rhs = Mat::<f64>::zeros(n, rounds.len());
+            for (col, ks) in rounds.iter().enumerate() {
+                for &k in ks {
+                    for &(r, a) in &self.columns[k] {
+                        rhs[(nx + ny + r, col)] = -a / self.scale;
+                    }
+                }
+            }
+            self.lu.solve_in_place_with_conj(Conj::No, rhs.as_mut());
+            for (col, ks) in rounds.iter().enumerate() {
+                for &k in ks {
+                    let (b, s2) = (blocks.of_x[k], self.sigma[k] * self.sigma[k]);
+                    for &i in &blocks.xs[b] {
+                        let own = if i == k { 1.0 } else { 0.0 };
+                        let d = own + self.sigma[i] * rhs[(i, col)];
+                        var_x[i] += d * d * s2;
+                    }
+                    for &j in &blocks.ys[b] {
+                        let d = self.scale * rhs[(nx + j, col)];
+                        var_y[j] += d * d * s2;
+                    }
+                }
             }
         }
-        self.lu.solve_in_place_with_conj(Conj::No, rhs.as_mut());
-        range
-            .enumerate()
-            .map(|(col, k)| Point {
-                x: (0..nx)
-                    .map(|i| {
-                        let own = if i == k { 1.0 } else { 0.0 };
-                        own + self.sigma[i] * rhs[(i, col)]
-                    })
-                    .collect(),
-                y: (0..ny).map(|j| self.scale * rhs[(nx + j, col)]).collect(),
-                lambda: Vec::new(),
-            })
-            .collect()
+        (var_x, var_y)
+    }
+
+    /// ∂L/∂x̃_k by every entered value of L = Σ wx_i·x_i + Σ wy_j·y_j, a weighted sum of
+    /// the reconciled values, for each (wx, wy) of `weights`: by the adjoint, one solve
+    /// with Kᵀ per sum rather than one solve per entered value.
+    pub fn adjoint(&self, weights: &[(Vec<f64>, Vec<f64>)]) -> Vec<Vec<f64>> {
+        let (nx, ny) = (self.nx(), self.ny);
+        let n = nx + ny + self.lin.c.len();
+        let mut out = Vec::with_capacity(weights.len());
+        for chunk in weights.chunks(CHUNK) {
+            let mut rhs = Mat::<f64>::zeros(n, chunk.len());
+            for (col, (wx, wy)) in chunk.iter().enumerate() {
+                for (i, w) in wx.iter().enumerate() {
+                    rhs[(i, col)] = self.sigma[i] * w;
+                }
+                for (j, w) in wy.iter().enumerate() {
+                    rhs[(nx + j, col)] = self.scale * w;
+                }
+            }
+            self.lu
+                .solve_transpose_in_place_with_conj(Conj::No, rhs.as_mut());
+            for (col, (wx, _)) in chunk.iter().enumerate() {
+                out.push(
+                    (0..nx)
+                        .map(|k| {
+                            let through: f64 = self.columns[k]
+                                .iter()
+                                .map(|&(r, a)| rhs[(nx + ny + r, col)] * -a / self.scale)
+                                .sum();
+                            wx[k] + through
+                        })
+                        .collect(),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// The independent blocks of a linearisation: measurements and unknowns linked by
+/// equations, directly or through others. The KKT system is block-diagonal by them, so an
+/// entered value moves only the values of its block, and measurements of different
+/// blocks are solved for together.
+pub struct Blocks {
+    /// The block of each measurement.
+    of_x: Vec<usize>,
+    xs: Vec<Vec<usize>>,
+    ys: Vec<Vec<usize>>,
+    /// Measurements that can share a right-hand side: the k-th of every block.
+    rounds: Vec<Vec<usize>>,
+}
+
+impl Blocks {
+    pub fn of(lin: &Linearised, nx: usize, ny: usize) -> Blocks {
+        let mut sets = UnionFind::<usize>::new(nx + ny);
+        for (jx, jy) in lin.jx.iter().zip(&lin.jy) {
+            let mut vars = jx
+                .iter()
+                .map(|&(i, _)| i)
+                .chain(jy.iter().map(|&(j, _)| nx + j));
+            if let Some(first) = vars.next() {
+                for v in vars {
+                    sets.union(first, v);
+                }
+            }
+        }
+        let mut index = vec![usize::MAX; nx + ny];
+        let block = |v: usize, index: &mut Vec<usize>, count: &mut usize| {
+            let root = sets.find(v);
+            if index[root] == usize::MAX {
+                index[root] = *count;
+                *count += 1;
+            }
+            index[root]
+        };
+        let mut count = 0;
+        let of_x: Vec<usize> = (0..nx).map(|i| block(i, &mut index, &mut count)).collect();
+        let of_y: Vec<usize> = (0..ny)
+            .map(|j| block(nx + j, &mut index, &mut count))
+            .collect();
+        let (mut xs, mut ys) = (vec![Vec::new(); count], vec![Vec::new(); count]);
+        let mut rounds: Vec<Vec<usize>> = Vec::new();
+        for (i, &b) in of_x.iter().enumerate() {
+            let round = xs[b].len();
+            xs[b].push(i);
+            if round == rounds.len() {
+                rounds.push(Vec::new());
+            }
+            rounds[round].push(i);
+        }
+        for (j, &b) in of_y.iter().enumerate() {
+            ys[b].push(j);
+        }
+        Blocks {
+            of_x,
+            xs,
+            ys,
+            rounds,
+        }
     }
 }

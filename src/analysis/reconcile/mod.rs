@@ -245,10 +245,15 @@ impl Reconciliation {
         outcome.converged.then_some(outcome.point)
     }
 
-    /// The uncertainties of the optimum (§10 "Results"); `visit` sees, for each
-    /// measurement, how every value moves with it (for the indicators' σ).
-    pub fn spread(&self, visit: impl FnMut(usize, &Point)) -> Option<Spread> {
+    /// The uncertainties of the optimum (§10 "Results"); `None` when it did not converge.
+    pub fn spread(&self) -> Option<Spread> {
         let kkt = self.kkt.as_ref()?;
-        Some(spread::spread(self, kkt, visit))
+        Some(spread::spread(self, kkt))
+    }
+
+    /// How weighted sums of the reconciled values move with each entered value: for each
+    /// (wx, wy) of `weights`, ∂(Σ wx_i·x_i + Σ wy_j·y_j)/∂x̃_k for every measurement k.
+    pub fn derivatives(&self, weights: &[(Vec<f64>, Vec<f64>)]) -> Option<Vec<Vec<f64>>> {
+        Some(self.kkt.as_ref()?.adjoint(weights))
     }
 }

@@ -6,10 +6,8 @@ use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::Reconciliation;
-use super::kkt::{Kkt, Point};
+use super::kkt::Kkt;
 
-/// Measurements whose sensitivities are solved for together.
-const CHUNK: usize = 32;
 /// Significance level of the global test: the data fit when p is at least this.
 pub const SIGNIFICANCE: f64 = 0.05;
 /// |normalised residual| above which a measurement is a suspect (two-sided 5 %).
@@ -45,13 +43,9 @@ pub struct Spread {
     pub suspects: Vec<usize>,
 }
 
-pub(super) fn spread(
-    rec: &Reconciliation,
-    kkt: &Kkt,
-    mut visit: impl FnMut(usize, &Point),
-) -> Spread {
+pub(super) fn spread(rec: &Reconciliation, kkt: &Kkt) -> Spread {
     let sigma: Vec<f64> = rec.problem.measurements.iter().map(|m| m.sigma).collect();
-    let (var_x, var_y) = variances(kkt, &sigma, rec.open.len(), &mut visit);
+    let (var_x, var_y) = kkt.variances(&kkt.blocks());
     let entered: Vec<f64> = rec.problem.measurements.iter().map(|m| m.entered).collect();
     let adjustment: Vec<f64> = entered
         .iter()
@@ -76,32 +70,6 @@ pub(super) fn spread(
         test,
         suspects,
     }
-}
-
-/// Var of every reconciled value, Σ_k (∂v/∂x̃_k)² σ_k², from the sensitivities to each
-/// entered value (shown to `visit` as they are found).
-fn variances(
-    kkt: &Kkt,
-    sigma: &[f64],
-    ny: usize,
-    visit: &mut impl FnMut(usize, &Point),
-) -> (Vec<f64>, Vec<f64>) {
-    let nx = sigma.len();
-    let (mut var_x, mut var_y) = (vec![0.0; nx], vec![0.0; ny]);
-    for start in (0..nx).step_by(CHUNK) {
-        let range = start..(start + CHUNK).min(nx);
-        for (k, d) in range.clone().zip(kkt.sensitivities(range)) {
-            let s2 = sigma[k] * sigma[k];
-            for (v, dx) in var_x.iter_mut().zip(&d.x) {
-                *v += dx * dx * s2;
-            }
-            for (v, dy) in var_y.iter_mut().zip(&d.y) {
-                *v += dy * dy * s2;
-            }
-            visit(k, &d);
-        }
-    }
-    (var_x, var_y)
 }
 
 /// r_i = (x̃_i − x̂_i) / √(σ_i² − var x̂_i); `None` where the equations leave the
