@@ -165,10 +165,30 @@ pub fn throughput(doc: &Document, topo: &Topology, flows: &[Option<f64>], n: usi
 
 /// T_n of every node, from the flow amounts (unknown where a flow is).
 pub fn throughputs(doc: &Document, flows: &[Option<f64>]) -> Vec<Option<f64>> {
-    let topo = Topology::new(doc);
-    (0..doc.nodes.len())
-        .map(|n| throughput(doc, &topo, flows, n))
-        .collect()
+    // Read off the flows in one pass (no graph needed: this runs on every lever step).
+    let index = doc.node_index();
+    let mut out = vec![Some(0.0); doc.nodes.len()];
+    for (flow, amount) in doc.flows.iter().zip(flows) {
+        let (Some(&from), Some(&to)) = (index.get(flow.from.as_str()), index.get(flow.to.as_str()))
+        else {
+            continue;
+        };
+        let n = if doc.nodes[from].kind.gives_outflows() {
+            Some(from)
+        } else {
+            None
+        };
+        let m = (!doc.nodes[to].kind.gives_outflows()).then_some(to);
+        for node in [n, m].into_iter().flatten() {
+            out[node] = match (out[node], amount) {
+                (Some(t), Some(a)) => Some(t + a),
+                _ => None,
+            };
+        }
+    }
+    // An empty sum is a plain 0 (not −0.0).
+    out.iter_mut().flatten().for_each(|t| *t += 0.0);
+    out
 }
 
 pub fn compute(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> Concentration {

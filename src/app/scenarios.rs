@@ -325,7 +325,6 @@ impl ScenariosTab {
 
     fn tornado_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor, width: f32) {
         let key = self.indicator.unwrap_or("mci");
-        let working = editor.working().clone();
         let keys: Vec<(&'static str, &'static str)> = analysis::Indicators::default()
             .described()
             .iter()
@@ -366,13 +365,20 @@ impl ScenariosTab {
                 swings.clone()
             }
             _ => {
-                let levers = sensitivity::levers_or_shares(&working, &levers::levers(editor.doc()));
-                let swings = sensitivity::tornado(&working, &levers, chosen, 0.1);
+                let pinned = levers::levers(editor.doc());
+                let working = editor.working();
+                let levers = sensitivity::levers_or_shares(working, &pinned);
+                let swings = sensitivity::tornado(working, &levers, chosen, 0.1);
                 self.cache = Some((editor.revision(), scenario, chosen, swings.clone()));
                 swings
             }
         };
-        let shown: Vec<&Swing> = swings.iter().take(5).collect();
+        let working = editor.working();
+        let shown: Vec<(&Swing, String)> = swings
+            .iter()
+            .take(5)
+            .map(|s| (s, s.lever.describe(working)))
+            .collect();
         if shown.is_empty() {
             ui.label(RichText::new("No lever or share to move.").weak());
             return;
@@ -380,7 +386,7 @@ impl ScenariosTab {
         // Each lever's whole name beside its bars, the bars to one scale.
         let largest = shown
             .iter()
-            .flat_map(|s| [s.low, s.high])
+            .flat_map(|(s, _)| [s.low, s.high])
             .flatten()
             .map(f64::abs)
             .fold(0.0, f64::max);
@@ -390,11 +396,10 @@ impl ScenariosTab {
             .num_columns(2)
             .striped(true)
             .show(ui, |ui| {
-                for s in &shown {
-                    let name = s.lever.describe(&working);
+                for (s, name) in &shown {
                     ui.scope(|ui| {
                         ui.set_max_width(name_width);
-                        ui.add(egui::Label::new(&name).wrap());
+                        ui.add(egui::Label::new(name.as_str()).wrap());
                     });
                     let (r, response) =
                         ui.allocate_exact_size(egui::vec2(bar_width, 22.0), egui::Sense::hover());
@@ -514,14 +519,21 @@ impl Levers {
                 .weak(),
             );
         }
-        let working = editor.working().clone();
+        // Each lever's value and name in the map as shown, read before the loop borrows
+        // the editor (cloning the whole map every frame cost a 2,000-flow map 1 ms).
+        let shown: Vec<(Option<f64>, String)> = {
+            let working = editor.working();
+            list.iter()
+                .map(|l| (l.value(working), l.describe(working)))
+                .collect()
+        };
         // The slider's range comes from the baseline (a flow left to the solver there:
         // its solved amount), so it stays put while the lever moves; the baseline is
         // analysed only when a range is missing.
         let mut baseline: Option<Analysis> = None;
         let unit = editor.doc().meta.unit().to_string();
-        for lever in list {
-            let Some(value) = lever.value(&working) else {
+        for (lever, (value, name)) in list.into_iter().zip(shown) {
+            let Some(value) = value else {
                 // Left to the solver here (a scenario fixed the amounts around it), or a
                 // field the map leaves empty: no slider, but say why and what it comes to.
                 editor.analysis();
@@ -529,7 +541,7 @@ impl Levers {
                     Some(x) => format!("solved here: {} {unit}", present::amount(x)),
                     None => "no value here".to_string(),
                 };
-                ui.label(lever.describe(&working));
+                ui.label(name);
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(why).weak()).on_hover_text(
                         "Here the map works this out from the amounts around it (this \
@@ -557,7 +569,7 @@ impl Levers {
                 };
                 (lo, hi)
             });
-            let label = ui.label(lever.describe(&working)).id;
+            let label = ui.label(name).id;
             ui.horizontal(|ui| {
                 ui.spacing_mut().slider_width = (ui.available_width() - 120.0).max(120.0);
                 let mut v = value;
