@@ -20,7 +20,7 @@ use loopmap::model::{Anchor, Category, Document};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAA";
+const TOKEN: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const HOST: &str = "127.0.0.1:8077";
 
 fn sample() -> Document {
@@ -151,9 +151,10 @@ async fn a_wrong_or_missing_token_is_not_found() {
     let (_, router) = room();
     for path in [
         "/".to_string(),
-        "/BAAAAAAAAAAAAAAAAAAAAA/".to_string(),
-        "/AAAAAAAAAAAAAAAAAAAAA/".to_string(),
-        "/AAAAAAAAAAAAAAAAAAAAAAA/api/state".to_string(),
+        "/baaaaaaaaaaaaaaaaaaaaaaaaaaa/".to_string(),
+        "/aaaaaaaaaaaaaaaaaaaaaaaaaaa/".to_string(),
+        "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaa/api/state".to_string(),
+        "/aaaaaaaaaaaaaaaaaaaaaaaaaaao/".to_string(),
         "/api/state".to_string(),
     ] {
         let r = send(
@@ -176,16 +177,57 @@ async fn a_wrong_or_missing_token_is_not_found() {
 fn tokens_are_128_random_bits_compared_whole() {
     let a = new_token().unwrap();
     let b = new_token().unwrap();
-    assert_eq!(a.len(), 22, "16 bytes in base64url");
+    assert_eq!(a.len(), 28, "128 bits in 24 characters");
     assert_ne!(a, b);
-    assert!(
-        a.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    );
     assert!(token_matches(&a, &a.clone()));
     assert!(!token_matches(&a, &b));
-    assert!(!token_matches(&a[..21], &a));
+    assert!(!token_matches(&a[..27], &a));
     assert!(!token_matches("", &a));
+}
+
+/// Characters that read as one another on a projector or a phone's screen.
+const LOOK_ALIKES: [&str; 7] = ["0oO", "1lIi|", "2zZ", "5sS", "6bG", "9gqQ", "uvUV"];
+
+#[test]
+fn a_join_link_has_no_two_characters_that_look_alike() {
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..200 {
+        seen.extend(new_token().unwrap().chars());
+    }
+    for group in LOOK_ALIKES {
+        let used: Vec<char> = group.chars().filter(|c| seen.contains(c)).collect();
+        assert!(used.len() <= 1, "{used:?} look alike, in links {seen:?}");
+    }
+    assert!(
+        seen.iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()),
+        "{seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_link_typed_with_capitals_or_a_look_alike_opens_the_page() {
+    let gate = Gate {
+        token: "b2gs".repeat(7),
+        addr: HOST.parse().expect("an address"),
+    };
+    let router = routes::router(Room::new(Snapshot::of(&sample()), || {}), gate);
+    for typed in ["B2GS".repeat(7), "6zqs".repeat(7), "b2g5".repeat(7)] {
+        let r = send(
+            &router,
+            Request::get(format!("/{typed}/"))
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert!(r.status().is_redirection(), "{typed}: {}", r.status());
+        assert_eq!(
+            r.headers()[header::LOCATION],
+            format!("/{}/", "b2gs".repeat(7)),
+            "{typed}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -737,7 +779,7 @@ fn the_real_server_answers_on_loopback_and_stop_disconnects_everyone() {
         .strip_prefix(&format!("http://{addr}"))
         .unwrap()
         .to_string();
-    assert_eq!(path.len(), 1 + 22 + 1);
+    assert_eq!(path.len(), 1 + 28 + 1);
     let page = http(
         addr,
         &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
