@@ -124,7 +124,7 @@ impl PainTable {
                 PainColumn::Number => a.cmp(&b),
                 PainColumn::Title => p.title.to_lowercase().cmp(&q.title.to_lowercase()),
                 PainColumn::Category => p.category().cmp(&q.category()),
-                PainColumn::Severity => p.severity().cmp(&q.severity()),
+                PainColumn::Severity => p.severity.cmp(&q.severity),
                 PainColumn::Votes => p.votes().cmp(&q.votes()),
                 PainColumn::On => on(a).cmp(&on(b)),
                 PainColumn::RaisedBy => p.raised_by.to_lowercase().cmp(&q.raised_by.to_lowercase()),
@@ -278,7 +278,7 @@ impl PainTable {
                             }
                             let c = p.category();
                             ui.label(RichText::new(c.name()).color(theme::category_colour(c)));
-                            ui.label(format!("{}", p.severity()));
+                            ui.label(p.severity.map_or("not set".into(), |s| s.to_string()));
                             ui.label(p.on.describe(editor.doc()));
                             ui.label(&p.raised_by);
                             ui.label(p.status().name());
@@ -324,13 +324,13 @@ pub fn summary_ui(ui: &mut egui::Ui, editor: &mut Editor) {
     });
     let mut chosen = None;
     let numbers = editor.doc().pin_numbers();
-    for (rank, i) in pains::ranked(editor.doc()).into_iter().take(3).enumerate() {
+    for i in pains::ranked(editor.doc()).into_iter().take(3) {
         let p = &editor.doc().pain_points[i];
-        let text = format!("{}. {} ({} votes)", rank + 1, p.title, p.votes());
+        let text = format!("#{} {} ({} votes)", numbers[i], p.title, p.votes());
         if ui
             .link(text)
             .on_hover_text(format!(
-                "Pain point #{}: select it and show its pin",
+                "Pin #{}: select it and show it on the map",
                 numbers[i]
             ))
             .clicked()
@@ -346,13 +346,13 @@ pub fn summary_ui(ui: &mut egui::Ui, editor: &mut Editor) {
 impl super::inspector::Inspector {
     /// The inspector of one pain point: every field, edited in place.
     pub(super) fn pain_inspector_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, id: &str) {
-        let Some((index, pain)) = editor
+        let Some((number, pain)) = editor
             .doc()
             .pain_points
             .iter()
-            .enumerate()
-            .find(|(_, p)| p.id == id)
-            .map(|(i, p)| (i, p.clone()))
+            .zip(editor.doc().pin_numbers())
+            .find(|(p, _)| p.id == id)
+            .map(|(p, number)| (number, p.clone()))
         else {
             return;
         };
@@ -368,7 +368,7 @@ impl super::inspector::Inspector {
         ui.label(
             RichText::new(format!(
                 "pain point #{} '{}' on {}",
-                index + 1,
+                number,
                 pain.id,
                 pain.on.describe(editor.doc())
             ))
@@ -406,20 +406,23 @@ impl super::inspector::Inspector {
                 editor.end_gesture();
             }
 
-            let label = ui.label("Severity (1–5)").id;
-            let mut severity = pain.severity();
-            let r = ui
-                .add(egui::Slider::new(&mut severity, 1..=5))
-                .labelled_by(label);
+            // "not set" until someone chooses: a participant's entry has no severity yet.
+            let label = ui.label("Severity (1 to 5)").id;
+            let mut severity = pain.severity;
+            let shown = |s: Option<u8>| s.map_or("not set".to_string(), |s| s.to_string());
+            egui::ComboBox::from_id_salt(k("severity"))
+                .selected_text(shown(severity))
+                .show_ui(ui, |ui| {
+                    for s in std::iter::once(None).chain((1..=5).map(Some)) {
+                        ui.selectable_value(&mut severity, s, shown(s));
+                    }
+                })
+                .response
+                .labelled_by(label)
+                .on_hover_text("1 minor to 5 blocks the loop; not set until someone chooses");
             ui.end_row();
-            if severity != pain.severity() {
-                edit(
-                    editor,
-                    "severity",
-                    Box::new(move |p| p.severity = Some(severity)),
-                );
-            }
-            if r.drag_stopped() || r.lost_focus() {
+            if severity != pain.severity {
+                edit(editor, "severity", Box::new(move |p| p.severity = severity));
                 editor.end_gesture();
             }
 

@@ -51,9 +51,9 @@ fn tooltip(p: &PainPoint, number: usize, on: &str) -> String {
     let mut lines = vec![
         format!("#{number} {}", p.title),
         format!(
-            "{} · severity {} of 5 · {} vote{} · {}",
+            "{} · {} · {} vote{} · {}",
             p.category().name(),
-            p.severity(),
+            crate::present::severity(p.severity),
             p.votes(),
             if p.votes() == 1 { "" } else { "s" },
             p.status().name()
