@@ -1005,13 +1005,13 @@ fn the_facilitator_starts_controls_reviews_and_stops_participation() {
     h.run();
     let url = h.state().participation.url().expect("running");
     assert!(url.starts_with("http://127.0.0.1:"));
-    // The join card: QR code, link, how many joined.
+    // The join card: QR code, link, who is in the room.
     assert!(h.query_by_label("QR code of the join link").is_some());
-    assert!(h.query_all_by_label("0 joined").count() >= 1);
+    assert!(h.query_all_by_label("0 connected, 0 joined in all").count() >= 1);
     let room = h.state().participation.room().unwrap().clone();
     let who = room.join(None, None, std::time::Instant::now()).unwrap();
     h.run();
-    assert!(h.query_all_by_label("1 joined").count() >= 1);
+    assert!(h.query_all_by_label("0 connected, 1 joined in all").count() >= 1);
 
     for (label, check) in [
         (
@@ -1038,6 +1038,8 @@ fn the_facilitator_starts_controls_reviews_and_stops_participation() {
         .unwrap();
     h.run();
     assert_eq!(h.state().editor.doc().pain_points.len(), before);
+    h.get_by_label("Review...").click();
+    h.run();
     h.get_all_by_label("Accept").next().unwrap().click();
     h.run();
     h.get_by_label("Reject").click();

@@ -102,8 +102,9 @@ pub enum PinnedPains {
 }
 
 impl PainTable {
-    /// Pain point indices as the table shows them: filtered, then sorted.
-    pub fn rows(&self, doc: &Document) -> Vec<usize> {
+    /// Pain point indices as the table shows them: filtered, then sorted (by number
+    /// instead of votes while the room's totals are hidden: the order would tell them).
+    pub fn rows(&self, doc: &Document, votes_hidden: bool) -> Vec<usize> {
         let t = self;
         let needle = t.text.trim().to_lowercase();
         let mut rows: Vec<usize> = (0..doc.pain_points.len())
@@ -125,6 +126,7 @@ impl PainTable {
                 PainColumn::Title => p.title.to_lowercase().cmp(&q.title.to_lowercase()),
                 PainColumn::Category => p.category().cmp(&q.category()),
                 PainColumn::Severity => p.severity.cmp(&q.severity),
+                PainColumn::Votes if votes_hidden => b.cmp(&a),
                 PainColumn::Votes => p.votes().cmp(&q.votes()),
                 PainColumn::On => on(a).cmp(&on(b)),
                 PainColumn::RaisedBy => p.raised_by.to_lowercase().cmp(&q.raised_by.to_lowercase()),
@@ -168,7 +170,7 @@ impl PainTable {
             )
             .labelled_by(label);
         });
-        let rows = self.rows(editor.doc());
+        let rows = self.rows(editor.doc(), editor.votes_hidden);
         if editor.doc().pain_points.is_empty() {
             ui.label(
                 "No pain points yet. Select a node or flow and press P (or right-click it) to \
@@ -241,7 +243,14 @@ impl PainTable {
                             let p = &editor.doc().pain_points[i];
                             let selected = editor.selection.pains.contains(&p.id);
                             ui.label(numbers[i].to_string());
-                            ui.label(RichText::new(p.votes().to_string()).strong());
+                            if editor.votes_hidden {
+                                ui.label(RichText::new("hidden").weak()).on_hover_text(
+                                    "Vote totals are hidden until you reveal them \
+                                     (Participation controls)",
+                                );
+                            } else {
+                                ui.label(RichText::new(p.votes().to_string()).strong());
+                            }
                             ui.horizontal(|ui| {
                                 if ui
                                     .small_button("−1")
@@ -322,6 +331,10 @@ pub fn summary_ui(ui: &mut egui::Ui, editor: &mut Editor) {
             }
         }
     });
+    if editor.votes_hidden {
+        ui.label(RichText::new("vote totals hidden until revealed").weak());
+        return;
+    }
     let mut chosen = None;
     let numbers = editor.doc().pin_numbers();
     for i in pains::ranked(editor.doc()).into_iter().take(3) {
@@ -428,8 +441,12 @@ impl super::inspector::Inspector {
 
             let label = ui.label("Votes").id;
             ui.horizontal(|ui| {
-                ui.label(RichText::new(pain.votes().to_string()).strong())
-                    .labelled_by(label);
+                let total = if editor.votes_hidden {
+                    "hidden until revealed".to_string()
+                } else {
+                    pain.votes().to_string()
+                };
+                ui.label(RichText::new(total).strong()).labelled_by(label);
                 if ui
                     .button("−1 vote")
                     .on_hover_text("Take a vote away (−)")
