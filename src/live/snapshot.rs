@@ -112,7 +112,7 @@ impl Snapshot {
     }
 
     /// The nodes grouped by stage, stages in the chain's order (the leftmost column of
-    /// each, then the mean), nodes by column then label, each stage with the flows that
+    /// each, as the Supply tab orders them, then the mean), nodes by column then label, each stage with the flows that
     /// leave its nodes.
     pub fn stages(&self) -> Vec<Stage<'_>> {
         let mut stages: Vec<Stage<'_>> = Vec::new();
