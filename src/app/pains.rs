@@ -9,8 +9,11 @@ use crate::model::Document;
 use crate::model::pains;
 use crate::model::{Anchor, Category, PainPoint, PainStatus};
 
-/// Width of the title column of the Pain points table.
-const TITLE_WIDTH: f32 = 380.0;
+/// Width of the title column of the Pain points table: a share of the table's width, so
+/// who raised it and its severity stay in view on a 1280 px projector.
+fn title_width(table: f32) -> f32 {
+    (0.3 * table).clamp(170.0, 380.0)
+}
 
 /// A column of the Pain points table, to sort by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,16 +29,17 @@ pub enum PainColumn {
 }
 
 impl PainColumn {
-    /// In table order: votes first, where a workshop looks.
+    /// In table order: votes first, where a workshop looks; who raised it beside the
+    /// title, in view at 1280 px; the long "On" last.
     const ALL: [PainColumn; 8] = [
         PainColumn::Number,
         PainColumn::Votes,
         PainColumn::Title,
-        PainColumn::Category,
-        PainColumn::Severity,
-        PainColumn::On,
         PainColumn::RaisedBy,
+        PainColumn::Severity,
+        PainColumn::Category,
         PainColumn::Status,
+        PainColumn::On,
     ];
 
     fn heading(self) -> &'static str {
@@ -180,6 +184,7 @@ impl PainTable {
         }
         let mut select = None;
         let mut votes = Vec::new();
+        let title_width = title_width(ui.available_width());
         egui::ScrollArea::both()
             .id_salt("pain table")
             .auto_shrink([false, false])
@@ -270,8 +275,8 @@ impl PainTable {
                             // Long titles are cut to keep the table on screen; the whole
                             // title is in the tooltip and the inspector.
                             let title = ui
-                                .allocate_ui(egui::vec2(TITLE_WIDTH, 20.0), |ui| {
-                                    ui.set_min_width(TITLE_WIDTH);
+                                .allocate_ui(egui::vec2(title_width, 20.0), |ui| {
+                                    ui.set_min_width(title_width);
                                     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                                     ui.selectable_label(selected, &p.title)
                                 })
@@ -285,12 +290,12 @@ impl PainTable {
                             {
                                 select = Some(p.id.clone());
                             }
+                            ui.label(&p.raised_by);
+                            ui.label(p.severity.map_or("not set".into(), |s| s.to_string()));
                             let c = p.category();
                             ui.label(RichText::new(c.name()).color(theme::category_colour(c)));
-                            ui.label(p.severity.map_or("not set".into(), |s| s.to_string()));
-                            ui.label(p.on.describe(editor.doc()));
-                            ui.label(&p.raised_by);
                             ui.label(p.status().name());
+                            ui.label(p.on.describe(editor.doc()));
                             ui.end_row();
                         }
                     });

@@ -82,7 +82,7 @@ fn headcount(room: &Room) -> String {
 }
 
 /// Width of the join card beside the map in workshop mode.
-pub const WORKSHOP_CARD_WIDTH: f32 = 200.0;
+pub const WORKSHOP_CARD_WIDTH: f32 = 220.0;
 
 impl LoopmapApp {
     /// Starts a participation session on `bind`; returns the join link. The server wakes
@@ -514,14 +514,7 @@ impl LoopmapApp {
                         .alt_text("QR code of the join link"),
                 );
             }
-            ui.add(
-                egui::Label::new(RichText::new(&url).monospace().size(if big {
-                    15.0
-                } else {
-                    12.0
-                }))
-                .wrap(),
-            );
+            link_ui(ui, &url, if big { 13.0 } else { 12.0 });
             ui.label(RichText::new(count).strong());
             if big && !self.participation.controls_open && ui.button("Controls").clicked() {
                 self.participation.controls_open = true;
@@ -557,6 +550,24 @@ pub fn qr_image(text: &str) -> Option<egui::ColorImage> {
         }
     }
     Some(egui::ColorImage::new([size, size], pixels))
+}
+
+/// The join link in two lines that never break inside: the address, then the token (in
+/// `live::guard::TOKEN_ALPHABET`, no two characters alike), each shrunk to fit the card.
+fn link_ui(ui: &mut egui::Ui, url: &str, size: f32) {
+    let (address, token) = match url.trim_end_matches('/').rsplit_once('/') {
+        Some((address, token)) => (format!("{address}/"), format!("{token}/")),
+        None => (url.to_string(), String::new()),
+    };
+    let width = ui.available_width().max(60.0);
+    for line in [address, token].into_iter().filter(|l| !l.is_empty()) {
+        // A monospace glyph is about 0.6 of its size wide.
+        let fits = width / (0.6 * line.chars().count().max(1) as f32);
+        ui.add(
+            egui::Label::new(RichText::new(line).monospace().size(size.min(fits)))
+                .wrap_mode(egui::TextWrapMode::Extend),
+        );
+    }
 }
 
 fn new_round_button(ui: &mut egui::Ui, room: &Room) {
