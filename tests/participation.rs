@@ -698,6 +698,78 @@ async fn the_event_stream_sends_the_room_now_and_after_each_change() {
     );
 }
 
+#[tokio::test]
+async fn an_ended_session_tells_each_stream_and_refuses_every_request_in_words() {
+    let (room, router) = room();
+    let cookie = join(&router, json!({})).await;
+    let r = send(&router, get("api/events", Some(&cookie))).await;
+    let mut body = r.into_body();
+    assert!(next_event(&mut body).await.contains("event: state"));
+    assert_eq!(room.connected(), 1);
+    room.end();
+    let last = next_event(&mut body).await;
+    assert!(last.contains("event: ended"), "{last}");
+    assert!(
+        last.contains("the facilitator has ended this session"),
+        "{last}"
+    );
+    let after = body.frame().await;
+    assert!(after.is_none(), "the stream closes after saying so");
+    assert_eq!(room.connected(), 0);
+    for request in [
+        get("api/state", Some(&cookie)),
+        post("api/join", None, json!({})),
+        post("api/join", Some(&cookie), json!({"name": "late"})),
+        post(
+            "api/pain_points",
+            Some(&cookie),
+            json!({"on": "map", "title": "typed after the end"}),
+        ),
+        get("api/events", Some(&cookie)),
+    ] {
+        let r = send(&router, request).await;
+        assert_eq!(r.status(), StatusCode::GONE);
+        assert_eq!(
+            json_of(r).await["error"],
+            "the facilitator has ended this session"
+        );
+    }
+    assert!(room.take_entries().is_empty(), "nothing reaches the map");
+}
+
+#[tokio::test]
+async fn the_phone_gets_stages_in_chain_order_each_with_the_flows_leaving_it() {
+    let (_, router) = room();
+    let cookie = join(&router, json!({})).await;
+    let state = json_of(send(&router, get("api/state", Some(&cookie))).await).await;
+    let doc = sample();
+    let columns = loopmap::layout::columns(&doc);
+    let column = |id: &str| columns[doc.nodes.iter().position(|n| n.id == id).unwrap()];
+    let stages = state["stages"].as_array().expect("stages");
+    let mut leftmost = Vec::new();
+    let mut flows = 0;
+    for stage in stages {
+        let ids: Vec<&str> = stage["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap())
+            .collect();
+        leftmost.push(ids.iter().map(|id| column(id)).min().unwrap());
+        for f in stage["flows"].as_array().unwrap() {
+            let flow = doc.flow(f["id"].as_str().unwrap()).expect("a flow of the map");
+            assert!(ids.contains(&flow.from.as_str()), "{f} leaves this stage");
+            flows += 1;
+        }
+    }
+    assert!(
+        leftmost.windows(2).all(|w| w[0] <= w[1]),
+        "stages as the chain runs: {leftmost:?}"
+    );
+    assert_eq!(stages[0]["name"], "mining");
+    assert_eq!(flows, doc.flows.len(), "every flow under its stage");
+}
+
 async fn next_event(body: &mut Body) -> String {
     let mut text = String::new();
     while !text.contains("\n\n") {

@@ -297,3 +297,61 @@ fn entries_under_review_are_counted_on_the_controls_and_read_only_in_the_review_
     assert!(h.query_by_label("0 waiting for review").is_some());
     h.state_mut().stop_participation();
 }
+
+#[test]
+fn a_phone_that_closes_its_page_is_no_longer_counted_as_connected() {
+    use std::io::{Read, Write};
+    let mut h = in_session(sample(), false);
+    let url = h.state().participation.url().unwrap();
+    let room = h.state().participation.room().unwrap().clone();
+    let rest = url.strip_prefix("http://").unwrap();
+    let (addr, token) = rest.split_once('/').unwrap();
+    let addr: std::net::SocketAddr = addr.parse().unwrap();
+    let ask = |raw: String| {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        s.write_all(raw.as_bytes()).unwrap();
+        s
+    };
+    let mut joined = String::new();
+    let _ = ask(format!(
+        "POST /{token}api/join HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n"
+    ))
+    .read_to_string(&mut joined);
+    let cookie = joined
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("a cookie")
+        .to_string();
+    let mut stream = ask(format!(
+        "GET /{token}api/events HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\n\r\n"
+    ));
+    let mut buf = [0u8; 2048];
+    let _ = stream.read(&mut buf).unwrap();
+    h.run_steps(2);
+    assert_eq!(room.connected(), 1);
+    assert!(
+        h.query_all_by_label("1 connected, 1 joined in all")
+            .next()
+            .is_some()
+    );
+    drop(stream);
+    // The next keep-alive finds the page gone.
+    let end = Instant::now() + std::time::Duration::from_secs(15);
+    while room.connected() > 0 && Instant::now() < end {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let took = 15.0 - end.saturating_duration_since(Instant::now()).as_secs_f64();
+    eprintln!("a closed page stopped counting after {took:.1} s");
+    assert_eq!(room.connected(), 0, "after {took:.1} s");
+    h.run_steps(2);
+    assert!(
+        h.query_all_by_label("0 connected, 1 joined in all")
+            .next()
+            .is_some()
+    );
+    h.state_mut().stop_participation();
+}
