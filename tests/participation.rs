@@ -757,7 +757,9 @@ async fn the_phone_gets_stages_in_chain_order_each_with_the_flows_leaving_it() {
             .collect();
         leftmost.push(ids.iter().map(|id| column(id)).min().unwrap());
         for f in stage["flows"].as_array().unwrap() {
-            let flow = doc.flow(f["id"].as_str().unwrap()).expect("a flow of the map");
+            let flow = doc
+                .flow(f["id"].as_str().unwrap())
+                .expect("a flow of the map");
             assert!(ids.contains(&flow.from.as_str()), "{f} leaves this stage");
             flows += 1;
         }
