@@ -265,7 +265,7 @@ impl LoopmapApp {
             return;
         };
         if let Some(url) = self.participation.url() {
-            ui.label(RichText::new(&url).monospace());
+            link_ui(ui, &url, 13.0);
         }
         ui.label(headcount(&room));
         ui.separator();
