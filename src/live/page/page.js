@@ -104,14 +104,24 @@
     });
   }
 
+  // Tries again in a while, less often the longer the computer stays out of reach (a
+  // phone that slept through the end of the session never heard it ended).
+  let failures = 0;
   function later() {
     if (retry || ended) return;
     retry = setTimeout(async () => {
       retry = null;
-      try {
-        if (await join()) connect(); else later();
-      } catch (e) { later(); }
-    }, 3000);
+      let back = false;
+      try { back = await join(); } catch (e) { back = false; }
+      if (ended) return;
+      if (back) { failures = 0; connect(); return; }
+      failures += 1;
+      if (failures >= 5) {
+        setStatus("The facilitator's computer cannot be reached: the session may have ended. " +
+          "What you typed stays here.", true);
+      }
+      later();
+    }, Math.min(3000 * (1 + failures), 30000));
   }
 
   function anchorOptions(s) {
