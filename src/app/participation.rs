@@ -370,8 +370,8 @@ impl LoopmapApp {
         if ui
             .add_enabled(waiting > 0, egui::Button::new("Review..."))
             .on_hover_text(
-                "Opens the entries in a window of their own (drag it to your own screen): \
-                 their texts are not shown here, on the projector",
+                "Opens the entries with their texts and names in a window of their own, \
+                 to read before anything is shown: only this count is on the controls",
             )
             .clicked()
         {
@@ -380,57 +380,50 @@ impl LoopmapApp {
     }
 
     /// The entries waiting for review, with their texts and names, to accept or reject:
-    /// a window of its own (a separate one where the system allows, to keep on the
-    /// facilitator's screen).
+    /// a window the facilitator opens when they choose to read them (and closes again),
+    /// never part of the controls the room sees.
     fn review_window(&mut self, ctx: &egui::Context) {
         let Some(room) = self.participation.room().cloned() else {
             self.participation.review_open = false;
             return;
         };
         let doc = self.editor.doc().clone();
-        let builder = egui::ViewportBuilder::default()
-            .with_title("Loopmap: entries waiting for review")
-            .with_inner_size([460.0, 360.0]);
-        let close = ctx.show_viewport_immediate(
-            egui::ViewportId::from_hash_of("review entries"),
-            builder,
-            |ui, _| {
-                let mut close = ui.input(|i| i.viewport().close_requested());
-                egui::CentralPanel::default().show(ui, |ui| {
-                    let queue = room.queue();
-                    ui.label(
-                        RichText::new(format!("Waiting for review ({})", queue.len())).strong(),
-                    );
-                    if queue.is_empty() {
-                        ui.label("Nothing waits: new entries appear here.");
-                    }
-                    egui::ScrollArea::vertical()
-                        .max_height(260.0)
-                        .show(ui, |ui| {
-                            for entry in queue {
-                                ui.horizontal_wrapped(|ui| {
-                                    if ui.button("Accept").clicked() {
-                                        room.review(&entry.id, true);
-                                    }
-                                    if ui.button("Reject").clicked() {
-                                        room.review(&entry.id, false);
-                                    }
-                                    ui.label(format!(
-                                        "{} ({}, {}, on {})",
-                                        entry.title,
-                                        entry.category.name(),
-                                        entry.raised_by,
-                                        entry.on.describe(&doc)
-                                    ));
-                                });
-                            }
-                        });
-                    close |= ui.button("Close").clicked();
-                });
-                close
-            },
-        );
-        if close {
+        let mut open = true;
+        let mut close = false;
+        egui::Window::new("Entries waiting for review")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .default_width(440.0)
+            .show(ctx, |ui| {
+                let queue = room.queue();
+                if queue.is_empty() {
+                    ui.label("Nothing waits: new entries appear here.");
+                }
+                egui::ScrollArea::vertical()
+                    .max_height(260.0)
+                    .show(ui, |ui| {
+                        for entry in queue {
+                            ui.horizontal_wrapped(|ui| {
+                                if ui.button("Accept").clicked() {
+                                    room.review(&entry.id, true);
+                                }
+                                if ui.button("Reject").clicked() {
+                                    room.review(&entry.id, false);
+                                }
+                                ui.label(format!(
+                                    "{} ({}, {}, on {})",
+                                    entry.title,
+                                    entry.category.name(),
+                                    entry.raised_by,
+                                    entry.on.describe(&doc)
+                                ));
+                            });
+                        }
+                    });
+                close = ui.button("Close").clicked();
+            });
+        if close || !open {
             self.participation.review_open = false;
         }
     }
