@@ -409,6 +409,15 @@ pub fn measured(share: bool, v: f64, unit: &str) -> String {
     }
 }
 
+/// A pain point's severity as said beside it: "severity 4 of 5", or "severity not set"
+/// while nobody has chosen one (a participant's entry, until the facilitator does).
+pub fn severity(severity: Option<u8>) -> String {
+    match severity {
+        Some(s) => format!("severity {s} of 5"),
+        None => "severity not set".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ use loopmap::model::{Anchor, Category, Document};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAA";
+const TOKEN: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const HOST: &str = "127.0.0.1:8077";
 
 fn sample() -> Document {
@@ -151,9 +151,10 @@ async fn a_wrong_or_missing_token_is_not_found() {
     let (_, router) = room();
     for path in [
         "/".to_string(),
-        "/BAAAAAAAAAAAAAAAAAAAAA/".to_string(),
-        "/AAAAAAAAAAAAAAAAAAAAA/".to_string(),
-        "/AAAAAAAAAAAAAAAAAAAAAAA/api/state".to_string(),
+        "/baaaaaaaaaaaaaaaaaaaaaaaaaaa/".to_string(),
+        "/aaaaaaaaaaaaaaaaaaaaaaaaaaa/".to_string(),
+        "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaa/api/state".to_string(),
+        "/aaaaaaaaaaaaaaaaaaaaaaaaaaao/".to_string(),
         "/api/state".to_string(),
     ] {
         let r = send(
@@ -176,16 +177,57 @@ async fn a_wrong_or_missing_token_is_not_found() {
 fn tokens_are_128_random_bits_compared_whole() {
     let a = new_token().unwrap();
     let b = new_token().unwrap();
-    assert_eq!(a.len(), 22, "16 bytes in base64url");
+    assert_eq!(a.len(), 28, "128 bits in 24 characters");
     assert_ne!(a, b);
-    assert!(
-        a.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    );
     assert!(token_matches(&a, &a.clone()));
     assert!(!token_matches(&a, &b));
-    assert!(!token_matches(&a[..21], &a));
+    assert!(!token_matches(&a[..27], &a));
     assert!(!token_matches("", &a));
+}
+
+/// Characters that read as one another on a projector or a phone's screen.
+const LOOK_ALIKES: [&str; 7] = ["0oO", "1lIi|", "2zZ", "5sS", "6bG", "9gqQ", "uvUV"];
+
+#[test]
+fn a_join_link_has_no_two_characters_that_look_alike() {
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..200 {
+        seen.extend(new_token().unwrap().chars());
+    }
+    for group in LOOK_ALIKES {
+        let used: Vec<char> = group.chars().filter(|c| seen.contains(c)).collect();
+        assert!(used.len() <= 1, "{used:?} look alike, in links {seen:?}");
+    }
+    assert!(
+        seen.iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()),
+        "{seen:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_link_typed_with_capitals_or_a_look_alike_opens_the_page() {
+    let gate = Gate {
+        token: "b2gs".repeat(7),
+        addr: HOST.parse().expect("an address"),
+    };
+    let router = routes::router(Room::new(Snapshot::of(&sample()), || {}), gate);
+    for typed in ["B2GS".repeat(7), "6zqs".repeat(7), "b2g5".repeat(7)] {
+        let r = send(
+            &router,
+            Request::get(format!("/{typed}/"))
+                .header(header::HOST, HOST)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert!(r.status().is_redirection(), "{typed}: {}", r.status());
+        assert_eq!(
+            r.headers()[header::LOCATION],
+            format!("/{}/", "b2gs".repeat(7)),
+            "{typed}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -656,6 +698,80 @@ async fn the_event_stream_sends_the_room_now_and_after_each_change() {
     );
 }
 
+#[tokio::test]
+async fn an_ended_session_tells_each_stream_and_refuses_every_request_in_words() {
+    let (room, router) = room();
+    let cookie = join(&router, json!({})).await;
+    let r = send(&router, get("api/events", Some(&cookie))).await;
+    let mut body = r.into_body();
+    assert!(next_event(&mut body).await.contains("event: state"));
+    assert_eq!(room.connected(), 1);
+    room.end();
+    let last = next_event(&mut body).await;
+    assert!(last.contains("event: ended"), "{last}");
+    assert!(
+        last.contains("the facilitator has ended this session"),
+        "{last}"
+    );
+    let after = body.frame().await;
+    assert!(after.is_none(), "the stream closes after saying so");
+    assert_eq!(room.connected(), 0);
+    for request in [
+        get("api/state", Some(&cookie)),
+        post("api/join", None, json!({})),
+        post("api/join", Some(&cookie), json!({"name": "late"})),
+        post(
+            "api/pain_points",
+            Some(&cookie),
+            json!({"on": "map", "title": "typed after the end"}),
+        ),
+        get("api/events", Some(&cookie)),
+    ] {
+        let r = send(&router, request).await;
+        assert_eq!(r.status(), StatusCode::GONE);
+        assert_eq!(
+            json_of(r).await["error"],
+            "the facilitator has ended this session"
+        );
+    }
+    assert!(room.take_entries().is_empty(), "nothing reaches the map");
+}
+
+#[tokio::test]
+async fn the_phone_gets_stages_in_chain_order_each_with_the_flows_leaving_it() {
+    let (_, router) = room();
+    let cookie = join(&router, json!({})).await;
+    let state = json_of(send(&router, get("api/state", Some(&cookie))).await).await;
+    let doc = sample();
+    let columns = loopmap::layout::columns(&doc);
+    let column = |id: &str| columns[doc.nodes.iter().position(|n| n.id == id).unwrap()];
+    let stages = state["stages"].as_array().expect("stages");
+    let mut leftmost = Vec::new();
+    let mut flows = 0;
+    for stage in stages {
+        let ids: Vec<&str> = stage["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap())
+            .collect();
+        leftmost.push(ids.iter().map(|id| column(id)).min().unwrap());
+        for f in stage["flows"].as_array().unwrap() {
+            let flow = doc
+                .flow(f["id"].as_str().unwrap())
+                .expect("a flow of the map");
+            assert!(ids.contains(&flow.from.as_str()), "{f} leaves this stage");
+            flows += 1;
+        }
+    }
+    assert!(
+        leftmost.windows(2).all(|w| w[0] <= w[1]),
+        "stages as the chain runs: {leftmost:?}"
+    );
+    assert_eq!(stages[0]["name"], "mining");
+    assert_eq!(flows, doc.flows.len(), "every flow under its stage");
+}
+
 async fn next_event(body: &mut Body) -> String {
     let mut text = String::new();
     while !text.contains("\n\n") {
@@ -737,7 +853,7 @@ fn the_real_server_answers_on_loopback_and_stop_disconnects_everyone() {
         .strip_prefix(&format!("http://{addr}"))
         .unwrap()
         .to_string();
-    assert_eq!(path.len(), 1 + 22 + 1);
+    assert_eq!(path.len(), 1 + 28 + 1);
     let page = http(
         addr,
         &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
@@ -963,13 +1079,13 @@ fn the_facilitator_starts_controls_reviews_and_stops_participation() {
     h.run();
     let url = h.state().participation.url().expect("running");
     assert!(url.starts_with("http://127.0.0.1:"));
-    // The join card: QR code, link, how many joined.
+    // The join card: QR code, link, who is in the room.
     assert!(h.query_by_label("QR code of the join link").is_some());
-    assert!(h.query_all_by_label("0 joined").count() >= 1);
+    assert!(h.query_all_by_label("0 connected, 0 joined in all").count() >= 1);
     let room = h.state().participation.room().unwrap().clone();
     let who = room.join(None, None, std::time::Instant::now()).unwrap();
     h.run();
-    assert!(h.query_all_by_label("1 joined").count() >= 1);
+    assert!(h.query_all_by_label("0 connected, 1 joined in all").count() >= 1);
 
     for (label, check) in [
         (
@@ -996,6 +1112,8 @@ fn the_facilitator_starts_controls_reviews_and_stops_participation() {
         .unwrap();
     h.run();
     assert_eq!(h.state().editor.doc().pain_points.len(), before);
+    h.get_by_label("Review...").click();
+    h.run();
     h.get_all_by_label("Accept").next().unwrap().click();
     h.run();
     h.get_by_label("Reject").click();

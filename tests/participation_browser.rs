@@ -107,3 +107,140 @@ fn a_phone_adds_a_pain_point_and_a_vote_with_the_pages_own_controls() {
     h.state_mut().stop_participation();
     let _ = std::fs::remove_file(shot);
 }
+
+/// Reads one line the phone prints, running the editor's frames while it waits.
+fn line_from_phone(
+    h: &mut Harness<'_, LoopmapApp>,
+    lines: &std::sync::mpsc::Receiver<String>,
+) -> serde_json::Value {
+    let end = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Ok(line) = lines.try_recv() {
+            return serde_json::from_str(line.trim()).expect("a JSON line from the phone");
+        }
+        assert!(
+            Instant::now() < end,
+            "the phone said nothing for two minutes"
+        );
+        h.run();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_phone_lists_the_chain_in_order_and_after_stop_says_the_session_ended_and_keeps_the_text() {
+    if !chromium_found() {
+        assert!(
+            std::env::var("LOOPMAP_BROWSER_TESTS").is_err(),
+            "LOOPMAP_BROWSER_TESTS is set but chromium is not installed"
+        );
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        return;
+    }
+    let mut doc = loopmap::io::samples::default_sample()
+        .load()
+        .expect("the UK sample loads");
+    // The last pin has the most votes, the first the fewest.
+    let n = doc.pain_points.len();
+    assert!(n >= 3, "the sample has pain points");
+    for (i, p) in doc.pain_points.iter_mut().enumerate() {
+        p.votes = Some(i as u32 * 2);
+    }
+    let mut by_votes: Vec<(u32, u32)> = doc
+        .pain_points
+        .iter()
+        .zip(doc.pin_numbers())
+        .map(|(p, number)| (p.votes(), number))
+        .collect();
+    by_votes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let expected_pins: Vec<String> = by_votes.iter().map(|(_, n)| format!("#{n}")).collect();
+    let snapshot = loopmap::live::Snapshot::of(&doc);
+    let chain: Vec<String> = snapshot
+        .stages()
+        .iter()
+        .map(|s| s.name.to_string())
+        .collect();
+
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |_cc| LoopmapApp::new(doc, None, Default::default()));
+    h.run();
+    let ctx = h.ctx.clone();
+    let loopback = Bind {
+        ip: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        port: 0,
+    };
+    let url = h
+        .state_mut()
+        .start_participation(loopback, &ctx)
+        .expect("participation starts");
+    let shot = std::env::temp_dir().join(format!("loopmap-ended-{}.png", std::process::id()));
+    let mut phone = Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/browser/ended.py"
+        ))
+        .arg(&url)
+        .arg(&shot)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let out = phone.stdout.take().expect("the phone's output");
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+
+    let listed = line_from_phone(&mut h, &lines);
+    assert_eq!(listed["loaded"], true, "{listed}");
+    let groups: Vec<String> = serde_json::from_value(listed["groups"].clone()).unwrap();
+    assert_eq!(groups, chain, "stages as the chain runs: {listed}");
+    assert!(
+        !groups.iter().any(|g| g == "Flows"),
+        "no flat list of flows: {listed}"
+    );
+    let in_groups: Vec<u64> = serde_json::from_value(listed["flows_in_groups"].clone()).unwrap();
+    assert_eq!(
+        in_groups.iter().sum::<u64>(),
+        listed["flow_options"].as_u64().unwrap(),
+        "every flow under a stage: {listed}"
+    );
+    eprintln!("stages on the phone: {groups:?}");
+    let pins: Vec<String> = serde_json::from_value(listed["pins"].clone()).unwrap();
+    assert_eq!(
+        pins, expected_pins,
+        "most votes first while totals are shown"
+    );
+
+    // The facilitator stops while the phone has text typed and not sent.
+    h.state_mut().stop_participation();
+    let after = line_from_phone(&mut h, &lines);
+    let status = phone.wait().expect("the phone ends");
+    assert!(status.success(), "{after}");
+    assert_eq!(after["told"], true, "{after}");
+    assert_eq!(
+        after["status"], "The facilitator has ended this session.",
+        "{after}"
+    );
+    assert_eq!(after["typed_kept"], "Nobody collects the old motors");
+    assert!(
+        after["add_message"]
+            .as_str()
+            .is_some_and(|m| m.contains("ended this session") && m.contains("kept")),
+        "{after}"
+    );
+    assert_eq!(after["add_disabled"], true, "{after}");
+    assert_eq!(after["requests_after"], 0, "no more retries: {after}");
+    // LOOPMAP_PHONE_SHOT=path keeps the phone's screenshot to look at.
+    match std::env::var_os("LOOPMAP_PHONE_SHOT") {
+        Some(keep) => std::fs::rename(&shot, keep).expect("the screenshot moves"),
+        None => {
+            let _ = std::fs::remove_file(shot);
+        }
+    }
+}

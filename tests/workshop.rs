@@ -222,7 +222,13 @@ fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_colu
     h.run();
     h.get_by_label("Search").type_text("HPMS");
     h.run();
-    assert_eq!(h.state().pain_table.rows(h.state().editor.doc()).len(), 2);
+    assert_eq!(
+        h.state()
+            .pain_table
+            .rows(h.state().editor.doc(), false)
+            .len(),
+        2
+    );
     assert!(h.query_by_label(&title("pp_hpms_scale")).is_some());
     assert!(h.query_by_label(&title("pp_price")).is_none());
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
@@ -239,7 +245,7 @@ fn the_pain_point_table_votes_filters_by_text_and_category_and_sorts_by_any_colu
         .click();
     h.run();
     assert_eq!(h.state().pain_table.category, Some(Category::Economic));
-    let rows = h.state().pain_table.rows(h.state().editor.doc());
+    let rows = h.state().pain_table.rows(h.state().editor.doc(), false);
     assert_eq!(rows.len(), 2);
     assert!(h.query_by_label(&title("pp_price")).is_some());
     assert!(h.query_by_label(&title("pp_glued")).is_none());

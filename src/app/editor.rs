@@ -38,6 +38,9 @@ pub struct Editor {
     targets: Option<(u64, Rc<TargetCases>)>,
     /// The targets of the map as shown, for the revision and scenario evaluated.
     shown_targets: Option<((u64, Option<String>), TargetsReport)>,
+    /// The room's vote totals are hidden until the facilitator reveals them
+    /// (participation): the projector shows no counts either, and pins at one size.
+    pub votes_hidden: bool,
 }
 
 /// The map's target rows evaluated on the baseline, then on each scenario: (name, report).
@@ -106,6 +109,7 @@ impl Editor {
             lever_moving: false,
             targets: None,
             shown_targets: None,
+            votes_hidden: false,
         }
     }
 

@@ -818,6 +818,12 @@ impl LoopmapApp {
             workshop: self.workshop.on,
             pin_filter: self.workshop.pin_filter,
         };
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            self.editor.votes_hidden = self.participation.votes_hidden();
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.participation_panels(ui);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| self.canvas.ui(ui, &mut self.editor));

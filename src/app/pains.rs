@@ -9,8 +9,11 @@ use crate::model::Document;
 use crate::model::pains;
 use crate::model::{Anchor, Category, PainPoint, PainStatus};
 
-/// Width of the title column of the Pain points table.
-const TITLE_WIDTH: f32 = 380.0;
+/// Width of the title column of the Pain points table: a share of the table's width, so
+/// who raised it and its severity stay in view on a 1280 px projector.
+fn title_width(table: f32) -> f32 {
+    (0.3 * table).clamp(170.0, 380.0)
+}
 
 /// A column of the Pain points table, to sort by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,16 +29,17 @@ pub enum PainColumn {
 }
 
 impl PainColumn {
-    /// In table order: votes first, where a workshop looks.
+    /// In table order: votes first, where a workshop looks; who raised it beside the
+    /// title, in view at 1280 px; the long "On" last.
     const ALL: [PainColumn; 8] = [
         PainColumn::Number,
         PainColumn::Votes,
         PainColumn::Title,
-        PainColumn::Category,
-        PainColumn::Severity,
-        PainColumn::On,
         PainColumn::RaisedBy,
+        PainColumn::Severity,
+        PainColumn::Category,
         PainColumn::Status,
+        PainColumn::On,
     ];
 
     fn heading(self) -> &'static str {
@@ -102,8 +106,9 @@ pub enum PinnedPains {
 }
 
 impl PainTable {
-    /// Pain point indices as the table shows them: filtered, then sorted.
-    pub fn rows(&self, doc: &Document) -> Vec<usize> {
+    /// Pain point indices as the table shows them: filtered, then sorted (by number
+    /// instead of votes while the room's totals are hidden: the order would tell them).
+    pub fn rows(&self, doc: &Document, votes_hidden: bool) -> Vec<usize> {
         let t = self;
         let needle = t.text.trim().to_lowercase();
         let mut rows: Vec<usize> = (0..doc.pain_points.len())
@@ -124,7 +129,8 @@ impl PainTable {
                 PainColumn::Number => a.cmp(&b),
                 PainColumn::Title => p.title.to_lowercase().cmp(&q.title.to_lowercase()),
                 PainColumn::Category => p.category().cmp(&q.category()),
-                PainColumn::Severity => p.severity().cmp(&q.severity()),
+                PainColumn::Severity => p.severity.cmp(&q.severity),
+                PainColumn::Votes if votes_hidden => b.cmp(&a),
                 PainColumn::Votes => p.votes().cmp(&q.votes()),
                 PainColumn::On => on(a).cmp(&on(b)),
                 PainColumn::RaisedBy => p.raised_by.to_lowercase().cmp(&q.raised_by.to_lowercase()),
@@ -168,7 +174,7 @@ impl PainTable {
             )
             .labelled_by(label);
         });
-        let rows = self.rows(editor.doc());
+        let rows = self.rows(editor.doc(), editor.votes_hidden);
         if editor.doc().pain_points.is_empty() {
             ui.label(
                 "No pain points yet. Select a node or flow and press P (or right-click it) to \
@@ -178,6 +184,7 @@ impl PainTable {
         }
         let mut select = None;
         let mut votes = Vec::new();
+        let title_width = title_width(ui.available_width());
         egui::ScrollArea::both()
             .id_salt("pain table")
             .auto_shrink([false, false])
@@ -241,7 +248,14 @@ impl PainTable {
                             let p = &editor.doc().pain_points[i];
                             let selected = editor.selection.pains.contains(&p.id);
                             ui.label(numbers[i].to_string());
-                            ui.label(RichText::new(p.votes().to_string()).strong());
+                            if editor.votes_hidden {
+                                ui.label(RichText::new("hidden").weak()).on_hover_text(
+                                    "Vote totals are hidden until you reveal them \
+                                     (Participation controls)",
+                                );
+                            } else {
+                                ui.label(RichText::new(p.votes().to_string()).strong());
+                            }
                             ui.horizontal(|ui| {
                                 if ui
                                     .small_button("−1")
@@ -261,8 +275,8 @@ impl PainTable {
                             // Long titles are cut to keep the table on screen; the whole
                             // title is in the tooltip and the inspector.
                             let title = ui
-                                .allocate_ui(egui::vec2(TITLE_WIDTH, 20.0), |ui| {
-                                    ui.set_min_width(TITLE_WIDTH);
+                                .allocate_ui(egui::vec2(title_width, 20.0), |ui| {
+                                    ui.set_min_width(title_width);
                                     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                                     ui.selectable_label(selected, &p.title)
                                 })
@@ -276,12 +290,12 @@ impl PainTable {
                             {
                                 select = Some(p.id.clone());
                             }
+                            ui.label(&p.raised_by);
+                            ui.label(p.severity.map_or("not set".into(), |s| s.to_string()));
                             let c = p.category();
                             ui.label(RichText::new(c.name()).color(theme::category_colour(c)));
-                            ui.label(format!("{}", p.severity()));
-                            ui.label(p.on.describe(editor.doc()));
-                            ui.label(&p.raised_by);
                             ui.label(p.status().name());
+                            ui.label(p.on.describe(editor.doc()));
                             ui.end_row();
                         }
                     });
@@ -322,15 +336,19 @@ pub fn summary_ui(ui: &mut egui::Ui, editor: &mut Editor) {
             }
         }
     });
+    if editor.votes_hidden {
+        ui.label(RichText::new("vote totals hidden until revealed").weak());
+        return;
+    }
     let mut chosen = None;
     let numbers = editor.doc().pin_numbers();
-    for (rank, i) in pains::ranked(editor.doc()).into_iter().take(3).enumerate() {
+    for i in pains::ranked(editor.doc()).into_iter().take(3) {
         let p = &editor.doc().pain_points[i];
-        let text = format!("{}. {} ({} votes)", rank + 1, p.title, p.votes());
+        let text = format!("#{} {} ({} votes)", numbers[i], p.title, p.votes());
         if ui
             .link(text)
             .on_hover_text(format!(
-                "Pain point #{}: select it and show its pin",
+                "Pin #{}: select it and show it on the map",
                 numbers[i]
             ))
             .clicked()
@@ -346,13 +364,13 @@ pub fn summary_ui(ui: &mut egui::Ui, editor: &mut Editor) {
 impl super::inspector::Inspector {
     /// The inspector of one pain point: every field, edited in place.
     pub(super) fn pain_inspector_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, id: &str) {
-        let Some((index, pain)) = editor
+        let Some((number, pain)) = editor
             .doc()
             .pain_points
             .iter()
-            .enumerate()
-            .find(|(_, p)| p.id == id)
-            .map(|(i, p)| (i, p.clone()))
+            .zip(editor.doc().pin_numbers())
+            .find(|(p, _)| p.id == id)
+            .map(|(p, number)| (number, p.clone()))
         else {
             return;
         };
@@ -368,7 +386,7 @@ impl super::inspector::Inspector {
         ui.label(
             RichText::new(format!(
                 "pain point #{} '{}' on {}",
-                index + 1,
+                number,
                 pain.id,
                 pain.on.describe(editor.doc())
             ))
@@ -406,27 +424,34 @@ impl super::inspector::Inspector {
                 editor.end_gesture();
             }
 
-            let label = ui.label("Severity (1–5)").id;
-            let mut severity = pain.severity();
-            let r = ui
-                .add(egui::Slider::new(&mut severity, 1..=5))
-                .labelled_by(label);
+            // "not set" until someone chooses: a participant's entry has no severity yet.
+            let label = ui.label("Severity (1 to 5)").id;
+            let mut severity = pain.severity;
+            let shown = |s: Option<u8>| s.map_or("not set".to_string(), |s| s.to_string());
+            egui::ComboBox::from_id_salt(k("severity"))
+                .selected_text(shown(severity))
+                .show_ui(ui, |ui| {
+                    for s in std::iter::once(None).chain((1..=5).map(Some)) {
+                        ui.selectable_value(&mut severity, s, shown(s));
+                    }
+                })
+                .response
+                .labelled_by(label)
+                .on_hover_text("1 minor to 5 blocks the loop; not set until someone chooses");
             ui.end_row();
-            if severity != pain.severity() {
-                edit(
-                    editor,
-                    "severity",
-                    Box::new(move |p| p.severity = Some(severity)),
-                );
-            }
-            if r.drag_stopped() || r.lost_focus() {
+            if severity != pain.severity {
+                edit(editor, "severity", Box::new(move |p| p.severity = severity));
                 editor.end_gesture();
             }
 
             let label = ui.label("Votes").id;
             ui.horizontal(|ui| {
-                ui.label(RichText::new(pain.votes().to_string()).strong())
-                    .labelled_by(label);
+                let total = if editor.votes_hidden {
+                    "hidden until revealed".to_string()
+                } else {
+                    pain.votes().to_string()
+                };
+                ui.label(RichText::new(total).strong()).labelled_by(label);
                 if ui
                     .button("−1 vote")
                     .on_hover_text("Take a vote away (−)")

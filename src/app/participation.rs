@@ -1,7 +1,9 @@
 //! The facilitator's side of participation: starting and stopping the server
-//! (`crate::live`), its controls, the QR code and link on the canvas (in workshop mode
-//! too), and the participants' entries taken each frame into the map through `edit`, so
-//! they are undoable, autosaved and saved like any other change.
+//! (`crate::live`), its controls, the QR code and link (over the canvas in the editor,
+//! beside the map in workshop mode, where the controls fold to one line above it), the
+//! review of entries in a window of its own (so pending texts are never projected), and
+//! the participants' entries taken each frame into the map through `edit`, so they are
+//! undoable, autosaved and saved like any other change.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -20,8 +22,10 @@ pub struct Participation {
     addresses: Vec<IpAddr>,
     pub address: Option<IpAddr>,
     pub port: u16,
-    /// The controls window is open.
+    /// The controls window is open (in workshop mode: the controls' line).
     pub controls_open: bool,
+    /// The window with the entries waiting for review is open.
+    pub review_open: bool,
     /// The revision of the map last published to the room.
     published: Option<u64>,
     /// Ids given by the server that the map already used, and the ids they got instead.
@@ -38,6 +42,7 @@ impl Default for Participation {
             address: None,
             port: live::DEFAULT_PORT,
             controls_open: false,
+            review_open: false,
             published: None,
             aliases: HashMap::new(),
             qr: None,
@@ -56,11 +61,28 @@ impl Participation {
         self.server.as_ref().map(Server::url)
     }
 
+    /// Whether the room's vote totals are hidden now (until the facilitator reveals them).
+    pub fn votes_hidden(&self) -> bool {
+        self.room().is_some_and(|r| r.settings().hide_totals)
+    }
+
     /// The room, while a session runs (for tests and the benchmark).
     pub fn room(&self) -> Option<&Arc<Room>> {
         self.server.as_ref().map(Server::room)
     }
 }
+
+/// Who is in the room: connected now, and joined in all.
+fn headcount(room: &Room) -> String {
+    format!(
+        "{} connected, {} joined in all",
+        room.connected(),
+        room.joined()
+    )
+}
+
+/// Width of the join card beside the map in workshop mode.
+pub const WORKSHOP_CARD_WIDTH: f32 = 220.0;
 
 impl LoopmapApp {
     /// Starts a participation session on `bind`; returns the join link. The server wakes
@@ -95,6 +117,7 @@ impl LoopmapApp {
         self.participation.aliases.clear();
         self.participation.qr = None;
         self.participation.published = None;
+        self.participation.review_open = false;
     }
 
     /// Puts what participants did since the last frame into the map, each through
@@ -161,14 +184,32 @@ impl LoopmapApp {
         self.take_participation_entries();
     }
 
+    /// Each frame, before the canvas, in workshop mode: the join card in a column beside
+    /// the map and the controls folded to one line above it, so neither covers the map.
+    pub(super) fn participation_panels(&mut self, ui: &mut egui::Ui) {
+        if !self.workshop.on || !self.participation.running() {
+            return;
+        }
+        let ctx = ui.ctx().clone();
+        if self.participation.controls_open {
+            egui::Panel::top("participation controls")
+                .show(ui, |ui| self.participation_line_ui(ui));
+        }
+        egui::Panel::right("join card")
+            .resizable(false)
+            .exact_size(WORKSHOP_CARD_WIDTH)
+            .show(ui, |ui| self.join_card_ui(ui, &ctx));
+    }
+
     /// Each frame, after the canvas: the room gets the map as it is now; the join card
-    /// and the controls are drawn.
+    /// (over the canvas, outside workshop mode), the controls and the review window.
     pub(super) fn participation_ui(&mut self, ctx: &egui::Context) {
         self.publish_to_room();
-        if self.participation.running() {
+        let beside_the_map = self.workshop.on && self.participation.running();
+        if self.participation.running() && !beside_the_map {
             self.join_card(ctx);
         }
-        if self.participation.controls_open {
+        if self.participation.controls_open && !beside_the_map {
             let mut open = true;
             egui::Window::new("Participation")
                 .open(&mut open)
@@ -177,6 +218,9 @@ impl LoopmapApp {
                 .default_width(340.0)
                 .show(ctx, |ui| self.participation_controls_ui(ui));
             self.participation.controls_open &= open;
+        }
+        if self.participation.review_open {
+            self.review_window(ctx);
         }
     }
 
@@ -203,7 +247,7 @@ impl LoopmapApp {
     /// The toolbar button.
     pub(super) fn participation_button_ui(&mut self, ui: &mut egui::Ui) {
         let text = match self.participation.room() {
-            Some(room) => format!("Participation ({} joined)", room.joined()),
+            Some(room) => format!("Participation ({} connected)", room.connected()),
             None => "Participation".to_string(),
         };
         if ui
@@ -221,64 +265,166 @@ impl LoopmapApp {
             return;
         };
         if let Some(url) = self.participation.url() {
-            ui.label(RichText::new(&url).monospace());
+            link_ui(ui, &url, 13.0);
         }
-        ui.label(format!("{} joined", room.joined()));
+        ui.label(headcount(&room));
         ui.separator();
         let mut settings = room.settings();
-        ui.checkbox(&mut settings.locked, "Lock new entries")
-            .on_hover_text("Participants can still vote, but add no pain points");
-        ui.checkbox(&mut settings.review, "Review entries before they show")
-            .on_hover_text("New pain points wait below until you accept them");
-        ui.checkbox(&mut settings.hide_totals, "Hide vote totals")
-            .on_hover_text("Participants see their own votes only, until you reveal the totals");
+        self.settings_ui(ui, &room, &mut settings, false);
         ui.horizontal(|ui| {
-            let label = ui.label("Votes per person");
-            ui.add(egui::DragValue::new(&mut settings.votes_per_person).range(1..=20))
-                .labelled_by(label.id);
-        });
-        room.set_settings(settings);
-        ui.horizontal(|ui| {
-            if ui
-                .button("New round")
-                .on_hover_text("Everyone's votes are full again; the totals stay in the map")
-                .clicked()
-            {
-                room.new_round();
-            }
-            if ui
-                .button("Stop participation")
-                .on_hover_text("Disconnects everyone; the next start has a new link")
-                .clicked()
-            {
+            new_round_button(ui, &room);
+            if stop_button(ui, "Stop participation") {
                 self.stop_participation();
             }
         });
-        let queue = room.queue();
-        if !queue.is_empty() || room.settings().review {
+        if settings.review || !room.queue().is_empty() {
             ui.separator();
-            ui.label(RichText::new(format!("Waiting for review ({})", queue.len())).strong());
-            egui::ScrollArea::vertical()
-                .max_height(240.0)
-                .show(ui, |ui| {
-                    for entry in queue {
-                        ui.horizontal_wrapped(|ui| {
-                            if ui.button("Accept").clicked() {
-                                room.review(&entry.id, true);
-                            }
-                            if ui.button("Reject").clicked() {
-                                room.review(&entry.id, false);
-                            }
-                            ui.label(format!(
-                                "{} ({}, {}, on {})",
-                                entry.title,
-                                entry.category.name(),
-                                entry.raised_by,
-                                entry.on.describe(self.editor.doc())
-                            ));
-                        });
-                    }
-                });
+            self.review_count_ui(ui, &room, false);
+        }
+    }
+
+    /// The controls on one line, above the map in workshop mode.
+    fn participation_line_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(room) = self.participation.room().cloned() else {
+            return;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Room").strong());
+            let mut settings = room.settings();
+            self.settings_ui(ui, &room, &mut settings, true);
+            ui.separator();
+            self.review_count_ui(ui, &room, true);
+            ui.separator();
+            new_round_button(ui, &room);
+            if stop_button(ui, "Stop") {
+                self.stop_participation();
+            }
+            if ui
+                .button("Fold")
+                .on_hover_text("Hide these controls")
+                .clicked()
+            {
+                self.participation.controls_open = false;
+            }
+        });
+    }
+
+    /// Lock, review, hide totals (or reveal them), votes per person; in `short` words for
+    /// the one line of workshop mode.
+    fn settings_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        room: &Room,
+        settings: &mut live::Settings,
+        short: bool,
+    ) {
+        let say = |long: &'static str, brief: &'static str| if short { brief } else { long };
+        ui.checkbox(
+            &mut settings.locked,
+            say("Lock new entries", "Lock entries"),
+        )
+        .on_hover_text("Participants can still vote, but add no pain points");
+        ui.checkbox(
+            &mut settings.review,
+            say("Review entries before they show", "Review first"),
+        )
+        .on_hover_text("New pain points wait until you accept them, in a window of yours");
+        ui.checkbox(
+            &mut settings.hide_totals,
+            say("Hide vote totals", "Hide totals"),
+        )
+        .on_hover_text(
+            "Nobody sees the totals, neither the phones nor the projector (pins one size), \
+             until you reveal them",
+        );
+        if settings.hide_totals
+            && ui
+                .button("Reveal totals")
+                .on_hover_text("Show every vote total, on the phones and on the map")
+                .clicked()
+        {
+            settings.hide_totals = false;
+        }
+        let mut votes = |ui: &mut egui::Ui| {
+            let label = ui.label(say("Votes per person", "Votes each"));
+            ui.add(egui::DragValue::new(&mut settings.votes_per_person).range(1..=20))
+                .labelled_by(label.id);
+        };
+        if short {
+            votes(ui);
+        } else {
+            ui.horizontal(votes);
+        }
+        room.set_settings(settings.clone());
+    }
+
+    /// How many entries wait, and the button that opens them: only the count is projected.
+    fn review_count_ui(&mut self, ui: &mut egui::Ui, room: &Room, short: bool) {
+        let waiting = room.queue().len();
+        let count = if short {
+            format!("{waiting} to review")
+        } else {
+            format!("{waiting} waiting for review")
+        };
+        ui.label(RichText::new(count).strong());
+        if ui
+            .add_enabled(waiting > 0, egui::Button::new("Review..."))
+            .on_hover_text(
+                "Opens the entries with their texts and names in a window of their own, \
+                 to read before anything is shown: only this count is on the controls",
+            )
+            .clicked()
+        {
+            self.participation.review_open = true;
+        }
+    }
+
+    /// The entries waiting for review, with their texts and names, to accept or reject:
+    /// a window the facilitator opens when they choose to read them (and closes again),
+    /// never part of the controls the room sees.
+    fn review_window(&mut self, ctx: &egui::Context) {
+        let Some(room) = self.participation.room().cloned() else {
+            self.participation.review_open = false;
+            return;
+        };
+        let doc = self.editor.doc().clone();
+        let mut open = true;
+        let mut close = false;
+        egui::Window::new("Entries waiting for review")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .default_width(440.0)
+            .show(ctx, |ui| {
+                let queue = room.queue();
+                if queue.is_empty() {
+                    ui.label("Nothing waits: new entries appear here.");
+                }
+                egui::ScrollArea::vertical()
+                    .max_height(260.0)
+                    .show(ui, |ui| {
+                        for entry in queue {
+                            ui.horizontal_wrapped(|ui| {
+                                if ui.button("Accept").clicked() {
+                                    room.review(&entry.id, true);
+                                }
+                                if ui.button("Reject").clicked() {
+                                    room.review(&entry.id, false);
+                                }
+                                ui.label(format!(
+                                    "{} ({}, {}, on {})",
+                                    entry.title,
+                                    entry.category.name(),
+                                    entry.raised_by,
+                                    entry.on.describe(&doc)
+                                ));
+                            });
+                        }
+                    });
+                close = ui.button("Close").clicked();
+            });
+        if close || !open {
+            self.participation.review_open = false;
         }
     }
 
@@ -321,42 +467,52 @@ impl LoopmapApp {
         }
     }
 
-    /// The QR code, the link and how many joined, over the canvas for the room to see.
+    /// The QR code, the link and who is in the room, over the canvas for the room to see.
     fn join_card(&mut self, ctx: &egui::Context) {
-        let Some(url) = self.participation.url() else {
-            return;
-        };
-        let joined = self.participation.room().map_or(0, |r| r.joined());
-        let texture = self.qr_texture(ctx, &url);
-        let big = self.workshop.on;
-        let side = if big { 260.0 } else { 180.0 };
         let screen = ctx.content_rect();
-        let right = if big { 16.0 } else { 400.0 };
         egui::Window::new("Join the map")
             .resizable(false)
             .collapsible(true)
             .pivot(egui::Align2::RIGHT_TOP)
-            .default_pos(screen.right_top() + egui::vec2(-right, 72.0))
-            .show(ctx, |ui| {
-                ui.vertical_centered(|ui| {
-                    if let Some(texture) = &texture {
-                        ui.add(
-                            egui::Image::new(texture)
-                                .fit_to_exact_size(egui::vec2(side, side))
-                                .alt_text("QR code of the join link"),
-                        );
-                    }
-                    ui.label(
-                        RichText::new(&url)
-                            .monospace()
-                            .size(if big { 16.0 } else { 12.0 }),
-                    );
-                    ui.label(RichText::new(format!("{joined} joined")).strong());
-                    if self.workshop.on && ui.small_button("Controls").clicked() {
-                        self.participation.controls_open = true;
-                    }
-                });
-            });
+            .default_pos(screen.right_top() + egui::vec2(-400.0, 72.0))
+            .show(ctx, |ui| self.join_card_ui(ui, ctx));
+    }
+
+    /// The join card's contents: QR code, link, headcount (and in workshop mode the
+    /// button that unfolds the controls).
+    fn join_card_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context) {
+        let Some(url) = self.participation.url() else {
+            return;
+        };
+        let count = self
+            .participation
+            .room()
+            .map(|r| headcount(r))
+            .unwrap_or_default();
+        let texture = self.qr_texture(ctx, &url);
+        let big = self.workshop.on;
+        let side = if big {
+            WORKSHOP_CARD_WIDTH - 24.0
+        } else {
+            180.0
+        };
+        ui.vertical_centered(|ui| {
+            if big {
+                ui.label(RichText::new("Join the map").strong().size(18.0));
+            }
+            if let Some(texture) = &texture {
+                ui.add(
+                    egui::Image::new(texture)
+                        .fit_to_exact_size(egui::vec2(side, side))
+                        .alt_text("QR code of the join link"),
+                );
+            }
+            link_ui(ui, &url, if big { 13.0 } else { 12.0 });
+            ui.label(RichText::new(count).strong());
+            if big && !self.participation.controls_open && ui.button("Controls").clicked() {
+                self.participation.controls_open = true;
+            }
+        });
     }
 
     /// The QR code of `url` as a texture (black on white with the quiet zone), made once.
@@ -387,6 +543,41 @@ pub fn qr_image(text: &str) -> Option<egui::ColorImage> {
         }
     }
     Some(egui::ColorImage::new([size, size], pixels))
+}
+
+/// The join link in two lines that never break inside: the address, then the token (in
+/// `live::guard::TOKEN_ALPHABET`, no two characters alike), each shrunk to fit the card.
+fn link_ui(ui: &mut egui::Ui, url: &str, size: f32) {
+    let (address, token) = match url.trim_end_matches('/').rsplit_once('/') {
+        Some((address, token)) => (format!("{address}/"), format!("{token}/")),
+        None => (url.to_string(), String::new()),
+    };
+    let width = ui.available_width().max(60.0);
+    for line in [address, token].into_iter().filter(|l| !l.is_empty()) {
+        // A monospace glyph is about 0.6 of its size wide.
+        let fits = width / (0.6 * line.chars().count().max(1) as f32);
+        ui.add(
+            egui::Label::new(RichText::new(line).monospace().size(size.min(fits)))
+                .wrap_mode(egui::TextWrapMode::Extend),
+        );
+    }
+}
+
+fn new_round_button(ui: &mut egui::Ui, room: &Room) {
+    if ui
+        .button("New round")
+        .on_hover_text("Everyone's votes are full again; the totals stay in the map")
+        .clicked()
+    {
+        room.new_round();
+    }
+}
+
+/// Whether the facilitator asked to stop.
+fn stop_button(ui: &mut egui::Ui, text: &str) -> bool {
+    ui.button(text)
+        .on_hover_text("Tells every phone the session ended and disconnects everyone; the next start has a new link")
+        .clicked()
 }
 
 fn describe(ip: IpAddr) -> String {

@@ -546,6 +546,8 @@ fn pains_section(out: &mut String, doc: &Document) {
         return;
     }
     let ranked = pains::ranked(doc);
+    // Numbered by their pins, as on the map, whatever their rank.
+    let numbers = doc.pin_numbers();
     for c in Category::ALL {
         let in_category: Vec<usize> = ranked
             .iter()
@@ -576,11 +578,12 @@ fn pains_section(out: &mut String, doc: &Document) {
             };
             let _ = writeln!(
                 out,
-                "<li><b>{}</b> — {} vote{}, severity {} of 5, {}; on {}{by}{notes}</li>",
+                "<li value=\"{}\"><b>{}</b> — {} vote{}, {}, {}; on {}{by}{notes}</li>",
+                numbers[i],
                 xml(&p.title),
                 p.votes(),
                 if p.votes() == 1 { "" } else { "s" },
-                p.severity(),
+                crate::present::severity(p.severity),
                 p.status().name(),
                 xml(&p.on.describe(doc))
             );

@@ -32,6 +32,12 @@ pub use route::shapes;
 
 use crate::model::Document;
 
+/// The column Arrange gives each node (in map order), from 0 at the left: the value
+/// chain's order, for lists that should read as the map does.
+pub fn columns(doc: &Document) -> Vec<usize> {
+    rank::layers(doc, &net::Net::new(doc, &[]))
+}
+
 /// What Arrange may change.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {

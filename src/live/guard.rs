@@ -30,29 +30,48 @@ pub fn random_hex() -> Result<String, getrandom::Error> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// A 128-bit token for the join link: 16 bytes from the operating system, base64url
-/// without padding (22 characters, short enough to type from the projector).
+/// The characters of a join link's token: digits and small letters, at most one of each
+/// group that looks alike on a projector or a phone (0 o, 1 l i, 2 z, 5 s, 6 b, 9 g q,
+/// u v), so a link read off the wall is typed right the first time.
+pub const TOKEN_ALPHABET: &str = "23478abcdefghjkmnprstwxy";
+
+/// Characters of a token: 128 random bits in `TOKEN_ALPHABET`.
+pub const TOKEN_LENGTH: usize = 28;
+
+/// A 128-bit token for the join link: 16 bytes from the operating system, written in
+/// `TOKEN_ALPHABET`.
 pub fn new_token() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)?;
-    Ok(base64url(&bytes))
+    Ok(unambiguous(u128::from_le_bytes(bytes)))
 }
 
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
+/// `n` in base `TOKEN_ALPHABET.len()`, always `TOKEN_LENGTH` digits.
+fn unambiguous(mut n: u128) -> String {
+    let alphabet = TOKEN_ALPHABET.as_bytes();
+    let base = alphabet.len() as u128;
+    let mut out = String::with_capacity(TOKEN_LENGTH);
+    for _ in 0..TOKEN_LENGTH {
+        out.push(char::from(alphabet[(n % base) as usize]));
+        n /= base;
     }
     out
+}
+
+/// A token as typed, read as the token it was meant to be: capitals as small letters (a
+/// phone's keyboard may start with one), and a character the alphabet leaves out as the
+/// one of its look-alikes that it has.
+pub fn typed_token(given: &str) -> String {
+    given
+        .chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            'z' => '2',
+            '5' => 's',
+            '6' => 'b',
+            '9' | 'q' => 'g',
+            c => c,
+        })
+        .collect()
 }
 
 /// Whether `given` is the token, in time that does not depend on where they differ.
@@ -123,7 +142,8 @@ fn origin_ok(headers: &HeaderMap, addr: SocketAddr) -> bool {
     )
 }
 
-/// The checks, in order: Host (421), token (404), Origin for changes (403). Every
+/// The checks, in order: Host (421), token (404, or a redirect to the link as given out
+/// when typed with capitals or look-alikes), Origin for changes (403). Every
 /// response, refusals included, gets the security headers.
 pub async fn check(State(gate): State<Arc<Gate>>, request: Request, next: Next) -> Response {
     let mut response = match refuse(&gate, &request) {
@@ -157,8 +177,21 @@ fn refuse(gate: &Gate, request: &Request) -> Option<Response> {
         .split('/')
         .next()
         .unwrap_or_default();
-    if !token_matches(first, &gate.token) {
+    if !token_matches(&typed_token(first), &gate.token) {
         return Some(plain(StatusCode::NOT_FOUND, "not found"));
+    }
+    if first != gate.token {
+        // Typed with a capital or a look-alike: on to the link as given out, whose path
+        // the participant's cookie is for.
+        let rest = request
+            .uri()
+            .path()
+            .trim_start_matches('/')
+            .get(first.len()..)
+            .unwrap_or_default();
+        return Some(
+            axum::response::Redirect::to(&format!("/{}{rest}", gate.token)).into_response(),
+        );
     }
     let length = request
         .headers()
@@ -192,11 +225,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64url_of_16_bytes_is_22_characters() {
-        assert_eq!(base64url(&[0xfb, 0xff, 0xbf]), "-_-_");
-        assert_eq!(base64url(&[0; 16]).len(), 22);
-        assert_eq!(base64url(b"M"), "TQ");
-        assert_eq!(base64url(b"Ma"), "TWE");
+    fn tokens_are_28_characters_of_the_alphabet_and_every_bit_counts() {
+        assert_eq!(unambiguous(0), "2".repeat(TOKEN_LENGTH));
+        assert_ne!(unambiguous(u128::MAX), unambiguous(u128::MAX - 1));
+        assert!(24f64.powi(TOKEN_LENGTH as i32) >= 2f64.powi(128));
+        assert!(
+            unambiguous(u128::MAX)
+                .chars()
+                .all(|c| TOKEN_ALPHABET.contains(c))
+        );
+        assert_eq!(typed_token("AB9Q6Z5"), "abggb2s");
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct Bind {
     pub port: u16,
 }
 
+/// How long a stop waits for the phones to hear that the session ended.
+const GOODBYE: std::time::Duration = std::time::Duration::from_millis(800);
+
 /// The port offered when none is given.
 pub const DEFAULT_PORT: u16 = 8077;
 
@@ -136,7 +139,16 @@ impl Server {
         self.shut_down();
     }
 
+    /// Tells every phone the session ended (their streams close once they have it),
+    /// waits a moment for that, then stops the server.
     fn shut_down(&mut self) {
+        if self.stop.is_some() {
+            self.room.end();
+            let deadline = std::time::Instant::now() + GOODBYE;
+            while self.room.streams() > 0 && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -133,6 +133,8 @@ pub enum Refusal {
     NoVote,
     #[error("{0}")]
     Invalid(String),
+    #[error("the facilitator has ended this session")]
+    Ended,
 }
 
 /// The room's state; every field is read and changed under the room's lock.
@@ -151,6 +153,9 @@ pub struct RoomState {
     /// For the app: what participants did since it last looked.
     pub outbox: Vec<Entry>,
     pub round: u32,
+    /// The facilitator stopped the session: every stream says so and ends, every request
+    /// is refused, until the server is gone.
+    pub ended: bool,
 }
 
 /// The shared room: the lock, the version that event streams watch, and how to wake the
@@ -266,8 +271,35 @@ impl Room {
         self.changed();
     }
 
+    /// Everyone who has joined in this session, connected or not.
     pub fn joined(&self) -> usize {
         self.lock().participants.len()
+    }
+
+    /// Participants connected now: with the page open and its event stream alive (a
+    /// phone put away or a page closed drops out within seconds).
+    pub fn connected(&self) -> usize {
+        self.lock()
+            .participants
+            .values()
+            .filter(|p| p.streams > 0)
+            .count()
+    }
+
+    /// Event streams open now, everyone's.
+    pub fn streams(&self) -> u32 {
+        self.lock().participants.values().map(|p| p.streams).sum()
+    }
+
+    /// Ends the session: every event stream tells its phone so and closes, and every
+    /// request from now on is refused with the same words.
+    pub fn end(&self) {
+        self.lock().ended = true;
+        self.changed();
+    }
+
+    pub fn ended(&self) -> bool {
+        self.lock().ended
     }
 
     pub fn queue(&self) -> Vec<NewPainPoint> {
@@ -300,6 +332,9 @@ impl Room {
         now: Instant,
     ) -> Result<String, Refusal> {
         let mut s = self.lock();
+        if s.ended {
+            return Err(Refusal::Ended);
+        }
         if let Some(id) = known
             && let Some(p) = s.participants.get_mut(id)
         {
@@ -338,6 +373,9 @@ impl Room {
     /// Counts a request against the participant's allowance.
     pub fn admit(&self, id: &str, now: Instant) -> Result<(), Refusal> {
         let mut s = self.lock();
+        if s.ended {
+            return Err(Refusal::Ended);
+        }
         let p = s.participants.get_mut(id).ok_or(Refusal::NotJoined)?;
         if p.allow(now) {
             Ok(())
@@ -461,6 +499,8 @@ impl Room {
             return Err(Refusal::TooFast);
         }
         p.streams += 1;
+        drop(s);
+        (self.wake)(); // "N connected" on the projector
         Ok(())
     }
 
@@ -468,6 +508,7 @@ impl Room {
         if let Some(p) = self.lock().participants.get_mut(who) {
             p.streams = p.streams.saturating_sub(1);
         }
+        (self.wake)();
     }
 
     /// What `who` sees: the map, the pain points (totals only when revealed), their own

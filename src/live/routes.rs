@@ -69,6 +69,7 @@ impl IntoResponse for Refusal {
             Refusal::Quota => StatusCode::FORBIDDEN,
             Refusal::NoSuchPainPoint => StatusCode::NOT_FOUND,
             Refusal::Invalid(_) => StatusCode::BAD_REQUEST,
+            Refusal::Ended => StatusCode::GONE,
         };
         (status, axum::Json(json!({ "error": self.to_string() }))).into_response()
     }
@@ -252,21 +253,31 @@ async fn events(
     };
     let watch = ctx.room.watch();
     let stream = futures_util::stream::unfold(
-        (watch, ticket, true),
+        (watch, ticket, Some(true)),
         |(mut watch, ticket, first)| async move {
+            // `None` once the phone has been told the session ended.
+            let first = first?;
             if first {
                 watch.borrow_and_update();
             } else if watch.changed().await.is_err() {
                 return None;
             }
-            // A participant no longer known (the session stopped) ends the stream.
+            if ticket.room.ended() {
+                let event = Event::default()
+                    .event("ended")
+                    .data(Refusal::Ended.to_string());
+                return Some((Ok(event), (watch, ticket, None)));
+            }
+            // A participant no longer known ends the stream.
             let view = ticket.room.view(&ticket.who).ok()?;
             let mut event = Event::default().event("state").data(view.to_string());
             if first {
                 event = event.retry(Duration::from_secs(2));
             }
-            Some((Ok(event), (watch, ticket, false)))
+            Some((Ok(event), (watch, ticket, Some(false))))
         },
     );
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    // Frequent keep-alives: a phone gone away is noticed (and no longer counted as
+    // connected) within seconds.
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(5))))
 }

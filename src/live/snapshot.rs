@@ -1,6 +1,7 @@
 //! What participants see of the map, copied from the document each time the app changes
-//! it: the title, nodes with their stage, flows, pain points. The server never reads the
-//! document itself.
+//! it: the title, nodes with their stage, flows, pain points; stages in the chain's order
+//! (the layout's columns), each with its nodes and the flows leaving them. The server
+//! never reads the document itself.
 
 use serde::Serialize;
 
@@ -20,8 +21,9 @@ pub struct SnapNode {
     pub label: String,
     /// The node's stage, or its kind when it has none.
     pub stage: String,
+    /// The node's column in the layout: where in the chain it is.
     #[serde(skip)]
-    x: f64,
+    column: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -29,6 +31,8 @@ pub struct SnapFlow {
     pub id: String,
     /// `From → To`, by node label.
     pub label: String,
+    /// The stage of the node it leaves, to list it there.
+    pub stage: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -43,40 +47,52 @@ pub struct SnapPain {
     pub status: PainStatus,
 }
 
-/// Nodes of one stage, for the page's list.
+/// Nodes of one stage and the flows leaving them, for the page's lists.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Stage<'a> {
     pub name: &'a str,
     pub nodes: Vec<&'a SnapNode>,
+    pub flows: Vec<&'a SnapFlow>,
 }
 
 impl Snapshot {
     pub fn of(doc: &Document) -> Snapshot {
         let numbers = doc.pin_numbers();
+        let columns = crate::layout::columns(doc);
+        let nodes: Vec<SnapNode> = doc
+            .nodes
+            .iter()
+            .zip(columns)
+            .map(|(n, column)| SnapNode {
+                id: n.id.clone(),
+                label: n.label.clone(),
+                stage: n
+                    .stage
+                    .clone()
+                    .filter(|s| !s.trim().is_empty())
+                    .unwrap_or_else(|| n.kind.name().to_string()),
+                column,
+            })
+            .collect();
+        let stage_of = |id: &str| {
+            nodes
+                .iter()
+                .find(|n| n.id == id)
+                .map(|n| n.stage.clone())
+                .unwrap_or_default()
+        };
         Snapshot {
             title: doc.meta.title.clone(),
-            nodes: doc
-                .nodes
-                .iter()
-                .map(|n| SnapNode {
-                    id: n.id.clone(),
-                    label: n.label.clone(),
-                    stage: n
-                        .stage
-                        .clone()
-                        .filter(|s| !s.trim().is_empty())
-                        .unwrap_or_else(|| n.kind.name().to_string()),
-                    x: n.pos[0],
-                })
-                .collect(),
             flows: doc
                 .flows
                 .iter()
                 .map(|f| SnapFlow {
                     id: f.id.clone(),
                     label: Anchor::Flow(f.id.clone()).describe(doc).replace("->", "→"),
+                    stage: stage_of(&f.from),
                 })
                 .collect(),
+            nodes,
             pain_points: doc
                 .pain_points
                 .iter()
@@ -95,30 +111,35 @@ impl Snapshot {
         }
     }
 
-    /// The nodes grouped by stage, stages from left to right as the map is drawn.
+    /// The nodes grouped by stage, stages in the chain's order (the leftmost column of
+    /// each, as the Supply tab orders them, then the mean), nodes by column then label, each stage with the flows that
+    /// leave its nodes.
     pub fn stages(&self) -> Vec<Stage<'_>> {
-        let mut stages: Vec<(f64, usize, Stage<'_>)> = Vec::new();
+        let mut stages: Vec<Stage<'_>> = Vec::new();
         for n in &self.nodes {
-            match stages.iter_mut().find(|(_, _, s)| s.name == n.stage) {
-                Some((x, count, s)) => {
-                    *x += n.x;
-                    *count += 1;
-                    s.nodes.push(n);
-                }
-                None => stages.push((
-                    n.x,
-                    1,
-                    Stage {
-                        name: &n.stage,
-                        nodes: vec![n],
-                    },
-                )),
+            match stages.iter_mut().find(|s| s.name == n.stage) {
+                Some(s) => s.nodes.push(n),
+                None => stages.push(Stage {
+                    name: &n.stage,
+                    nodes: vec![n],
+                    flows: Vec::new(),
+                }),
             }
         }
-        stages.sort_by(|a, b| (a.0 / a.1 as f64).total_cmp(&(b.0 / b.1 as f64)));
-        for (_, _, s) in &mut stages {
-            s.nodes.sort_by(|a, b| a.label.cmp(&b.label));
+        let place = |s: &Stage<'_>| {
+            let first = s.nodes.iter().map(|n| n.column).min().unwrap_or(0);
+            let mean = s.nodes.iter().map(|n| n.column as f64).sum::<f64>() / s.nodes.len() as f64;
+            (first, mean)
+        };
+        stages.sort_by(|a, b| {
+            let (pa, pb) = (place(a), place(b));
+            pa.0.cmp(&pb.0).then(pa.1.total_cmp(&pb.1))
+        });
+        for s in &mut stages {
+            s.nodes
+                .sort_by(|a, b| a.column.cmp(&b.column).then(a.label.cmp(&b.label)));
+            s.flows = self.flows.iter().filter(|f| f.stage == s.name).collect();
         }
-        stages.into_iter().map(|(_, _, s)| s).collect()
+        stages
     }
 }

@@ -47,15 +47,23 @@ pub fn draw_pin(
     );
 }
 
-fn tooltip(p: &PainPoint, number: usize, on: &str) -> String {
+/// What hovering a pin tells; no vote count while the room's totals are hidden.
+fn tooltip(p: &PainPoint, number: usize, on: &str, votes_hidden: bool) -> String {
+    let votes = if votes_hidden {
+        "votes hidden until revealed".to_string()
+    } else {
+        format!(
+            "{} vote{}",
+            p.votes(),
+            if p.votes() == 1 { "" } else { "s" }
+        )
+    };
     let mut lines = vec![
         format!("#{number} {}", p.title),
         format!(
-            "{} · severity {} of 5 · {} vote{} · {}",
+            "{} · {} · {votes} · {}",
             p.category().name(),
-            p.severity(),
-            p.votes(),
-            if p.votes() == 1 { "" } else { "s" },
+            crate::present::severity(p.severity),
             p.status().name()
         ),
         format!("on {on}"),
@@ -82,6 +90,8 @@ impl Canvas {
         let whole_map = self.canvas_legend_rect(super::Legend::WholeMap);
         let index = editor.doc().node_index();
         let mut map_slot = 0.0;
+        // Pins grow with votes only where the room may see the totals.
+        let shown_votes = |p: &PainPoint| if editor.votes_hidden { 0 } else { p.votes() };
         let node_of = |p: &PainPoint| match &p.on {
             Anchor::Node(id) => index.get(id.as_str()).copied(),
             _ => None,
@@ -96,7 +106,7 @@ impl Canvas {
             .filter(|p| self.pin_shown(p))
         {
             if let Some(n) = node_of(p) {
-                let d = 2.0 * geometry::pin_radius(p.votes()) as f32 * z.max(0.8) + 3.0;
+                let d = 2.0 * geometry::pin_radius(shown_votes(p)) as f32 * z.max(0.8) + 3.0;
                 *widths.entry(n).or_default() += d;
             }
         }
@@ -104,7 +114,7 @@ impl Canvas {
         let mut rows: std::collections::HashMap<usize, f32> = Default::default();
         let mut out = Vec::with_capacity(editor.doc().pain_points.len());
         for (i, p) in editor.doc().pain_points.iter().enumerate() {
-            let r = geometry::pin_radius(p.votes()) as f32;
+            let r = geometry::pin_radius(shown_votes(p)) as f32;
             let at = editor.shown().layout.pins.get(i).copied().flatten();
             let placed = match (&p.on, at) {
                 _ if !self.pin_shown(p) => None,
@@ -184,7 +194,8 @@ impl Canvas {
             let name = format!("Pain point {}: {}", numbers[i], p.title);
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
             let on = p.on.describe(editor.doc());
-            let response = response.on_hover_text(tooltip(p, numbers[i] as usize, &on));
+            let response =
+                response.on_hover_text(tooltip(p, numbers[i] as usize, &on, editor.votes_hidden));
             if response.clicked() {
                 clicked = Some(p.id.clone());
             }

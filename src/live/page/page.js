@@ -8,6 +8,9 @@
   let state = null;
   let events = null;
   let retry = null;
+  // The facilitator stopped the session: nothing more is sent or retried.
+  let ended = false;
+  const ENDED = "The facilitator has ended this session.";
 
   function el(tag, className, text) {
     const e = document.createElement(tag);
@@ -27,20 +30,48 @@
     $("status").classList.toggle("offline", !!offline);
   }
 
+  // The session is over: say so once, keep what was typed, stop every retry, and turn
+  // off the controls that would send something.
+  function endSession() {
+    ended = true;
+    if (events) events.close();
+    events = null;
+    if (retry) clearTimeout(retry);
+    retry = null;
+    setStatus(ENDED, true);
+    document.body.classList.add("ended");
+    for (const b of document.querySelectorAll("button")) b.disabled = true;
+    if ($("pp-title").value.trim()) {
+      setMessage("add-message", ENDED + " What you typed is kept here: copy it if you want it.", true);
+    } else {
+      setMessage("add-message", ENDED, false);
+    }
+    for (const li of document.querySelectorAll("#pending li .meta")) {
+      li.textContent = "not added: the session ended before the facilitator reviewed it";
+    }
+  }
+
   async function send(method, path, body) {
     const options = { method: method, credentials: "same-origin", headers: {} };
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(path, options);
+    let response;
+    try {
+      response = await fetch(path, options);
+    } catch (e) {
+      return { ok: false, status: 0, data: null };
+    }
     let data = null;
     try { data = await response.json(); } catch (e) { data = null; }
+    if (response.status === 410) endSession();
     return { ok: response.ok, status: response.status, data: data };
   }
 
   function problem(r) {
     if (r.data && r.data.error) return r.data.error;
+    if (r.status === 0) return "The facilitator's computer did not answer: check the Wi-Fi and try again.";
     return "The facilitator's computer did not answer (" + r.status + ").";
   }
 
@@ -56,13 +87,16 @@
   }
 
   function connect() {
+    if (ended) return;
     if (events) events.close();
     events = new EventSource("api/events");
     events.addEventListener("state", (e) => {
       setStatus("Connected", false);
       try { render(JSON.parse(e.data)); } catch (err) { /* a broken event: wait for the next */ }
     });
+    events.addEventListener("ended", endSession);
     events.addEventListener("error", () => {
+      if (ended) return;
       setStatus("Reconnecting…", true);
       // The browser retries by itself unless the server refused the stream (for
       // instance after the session restarted); then join again and reconnect.
@@ -70,14 +104,24 @@
     });
   }
 
+  // Tries again in a while, less often the longer the computer stays out of reach (a
+  // phone that slept through the end of the session never heard it ended).
+  let failures = 0;
   function later() {
-    if (retry) return;
+    if (retry || ended) return;
     retry = setTimeout(async () => {
       retry = null;
-      try {
-        if (await join()) connect(); else later();
-      } catch (e) { later(); }
-    }, 3000);
+      let back = false;
+      try { back = await join(); } catch (e) { back = false; }
+      if (ended) return;
+      if (back) { failures = 0; connect(); return; }
+      failures += 1;
+      if (failures >= 5) {
+        setStatus("The facilitator's computer cannot be reached: the session may have ended. " +
+          "What you typed stays here.", true);
+      }
+      later();
+    }, Math.min(3000 * (1 + failures), 30000));
   }
 
   function anchorOptions(s) {
@@ -85,18 +129,16 @@
     const chosen = select.value;
     select.textContent = "";
     select.appendChild(el("option", null, "The whole map")).value = "map";
+    // Stages in the chain's order, each with its nodes, then the flows leaving them.
     for (const stage of s.stages) {
       const group = el("optgroup");
       group.label = stage.name;
       for (const n of stage.nodes) {
         group.appendChild(el("option", null, n.label)).value = "node:" + n.id;
       }
-      select.appendChild(group);
-    }
-    if (s.flows.length) {
-      const group = el("optgroup");
-      group.label = "Flows";
-      for (const f of s.flows) group.appendChild(el("option", null, f.label)).value = "flow:" + f.id;
+      for (const f of stage.flows) {
+        group.appendChild(el("option", "flow", "flow " + f.label)).value = "flow:" + f.id;
+      }
       select.appendChild(group);
     }
     if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
@@ -110,6 +152,7 @@
   }
 
   function render(s) {
+    if (ended) return;
     state = s;
     document.title = (s.title || "Loopmap") + ": join the map";
     $("title").textContent = s.title || "Loopmap";
@@ -136,7 +179,10 @@
 
     const list = $("pains");
     list.textContent = "";
-    const pains = s.pain_points.slice().sort((a, b) => a.number - b.number);
+    // Most votes first once the totals are shown; by pin number while they are hidden.
+    const byVotes = (a, b) => (b.votes || 0) - (a.votes || 0) || a.number - b.number;
+    const pains = s.pain_points.slice()
+      .sort(s.totals_shown ? byVotes : (a, b) => a.number - b.number);
     if (!pains.length) list.appendChild(el("li", "meta", "No pain points yet."));
     for (const p of pains) {
       const li = el("li");
@@ -179,11 +225,13 @@
       const ul = el("ul");
       for (const n of stage.nodes) ul.appendChild(el("li", null, n.label));
       box.appendChild(ul);
+      if (stage.flows.length) {
+        const out = el("ul", "flows");
+        for (const f of stage.flows) out.appendChild(el("li", null, f.label));
+        box.appendChild(out);
+      }
       stages.appendChild(box);
     }
-    const flows = $("flows");
-    flows.textContent = "";
-    for (const f of s.flows) flows.appendChild(el("li", null, f.label));
   }
 
   async function vote(id, up) {
@@ -217,6 +265,7 @@
     const r = await send("POST", "api/pain_points", {
       on: $("pp-on").value, title: title, category: $("pp-category").value,
     });
+    if (ended) return; // endSession said so and kept the text
     $("add-button").disabled = !!(state && state.locked);
     if (r.ok) {
       $("pp-title").value = "";
@@ -231,7 +280,7 @@
 
   // A phone that slept may have lost its stream without the browser noticing.
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible" && events && events.readyState === EventSource.CLOSED) {
+    if (!ended && document.visibilityState === "visible" && events && events.readyState === EventSource.CLOSED) {
       later();
     }
   });
