@@ -254,7 +254,16 @@ impl Inspector {
                 }
             }
         }
-        self.finish_field(ui, key, &response, current.to_string());
+        // Text that is refused stays in the field, with its reason, until it is corrected
+        // or Esc puts the map's value back: leaving the field must not drop it silently.
+        let escaped = response.lost_focus()
+            && self.errors.contains_key(key)
+            && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+        if escaped {
+            self.errors.remove(key);
+        }
+        let keep = self.errors.contains_key(key);
+        self.finish_field(ui, key, &response, current.to_string(), keep);
         result
     }
 
@@ -317,7 +326,7 @@ impl Inspector {
                 .then(|| self.errors.get(key).cloned())
                 .flatten()
         });
-        self.finish_field(ui, key, &response, show_number(current));
+        self.finish_field(ui, key, &response, show_number(current), false);
         if let Some(e) = refused {
             // The old value is back in the field; the reason stays under it.
             self.errors.insert(key.to_string(), e);
@@ -326,23 +335,35 @@ impl Inspector {
         result
     }
 
-    /// Shows a field's error under it; when the field is left, its text follows the map
-    /// again and the typing gesture ends.
+    /// Shows a field's error under it, wrapped to the field's width so a long reason
+    /// cannot widen the panel; when the field is left, its text follows the map again
+    /// (unless `keep`: refused text waiting to be corrected) and the typing gesture ends.
     fn finish_field(
         &mut self,
         ui: &mut egui::Ui,
         key: &str,
         response: &egui::Response,
         current: String,
+        keep: bool,
     ) {
         if let Some(e) = self.errors.get(key) {
             ui.end_row();
             ui.label("");
-            ui.label(RichText::new(format!("! {e}")).color(theme::ERROR));
+            ui.vertical(|ui| {
+                ui.set_max_width(FIELD_WIDTH);
+                ui.add(
+                    egui::Label::new(RichText::new(format!("! {e}")).color(theme::ERROR)).wrap(),
+                );
+            });
         }
         ui.end_row();
         if response.lost_focus() {
             self.gesture_ended = true;
+        }
+        if keep {
+            return;
+        }
+        if response.lost_focus() {
             self.errors.remove(key);
             self.buffers.insert(key.to_string(), current);
         } else if !response.has_focus() {

@@ -1,0 +1,139 @@
+//! The editor at 1280×720 tried as a newcomer would (issue 23, items 9 to 15): a refused
+//! country keeps its field and its text, "EU" can be picked, new nodes land in view, a
+//! selected flow looks like no loop kind, the bottom tabs fit, and the palette knows
+//! battery chains.
+
+mod common;
+
+use common::editor_sized;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use loopmap::app::{LoopmapApp, Selection};
+use loopmap::model::{Document, Flow, FlowValue, Node, NodeKind};
+
+const SMALL: [f32; 2] = [1280.0, 720.0];
+
+/// A mine in China feeding a refinery that sends to landfill.
+fn small_chain() -> Document {
+    let mut doc = Document::new("small chain");
+    let mut mine = Node::new("mine", "Mine", NodeKind::Source);
+    mine.country = Some("CN".into());
+    mine.stage = Some("mining".into());
+    mine.pos = [0.0, 0.0];
+    let mut refinery = Node::new("refinery", "Refinery", NodeKind::Process);
+    refinery.pos = [250.0, 0.0];
+    let mut landfill = Node::new("landfill", "Landfill", NodeKind::Waste);
+    landfill.pos = [500.0, 0.0];
+    doc.nodes.extend([mine, refinery, landfill]);
+    let mut f1 = Flow::new("f1", "mine", "refinery");
+    f1.value = FlowValue::Amount(100.0);
+    doc.flows
+        .extend([f1, Flow::new("f2", "refinery", "landfill")]);
+    doc
+}
+
+fn field_value(h: &Harness<'_, LoopmapApp>, label: &str) -> Option<String> {
+    h.get_by_label(label)
+        .accesskit_node()
+        .value()
+        .map(String::from)
+}
+
+/// Clicks the field labelled `label`, selects its text and types `text` over it.
+fn type_over(h: &mut Harness<'_, LoopmapApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+#[test]
+fn a_refused_country_keeps_the_field_its_text_and_the_whole_reason_until_esc() {
+    let mut h = editor_sized(small_chain(), SMALL);
+    h.state_mut().editor.selection = Selection::node("mine");
+    h.run();
+    let field = "Country or shares";
+    let before = h.get_by_label(field).rect();
+    let indicators = h.get_by_label("Indicators").rect();
+    let zoom = h.state().canvas.view.zoom;
+
+    type_over(&mut h, field, "XQ");
+    h.key_press(Key::Tab);
+    h.run();
+    h.run();
+
+    assert_eq!(
+        h.get_by_label(field).rect(),
+        before,
+        "the field keeps its place"
+    );
+    assert_eq!(
+        h.get_by_label("Indicators").rect(),
+        indicators,
+        "the indicator panel stays where it was"
+    );
+    assert_eq!(
+        h.state().canvas.view.zoom,
+        zoom,
+        "the canvas is not rezoomed"
+    );
+    assert_eq!(
+        field_value(&h, field).as_deref(),
+        Some("XQ"),
+        "what was typed stays after Tab"
+    );
+    let reason = h.get_by_label_contains("is not an ISO 3166 country code");
+    assert!(
+        reason.rect().right() <= SMALL[0] && reason.rect().left() >= before.left() - 1.0,
+        "the whole reason is on screen, under the field: {:?}",
+        reason.rect()
+    );
+    assert_eq!(
+        reason.rect(),
+        h.get_by_label_contains("pick one from the list").rect(),
+        "the reason is whole, to its last words"
+    );
+    assert_eq!(
+        h.state()
+            .editor
+            .doc()
+            .node("mine")
+            .and_then(|n| n.country.clone()),
+        Some("CN".into()),
+        "the map keeps its valid value"
+    );
+
+    // Esc in the field puts the map's value back and the reason goes.
+    h.get_by_label(field).click();
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    h.run();
+    assert_eq!(field_value(&h, field).as_deref(), Some("CN"));
+    assert!(h.query_by_label_contains("is not an ISO 3166").is_none());
+    assert_eq!(
+        h.state().editor.selection,
+        Selection::node("mine"),
+        "Esc went to the field, not to the canvas"
+    );
+
+    // Corrected, it is applied.
+    type_over(&mut h, field, "XQ");
+    h.key_press(Key::Tab);
+    h.run();
+    type_over(&mut h, field, "AU");
+    h.key_press(Key::Tab);
+    h.run();
+    h.run();
+    assert_eq!(
+        h.state()
+            .editor
+            .doc()
+            .node("mine")
+            .and_then(|n| n.country.clone()),
+        Some("AU".into())
+    );
+    assert!(h.query_by_label_contains("is not an ISO 3166").is_none());
+}
