@@ -137,3 +137,55 @@ fn a_refused_country_keeps_the_field_its_text_and_the_whole_reason_until_esc() {
     );
     assert!(h.query_by_label_contains("is not an ISO 3166").is_none());
 }
+
+/// Opens the picker `hint`, types `typed` in its search field and presses Enter.
+fn pick_by_typing(h: &mut Harness<'_, LoopmapApp>, hint: &str, typed: &str) {
+    h.get_by_label(hint).click();
+    h.run();
+    h.get_by_label("Find country").type_text(typed);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+}
+
+#[test]
+fn the_eu_is_picked_as_a_node_country_and_as_home_by_typing_and_enter() {
+    let mut h = editor_sized(small_chain(), SMALL);
+    h.state_mut().editor.selection = Selection::node("refinery");
+    h.run();
+    pick_by_typing(&mut h, "Pick the country…", "EU");
+    assert_eq!(
+        h.state()
+            .editor
+            .doc()
+            .node("refinery")
+            .and_then(|n| n.country.clone()),
+        Some("EU".into())
+    );
+    assert!(
+        h.query_by_label("Find country").is_none(),
+        "the picker closes once it has chosen"
+    );
+    assert!(h.query_by_label_contains("European Union").is_some());
+
+    // One entry left: Enter takes it, without an exact code.
+    pick_by_typing(&mut h, "Pick the country…", "kingdom");
+    assert_eq!(
+        h.state()
+            .editor
+            .doc()
+            .node("refinery")
+            .and_then(|n| n.country.clone()),
+        Some("GB".into())
+    );
+
+    h.state_mut().editor.selection = Selection::default();
+    h.run();
+    pick_by_typing(&mut h, "Pick the home country…", "eu");
+    assert_eq!(
+        h.state().editor.doc().meta.home_country.as_deref(),
+        Some("EU")
+    );
+    // The home it makes counts the member states as domestic.
+    assert!(loopmap::model::country::at_home("EU", "FR"));
+}
