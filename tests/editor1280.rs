@@ -189,3 +189,53 @@ fn the_eu_is_picked_as_a_node_country_and_as_home_by_typing_and_enter() {
     // The home it makes counts the member states as domestic.
     assert!(loopmap::model::country::at_home("EU", "FR"));
 }
+
+/// The window as drawn: (x, y, RGBA) of every pixel.
+fn drawn(h: &mut Harness<'_, LoopmapApp>) -> Vec<(u32, u32, [u8; 4])> {
+    let image = h.render().expect("the window renders");
+    image
+        .enumerate_pixels()
+        .map(|(x, y, p)| (x, y, p.0))
+        .collect()
+}
+
+#[test]
+fn a_selected_flow_looks_like_no_loop_kind() {
+    let mut doc = small_chain();
+    doc.flows[1].value = FlowValue::Amount(100.0);
+    let mut h = common::drawn_editor(doc, SMALL);
+    h.run();
+    // The canvas only: the inspector changes with the selection.
+    let canvas = egui::Rect::from_min_max(egui::pos2(230.0, 40.0), egui::pos2(880.0, 420.0));
+    let unselected = drawn(&mut h);
+    h.state_mut().editor.selection = Selection::flow("f1");
+    h.run();
+    let selected = drawn(&mut h);
+    // Loop kinds are told apart by colour (and dash): what the selection adds must be
+    // greys only, which no loop kind is drawn in.
+    let changed: Vec<[u8; 4]> = unselected
+        .iter()
+        .zip(&selected)
+        .filter(|((x, y, a), (_, _, b))| {
+            canvas.contains(egui::pos2(*x as f32, *y as f32)) && a != b
+        })
+        .map(|(_, (_, _, b))| *b)
+        .collect();
+    let hued = changed
+        .iter()
+        .filter(|p| {
+            let (lo, hi) = (p[..3].iter().min(), p[..3].iter().max());
+            matches!((lo, hi), (Some(lo), Some(hi)) if hi - lo > 40)
+        })
+        .count();
+    assert!(
+        changed.len() > 300,
+        "the selection shows: {} pixels",
+        changed.len()
+    );
+    assert!(
+        hued * 50 < changed.len(),
+        "{hued} of the {} pixels the selection changed have a hue, as a loop kind would",
+        changed.len()
+    );
+}
