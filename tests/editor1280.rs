@@ -239,3 +239,53 @@ fn a_selected_flow_looks_like_no_loop_kind() {
         changed.len()
     );
 }
+
+#[test]
+fn a_node_placed_by_the_palette_lands_wholly_in_view() {
+    let mut h = editor_sized(small_chain(), SMALL);
+    let button = h.get_by_label("Add Recovery").rect();
+    let panel_edge = h.get_by_label("Add Recovery").rect().right() + 10.0;
+    // A click just right of the palette, low on the canvas, over no node.
+    let at = egui::pos2(panel_edge + 4.0, 400.0);
+    h.get_by_label("Add Recovery").click();
+    h.run();
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.run();
+    h.drop_at(at);
+    h.run();
+    h.run();
+    let placed = h.state().editor.doc().nodes.len();
+    assert_eq!(placed, 4, "a node was placed");
+    let node = h.get_by_label("Recovery").rect();
+    // The node's widget is clipped to the canvas: whole, it is as wide as a node box.
+    let zoom = h.state().canvas.view.zoom;
+    let layout = h
+        .state_mut()
+        .editor
+        .layout()
+        .nodes
+        .last()
+        .copied()
+        .expect("laid out");
+    let whole = [layout.max.x - layout.min.x, layout.max.y - layout.min.y].map(|v| v as f32 * zoom);
+    assert!(
+        (node.width() - whole[0]).abs() < 2.0 && (node.height() - whole[1]).abs() < 2.0,
+        "the new node is whole on the canvas: {node:?}, a node is {whole:?}"
+    );
+    assert!(
+        node.left() > button.right(),
+        "the new node is not behind the palette: {node:?}"
+    );
+    let field = h.get_by_label("Label").rect();
+    assert!(
+        node.right() < field.left(),
+        "nor behind the inspector: {node:?}"
+    );
+    assert!(node.top() > 30.0 && node.bottom() < SMALL[1], "{node:?}");
+    assert!(
+        (node.center().y - at.y).abs() < node.height(),
+        "it stays near the click: {node:?}"
+    );
+}
