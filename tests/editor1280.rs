@@ -289,3 +289,81 @@ fn a_node_placed_by_the_palette_lands_wholly_in_view() {
         "it stays near the click: {node:?}"
     );
 }
+
+#[test]
+fn the_palette_offers_the_battery_chain_stages() {
+    let mut h = editor_sized(small_chain(), [1600.0, 1000.0]);
+    for heading in [
+        "Mining and refining",
+        "Magnet chain",
+        "Battery chain",
+        "End of life",
+    ] {
+        assert!(h.query_by_label(heading).is_some(), "heading {heading}");
+    }
+    for stage in [
+        "Refining",
+        "Precursor (pCAM)",
+        "Cathode (CAM)",
+        "Anode (graphite)",
+        "Cell making",
+        "Pack assembly",
+        "Battery shredding (black mass)",
+    ] {
+        assert!(
+            h.query_by_label(&format!("Add {stage}")).is_some(),
+            "a preset for {stage}"
+        );
+    }
+    let at = egui::pos2(700.0, 300.0);
+    h.get_by_label("Add Cell making").click();
+    h.run();
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.run();
+    h.drop_at(at);
+    h.run();
+    let app = h.state();
+    let node = app.editor.doc().nodes.last().expect("a node was placed");
+    assert_eq!(node.label, "Cell making");
+    assert_eq!(node.kind, NodeKind::Process);
+    assert_eq!(node.stage.as_deref(), Some("cell"));
+    assert_eq!(app.editor.selection, Selection::node(&node.id));
+}
+
+/// A lithium chain with the stage names its user typed, drawn right to left: Arrange
+/// puts it in chain order from its stages alone (no flows yet to follow).
+#[test]
+fn arrange_orders_a_battery_chain_by_the_stages_typed() {
+    let mut doc = Document::new("lithium");
+    let stages = [
+        ("pack", "Pack assembly"),
+        ("cell", "Cell making"),
+        ("cam", "Cathode active material"),
+        ("pcam", "Precursor (pCAM)"),
+        ("refinery", "Refining"),
+        ("mine", "Mining"),
+    ];
+    for (i, (id, stage)) in stages.iter().enumerate() {
+        let mut n = Node::new(*id, *id, NodeKind::Process);
+        n.stage = Some(stage.to_string());
+        n.pos = [300.0 * i as f64, 0.0];
+        doc.nodes.push(n);
+    }
+    let mut h = editor_sized(doc, SMALL);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    h.run();
+    let doc = h.state().editor.doc();
+    let x = |id: &str| doc.node(id).map(|n| n.pos[0]).expect("node");
+    let order: Vec<f64> = stages.iter().rev().map(|(id, _)| x(id)).collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "mining to pack, left to right: {order:?}"
+    );
+    assert_eq!(
+        doc.node("cam").and_then(|n| n.stage.as_deref()),
+        Some("Cathode active material"),
+        "the stage stays as typed"
+    );
+}
