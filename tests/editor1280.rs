@@ -308,7 +308,7 @@ fn the_palette_offers_the_battery_chain_stages() {
         "Anode (graphite)",
         "Cell making",
         "Pack assembly",
-        "Battery shredding (black mass)",
+        "Black mass shredding",
     ] {
         assert!(
             h.query_by_label(&format!("Add {stage}")).is_some(),

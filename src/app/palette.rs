@@ -82,12 +82,7 @@ pub const PRESETS: &[Preset] = &[
     preset("Collection", NodeKind::Recovery, None, None),
     preset("Dismantling", NodeKind::Recovery, None, None),
     preset("Magnet-to-magnet recycling", NodeKind::Recovery, None, None),
-    preset(
-        "Battery shredding (black mass)",
-        NodeKind::Recovery,
-        None,
-        None,
-    ),
+    preset("Black mass shredding", NodeKind::Recovery, None, None),
     preset(
         "Hydrometallurgical recycling",
         NodeKind::Recovery,
