@@ -246,7 +246,7 @@ fn a_node_placed_by_the_palette_lands_wholly_in_view() {
     let button = h.get_by_label("Add Recovery").rect();
     let panel_edge = h.get_by_label("Add Recovery").rect().right() + 10.0;
     // A click just right of the palette, low on the canvas, over no node.
-    let at = egui::pos2(panel_edge + 4.0, 400.0);
+    let at = egui::pos2(panel_edge + 4.0, 330.0);
     h.get_by_label("Add Recovery").click();
     h.run();
     h.hover_at(at);
@@ -315,7 +315,7 @@ fn the_palette_offers_the_battery_chain_stages() {
             "a preset for {stage}"
         );
     }
-    let at = egui::pos2(700.0, 300.0);
+    let at = egui::pos2(700.0, 120.0);
     h.get_by_label("Add Cell making").click();
     h.run();
     h.hover_at(at);
@@ -366,4 +366,166 @@ fn arrange_orders_a_battery_chain_by_the_stages_typed() {
         Some("Cathode active material"),
         "the stage stays as typed"
     );
+}
+
+/// The UK sample with a scenario named as a facilitator would.
+fn uk_with_a_long_scenario_name() -> Document {
+    let mut doc = loopmap::io::samples::SAMPLES[0]
+        .load()
+        .expect("the UK sample loads");
+    doc.scenarios[1].name = "Collect 50 % of EV and wind magnets".into();
+    doc
+}
+
+/// The labels of the tabs under the canvas, as they read for `doc`.
+fn tabs(doc: &Document) -> Vec<String> {
+    vec![
+        format!("Pain points ({})", doc.pain_points.len()),
+        format!("Scenarios ({})", doc.scenarios.len()),
+        "Supply".into(),
+        "Roadmap".into(),
+        format!("Targets ({})", doc.targets.len()),
+        if doc.has_uncertainty() {
+            "Uncertainty (\u{b1})".into()
+        } else {
+            "Uncertainty".into()
+        },
+    ]
+}
+
+#[test]
+fn the_bottom_panel_keeps_its_height_from_tab_to_tab() {
+    for size in [SMALL, [1600.0, 1000.0]] {
+        let doc = uk_with_a_long_scenario_name();
+        let mut h = editor_sized(doc.clone(), size);
+        let mut tops = Vec::new();
+        for name in tabs(&doc) {
+            h.get_by_label(&name).click();
+            h.run();
+            h.run();
+            tops.push((name, h.get_by_label("Supply").rect().top()));
+        }
+        assert!(
+            tops.iter().all(|(_, t)| (t - tops[0].1).abs() < 0.5),
+            "at {size:?} the tabs' top edge moves: {tops:?}"
+        );
+    }
+}
+
+#[test]
+fn the_scenario_buttons_stay_in_the_window() {
+    for size in [SMALL, [1600.0, 1000.0]] {
+        let mut h = editor_sized(uk_with_a_long_scenario_name(), size);
+        h.state_mut()
+            .editor
+            .set_scenario(Some("Collect 50 % of EV and wind magnets".into()));
+        h.run();
+        for button in ["New scenario", "Rename scenario", "Delete scenario"] {
+            let r = h.get_by_label(button).rect();
+            assert!(
+                r.right() <= size[0] && r.left() >= 0.0 && r.width() > 20.0,
+                "at {size:?}, '{button}' is cut off: {r:?}"
+            );
+        }
+    }
+}
+
+/// Where the side panel starts: nothing of the bottom tabs may pass it.
+fn side_panel_left(h: &Harness<'_, LoopmapApp>) -> f32 {
+    // "Indicators", or "Indicators: <scenario>" while one is shown.
+    h.get_all_by_label_contains("Indicators")
+        .filter(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l == "Indicators" || l.starts_with("Indicators: "))
+        })
+        .map(|n| n.rect().left() - 6.0)
+        .fold(f32::INFINITY, f32::min)
+}
+
+#[test]
+fn the_scenario_comparison_fits_beside_the_side_panel_with_whole_names_and_units() {
+    for size in [SMALL, [1600.0, 1000.0]] {
+        let mut h = editor_sized(uk_with_a_long_scenario_name(), size);
+        h.state_mut()
+            .editor
+            .set_scenario(Some("Collect 50 % of EV and wind magnets".into()));
+        h.run();
+        h.get_by_label_contains("Scenarios (").click();
+        h.run();
+        h.run();
+        let edge = side_panel_left(&h);
+        // The header names the scenario whole, inside the table.
+        let tabs_bottom = h.get_by_label("Supply").rect().bottom();
+        let header = h
+            .get_all_by_label("Collect 50 % of EV and wind magnets")
+            .map(|n| n.rect())
+            .find(|r| r.top() > tabs_bottom)
+            .expect("the table names the scenario");
+        assert!(
+            header.right() <= edge,
+            "at {size:?} the header runs under the side panel: {header:?} (edge {edge})"
+        );
+        // Every figure of the table is in view, none under the side panel.
+        let figures: Vec<egui::Rect> = h
+            .get_all_by_label_contains("t/yr")
+            .map(|n| n.rect())
+            .filter(|r| r.left() > 220.0 && r.left() < edge + 200.0 && r.top() > 300.0)
+            .collect();
+        assert!(!figures.is_empty());
+        for r in &figures {
+            assert!(r.right() <= edge, "at {size:?} a figure is cut: {r:?}");
+        }
+        // Loop differences say their unit, as every amount does.
+        let loop_differences = h
+            .get_all_by_label_contains(" t/yr")
+            .filter_map(|n| n.accesskit_node().value().map(String::from))
+            .filter(|l| l.starts_with('+') || l.starts_with('-') || l.starts_with('\u{2212}'))
+            .count();
+        assert!(
+            loop_differences > 0,
+            "at {size:?}, differences of amounts say t/yr"
+        );
+    }
+}
+
+#[test]
+fn the_supply_tab_fits_with_its_legend_and_captions_apart() {
+    for size in [SMALL, [1600.0, 1000.0]] {
+        let mut h = editor_sized(uk_with_a_long_scenario_name(), size);
+        h.get_by_label("Supply").click();
+        h.run();
+        h.run();
+        let edge = side_panel_left(&h);
+        let bottom = h.get_by_label("unsaved map").rect().top();
+        let top = h.get_by_label("Supply").rect().bottom();
+        let legend: Vec<egui::Rect> = h
+            .get_all_by_label("CN China")
+            .map(|n| n.rect())
+            .filter(|r| r.top() > top)
+            .collect();
+        assert!(
+            legend
+                .iter()
+                .any(|r| r.right() <= edge && r.bottom() <= bottom),
+            "at {size:?} the country legend is cut: {legend:?}"
+        );
+        let captions: Vec<egui::Rect> = [
+            "% of the stage's throughput",
+            "HHI, 0 to 10,000",
+            "% of the product's material",
+        ]
+        .iter()
+        .map(|c| h.get_by_label_contains(c).rect())
+        .collect();
+        for (i, a) in captions.iter().enumerate() {
+            assert!(a.right() <= edge && a.bottom() <= bottom, "{a:?}");
+            for b in &captions[i + 1..] {
+                assert!(
+                    !a.intersects(*b),
+                    "at {size:?} captions overlap: {a:?} {b:?}"
+                );
+            }
+        }
+    }
 }

@@ -792,13 +792,9 @@ impl LoopmapApp {
             // The canvas keeps at least half the window, whatever size the panel had
             // when it was last closed (egui restores it from the last run).
             let max_tabs = tabs_max_height(ui.ctx().content_rect().height(), ui.available_height());
-            // Charts need room: the Supply and Scenarios tabs make the panel at least
-            // this tall, as far as the canvas allows.
-            let min_tabs: f32 = match self.tab {
-                Tab::PainPoints => 90.0,
-                Tab::Supply => 330.0,
-                Tab::Scenarios | Tab::Roadmap | Tab::Targets | Tab::Uncertainty => 300.0,
-            };
+            // Charts need room, and switching tabs must not move the canvas: one height
+            // for every tab, at least this tall as far as the canvas allows.
+            let min_tabs: f32 = 300.0;
             egui::Panel::bottom("tabs")
                 .resizable(true)
                 .default_size(240.0)
@@ -976,6 +972,14 @@ impl LoopmapApp {
                 .on_hover_text("Whether the map's figures fit together, which figure to improve first, and Monte Carlo intervals");
         });
         ui.separator();
+        // The tab draws in the room the panel has: what does not fit is its own to scroll,
+        // it must not stretch the panel (which moved the canvas, and its edge line ran on
+        // across the side panel).
+        let room = ui.available_rect_before_wrap();
+        ui.allocate_rect(room, egui::Sense::hover());
+        let mut ui = ui.new_child(egui::UiBuilder::new().max_rect(room).id_salt("tab"));
+        ui.set_clip_rect(room.intersect(ui.clip_rect()));
+        let ui = &mut ui;
         match self.tab {
             Tab::PainPoints => self.pain_table.ui(ui, &mut self.editor),
             Tab::Scenarios => self.scenarios.ui(ui, &mut self.editor),
