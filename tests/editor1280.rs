@@ -34,10 +34,7 @@ fn small_chain() -> Document {
 }
 
 fn field_value(h: &Harness<'_, LoopmapApp>, label: &str) -> Option<String> {
-    h.get_by_label(label)
-        .accesskit_node()
-        .value()
-        .map(String::from)
+    h.get_by_label(label).accesskit_node().value()
 }
 
 /// Clicks the field labelled `label`, selects its text and types `text` over it.
@@ -466,6 +463,10 @@ fn the_scenario_comparison_fits_beside_the_side_panel_with_whole_names_and_units
             header.right() <= edge,
             "at {size:?} the header runs under the side panel: {header:?} (edge {edge})"
         );
+        if size == SMALL {
+            let r = h.get_by_label_contains("the baseline beside").rect();
+            assert!(r.width() > 50.0 && r.right() <= edge, "{r:?}");
+        }
         // Every figure of the table is in view, none under the side panel.
         let figures: Vec<egui::Rect> = h
             .get_all_by_label_contains("t/yr")
@@ -479,7 +480,7 @@ fn the_scenario_comparison_fits_beside_the_side_panel_with_whole_names_and_units
         // Loop differences say their unit, as every amount does.
         let loop_differences = h
             .get_all_by_label_contains(" t/yr")
-            .filter_map(|n| n.accesskit_node().value().map(String::from))
+            .filter_map(|n| n.accesskit_node().value())
             .filter(|l| l.starts_with('+') || l.starts_with('-') || l.starts_with('\u{2212}'))
             .count();
         assert!(

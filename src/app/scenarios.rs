@@ -280,8 +280,10 @@ impl ScenariosTab {
             .filter(|n| names.contains(&n.as_str()))
             .unwrap_or_else(|| names[0].to_string());
         let mut picked = chosen.clone();
-        ui.horizontal(|ui| {
-            let label = ui.label("Baseline beside").id;
+        let label = ui
+            .label("No room for every scenario: the baseline beside")
+            .id;
+        ui.scope(|ui| {
             ui.set_max_width(width - 12.0);
             egui::ComboBox::from_id_salt("compare with")
                 .selected_text(&picked)
@@ -293,7 +295,7 @@ impl ScenariosTab {
                 })
                 .response
                 .labelled_by(label)
-                .on_hover_text("The table has no room for every scenario: pick the one to compare");
+                .on_hover_text("Pick the scenario to compare with the baseline");
         });
         self.compare_with = Some(picked.clone());
         let j = names.iter().position(|n| *n == picked).unwrap_or(0);
