@@ -794,7 +794,7 @@ impl LoopmapApp {
             let max_tabs = tabs_max_height(ui.ctx().content_rect().height(), ui.available_height());
             // Charts need room, and switching tabs must not move the canvas: one height
             // for every tab, at least this tall as far as the canvas allows.
-            let min_tabs: f32 = 300.0;
+            let min_tabs: f32 = 260.0;
             egui::Panel::bottom("tabs")
                 .resizable(true)
                 .default_size(240.0)

@@ -92,6 +92,9 @@ pub const PRESETS: &[Preset] = &[
     preset("Landfill", NodeKind::Waste, None, None),
 ];
 
+/// Height of a preset's row.
+const ROW: f32 = 22.0;
+
 /// The headings of the palette, each above the preset it names.
 const GROUPS: [(&str, &str); 5] = [
     ("Mining", "Mining and refining"),
@@ -122,17 +125,19 @@ impl Palette {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading("Add");
             ui.label("Click, then click the canvas — or drag onto it.");
+            // Rows close together: the kinds and both chains' stages fit a 900-high window.
+            ui.spacing_mut().item_spacing.y = 2.0;
             for (i, p) in PRESETS.iter().enumerate() {
                 if let Some((_, heading)) = GROUPS.iter().find(|(first, _)| *first == p.label) {
-                    ui.add_space(6.0);
+                    ui.add_space(4.0);
                     ui.strong(*heading);
                 }
                 let id = ui.scope_id().with(("preset", i));
                 let placing = editor.placing == Some(i);
                 let response = ui
                     .dnd_drag_source(id, i, |ui| {
-                        let (rect, _) = ui
-                            .allocate_exact_size(vec2(ui.available_width(), 26.0), Sense::hover());
+                        let (rect, _) =
+                            ui.allocate_exact_size(vec2(ui.available_width(), ROW), Sense::hover());
                         let fill = theme::kind_fill(p.kind, dark);
                         let stroke = if placing {
                             Stroke::new(2.5, theme::SELECTED)

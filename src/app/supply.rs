@@ -448,7 +448,7 @@ impl SupplyTab {
                     editor,
                     provenance.as_ref(),
                     &stages,
-                    height - 100.0,
+                    height - 66.0,
                     width,
                 );
             });
@@ -514,7 +514,7 @@ impl SupplyTab {
         let certified = p
             .certified_share
             .map_or("—".to_string(), crate::present::percent);
-        ui.label(format!("Certified or secondary: {certified}"))
+        ui.label(RichText::new(format!("Certified or secondary: {certified}")).small())
             .on_hover_text(
                 "Share of what enters products in use (outside maintain loops) that comes from \
              certified virgin sources or came back through a loop.",
@@ -528,17 +528,24 @@ impl SupplyTab {
                         Some(format!("{s} {}", present::whole_percent(share)))
                     })
                     .collect();
-                ui.label(format!(
-                    "Domestic ({home}) or secondary: {}",
-                    parts.join(" · ")
-                ))
+                ui.label(
+                    RichText::new(format!(
+                        "Domestic ({home}) or secondary: {}",
+                        parts.join(" · ")
+                    ))
+                    .small(),
+                )
                 .on_hover_text(
                     "Per stage: share of what enters products in use that passed that stage in \
                          the home country or came back as secondary material.",
                 );
             }
             None => {
-                ui.label(RichText::new("Set the map's home country for domestic shares.").weak());
+                ui.label(
+                    RichText::new("Set the map's home country for domestic shares.")
+                        .weak()
+                        .small(),
+                );
             }
         }
         let Some((_, by_stage)) = self
@@ -554,7 +561,7 @@ impl SupplyTab {
             let (_, shares) = by_stage.iter().find(|(s, _)| s == stage)?;
             Some(shares.iter().find(|(x, _)| x == l)?.1)
         });
-        let size = egui::vec2(width, height.max(80.0));
+        let size = egui::vec2(width, height.max(60.0));
         let caption = "% of the product's material, by the country of each stage";
         stacked_plot(ui, "provenance", stages, charts, size, caption);
     }
