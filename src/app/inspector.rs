@@ -643,6 +643,7 @@ impl Inspector {
         self.stock_change_ui(editor, ui, node);
     }
 
+    /// Whether the stock change is solved or fixed, and its figure either way.
     fn stock_change_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, node: &Node) {
         let id = node.id.as_str();
         let k = |field: &str| node_key(id, field);

@@ -704,12 +704,12 @@ fn badge_colour(severity: Severity) -> Option<Color32> {
 fn selection_casing(points: &[Pos2], width: f32, dark: bool) -> Vec<Shape> {
     let (edge, band) = theme::selection_casing(dark);
     let mut shapes = vec![
-        Shape::line(points.to_vec(), Stroke::new(width + 10.0, edge)),
-        Shape::line(points.to_vec(), Stroke::new(width + 5.0, band)),
+        Shape::line(points.to_vec(), Stroke::new(width + 16.0, edge)),
+        Shape::line(points.to_vec(), Stroke::new(width + 8.0, band)),
     ];
     let ends = [points.first(), points.last()];
     for end in ends.into_iter().flatten() {
-        let square = Rect::from_center_size(*end, vec2(9.0, 9.0));
+        let square = Rect::from_center_size(*end, vec2(12.0, 12.0));
         shapes.push(Shape::rect_filled(square, 1.0, band));
         shapes.push(Shape::rect_stroke(
             square,
