@@ -400,7 +400,15 @@ fn the_bottom_panel_keeps_its_height_from_tab_to_tab() {
             h.get_by_label(&name).click();
             h.run();
             h.run();
-            tops.push((name, h.get_by_label("Supply").rect().top()));
+            tops.push((name.clone(), h.get_by_label("Supply").rect().top()));
+            // The panel itself keeps to its place: wider, its edge line ran on across the
+            // side panel.
+            let panel = h.state().tabs_rect().expect("the tabs are drawn");
+            let side = h.get_by_label("Indicators").rect().left();
+            assert!(
+                panel.right() <= side,
+                "at {size:?} the {name} tab stretches the panel under the side panel: {panel:?}"
+            );
         }
         assert!(
             tops.iter().all(|(_, t)| (t - tops[0].1).abs() < 0.5),

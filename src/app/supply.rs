@@ -448,7 +448,7 @@ impl SupplyTab {
                     editor,
                     provenance.as_ref(),
                     &stages,
-                    height - 66.0,
+                    height - 86.0,
                     width,
                 );
             });
@@ -460,9 +460,14 @@ impl SupplyTab {
                     ui.set_width(LEGEND_WIDTH);
                     ui.vertical(|ui| {
                         for label in &legend {
-                            ui.horizontal(|ui| {
+                            // A long name ("Secondary (came back through a loop)") wraps
+                            // beside its swatch rather than widen the tab.
+                            ui.horizontal_top(|ui| {
                                 swatch(ui, theme::country_colour(label));
-                                ui.label(country::describe(label));
+                                ui.vertical(|ui| {
+                                    ui.set_max_width(LEGEND_WIDTH - 20.0);
+                                    ui.add(egui::Label::new(country::describe(label)).wrap());
+                                });
                             });
                         }
                     });
@@ -484,9 +489,10 @@ impl SupplyTab {
             ui.label(RichText::new("Known once every flow is solved.").weak());
             return;
         };
-        ui.horizontal(|ui| {
+        // The product on its own line: beside its label, a long name widened the column.
+        let label = ui.strong("Material in").id;
+        ui.scope(|ui| {
             ui.set_max_width(width);
-            let label = ui.strong("Material in").id;
             let name = |id: &str| {
                 editor
                     .doc()
