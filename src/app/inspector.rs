@@ -169,6 +169,46 @@ fn country_names(node: &Node) -> String {
         .join(" · ")
 }
 
+/// Pin one of the node's figures as a lever, to move it with a slider in the Scenarios tab.
+fn node_lever_ui(ui: &mut egui::Ui, editor: &mut Editor, node: &Node) {
+    let id = node.id.as_str();
+    let fields = crate::model::levers::node_lever_fields(node);
+    if !fields.is_empty() {
+        ui.horizontal(|ui| {
+            let key = ui.make_persistent_id(("lever field", id));
+            let mut field: String = ui
+                .data(|d| d.get_temp(key))
+                .unwrap_or_else(|| fields[0].clone());
+            let label = ui.label("Lever").id;
+            egui::ComboBox::from_id_salt(("lever field combo", id))
+                .selected_text(field.replace('_', " "))
+                .show_ui(ui, |ui| {
+                    for f in &fields {
+                        ui.selectable_value(&mut field, f.clone(), f.replace('_', " "));
+                    }
+                })
+                .response
+                .labelled_by(label);
+            if ui
+                .button("Pin as lever")
+                .on_hover_text("Move this value with a slider in the Scenarios tab")
+                .clicked()
+            {
+                editor.pin_lever(crate::model::levers::Lever::Node {
+                    node: id.to_string(),
+                    field: field.clone(),
+                });
+            }
+            ui.data_mut(|d| d.insert_temp(key, field));
+        });
+    }
+}
+
+/// The key of a node's field, for its text and undo step.
+fn node_key(id: &str, field: &str) -> String {
+    format!("node:{id}:{field}")
+}
+
 impl Inspector {
     pub fn ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
         let nodes: Vec<String> = editor.selection.nodes.iter().cloned().collect();
@@ -254,7 +294,16 @@ impl Inspector {
                 }
             }
         }
-        self.finish_field(ui, key, &response, current.to_string());
+        // Text that is refused stays in the field, with its reason, until it is corrected
+        // or Esc puts the map's value back: leaving the field must not drop it silently.
+        let escaped = response.lost_focus()
+            && self.errors.contains_key(key)
+            && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+        if escaped {
+            self.errors.remove(key);
+        }
+        let keep = self.errors.contains_key(key);
+        self.finish_field(ui, key, &response, current.to_string(), keep);
         result
     }
 
@@ -317,7 +366,7 @@ impl Inspector {
                 .then(|| self.errors.get(key).cloned())
                 .flatten()
         });
-        self.finish_field(ui, key, &response, show_number(current));
+        self.finish_field(ui, key, &response, show_number(current), false);
         if let Some(e) = refused {
             // The old value is back in the field; the reason stays under it.
             self.errors.insert(key.to_string(), e);
@@ -326,23 +375,35 @@ impl Inspector {
         result
     }
 
-    /// Shows a field's error under it; when the field is left, its text follows the map
-    /// again and the typing gesture ends.
+    /// Shows a field's error under it, wrapped to the field's width so a long reason
+    /// cannot widen the panel; when the field is left, its text follows the map again
+    /// (unless `keep`: refused text waiting to be corrected) and the typing gesture ends.
     fn finish_field(
         &mut self,
         ui: &mut egui::Ui,
         key: &str,
         response: &egui::Response,
         current: String,
+        keep: bool,
     ) {
         if let Some(e) = self.errors.get(key) {
             ui.end_row();
             ui.label("");
-            ui.label(RichText::new(format!("! {e}")).color(theme::ERROR));
+            ui.vertical(|ui| {
+                ui.set_max_width(FIELD_WIDTH);
+                ui.add(
+                    egui::Label::new(RichText::new(format!("! {e}")).color(theme::ERROR)).wrap(),
+                );
+            });
         }
         ui.end_row();
         if response.lost_focus() {
             self.gesture_ended = true;
+        }
+        if keep {
+            return;
+        }
+        if response.lost_focus() {
             self.errors.remove(key);
             self.buffers.insert(key.to_string(), current);
         } else if !response.has_focus() {
@@ -365,274 +426,266 @@ impl Inspector {
         });
     }
 
+    /// The selected node: its identity, where it is, what its kind adds (a source's
+    /// supply, a use's lifetime and stock), notes; then its roadmap, a lever, Delete.
     fn node_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, id: &str) {
         let Some(node) = editor.working().node(id).cloned() else {
             return;
         };
-        let k = |field: &str| format!("node:{id}:{field}");
         ui.label(RichText::new(format!("{} node '{}'", node.kind.name(), node.id)).weak());
         super::scenarios::changes_ui(ui, editor, Some(id), None);
         egui::Grid::new("node")
             .num_columns(2)
             .striped(false)
             .show(ui, |ui| {
-                if let Some(v) =
-                    self.text_field(ui, &k("label"), "Label", &node.label, false, |t| {
-                        if t.trim().is_empty() {
-                            Err("a label is needed".into())
-                        } else {
-                            Ok(())
-                        }
-                    })
-                {
-                    self.edit_node(editor, id, &k("label"), |n| n.label = v);
+                self.identity_ui(editor, ui, &node);
+                self.countries_ui(editor, ui, &node);
+                match node.kind {
+                    NodeKind::Source => self.supply_ui(editor, ui, &node),
+                    NodeKind::Use => self.use_ui(editor, ui, &node),
+                    _ => {}
                 }
-                let label = ui.label("Kind").id;
-                let mut kind = node.kind;
-                egui::ComboBox::from_id_salt(k("kind"))
-                    .selected_text(kind.name())
-                    .show_ui(ui, |ui| {
-                        for option in NodeKind::ALL {
-                            ui.selectable_value(&mut kind, option, option.name());
-                        }
-                    })
-                    .response
-                    .labelled_by(label);
-                ui.end_row();
-                if kind != node.kind {
-                    self.edit_node(editor, id, &k("kind"), |n| n.kind = kind);
-                    editor.end_gesture();
-                }
-                let stage = node.stage.clone().unwrap_or_default();
-                if let Some(v) =
-                    self.text_field(ui, &k("stage"), "Stage", &stage, false, |_| Ok(()))
-                {
-                    self.edit_node(editor, id, &k("stage"), |n| {
-                        n.stage = Some(v.trim().to_string()).filter(|s| !s.is_empty())
-                    });
-                }
-                let countries = match (&node.countries, &node.country) {
-                    (Some(map), _) => map
-                        .iter()
-                        .map(|(c, s)| format!("{c} {}", show_number(Some(*s))))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    (None, Some(c)) => c.clone(),
-                    (None, None) => String::new(),
-                };
-                if let Some(v) = self.text_field(
-                    ui,
-                    &k("country"),
-                    "Country or shares",
-                    &countries,
-                    false,
-                    |t| {
-                        if t.contains(' ') || t.contains(',') {
-                            parse_countries(t).map(|_| ())
-                        } else if t.trim().is_empty() {
-                            Ok(())
-                        } else {
-                            country_code(t).map(|_| ())
-                        }
-                    },
-                ) {
-                    self.edit_node(editor, id, &k("country"), |n| {
-                        if v.contains(' ') || v.contains(',') {
-                            n.countries = parse_countries(&v).ok().flatten();
-                            n.country = None;
-                        } else {
-                            n.countries = None;
-                            n.country = country_code(&v).ok();
-                        }
-                    });
-                }
-                ui.label("");
-                let picked = ui
-                    .vertical(|ui| {
-                        let names = country_names(&node);
-                        if !names.is_empty() {
-                            ui.label(RichText::new(names).weak());
-                        }
-                        let hint = if node.countries.is_some() {
-                            "Add a country…"
-                        } else {
-                            "Pick the country…"
-                        };
-                        super::picker::country_picker(ui, &k("country picker"), hint)
-                    })
-                    .inner;
-                ui.end_row();
-                if let Some(code) = picked {
-                    // One country is replaced; to shares the new one is added at 0, for
-                    // the shares to be typed above.
-                    self.edit_node(editor, id, &k("country"), |n| match &mut n.countries {
-                        Some(map) => {
-                            map.entry(code).or_insert(0.0);
-                        }
-                        None => n.country = Some(code),
-                    });
-                    editor.end_gesture();
-                }
-                if node.kind == NodeKind::Source {
-                    let label = ui.label("Supply").id;
-                    let mut supply = node.supply();
-                    egui::ComboBox::from_id_salt(k("supply"))
-                        .selected_text(format!("{supply:?}").to_lowercase())
-                        .show_ui(ui, |ui| {
-                            for option in [
-                                SourceMaterial::Virgin,
-                                SourceMaterial::Recycled,
-                                SourceMaterial::Reused,
-                            ] {
-                                ui.selectable_value(
-                                    &mut supply,
-                                    option,
-                                    format!("{option:?}").to_lowercase(),
-                                );
-                            }
-                        })
-                        .response
-                        .labelled_by(label);
-                    ui.end_row();
-                    if supply != node.supply() {
-                        self.edit_node(editor, id, &k("supply"), |n| n.supply = Some(supply));
-                        editor.end_gesture();
-                    }
-                    if supply == SourceMaterial::Recycled
-                        && let Some(v) = self.number_field(
-                            ui,
-                            &k("efficiency"),
-                            "Recycling efficiency (0–1]",
-                            node.efficiency,
-                            Rule::Efficiency,
-                            true,
-                        )
-                    {
-                        self.edit_node(editor, id, &k("efficiency"), |n| n.efficiency = v);
-                    }
-                    if let Some(v) = self.number_field(
-                        ui,
-                        &k("certified"),
-                        "Certified share (0–1)",
-                        node.certified,
-                        Rule::Fraction,
-                        true,
-                    ) {
-                        self.edit_node(editor, id, &k("certified"), |n| n.certified = v);
-                    }
-                }
-                if node.kind == NodeKind::Use {
-                    for (field, label, current) in [
-                        ("lifetime", "Lifetime (years)", node.lifetime),
-                        (
-                            "lifetime_avg",
-                            "Industry-average lifetime",
-                            node.lifetime_avg,
-                        ),
-                        ("intensity", "Intensity of use", node.intensity),
-                        (
-                            "intensity_avg",
-                            "Industry-average intensity",
-                            node.intensity_avg,
-                        ),
-                    ] {
-                        if let Some(v) =
-                            self.number_field(ui, &k(field), label, current, Rule::Positive, true)
-                        {
-                            self.edit_node(editor, id, &k(field), |n| match field {
-                                "lifetime" => n.lifetime = v,
-                                "lifetime_avg" => n.lifetime_avg = v,
-                                "intensity" => n.intensity = v,
-                                _ => n.intensity_avg = v,
-                            });
-                        }
-                    }
-                    ui.label("Stock change");
-                    let mut auto = node.stock_change() == StockChange::Auto;
-                    if ui.checkbox(&mut auto, "solved (auto)").changed() {
-                        self.edit_node(editor, id, &k("stock"), |n| {
-                            n.stock_change = Some(if auto {
-                                StockChange::Auto
-                            } else {
-                                StockChange::Fixed(0.0)
-                            })
-                        });
-                        editor.end_gesture();
-                    }
-                    ui.end_row();
-                    if let StockChange::Fixed(s) = node.stock_change()
-                        && let Some(v) = self.number_field(
-                            ui,
-                            &k("stock_value"),
-                            &format!("  added to stock ({})", editor.doc().meta.unit()),
-                            Some(s),
-                            Rule::Any,
-                            false,
-                        )
-                    {
-                        self.edit_node(editor, id, &k("stock_value"), |n| {
-                            n.stock_change = Some(StockChange::Fixed(v.unwrap_or(0.0)))
-                        });
-                    }
-                    if auto {
-                        let solved = editor
-                            .doc()
-                            .nodes
-                            .iter()
-                            .position(|n| n.id == id)
-                            .and_then(|i| editor.analysis().solution.stock_change[i]);
-                        ui.label("  solved");
-                        ui.label(solved.map_or("not determined".into(), |s| {
-                            format!("{} {}", crate::present::amount(s), editor.doc().meta.unit())
-                        }));
-                        ui.end_row();
-                    }
-                }
-                if let Some(v) =
-                    self.text_field(ui, &k("notes"), "Notes", &node.notes, true, |_| Ok(()))
-                {
-                    self.edit_node(editor, id, &k("notes"), |n| n.notes = v);
+                let key = node_key(id, "notes");
+                if let Some(v) = self.text_field(ui, &key, "Notes", &node.notes, true, |_| Ok(())) {
+                    self.edit_node(editor, id, &key, |n| n.notes = v);
                 }
             });
         if node.kind == NodeKind::Use {
             super::roadmap::use_roadmap_ui(ui, editor, &node);
         }
-        let fields = crate::model::levers::node_lever_fields(&node);
-        if !fields.is_empty() {
-            ui.horizontal(|ui| {
-                let key = ui.make_persistent_id(("lever field", id));
-                let mut field: String = ui
-                    .data(|d| d.get_temp(key))
-                    .unwrap_or_else(|| fields[0].clone());
-                let label = ui.label("Lever").id;
-                egui::ComboBox::from_id_salt(("lever field combo", id))
-                    .selected_text(field.replace('_', " "))
-                    .show_ui(ui, |ui| {
-                        for f in &fields {
-                            ui.selectable_value(&mut field, f.clone(), f.replace('_', " "));
-                        }
-                    })
-                    .response
-                    .labelled_by(label);
-                if ui
-                    .button("Pin as lever")
-                    .on_hover_text("Move this value with a slider in the Scenarios tab")
-                    .clicked()
-                {
-                    editor.pin_lever(crate::model::levers::Lever::Node {
-                        node: id.to_string(),
-                        field: field.clone(),
-                    });
-                }
-                ui.data_mut(|d| d.insert_temp(key, field));
-            });
-        }
+        node_lever_ui(ui, editor, &node);
         if ui
             .button("Delete node")
             .on_hover_text("Deletes the node and every flow touching it")
             .clicked()
         {
             editor.delete_selection();
+        }
+    }
+
+    /// Label, kind and value-chain stage.
+    fn identity_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, node: &Node) {
+        let id = node.id.as_str();
+        let k = |field: &str| node_key(id, field);
+        if let Some(v) = self.text_field(ui, &k("label"), "Label", &node.label, false, |t| {
+            if t.trim().is_empty() {
+                Err("a label is needed".into())
+            } else {
+                Ok(())
+            }
+        }) {
+            self.edit_node(editor, id, &k("label"), |n| n.label = v);
+        }
+        let label = ui.label("Kind").id;
+        let mut kind = node.kind;
+        egui::ComboBox::from_id_salt(k("kind"))
+            .selected_text(kind.name())
+            .show_ui(ui, |ui| {
+                for option in NodeKind::ALL {
+                    ui.selectable_value(&mut kind, option, option.name());
+                }
+            })
+            .response
+            .labelled_by(label);
+        ui.end_row();
+        if kind != node.kind {
+            self.edit_node(editor, id, &k("kind"), |n| n.kind = kind);
+            editor.end_gesture();
+        }
+        let stage = node.stage.clone().unwrap_or_default();
+        if let Some(v) = self.text_field(ui, &k("stage"), "Stage", &stage, false, |_| Ok(())) {
+            self.edit_node(editor, id, &k("stage"), |n| {
+                n.stage = Some(v.trim().to_string()).filter(|s| !s.is_empty())
+            });
+        }
+    }
+
+    /// Where the node operates: a code or shares typed, or a country picked (the EU too).
+    fn countries_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, node: &Node) {
+        let id = node.id.as_str();
+        let key = node_key(id, "country");
+        let countries = match (&node.countries, &node.country) {
+            (Some(map), _) => map
+                .iter()
+                .map(|(c, s)| format!("{c} {}", show_number(Some(*s))))
+                .collect::<Vec<_>>()
+                .join(", "),
+            (None, Some(c)) => c.clone(),
+            (None, None) => String::new(),
+        };
+        let typed = self.text_field(ui, &key, "Country or shares", &countries, false, |t| {
+            if t.contains(' ') || t.contains(',') {
+                parse_countries(t).map(|_| ())
+            } else if t.trim().is_empty() {
+                Ok(())
+            } else {
+                country_code(t).map(|_| ())
+            }
+        });
+        if let Some(v) = typed {
+            self.edit_node(editor, id, &key, |n| {
+                if v.contains(' ') || v.contains(',') {
+                    n.countries = parse_countries(&v).ok().flatten();
+                    n.country = None;
+                } else {
+                    n.countries = None;
+                    n.country = country_code(&v).ok();
+                }
+            });
+        }
+        ui.label("");
+        let picked = ui
+            .vertical(|ui| {
+                let names = country_names(node);
+                if !names.is_empty() {
+                    ui.label(RichText::new(names).weak());
+                }
+                let hint = if node.countries.is_some() {
+                    "Add a country…"
+                } else {
+                    "Pick the country…"
+                };
+                super::picker::country_picker(ui, &node_key(id, "country picker"), hint)
+            })
+            .inner;
+        ui.end_row();
+        if let Some(code) = picked {
+            // One country is replaced; to shares the new one is added at 0, for the
+            // shares to be typed above.
+            self.edit_node(editor, id, &key, |n| match &mut n.countries {
+                Some(map) => {
+                    map.entry(code).or_insert(0.0);
+                }
+                None => n.country = Some(code),
+            });
+            editor.end_gesture();
+        }
+    }
+
+    /// A source's supply (virgin, recycled, reused), its recycling efficiency and its
+    /// certified share.
+    fn supply_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, node: &Node) {
+        let id = node.id.as_str();
+        let k = |field: &str| node_key(id, field);
+        let label = ui.label("Supply").id;
+        let mut supply = node.supply();
+        egui::ComboBox::from_id_salt(k("supply"))
+            .selected_text(format!("{supply:?}").to_lowercase())
+            .show_ui(ui, |ui| {
+                for option in [
+                    SourceMaterial::Virgin,
+                    SourceMaterial::Recycled,
+                    SourceMaterial::Reused,
+                ] {
+                    ui.selectable_value(&mut supply, option, format!("{option:?}").to_lowercase());
+                }
+            })
+            .response
+            .labelled_by(label);
+        ui.end_row();
+        if supply != node.supply() {
+            self.edit_node(editor, id, &k("supply"), |n| n.supply = Some(supply));
+            editor.end_gesture();
+        }
+        if supply == SourceMaterial::Recycled
+            && let Some(v) = self.number_field(
+                ui,
+                &k("efficiency"),
+                "Recycling efficiency (0–1]",
+                node.efficiency,
+                Rule::Efficiency,
+                true,
+            )
+        {
+            self.edit_node(editor, id, &k("efficiency"), |n| n.efficiency = v);
+        }
+        if let Some(v) = self.number_field(
+            ui,
+            &k("certified"),
+            "Certified share (0–1)",
+            node.certified,
+            Rule::Fraction,
+            true,
+        ) {
+            self.edit_node(editor, id, &k("certified"), |n| n.certified = v);
+        }
+    }
+
+    /// A use node's lifetime and intensity (its own and the industry's), and its stock
+    /// change: solved, or a figure.
+    fn use_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, node: &Node) {
+        let id = node.id.as_str();
+        let k = |field: &str| node_key(id, field);
+        for (field, label, current) in [
+            ("lifetime", "Lifetime (years)", node.lifetime),
+            (
+                "lifetime_avg",
+                "Industry-average lifetime",
+                node.lifetime_avg,
+            ),
+            ("intensity", "Intensity of use", node.intensity),
+            (
+                "intensity_avg",
+                "Industry-average intensity",
+                node.intensity_avg,
+            ),
+        ] {
+            if let Some(v) = self.number_field(ui, &k(field), label, current, Rule::Positive, true)
+            {
+                self.edit_node(editor, id, &k(field), |n| match field {
+                    "lifetime" => n.lifetime = v,
+                    "lifetime_avg" => n.lifetime_avg = v,
+                    "intensity" => n.intensity = v,
+                    _ => n.intensity_avg = v,
+                });
+            }
+        }
+        self.stock_change_ui(editor, ui, node);
+    }
+
+    /// Whether the stock change is solved or fixed, and its figure either way.
+    fn stock_change_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, node: &Node) {
+        let id = node.id.as_str();
+        let k = |field: &str| node_key(id, field);
+        ui.label("Stock change");
+        let mut auto = node.stock_change() == StockChange::Auto;
+        if ui.checkbox(&mut auto, "solved (auto)").changed() {
+            self.edit_node(editor, id, &k("stock"), |n| {
+                n.stock_change = Some(if auto {
+                    StockChange::Auto
+                } else {
+                    StockChange::Fixed(0.0)
+                })
+            });
+            editor.end_gesture();
+        }
+        ui.end_row();
+        if let StockChange::Fixed(s) = node.stock_change()
+            && let Some(v) = self.number_field(
+                ui,
+                &k("stock_value"),
+                &format!("  added to stock ({})", editor.doc().meta.unit()),
+                Some(s),
+                Rule::Any,
+                false,
+            )
+        {
+            self.edit_node(editor, id, &k("stock_value"), |n| {
+                n.stock_change = Some(StockChange::Fixed(v.unwrap_or(0.0)))
+            });
+        }
+        if auto {
+            let solved = editor
+                .doc()
+                .nodes
+                .iter()
+                .position(|n| n.id == id)
+                .and_then(|i| editor.analysis().solution.stock_change[i]);
+            ui.label("  solved");
+            ui.label(solved.map_or("not determined".into(), |s| {
+                format!("{} {}", crate::present::amount(s), editor.doc().meta.unit())
+            }));
+            ui.end_row();
         }
     }
 

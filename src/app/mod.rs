@@ -164,6 +164,8 @@ pub struct LoopmapApp {
     /// Loopmap's own file dialog while it is open, and what it was opened for.
     file_dialog: Option<(egui_file::FileDialog, files::FileRequest)>,
     window_title: String,
+    /// Where the tabs under the canvas were drawn in the last frame.
+    tabs_rect: Option<egui::Rect>,
     pub pain_table: pains::PainTable,
     pub workshop: workshop::Workshop,
     pub tab: Tab,
@@ -228,6 +230,7 @@ impl LoopmapApp {
             native_dialogs: true,
             file_dialog: None,
             window_title: String::new(),
+            tabs_rect: None,
             pain_table: pains::PainTable::default(),
             workshop: workshop::Workshop::default(),
             tab: Tab::default(),
@@ -763,6 +766,11 @@ impl LoopmapApp {
         self.canvas.view.fit_pending = true;
     }
 
+    /// Where the tabs under the canvas were drawn in the last frame (none in workshop mode).
+    pub fn tabs_rect(&self) -> Option<egui::Rect> {
+        self.tabs_rect
+    }
+
     /// Builds the whole frame.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
@@ -772,6 +780,7 @@ impl LoopmapApp {
         #[cfg(not(target_arch = "wasm32"))]
         self.participation_tick();
         if self.workshop.on {
+            self.tabs_rect = None;
             egui::Panel::top("workshop strip")
                 .show(ui, |ui| self.workshop.strip_ui(ui, &mut self.editor));
         } else {
@@ -792,18 +801,15 @@ impl LoopmapApp {
             // The canvas keeps at least half the window, whatever size the panel had
             // when it was last closed (egui restores it from the last run).
             let max_tabs = tabs_max_height(ui.ctx().content_rect().height(), ui.available_height());
-            // Charts need room: the Supply and Scenarios tabs make the panel at least
-            // this tall, as far as the canvas allows.
-            let min_tabs: f32 = match self.tab {
-                Tab::PainPoints => 90.0,
-                Tab::Supply => 330.0,
-                Tab::Scenarios | Tab::Roadmap | Tab::Targets | Tab::Uncertainty => 300.0,
-            };
-            egui::Panel::bottom("tabs")
+            // Charts need room, and switching tabs must not move the canvas: one height
+            // for every tab, at least this tall as far as the canvas allows.
+            let min_tabs: f32 = 260.0;
+            let tabs = egui::Panel::bottom("tabs")
                 .resizable(true)
                 .default_size(240.0)
                 .size_range(min_tabs.min(max_tabs)..=max_tabs)
                 .show(ui, |ui| self.tabs_ui(ui));
+            self.tabs_rect = Some(tabs.response.rect);
         }
         if self.workshop.on && self.editor.active_scenario.is_some() {
             self.scenario_banner(ui);
@@ -982,6 +988,14 @@ impl LoopmapApp {
                 .on_hover_text("Whether the map's figures fit together, which figure to improve first, and Monte Carlo intervals");
         });
         ui.separator();
+        // The tab draws in the room the panel has: what does not fit is its own to scroll,
+        // it must not stretch the panel (which moved the canvas, and its edge line ran on
+        // across the side panel).
+        let room = ui.available_rect_before_wrap();
+        ui.allocate_rect(room, egui::Sense::hover());
+        let mut ui = ui.new_child(egui::UiBuilder::new().max_rect(room).id_salt("tab"));
+        ui.set_clip_rect(room.intersect(ui.clip_rect()));
+        let ui = &mut ui;
         match self.tab {
             Tab::PainPoints => self.pain_table.ui(ui, &mut self.editor),
             Tab::Scenarios => self.scenarios.ui(ui, &mut self.editor),

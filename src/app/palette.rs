@@ -30,16 +30,21 @@ const fn preset(
     }
 }
 
-/// The six kinds first, then the value-chain stages of a magnet chain.
-pub const PRESETS: [Preset; 19] = [
+/// The six kinds first, then the value-chain stages of the common magnet and battery
+/// chains (their stages are words the layout puts in chain order; a user's own stage
+/// names stay as typed). A list: a new preset is one more line in its group.
+pub const PRESETS: &[Preset] = &[
     preset("Source", NodeKind::Source, None, None),
     preset("Process", NodeKind::Process, None, None),
     preset("Use", NodeKind::Use, None, Some(10.0)),
     preset("Recovery", NodeKind::Recovery, None, None),
     preset("Waste", NodeKind::Waste, None, None),
     preset("Export", NodeKind::Export, None, None),
+    // Mining and refining, both chains.
     preset("Mining", NodeKind::Source, Some("mining"), None),
     preset("Separation", NodeKind::Process, Some("separation"), None),
+    preset("Refining", NodeKind::Process, Some("refining"), None),
+    // The magnet chain.
     preset("Metal & alloy", NodeKind::Process, Some("metal"), None),
     preset("Magnet making", NodeKind::Process, Some("magnet"), None),
     preset(
@@ -48,6 +53,18 @@ pub const PRESETS: [Preset; 19] = [
         Some("component"),
         None,
     ),
+    // The battery chain (cobalt, lithium, nickel, manganese, graphite).
+    preset(
+        "Precursor (pCAM)",
+        NodeKind::Process,
+        Some("precursor"),
+        None,
+    ),
+    preset("Cathode (CAM)", NodeKind::Process, Some("cathode"), None),
+    preset("Anode (graphite)", NodeKind::Process, Some("anode"), None),
+    preset("Cell making", NodeKind::Process, Some("cell"), None),
+    preset("Pack assembly", NodeKind::Process, Some("pack"), None),
+    // In use.
     preset("EVs in use", NodeKind::Use, Some("product"), Some(18.4)),
     preset(
         "Wind turbines in use",
@@ -61,9 +78,11 @@ pub const PRESETS: [Preset; 19] = [
         Some("product"),
         Some(3.0),
     ),
+    // End of life.
     preset("Collection", NodeKind::Recovery, None, None),
     preset("Dismantling", NodeKind::Recovery, None, None),
     preset("Magnet-to-magnet recycling", NodeKind::Recovery, None, None),
+    preset("Black mass shredding", NodeKind::Recovery, None, None),
     preset(
         "Hydrometallurgical recycling",
         NodeKind::Recovery,
@@ -71,6 +90,18 @@ pub const PRESETS: [Preset; 19] = [
         None,
     ),
     preset("Landfill", NodeKind::Waste, None, None),
+];
+
+/// Height of a preset's row.
+const ROW: f32 = 22.0;
+
+/// The headings of the palette, each above the preset it names.
+const GROUPS: [(&str, &str); 5] = [
+    ("Mining", "Mining and refining"),
+    ("Metal & alloy", "Magnet chain"),
+    ("Precursor (pCAM)", "Battery chain"),
+    ("EVs in use", "In use"),
+    ("Collection", "End of life"),
 ];
 
 /// A new node from preset `i`, with an id not yet used in `doc`.
@@ -94,17 +125,19 @@ impl Palette {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading("Add");
             ui.label("Click, then click the canvas — or drag onto it.");
+            // Rows close together: the kinds and both chains' stages fit a 900-high window.
+            ui.spacing_mut().item_spacing.y = 2.0;
             for (i, p) in PRESETS.iter().enumerate() {
-                if i == 6 {
-                    ui.add_space(6.0);
-                    ui.strong("Value-chain stages");
+                if let Some((_, heading)) = GROUPS.iter().find(|(first, _)| *first == p.label) {
+                    ui.add_space(4.0);
+                    ui.strong(*heading);
                 }
                 let id = ui.scope_id().with(("preset", i));
                 let placing = editor.placing == Some(i);
                 let response = ui
                     .dnd_drag_source(id, i, |ui| {
-                        let (rect, _) = ui
-                            .allocate_exact_size(vec2(ui.available_width(), 26.0), Sense::hover());
+                        let (rect, _) =
+                            ui.allocate_exact_size(vec2(ui.available_width(), ROW), Sense::hover());
                         let fill = theme::kind_fill(p.kind, dark);
                         let stroke = if placing {
                             Stroke::new(2.5, theme::SELECTED)

@@ -43,7 +43,14 @@ pub struct ScenariosTab {
     dragging: bool,
     /// What the tab shows beside the levers when it is too narrow for all three.
     pub view: CompareView,
+    /// The scenario set beside the baseline when the table has no room for them all.
+    compare_with: Option<String>,
 }
+
+/// Widths in the comparison table: the indicator names, and each case's column (its value
+/// over its difference from the baseline), so that the table fits where it is shown.
+const NAME_COLUMN: f32 = 130.0;
+const CASE_COLUMN: f32 = 100.0;
 
 /// The part of the comparison shown when the Scenarios tab is narrow.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -86,7 +93,7 @@ impl ScenariosTab {
                         .id_salt("compare")
                         .max_height(height)
                         .auto_shrink([false, false])
-                        .show(ui, |ui| self.compare_table_ui(ui, editor));
+                        .show(ui, |ui| self.compare_table_ui(ui, editor, width * 0.36));
                 });
                 ui.separator();
                 ui.vertical(|ui| {
@@ -122,7 +129,7 @@ impl ScenariosTab {
                                 .id_salt("compare")
                                 .max_height(h)
                                 .auto_shrink([false, false])
-                                .show(ui, |ui| self.compare_table_ui(ui, editor));
+                                .show(ui, |ui| self.compare_table_ui(ui, editor, w));
                         }
                         CompareView::Chart => {
                             self.compare_chart_ui(ui, editor, w - 6.0, (h - 34.0).max(100.0));
@@ -154,35 +161,30 @@ impl ScenariosTab {
         list
     }
 
-    fn compare_table_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor) {
+    /// The comparison table: every case side by side when they fit in `width`, else the
+    /// baseline beside one scenario, chosen above the table.
+    fn compare_table_ui(&mut self, ui: &mut egui::Ui, editor: &mut Editor, width: f32) {
         let unit = editor.doc().meta.unit().to_string();
         let list = self.compared(editor);
         ui.strong("Compare").on_hover_text(
-            "Every indicator for the baseline and each scenario; beside each scenario's value \
+            "Every indicator for the baseline and each scenario; under each scenario's value \
              its difference from the baseline, green when better for circularity or supply \
              security, red when worse.",
         );
-        let described: Vec<Vec<Described>> = list
+        let shown = self.cases_shown(ui, editor, &list, width);
+        let cases: Vec<&Case> = shown.iter().filter_map(|&j| list.get(j)).collect();
+        let Some(&base) = cases.first() else {
+            return;
+        };
+        let described: Vec<Vec<Described>> = cases
             .iter()
             .map(|c| c.analysis.indicators.described())
             .collect();
         egui::Grid::new("compare grid")
             .striped(true)
-            .num_columns(list.len() + 1)
+            .num_columns(cases.len() + 1)
             .show(ui, |ui| {
-                ui.label("");
-                for (j, c) in list.iter().enumerate() {
-                    let active = match &editor.active_scenario {
-                        Some(name) => name == &c.name,
-                        None => j == 0,
-                    };
-                    ui.label(if active {
-                        RichText::new(&c.name).strong().color(SCENARIO)
-                    } else {
-                        RichText::new(&c.name).strong()
-                    });
-                }
-                ui.end_row();
+                header_row(ui, editor, &cases);
                 // Each figure with its σ where the case has uncertain figures.
                 let sigma = |c: &Case, key: &str| {
                     c.analysis
@@ -191,54 +193,62 @@ impl ScenariosTab {
                         .and_then(|u| u.sigma_of(key))
                 };
                 for (k, d) in described[0].iter().enumerate() {
-                    ui.label(d.name).on_hover_text(d.meaning);
-                    ui.label(present::with_sigma(
-                        d.measure,
-                        d.value,
-                        sigma(&list[0], d.key),
-                        &unit,
-                    ));
-                    for (column, case) in described[1..].iter().zip(&list[1..]) {
+                    name_cell(ui, d.name, d.meaning);
+                    let spread = |c: &Case, v: &Described| {
+                        present::with_sigma(v.measure, v.value, sigma(c, v.key), &unit)
+                    };
+                    case_cell(
+                        ui,
+                        &present::value(d.measure, d.value, &unit),
+                        &spread(base, d),
+                        |_| {},
+                    );
+                    for (column, case) in described[1..].iter().zip(&cases[1..]) {
                         let c = &column[k];
-                        ui.horizontal(|ui| {
-                            ui.label(present::with_sigma(
-                                c.measure,
-                                c.value,
-                                sigma(case, c.key),
-                                &unit,
-                            ));
-                            difference_ui(ui, d, c);
-                        });
+                        case_cell(
+                            ui,
+                            &present::value(c.measure, c.value, &unit),
+                            &spread(case, c),
+                            |ui| difference_ui(ui, d, c, &unit),
+                        );
                     }
                     ui.end_row();
                 }
                 for kind in crate::model::Loop::REVERSE {
                     let amount = |c: &Case| c.analysis.indicators.loops.get(kind);
-                    ui.label(format!("{} loop", kind.name()))
-                        .on_hover_text("Material going round this loop each period.");
-                    ui.label(present::value(Measure::Amount, amount(&list[0]), &unit));
-                    for c in &list[1..] {
-                        ui.horizontal(|ui| {
-                            ui.label(present::value(Measure::Amount, amount(c), &unit));
-                            if let (Some(b), Some(v)) = (amount(&list[0]), amount(c)) {
+                    name_cell(
+                        ui,
+                        &format!("{} loop", kind.name()),
+                        "Material going round this loop each period.",
+                    );
+                    let text = |c: &Case| present::value(Measure::Amount, amount(c), &unit);
+                    case_cell(ui, &text(base), &text(base), |_| {});
+                    for c in &cases[1..] {
+                        case_cell(ui, &text(c), &text(c), |ui| {
+                            if let (Some(b), Some(v)) = (amount(base), amount(c)) {
                                 let d = v - b;
-                                let text = present::difference(Measure::Amount, d);
-                                arrow_ui(ui, d, Some(true), text);
+                                arrow_ui(
+                                    ui,
+                                    d,
+                                    Some(true),
+                                    difference_text(Measure::Amount, d, &unit),
+                                );
                             }
                         });
                     }
                     ui.end_row();
                 }
-                for (k, f) in list[0].security.iter().enumerate() {
-                    ui.label(&f.name).on_hover_text(f.meaning);
-                    ui.label(present::value(f.measure, f.value, &unit));
-                    for c in &list[1..] {
+                for (k, f) in base.security.iter().enumerate() {
+                    name_cell(ui, &f.name, f.meaning);
+                    let text = present::value(f.measure, f.value, &unit);
+                    case_cell(ui, &text, &text, |_| {});
+                    for c in &cases[1..] {
                         let v = c.security.get(k).and_then(|g| g.value);
-                        ui.horizontal(|ui| {
-                            ui.label(present::value(f.measure, v, &unit));
+                        let text = present::value(f.measure, v, &unit);
+                        case_cell(ui, &text, &text, |ui| {
                             if let (Some(b), Some(v)) = (f.value, v) {
                                 let d = v - b;
-                                let text = present::difference(f.measure, d);
+                                let text = difference_text(f.measure, d, &unit);
                                 arrow_ui(ui, d, Some(f.higher_is_better()), text);
                             }
                         });
@@ -246,6 +256,50 @@ impl ScenariosTab {
                     ui.end_row();
                 }
             });
+    }
+
+    /// Which cases the table shows (indices into `list`, the baseline first): all that fit
+    /// in `width`, else the baseline and the scenario picked here (the active one at first).
+    fn cases_shown(
+        &mut self,
+        ui: &mut egui::Ui,
+        editor: &Editor,
+        list: &[Case],
+        width: f32,
+    ) -> Vec<usize> {
+        let spacing = ui.spacing().item_spacing.x;
+        let needed = NAME_COLUMN + list.len() as f32 * (CASE_COLUMN + spacing);
+        if needed <= width || list.len() <= 2 {
+            return (0..list.len()).collect();
+        }
+        let names: Vec<&str> = list[1..].iter().map(|c| c.name.as_str()).collect();
+        let chosen = self
+            .compare_with
+            .clone()
+            .or_else(|| editor.active_scenario.clone())
+            .filter(|n| names.contains(&n.as_str()))
+            .unwrap_or_else(|| names[0].to_string());
+        let mut picked = chosen.clone();
+        let label = ui
+            .label("No room for every scenario: the baseline beside")
+            .id;
+        ui.scope(|ui| {
+            ui.set_max_width(width - 12.0);
+            egui::ComboBox::from_id_salt("compare with")
+                .selected_text(&picked)
+                .truncate()
+                .show_ui(ui, |ui| {
+                    for name in &names {
+                        ui.selectable_value(&mut picked, name.to_string(), *name);
+                    }
+                })
+                .response
+                .labelled_by(label)
+                .on_hover_text("Pick the scenario to compare with the baseline");
+        });
+        self.compare_with = Some(picked.clone());
+        let j = names.iter().position(|n| *n == picked).unwrap_or(0);
+        vec![0, j + 1]
     }
 
     fn compare_chart_ui(
@@ -599,18 +653,28 @@ impl Levers {
 pub fn bar_ui(ui: &mut egui::Ui, editor: &mut Editor) {
     let label = ui.label("Scenario").id;
     let mut chosen = editor.active_scenario.clone();
-    egui::ComboBox::from_id_salt("active scenario")
-        .selected_text(chosen.as_deref().unwrap_or("Baseline"))
-        .show_ui(ui, |ui| {
-            ui.selectable_value(&mut chosen, None, "Baseline");
-            for s in &editor.doc().scenarios {
-                ui.selectable_value(&mut chosen, Some(s.name.clone()), &s.name)
-                    .on_hover_text(&s.description);
-            }
-        })
-        .response
-        .labelled_by(label)
-        .on_hover_text("Show and edit the baseline or a what-if scenario");
+    // A long name is cut in the bar (whole in the list): the buttons after it must stay
+    // in a 1280-wide window.
+    ui.scope(|ui| {
+        ui.set_max_width(170.0);
+        egui::ComboBox::from_id_salt("active scenario")
+            .selected_text(chosen.as_deref().unwrap_or("Baseline"))
+            .width(110.0)
+            .truncate()
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, "Baseline");
+                for s in &editor.doc().scenarios {
+                    ui.selectable_value(&mut chosen, Some(s.name.clone()), &s.name)
+                        .on_hover_text(&s.description);
+                }
+            })
+            .response
+            .labelled_by(label)
+            .on_hover_text(format!(
+                "{}: show and edit the baseline or a what-if scenario",
+                chosen.as_deref().unwrap_or("Baseline")
+            ));
+    });
     if chosen != editor.active_scenario {
         editor.set_scenario(chosen);
     }
@@ -741,13 +805,66 @@ fn describe_flow_value(v: crate::model::FlowValue) -> String {
 }
 
 /// The difference of a scenario's indicator from the baseline's, with an arrow.
-fn difference_ui(ui: &mut egui::Ui, base: &Described, other: &Described) {
+fn difference_ui(ui: &mut egui::Ui, base: &Described, other: &Described, unit: &str) {
     let (Some(b), Some(v)) = (base.value, other.value) else {
         return;
     };
     let d = v - b;
-    let text = present::difference(base.measure, d);
+    let text = difference_text(base.measure, d, unit);
     arrow_ui(ui, d, higher_is_better(base.key), text);
+}
+
+/// A difference as the table shows it: amounts with their unit, as their values have.
+fn difference_text(measure: Measure, d: f64, unit: &str) -> String {
+    let text = present::difference(measure, d);
+    match measure {
+        Measure::Amount => format!("{text} {unit}"),
+        _ => text,
+    }
+}
+
+/// The header of the comparison: each case's name, wrapped to its column, the one shown
+/// on the canvas in the scenario colour.
+fn header_row(ui: &mut egui::Ui, editor: &Editor, cases: &[&Case]) {
+    ui.label("");
+    for (j, c) in cases.iter().enumerate() {
+        let active = match &editor.active_scenario {
+            Some(name) => name == &c.name,
+            None => j == 0,
+        };
+        let text = if active {
+            RichText::new(&c.name).strong().color(SCENARIO)
+        } else {
+            RichText::new(&c.name).strong()
+        };
+        column(ui, CASE_COLUMN, |ui| {
+            ui.add(egui::Label::new(text).wrap());
+        });
+    }
+    ui.end_row();
+}
+
+/// An indicator's name, wrapped to the name column, its meaning on hover.
+fn name_cell(ui: &mut egui::Ui, name: &str, meaning: &str) {
+    column(ui, NAME_COLUMN, |ui| {
+        ui.add(egui::Label::new(name).wrap()).on_hover_text(meaning);
+    });
+}
+
+/// A case's figure, with its ± on hover, over what `under` adds (its difference).
+fn case_cell(ui: &mut egui::Ui, value: &str, spread: &str, under: impl FnOnce(&mut egui::Ui)) {
+    column(ui, CASE_COLUMN, |ui| {
+        ui.add(egui::Label::new(value).wrap()).on_hover_text(spread);
+        ui.horizontal_wrapped(under);
+    });
+}
+
+/// A grid cell exactly `width` wide, its content top-down.
+fn column(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui)) {
+    ui.vertical(|ui| {
+        ui.set_width(width);
+        add(ui);
+    });
 }
 
 /// A painted arrow (up or down, the default font has none) and a difference, green when

@@ -223,27 +223,41 @@ fn distinct<'a>(shares: impl Iterator<Item = &'a (String, f64)>) -> Vec<String> 
     labels
 }
 
-/// A plot of `stacked` bars, one row per stage from the top, 0–100 % across.
+/// A plot of `stacked` bars, one row per stage from the top, 0–100 % across, with its
+/// caption under it.
 fn stacked_plot(
     ui: &mut egui::Ui,
     id: &str,
     stages: &[String],
     charts: Vec<BarChart>,
     size: egui::Vec2,
-    x_label: &str,
+    caption: &str,
 ) {
     fixed_plot(id, size.x, size.y)
         .include_x(0.0)
         .include_x(100.0)
-        .custom_y_axes(vec![row_axis(stages.to_vec(), 80.0)])
+        .custom_y_axes(vec![row_axis(stages.to_vec(), STAGE_AXIS)])
         .y_grid_spacer(unit_grid)
-        .x_axis_label(x_label)
         .show(ui, |plot| {
             for chart in charts {
                 plot.bar_chart(chart);
             }
         });
+    caption_ui(ui, caption);
 }
+
+/// A chart's caption, wrapped to the chart's column: a plot's own axis label is centred
+/// on it whatever its length, and ran into the next chart's.
+fn caption_ui(ui: &mut egui::Ui, caption: &str) {
+    ui.add(egui::Label::new(RichText::new(caption).small()).wrap());
+}
+
+/// Width of the stage names beside each chart.
+const STAGE_AXIS: f32 = 72.0;
+/// Width of the country legend beside the charts.
+const LEGEND_WIDTH: f32 = 130.0;
+/// Height kept under each chart for its caption (two lines).
+const CAPTION_HEIGHT: f32 = 34.0;
 
 /// Horizontal bars, one per stage, stacked from one chart per label (a country, or
 /// `secondary` / `none`), each in that label's colour. Every chart has a bar for every
@@ -337,9 +351,11 @@ impl SupplyTab {
             let word = supply.bottleneck_heading();
             ui.label(RichText::new(format!("{word}: {text}")).color(theme::ERROR));
         }
-        let height = (ui.available_height() - 40.0).max(120.0);
-        let legend_width = 170.0;
-        let width = ((ui.available_width() - legend_width - 60.0) / 3.0).max(180.0);
+        // Three charts and the legend share the width; each chart keeps room for its
+        // title above and its caption below.
+        let height = (ui.available_height() - 24.0 - CAPTION_HEIGHT).max(100.0);
+        let gaps = 4.0 * ui.spacing().item_spacing.x + 8.0;
+        let width = ((ui.available_width() - LEGEND_WIDTH - gaps) / 3.0).max(120.0);
         // Every country (and provenance label) in the charts, for one legend beside them.
         let countries = distinct(supply.stages.iter().flat_map(|s| &s.shares));
         let legend = distinct(
@@ -361,8 +377,8 @@ impl SupplyTab {
                     Some(s.shares.iter().find(|(x, _)| x == c)?.1)
                 });
                 let size = egui::vec2(width, height);
-                let axis = "% of the stage's throughput";
-                stacked_plot(ui, "stage shares", &stages, charts, size, axis);
+                let caption = "% of the stage's throughput";
+                stacked_plot(ui, "stage shares", &stages, charts, size, caption);
             });
             // HHI per stage over the concentration bands.
             ui.vertical(|ui| {
@@ -399,9 +415,8 @@ impl SupplyTab {
                 fixed_plot("stage hhi", width, height)
                     .include_x(0.0)
                     .include_x(10_000.0)
-                    .custom_y_axes(vec![row_axis(stages.clone(), 80.0)])
+                    .custom_y_axes(vec![row_axis(stages.clone(), STAGE_AXIS)])
                     .y_grid_spacer(unit_grid)
-                    .x_axis_label("HHI (bottleneck in red)")
                     .show(ui, |plot| {
                         let band = |name: &str, lo: f64, hi: f64, c: Color32| {
                             Span::new(name, lo..=hi)
@@ -423,6 +438,7 @@ impl SupplyTab {
                         plot.span(band("high", HHI_HIGH, 10_000.0, theme::hhi_colour(3000.0)));
                         plot.bar_chart(BarChart::new("HHI", bars).horizontal());
                     });
+                caption_ui(ui, "HHI, 0 to 10,000 (the bottleneck in red)");
             });
             // Where one product's material comes from.
             ui.vertical(|ui| {
@@ -432,7 +448,7 @@ impl SupplyTab {
                     editor,
                     provenance.as_ref(),
                     &stages,
-                    height - 50.0,
+                    height - 86.0,
                     width,
                 );
             });
@@ -441,12 +457,17 @@ impl SupplyTab {
                 .id_salt("supply legend")
                 .max_height(height + 20.0)
                 .show(ui, |ui| {
-                    ui.set_width(legend_width);
+                    ui.set_width(LEGEND_WIDTH);
                     ui.vertical(|ui| {
                         for label in &legend {
-                            ui.horizontal(|ui| {
+                            // A long name ("Secondary (came back through a loop)") wraps
+                            // beside its swatch rather than widen the tab.
+                            ui.horizontal_top(|ui| {
                                 swatch(ui, theme::country_colour(label));
-                                ui.label(country::describe(label));
+                                ui.vertical(|ui| {
+                                    ui.set_max_width(LEGEND_WIDTH - 20.0);
+                                    ui.add(egui::Label::new(country::describe(label)).wrap());
+                                });
                             });
                         }
                     });
@@ -468,8 +489,10 @@ impl SupplyTab {
             ui.label(RichText::new("Known once every flow is solved.").weak());
             return;
         };
-        ui.horizontal(|ui| {
-            let label = ui.strong("Material in").id;
+        // The product on its own line: beside its label, a long name widened the column.
+        let label = ui.strong("Material in").id;
+        ui.scope(|ui| {
+            ui.set_max_width(width);
             let name = |id: &str| {
                 editor
                     .doc()
@@ -484,6 +507,7 @@ impl SupplyTab {
             let mut chosen = current.clone();
             egui::ComboBox::from_id_salt("provenance product")
                 .selected_text(current.as_deref().map_or(String::new(), name))
+                .truncate()
                 .show_ui(ui, |ui| {
                     for (u, _) in &p.by_use {
                         ui.selectable_value(&mut chosen, Some(u.clone()), name(u));
@@ -496,7 +520,7 @@ impl SupplyTab {
         let certified = p
             .certified_share
             .map_or("—".to_string(), crate::present::percent);
-        ui.label(format!("Certified or secondary: {certified}"))
+        ui.label(RichText::new(format!("Certified or secondary: {certified}")).small())
             .on_hover_text(
                 "Share of what enters products in use (outside maintain loops) that comes from \
              certified virgin sources or came back through a loop.",
@@ -510,17 +534,24 @@ impl SupplyTab {
                         Some(format!("{s} {}", present::whole_percent(share)))
                     })
                     .collect();
-                ui.label(format!(
-                    "Domestic ({home}) or secondary: {}",
-                    parts.join(" · ")
-                ))
+                ui.label(
+                    RichText::new(format!(
+                        "Domestic ({home}) or secondary: {}",
+                        parts.join(" · ")
+                    ))
+                    .small(),
+                )
                 .on_hover_text(
                     "Per stage: share of what enters products in use that passed that stage in \
                          the home country or came back as secondary material.",
                 );
             }
             None => {
-                ui.label(RichText::new("Set the map's home country for domestic shares.").weak());
+                ui.label(
+                    RichText::new("Set the map's home country for domestic shares.")
+                        .weak()
+                        .small(),
+                );
             }
         }
         let Some((_, by_stage)) = self
@@ -536,9 +567,9 @@ impl SupplyTab {
             let (_, shares) = by_stage.iter().find(|(s, _)| s == stage)?;
             Some(shares.iter().find(|(x, _)| x == l)?.1)
         });
-        let size = egui::vec2(width, height.max(80.0));
-        let axis = "% of what enters the product, by the country of each stage";
-        stacked_plot(ui, "provenance", stages, charts, size, axis);
+        let size = egui::vec2(width, height.max(60.0));
+        let caption = "% of the product's material, by the country of each stage";
+        stacked_plot(ui, "provenance", stages, charts, size, caption);
     }
 }
 

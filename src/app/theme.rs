@@ -66,4 +66,13 @@ pub const WARNING: Color32 = Color32::from_rgb(230, 140, 0);
 pub const NOTE: Color32 = Color32::from_rgb(125, 125, 125);
 pub const OK: Color32 = Color32::from_rgb(44, 160, 44);
 pub const SELECTED: Color32 = Color32::from_rgb(255, 170, 0);
+
+/// The edge and band of a selected flow's casing: greys, the one pair no loop kind uses.
+pub fn selection_casing(dark: bool) -> (Color32, Color32) {
+    if dark {
+        (Color32::from_gray(245), Color32::from_gray(25))
+    } else {
+        (Color32::from_gray(25), Color32::from_gray(250))
+    }
+}
 pub const UNKNOWN: Color32 = Color32::from_rgb(150, 150, 150);

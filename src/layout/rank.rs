@@ -20,15 +20,24 @@ pub fn chain_position(node: &Node) -> Option<usize> {
         return None;
     }
     let stage = node.stage.as_deref()?.to_ascii_lowercase();
-    const CHAIN: [(&str, usize); 9] = [
+    // The battery chain beside the magnet chain: precursor as metal, cathode and anode
+    // as the magnet (the functional material), the cell as a component, the pack as a
+    // product.
+    const CHAIN: [(&str, usize); 15] = [
         ("min", 0),
         ("separat", 1),
         ("refin", 1),
         ("metal", 2),
         ("alloy", 2),
+        ("precursor", 2),
+        ("pcam", 2),
         ("magnet", 3),
+        ("cathode", 3),
+        ("anode", 3),
         ("component", 4),
+        ("cell", 4),
         ("product", 5),
+        ("pack", 5),
         ("use", 6),
     ];
     CHAIN
@@ -150,6 +159,27 @@ mod tests {
             d.flows.push(f);
         }
         d
+    }
+
+    #[test]
+    fn battery_stages_as_users_type_them_take_their_place_in_the_chain() {
+        let at = |stage: &str| {
+            let mut n = Node::new("n", "n", NodeKind::Process);
+            n.stage = Some(stage.to_string());
+            chain_position(&n)
+        };
+        let typed = [
+            "Mining",
+            "Refining",
+            "Precursor (pCAM)",
+            "Cathode active material",
+            "Cell making",
+            "Pack assembly",
+        ];
+        let places: Vec<Option<usize>> = typed.iter().map(|s| at(s)).collect();
+        assert!(places.iter().all(Option::is_some), "{places:?}");
+        assert!(places.windows(2).all(|w| w[0] < w[1]), "{places:?}");
+        assert_eq!(at("Anode (graphite)"), at("Cathode active material"));
     }
 
     #[test]

@@ -231,10 +231,7 @@ impl Canvas {
                 (false, kind) => theme::loop_colour(kind, dark).gamma_multiply(0.6),
             };
             if editor.selection.flows.contains(&flow.id) {
-                shapes.push(Shape::line(
-                    points.clone(),
-                    Stroke::new(width + 8.0, theme::SELECTED),
-                ));
+                shapes.extend(selection_casing(&points, width, dark));
             }
             if changed.contains(&flow.id) {
                 shapes.push(Shape::line(
@@ -699,4 +696,27 @@ fn badge_colour(severity: Severity) -> Option<Color32> {
         Severity::Warning => Some(theme::WARNING),
         Severity::Info => None,
     }
+}
+
+/// A selected flow is cased like a road on a map, a dark edge around a light band with
+/// a square at each end, under the flow's own colour and dashes: no loop kind is drawn
+/// so (an orange halo read as the remanufacture loop).
+fn selection_casing(points: &[Pos2], width: f32, dark: bool) -> Vec<Shape> {
+    let (edge, band) = theme::selection_casing(dark);
+    let mut shapes = vec![
+        Shape::line(points.to_vec(), Stroke::new(width + 16.0, edge)),
+        Shape::line(points.to_vec(), Stroke::new(width + 8.0, band)),
+    ];
+    let ends = [points.first(), points.last()];
+    for end in ends.into_iter().flatten() {
+        let square = Rect::from_center_size(*end, vec2(12.0, 12.0));
+        shapes.push(Shape::rect_filled(square, 1.0, band));
+        shapes.push(Shape::rect_stroke(
+            square,
+            1.0,
+            Stroke::new(2.0, edge),
+            egui::StrokeKind::Inside,
+        ));
+    }
+    shapes
 }

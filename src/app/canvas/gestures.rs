@@ -10,7 +10,7 @@ use super::Canvas;
 use super::lod::Lod;
 use super::{Action, Gesture};
 use crate::analysis::{Severity, Subject};
-use crate::geometry;
+use crate::geometry::{self, Point};
 use crate::model::{Anchor, Loop};
 use crate::present::flow_label;
 
@@ -186,6 +186,15 @@ impl Canvas {
         }
     }
 
+    /// Where a node dropped or clicked at `p` goes: there, or as near as keeps it wholly
+    /// in view (even once snapped to the grid).
+    fn placed_at(&self, canvas: Rect, p: Pos2) -> Point {
+        let margin = 8.0 + (super::GRID / 2.0) as f32 * self.view.zoom;
+        let at = self.view.to_canvas(canvas, p);
+        self.view
+            .keep_in_view(canvas, at, geometry::NODE_SIZE, margin)
+    }
+
     pub(super) fn background_gestures(
         &mut self,
         editor: &mut Editor,
@@ -206,7 +215,7 @@ impl Canvas {
         {
             actions.push(Action::Place {
                 preset: *preset,
-                at: self.view.to_canvas(canvas, p),
+                at: self.placed_at(canvas, p),
             });
         }
         let node_under = |app: &Self, p: Option<Pos2>| {
@@ -284,7 +293,10 @@ impl Canvas {
             };
             let at = self.view.to_canvas(canvas, p);
             if let Some(preset) = editor.placing.take() {
-                actions.push(Action::Place { preset, at });
+                actions.push(Action::Place {
+                    preset,
+                    at: self.placed_at(canvas, p),
+                });
                 return;
             }
             if let Some(n) = editor.shown().layout.node_at(at) {

@@ -55,6 +55,24 @@ impl View {
         Rect::from_min_max(self.to_screen(canvas, r.min), self.to_screen(canvas, r.max))
     }
 
+    /// Where a new node of `size` (map units) centred at `at` lies wholly on the canvas,
+    /// `margin` screen points from its edges: a click by the palette must not place a
+    /// node half behind it.
+    pub fn keep_in_view(&self, canvas: Rect, at: Point, size: [f64; 2], margin: f32) -> Point {
+        let room = self.visible(canvas.shrink(margin));
+        let axis = |v: f64, lo: f64, hi: f64, half: f64| {
+            if hi - lo < 2.0 * half {
+                (lo + hi) / 2.0
+            } else {
+                v.clamp(lo + half, hi - half)
+            }
+        };
+        Point::new(
+            axis(at.x, room.min.x, room.max.x, size[0] / 2.0),
+            axis(at.y, room.min.y, room.max.y, size[1] / 2.0),
+        )
+    }
+
     /// The canvas area visible on screen, in canvas points.
     pub fn visible(&self, canvas: Rect) -> geometry::Rect {
         geometry::Rect {
