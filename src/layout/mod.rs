@@ -21,7 +21,7 @@
 //! a picture hard to read, for tests and benchmarks.
 
 mod coords;
-mod labels;
+pub mod labels;
 mod net;
 mod order;
 pub mod quality;

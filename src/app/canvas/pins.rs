@@ -8,6 +8,7 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2
 use super::super::{Editor, Selection, theme};
 use super::Canvas;
 use crate::geometry::{self, PinShape, Point};
+use crate::layout::labels::Occupied;
 use crate::model::{Anchor, Category, PainPoint};
 
 /// Draws one pin: its shape filled with its category's colour, its number inside.
@@ -136,6 +137,82 @@ impl Canvas {
             out.push(placed.filter(|(c, radius)| canvas.expand(*radius).contains(*c)));
         }
         out
+    }
+
+    /// Seats each pin on a node or flow where it covers no other node, no title and no
+    /// pin seated before it: in the row above its node's top edge, else stacked down its
+    /// right side, its left side, or in a row under it; a pin on a flow above its place,
+    /// or a little up or aside. Each seat taken joins `taken` (in map units), which the
+    /// amounts then keep clear of. A pin with no free seat stays where it was placed.
+    pub(super) fn seat_pins(
+        &self,
+        editor: &Editor,
+        canvas: Rect,
+        pins: &mut [Option<(Pos2, f32)>],
+        taken: &mut Occupied,
+    ) {
+        let layout = &editor.shown().layout;
+        let index = editor.doc().node_index();
+        let to_map = |r: Rect| geometry::Rect {
+            min: self.view.to_canvas(canvas, r.min),
+            max: self.view.to_canvas(canvas, r.max),
+        };
+        // How many seats each side of a node has used.
+        let mut used: std::collections::HashMap<usize, [usize; 4]> = Default::default();
+        for (i, pin) in pins.iter_mut().enumerate() {
+            let p = &editor.doc().pain_points[i];
+            let Some((c, r)) = pin.as_mut() else { continue };
+            let step = 2.0 * *r + 3.0;
+            let seats: Vec<Pos2> = match &p.on {
+                Anchor::Map => continue,
+                Anchor::Node(id) => {
+                    let Some(&n) = index.get(id.as_str()) else {
+                        continue;
+                    };
+                    let Some(&node) = layout.nodes.get(n) else {
+                        continue;
+                    };
+                    let b = self.view.screen_rect(canvas, node);
+                    let along = ((b.width() / step).floor() as usize).max(1);
+                    let down = ((b.height() / step).floor() as usize).max(1);
+                    let sides = used.entry(n).or_default();
+                    let first = *sides;
+                    let r = *r;
+                    let row = |k: usize, y: f32| pos2(b.left() + r + 2.0 + k as f32 * step, y);
+                    let column = |k: usize, x: f32| pos2(x, b.top() + r + k as f32 * step);
+                    (first[0]..along)
+                        .map(|k| (0, row(k, b.top() - r - 1.0)))
+                        .chain((first[1]..down).map(|k| (1, column(k, b.right() + r + 2.0))))
+                        .chain((first[2]..down).map(|k| (2, column(k, b.left() - r - 2.0))))
+                        .chain((first[3]..along).map(|k| (3, row(k, b.bottom() + r + 1.0))))
+                        .filter(|&(side, at)| {
+                            let free = !taken.hits(&to_map(super::pin_rect(at, r)));
+                            if free {
+                                sides[side] += 1;
+                            }
+                            free
+                        })
+                        .map(|(_, at)| at)
+                        .take(1)
+                        .collect()
+                }
+                Anchor::Flow(_) => {
+                    let start = *c;
+                    (0..6)
+                        .flat_map(|k| {
+                            let up = k as f32 * step;
+                            [0.0, -1.0, 1.0].map(|s| start + vec2(s * step, -up))
+                        })
+                        .filter(|&at| !taken.hits(&to_map(super::pin_rect(at, *r))))
+                        .take(1)
+                        .collect()
+                }
+            };
+            if let Some(&seat) = seats.first() {
+                *c = seat;
+            }
+            taken.insert(to_map(super::pin_rect(*c, *r).expand(1.0)));
+        }
     }
 
     /// Draws every pin in view (after nodes and flows, so on top) and handles its clicks.
