@@ -366,3 +366,48 @@ fn loopmap_arrange_writes_the_arranged_map_in_canonical_form_in_place_or_to_out(
         .assert()
         .code(2);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// At fit in workshop mode on a 1280×720 projector, every amount placed is on its
+    /// flow or on a leader line, over no node and no other amount, at 14 px or more.
+    #[test]
+    fn amounts_at_fit_overlap_no_node_and_no_other_amount(doc in random_map()) {
+        let amounts = analyse(&doc).solution.flows;
+        let (out, shapes) = arranged_with(&doc, &amounts);
+        let texts: Vec<String> = out
+            .flows
+            .iter()
+            .zip(&amounts)
+            .map(|(f, a)| loopmap::present::flow_label(f, *a))
+            .collect();
+        let (placed, count, wanted) =
+            loopmap::layout::labels::placed_at_fit(&shapes, &texts, &amounts, [1280.0, 480.0], (16.0, 14.0));
+        prop_assert!(count <= wanted);
+        let labels: Vec<Rect> = placed.iter().flatten().map(|l| l.rect).collect();
+        for (i, l) in labels.iter().enumerate() {
+            for n in &shapes.nodes {
+                prop_assert!(!overlap(l, n), "amount {l:?} over node {n:?}");
+            }
+            for m in &labels[i + 1..] {
+                prop_assert!(!overlap(l, m), "amounts {l:?} and {m:?} overlap");
+            }
+        }
+        // Each leader runs from a point of its flow's line to its label's edge.
+        for (f, l) in placed.iter().enumerate() {
+            let Some(l) = l else { continue };
+            if let Some([from, to]) = l.leader {
+                let line = &shapes.flows[f].points;
+                let near = line.windows(2).any(|s| {
+                    let (dx, dy) = (s[1].x - s[0].x, s[1].y - s[0].y);
+                    let len2 = (dx * dx + dy * dy).max(1e-12);
+                    let t = (((from.x - s[0].x) * dx + (from.y - s[0].y) * dy) / len2).clamp(0.0, 1.0);
+                    (s[0].x + t * dx - from.x).hypot(s[0].y + t * dy - from.y) < 1e-6
+                });
+                prop_assert!(near, "leader of flow {f} starts off its line");
+                prop_assert!((to.y - l.rect.min.y).abs() < 1e-6 || (to.y - l.rect.max.y).abs() < 1e-6);
+            }
+        }
+    }
+}

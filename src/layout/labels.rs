@@ -39,6 +39,8 @@ pub fn matters(amounts: &[Option<f64>]) -> Vec<bool> {
 pub struct TextSize {
     pub height: f64,
     pub char_width: f64,
+    /// Between a label beside its line and the line.
+    pub gap: f64,
 }
 
 impl TextSize {
@@ -46,14 +48,18 @@ impl TextSize {
     pub const MAP: TextSize = TextSize {
         height: LABEL_HEIGHT,
         char_width: CHAR_WIDTH,
+        gap: 1.0,
     };
 
-    /// Text `px` pixels high on a screen that shows `px_per_unit` pixels per map unit.
+    /// Text `px` pixels high on a screen that shows `px_per_unit` pixels per map unit,
+    /// kept 3 pixels off its line (a line that touches the text makes it hard to read
+    /// from afar).
     pub fn on_screen(px: f64, px_per_unit: f64) -> Self {
         let k = px / 12.0 / px_per_unit.max(1e-6);
         TextSize {
             height: LABEL_HEIGHT * k,
             char_width: CHAR_WIDTH * k,
+            gap: 3.0 / px_per_unit.max(1e-6),
         }
     }
 
@@ -75,6 +81,8 @@ pub fn label_box(text: &str, at: Point) -> Rect {
 pub struct FlowLabel {
     pub rect: Rect,
     pub leader: Option<[Point; 2]>,
+    /// At the smaller size (`Labelling::smaller`), there being no room at the full one.
+    pub smaller: bool,
 }
 
 /// What is already drawn somewhere: boxes on a grid of cells, to find quickly what a new
@@ -137,6 +145,7 @@ pub fn place(flows: &[FlowShape], nodes: &[Rect], texts: &[String]) -> Vec<Optio
     let mut taken = Occupied::of(nodes.iter().map(|r| r.expand(2.0)));
     let none = Labelling {
         size: TextSize::MAP,
+        smaller: None,
         leader: &|_| false,
         area: None,
     };
@@ -151,6 +160,9 @@ pub fn place(flows: &[FlowShape], nodes: &[Rect], texts: &[String]) -> Vec<Optio
 /// screen).
 pub struct Labelling<'a> {
     pub size: TextSize,
+    /// A smaller size the flows that may go on a leader line try when there is no room
+    /// for them at `size`.
+    pub smaller: Option<TextSize>,
     pub leader: &'a dyn Fn(usize) -> bool,
     pub area: Option<Rect>,
 }
@@ -164,45 +176,87 @@ pub fn place_labels(
     how: &Labelling<'_>,
     taken: &mut Occupied,
 ) -> Vec<Option<FlowLabel>> {
-    let size = how.size;
     let node_space = Occupied::of(nodes.iter().copied());
     let mut order: Vec<usize> = (0..flows.len()).collect();
     order.sort_by(|&a, &b| flows[b].width.total_cmp(&flows[a].width).then(a.cmp(&b)));
     let mut placed = vec![None; flows.len()];
-    let inside = |b: &Rect| {
-        how.area
-            .is_none_or(|a| a.contains(b.min) && a.contains(b.max))
-    };
-    let margin = size.height / LABEL_HEIGHT;
     for f in order {
         let Some(text) = texts.get(f) else { continue };
         if text.is_empty() || flows[f].points.len() < 2 {
             continue;
         }
-        let free = |b: &Rect, taken: &Occupied| inside(b) && !taken.hits(&b.expand(margin));
-        // On the line first; then just above or below it.
-        let beside = size.height / 2.0 + flows[f].width / 2.0 + margin;
-        let on_line = [0.0, -beside, beside].into_iter().flat_map(|dy| {
-            ALONG.iter().map(move |&t| {
-                let p = point_along(&flows[f].points, t);
-                Point::new(p.x, p.y + dy)
-            })
+        let leader = (how.leader)(f);
+        let sizes = std::iter::once((how.size, false))
+            .chain(how.smaller.filter(|_| leader).map(|s| (s, true)));
+        let found = sizes.into_iter().find_map(|(size, smaller)| {
+            let place = Place {
+                size,
+                area: how.area,
+                taken,
+                nodes: &node_space,
+            };
+            place.label(&flows[f], text, leader, smaller)
         });
-        let mut found = on_line
-            .map(|at| size.label_box(text, at))
-            .find(|b| free(b, taken))
-            .map(|rect| FlowLabel { rect, leader: None });
-        if found.is_none() && (how.leader)(f) {
-            found = on_leader(&flows[f], text, size, |b, [p, q]| {
-                free(b, taken) && !node_space.hits(b) && !node_space.crossed(p, q, margin * 4.0)
-            });
-        }
         if let Some(l) = found {
             taken.insert(l.rect);
             placed[f] = Some(l);
         }
     }
     placed
+}
+
+/// Where one label may go: at one size, inside the area, clear of what is taken.
+struct Place<'a> {
+    size: TextSize,
+    area: Option<Rect>,
+    taken: &'a Occupied,
+    nodes: &'a Occupied,
+}
+
+impl Place<'_> {
+    fn free(&self, b: &Rect) -> bool {
+        let margin = self.size.height / LABEL_HEIGHT;
+        self.area
+            .is_none_or(|a| a.contains(b.min) && a.contains(b.max))
+            && !self.taken.hits(&b.expand(margin))
+    }
+
+    /// On the line, else just above or below it, else (if `leader`) on a leader line.
+    fn label(
+        &self,
+        flow: &FlowShape,
+        text: &str,
+        leader: bool,
+        smaller: bool,
+    ) -> Option<FlowLabel> {
+        let size = self.size;
+        let beside = size.height / 2.0 + flow.width / 2.0 + size.gap;
+        let on_line = [0.0, -beside, beside].into_iter().flat_map(|dy| {
+            ALONG.iter().map(move |&t| {
+                let p = point_along(&flow.points, t);
+                Point::new(p.x, p.y + dy)
+            })
+        });
+        let margin = size.height / LABEL_HEIGHT;
+        on_line
+            .map(|at| size.label_box(text, at))
+            .find(|b| self.free(b))
+            .map(|rect| FlowLabel {
+                rect,
+                leader: None,
+                smaller,
+            })
+            .or_else(|| {
+                leader.then(|| {
+                    on_leader(flow, text, size, |b, [p, q]| {
+                        self.free(b)
+                            && !self.nodes.hits(b)
+                            && !self.nodes.crossed(p, q, margin * 4.0)
+                    })
+                    .map(|l| FlowLabel { smaller, ..l })
+                })?
+            })
+    }
 }
 
 /// The nearest free place off a flow's line, nearest first: straight above or below a
@@ -238,6 +292,7 @@ fn on_leader(
                     return Some(FlowLabel {
                         rect,
                         leader: Some([p, end]),
+                        smaller: false,
                     });
                 }
             }
@@ -245,3 +300,45 @@ fn on_leader(
     }
     None
 }
+
+/// The amounts that matter placed at fit on a map area `area` pixels wide and high (as
+/// the canvas fits a map, with its margin), at `px` pixels or, where there is no room,
+/// at `smaller_px`: how many were placed, of how many that matter. For
+/// `loopmap arrange --report` and the layout's property tests.
+pub fn placed_at_fit(
+    layout: &crate::geometry::Layout,
+    texts: &[String],
+    amounts: &[Option<f64>],
+    area: [f64; 2],
+    (px, smaller_px): (f64, f64),
+) -> (Vec<Option<FlowLabel>>, usize, usize) {
+    let matter = matters(amounts);
+    let wanted = matter.iter().filter(|&&m| m).count();
+    let Some(bounds) = layout.bounds().map(|b| b.expand(FIT_MARGIN)) else {
+        return (vec![None; layout.flows.len()], 0, wanted);
+    };
+    let (w, h) = (bounds.max.x - bounds.min.x, bounds.max.y - bounds.min.y);
+    let scale = (area[0] / w.max(1.0))
+        .min(area[1] / h.max(1.0))
+        .min(MAX_FIT_ZOOM);
+    let centre = bounds.center();
+    let shown = Rect::from_center(centre, [area[0] / scale, area[1] / scale]);
+    let mut taken = Occupied::of(layout.nodes.iter().map(|r| r.expand(2.0 / scale)));
+    let how = Labelling {
+        size: TextSize::on_screen(px, scale),
+        smaller: Some(TextSize::on_screen(smaller_px, scale)),
+        leader: &|f| matter.get(f).copied().unwrap_or(false),
+        area: Some(shown),
+    };
+    let placed = place_labels(&layout.flows, &layout.nodes, texts, &how, &mut taken);
+    let count = placed
+        .iter()
+        .zip(&matter)
+        .filter(|(l, m)| **m && l.is_some())
+        .count();
+    (placed, count, wanted)
+}
+
+/// The margin the canvas leaves around a fitted map, and its largest fitting zoom.
+const FIT_MARGIN: f64 = 24.0;
+const MAX_FIT_ZOOM: f64 = 1.5;

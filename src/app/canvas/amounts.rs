@@ -60,9 +60,9 @@ impl Canvas {
         }
         let Some(placed) = &self.amounts else { return };
         let (text_colour, fill) = if dark {
-            (Color32::from_gray(230), Color32::from_black_alpha(200))
+            (Color32::from_gray(240), Color32::from_gray(20))
         } else {
-            (Color32::from_gray(25), Color32::from_white_alpha(235))
+            (Color32::from_gray(10), Color32::WHITE)
         };
         let mut drawn = Vec::new();
         for (f, label) in placed.labels.iter().enumerate() {
@@ -84,14 +84,11 @@ impl Canvas {
                 painter.layout_no_wrap(text.clone(), FontId::proportional(size), text_colour);
             let backing = Rect::from_center_size(rect.center(), rect.size().max(galley.size()));
             painter.rect_filled(backing, 4.0, fill);
-            painter.galley(
-                pos2(
-                    backing.center().x - galley.size().x / 2.0,
-                    backing.center().y - galley.size().y / 2.0,
-                ),
-                galley,
-                text_colour,
+            let at = pos2(
+                backing.center().x - galley.size().x / 2.0,
+                backing.center().y - galley.size().y / 2.0,
             );
+            painter.galley(at, galley, text_colour);
             drawn.push(DrawnAmount {
                 flow: editor.shown().working.flows[f].id.clone(),
                 text: text.clone(),
@@ -137,13 +134,24 @@ impl Canvas {
         };
         let area = self.legends.map_area.intersect(canvas);
         let matter = labels::matters(amounts);
+        let zoom = f64::from(self.view.zoom);
         let how = Labelling {
-            size: TextSize::on_screen(f64::from(size), f64::from(self.view.zoom)),
+            size: TextSize::on_screen(f64::from(size), zoom),
+            smaller: Some(TextSize::on_screen(
+                f64::from(self.smaller_amounts(size)),
+                zoom,
+            )),
             leader: &|f| matter.get(f).copied().unwrap_or(false),
             area: area.is_positive().then(|| to_map(area)),
         };
         let placed = labels::place_labels(&layout.flows, &layout.nodes, &texts, &how, &mut taken);
         (texts, placed)
+    }
+
+    /// The size an amount that matters takes where there is no room at `size`: the
+    /// smallest that still reads from the back of the room.
+    fn smaller_amounts(&self, size: f32) -> f32 {
+        size * super::lod::MIN_AMOUNT_PX / super::lod::AMOUNT_PX
     }
 
     /// The amounts drawn in the last frame (workshop mode, Larger text).

@@ -16,9 +16,13 @@ const MIN_TITLE_PX_WORKSHOP: f32 = 14.0;
 const MIN_TITLE_PX_EDITOR: f32 = 11.0;
 /// Smallest secondary line, in pixels at text scale 1.
 const MIN_DETAIL_PX: f32 = 9.0;
-/// Smallest flow amount and secondary line where amounts must read from the back of a
-/// room (workshop mode, Larger text), in pixels at text scale 1.
-pub const MIN_AMOUNT_PX: f32 = 12.0;
+/// Flow amounts where they must read from the back of a room (workshop mode, Larger
+/// text), in pixels at text scale 1: at least `AMOUNT_PX`, or `MIN_AMOUNT_PX` where an
+/// amount that matters has no room at that size; secondary lines at least
+/// `MIN_READABLE_PX`, or none.
+pub const AMOUNT_PX: f32 = 16.0;
+pub const MIN_AMOUNT_PX: f32 = 14.0;
+const MIN_READABLE_PX: f32 = 12.0;
 /// Above this many nodes in view, titles are left out: they could only pile up.
 const MAX_TITLES: usize = 400;
 /// Below this zoom, flow labels are left out (they are placed for the map's scale, so
@@ -85,7 +89,7 @@ impl Lod {
         let readable = (workshop || text_scale > 1.0) && flows_in_view <= DASHED_FLOWS;
         let min_amount = MIN_AMOUNT_PX * per_px;
         let min_detail = if readable {
-            min_amount
+            MIN_READABLE_PX * per_px
         } else {
             MIN_DETAIL_PX * per_px
         };

@@ -161,57 +161,91 @@ impl Canvas {
         let mut used: std::collections::HashMap<usize, [usize; 4]> = Default::default();
         for (i, pin) in pins.iter_mut().enumerate() {
             let p = &editor.doc().pain_points[i];
-            let Some((c, r)) = pin.as_mut() else { continue };
-            let step = 2.0 * *r + 3.0;
-            let seats: Vec<Pos2> = match &p.on {
-                Anchor::Map => continue,
-                Anchor::Node(id) => {
-                    let Some(&n) = index.get(id.as_str()) else {
-                        continue;
-                    };
-                    let Some(&node) = layout.nodes.get(n) else {
-                        continue;
-                    };
-                    let b = self.view.screen_rect(canvas, node);
-                    let along = ((b.width() / step).floor() as usize).max(1);
-                    let down = ((b.height() / step).floor() as usize).max(1);
-                    let sides = used.entry(n).or_default();
-                    let first = *sides;
-                    let r = *r;
-                    let row = |k: usize, y: f32| pos2(b.left() + r + 2.0 + k as f32 * step, y);
-                    let column = |k: usize, x: f32| pos2(x, b.top() + r + k as f32 * step);
-                    (first[0]..along)
-                        .map(|k| (0, row(k, b.top() - r - 1.0)))
-                        .chain((first[1]..down).map(|k| (1, column(k, b.right() + r + 2.0))))
-                        .chain((first[2]..down).map(|k| (2, column(k, b.left() - r - 2.0))))
-                        .chain((first[3]..along).map(|k| (3, row(k, b.bottom() + r + 1.0))))
-                        .filter(|&(side, at)| {
-                            let free = !taken.hits(&to_map(super::pin_rect(at, r)));
-                            if free {
-                                sides[side] += 1;
-                            }
-                            free
-                        })
-                        .map(|(_, at)| at)
-                        .take(1)
-                        .collect()
-                }
-                Anchor::Flow(_) => {
-                    let start = *c;
-                    (0..6)
-                        .flat_map(|k| {
-                            let up = k as f32 * step;
-                            [0.0, -1.0, 1.0].map(|s| start + vec2(s * step, -up))
-                        })
-                        .filter(|&at| !taken.hits(&to_map(super::pin_rect(at, *r))))
-                        .take(1)
-                        .collect()
-                }
+            let Some((c, full)) = pin.as_mut() else {
+                continue;
             };
-            if let Some(&seat) = seats.first() {
-                *c = seat;
+            if p.on == Anchor::Map {
+                continue;
             }
-            taken.insert(to_map(super::pin_rect(*c, *r).expand(1.0)));
+            // Smaller where there is no seat at full size (the number stays as large).
+            for shrink in [1.0, 0.8, 0.65] {
+                let r = &mut (*full * shrink);
+                let step = 2.0 * *r + 3.0;
+                let seats: Vec<Pos2> = match &p.on {
+                    Anchor::Map => continue,
+                    Anchor::Node(id) => {
+                        let Some(&n) = index.get(id.as_str()) else {
+                            continue;
+                        };
+                        let Some(&node) = layout.nodes.get(n) else {
+                            continue;
+                        };
+                        let b = self.view.screen_rect(canvas, node);
+                        let along = ((b.width() / step).floor() as usize).max(1);
+                        let down = ((b.height() / step).floor() as usize).max(1);
+                        let sides = used.entry(n).or_default();
+                        let first = *sides;
+                        let r = *r;
+                        let row = |k: usize, y: f32| pos2(b.left() + r + 2.0 + k as f32 * step, y);
+                        let column = |k: usize, x: f32| pos2(x, b.top() + r + k as f32 * step);
+                        // Next to the box first; failing that, further out.
+                        (0..4)
+                            .flat_map(|ring| {
+                                let out = ring as f32 * step;
+                                (first[0]..along)
+                                    .map(move |k| (0, row(k, b.top() - r - 1.0 - out)))
+                                    .chain(
+                                        (first[1]..down).map(move |k| {
+                                            (1, column(k, b.right() + r + 2.0 + out))
+                                        }),
+                                    )
+                                    .chain(
+                                        (first[2]..down)
+                                            .map(move |k| (2, column(k, b.left() - r - 2.0 - out))),
+                                    )
+                                    .chain(
+                                        (first[3]..along)
+                                            .map(move |k| (3, row(k, b.bottom() + r + 1.0 + out))),
+                                    )
+                            })
+                            .filter(|&(side, at)| {
+                                let free = !taken.hits(&to_map(super::pin_rect(at, r)));
+                                if free {
+                                    sides[side] += 1;
+                                }
+                                free
+                            })
+                            .map(|(_, at)| at)
+                            .take(1)
+                            .collect()
+                    }
+                    Anchor::Flow(_) => {
+                        let start = *c;
+                        (0..8)
+                            .flat_map(|k| {
+                                let up = k as f32 * step;
+                                [
+                                    (0.0, -1.0),
+                                    (0.0, 1.0),
+                                    (-1.0, -1.0),
+                                    (1.0, -1.0),
+                                    (-1.0, 1.0),
+                                    (1.0, 1.0),
+                                ]
+                                .map(|(s, v)| start + vec2(s * step, v * up))
+                            })
+                            .filter(|&at| !taken.hits(&to_map(super::pin_rect(at, *r))))
+                            .take(1)
+                            .collect()
+                    }
+                };
+                if let Some(&seat) = seats.first() {
+                    *c = seat;
+                    *full = *r;
+                    break;
+                }
+            }
+            taken.insert(to_map(super::pin_rect(*c, *full).expand(1.0)));
         }
     }
 
