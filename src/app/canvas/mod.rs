@@ -91,6 +91,8 @@ pub struct Canvas {
     legends: Legends,
     /// The legends are shown over the map, there being no room beside it.
     legend_overlay: bool,
+    /// The size of the legends folded to a line each (workshop mode), measured this frame.
+    compact_legend: Option<Vec2>,
     /// The canvas, centre and zoom of the last fit.
     fitted: Option<(Rect, Point, f32)>,
     /// The level of detail of the last frame.
@@ -173,6 +175,11 @@ impl Canvas {
             self.view.fit_pending = true;
         }
         let bounds = editor.shown().layout.bounds();
+        self.compact_legend = self
+            .options
+            .workshop
+            .then(|| self.compact_legend_size(editor, ui.ctx(), canvas))
+            .flatten();
         self.legends = self.legend_layout(editor, canvas, bounds);
         if self.view.fit_pending {
             if let Some(b) = bounds {

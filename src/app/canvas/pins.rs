@@ -171,74 +171,72 @@ impl Canvas {
             for shrink in [1.0, 0.8, 0.65] {
                 let r = &mut (*full * shrink);
                 let step = 2.0 * *r + 3.0;
-                let seats: Vec<Pos2> = match &p.on {
-                    Anchor::Map => continue,
-                    Anchor::Node(id) => {
-                        let Some(&n) = index.get(id.as_str()) else {
-                            continue;
-                        };
-                        let Some(&node) = layout.nodes.get(n) else {
-                            continue;
-                        };
-                        let b = self.view.screen_rect(canvas, node);
-                        let along = ((b.width() / step).floor() as usize).max(1);
-                        let down = ((b.height() / step).floor() as usize).max(1);
-                        let sides = used.entry(n).or_default();
-                        let first = *sides;
-                        let r = *r;
-                        let row = |k: usize, y: f32| pos2(b.left() + r + 2.0 + k as f32 * step, y);
-                        let column = |k: usize, x: f32| pos2(x, b.top() + r + k as f32 * step);
-                        // Next to the box first; failing that, further out.
-                        (0..4)
-                            .flat_map(|ring| {
-                                let out = ring as f32 * step;
-                                (first[0]..along)
-                                    .map(move |k| (0, row(k, b.top() - r - 1.0 - out)))
-                                    .chain(
-                                        (first[1]..down).map(move |k| {
-                                            (1, column(k, b.right() + r + 2.0 + out))
-                                        }),
-                                    )
-                                    .chain(
-                                        (first[2]..down)
-                                            .map(move |k| (2, column(k, b.left() - r - 2.0 - out))),
-                                    )
-                                    .chain(
-                                        (first[3]..along)
-                                            .map(move |k| (3, row(k, b.bottom() + r + 1.0 + out))),
-                                    )
-                            })
-                            .filter(|&(side, at)| {
-                                let free = !taken.hits(&to_map(super::pin_rect(at, r)));
-                                if free {
-                                    sides[side] += 1;
-                                }
-                                free
-                            })
-                            .map(|(_, at)| at)
-                            .take(1)
-                            .collect()
-                    }
-                    Anchor::Flow(_) => {
-                        let start = *c;
-                        (0..8)
-                            .flat_map(|k| {
-                                let up = k as f32 * step;
-                                [
-                                    (0.0, -1.0),
-                                    (0.0, 1.0),
-                                    (-1.0, -1.0),
-                                    (1.0, -1.0),
-                                    (-1.0, 1.0),
-                                    (1.0, 1.0),
-                                ]
-                                .map(|(s, v)| start + vec2(s * step, v * up))
-                            })
-                            .filter(|&at| !taken.hits(&to_map(super::pin_rect(at, *r))))
-                            .take(1)
-                            .collect()
-                    }
-                };
+                let seats: Vec<Pos2> =
+                    match &p.on {
+                        Anchor::Map => continue,
+                        Anchor::Node(id) => {
+                            let Some(&n) = index.get(id.as_str()) else {
+                                continue;
+                            };
+                            let Some(&node) = layout.nodes.get(n) else {
+                                continue;
+                            };
+                            let b = self.view.screen_rect(canvas, node);
+                            let along = ((b.width() / step).floor() as usize).max(1);
+                            let down = ((b.height() / step).floor() as usize).max(1);
+                            let sides = used.entry(n).or_default();
+                            let first = *sides;
+                            let r = *r;
+                            let row =
+                                |k: usize, y: f32| pos2(b.left() + r + 2.0 + k as f32 * step, y);
+                            let column = |k: usize, x: f32| pos2(x, b.top() + r + k as f32 * step);
+                            // Next to the box first; failing that, further out.
+                            (0..4)
+                                .flat_map(|ring| {
+                                    let out = ring as f32 * step;
+                                    (first[0]..along)
+                                        .map(move |k| (0, row(k, b.top() - r - CLEAR - out)))
+                                        .chain((first[1]..down).map(move |k| {
+                                            (1, column(k, b.right() + r + CLEAR + out))
+                                        }))
+                                        .chain((first[2]..down).map(move |k| {
+                                            (2, column(k, b.left() - r - CLEAR - out))
+                                        }))
+                                        .chain((first[3]..along).map(move |k| {
+                                            (3, row(k, b.bottom() + r + CLEAR + out))
+                                        }))
+                                })
+                                .filter(|&(side, at)| {
+                                    let free = !taken.hits(&to_map(super::pin_rect(at, r)));
+                                    if free {
+                                        sides[side] += 1;
+                                    }
+                                    free
+                                })
+                                .map(|(_, at)| at)
+                                .take(1)
+                                .collect()
+                        }
+                        Anchor::Flow(_) => {
+                            let start = *c;
+                            (0..8)
+                                .flat_map(|k| {
+                                    let up = k as f32 * step;
+                                    [
+                                        (0.0, -1.0),
+                                        (0.0, 1.0),
+                                        (-1.0, -1.0),
+                                        (1.0, -1.0),
+                                        (-1.0, 1.0),
+                                        (1.0, 1.0),
+                                    ]
+                                    .map(|(s, v)| start + vec2(s * step, v * up))
+                                })
+                                .filter(|&at| !taken.hits(&to_map(super::pin_rect(at, *r))))
+                                .take(1)
+                                .collect()
+                        }
+                    };
                 if let Some(&seat) = seats.first() {
                     *c = seat;
                     *full = *r;
@@ -387,6 +385,18 @@ impl Canvas {
 }
 
 const PIN_LEGEND_ROW: f32 = 20.0;
+/// Between a pin and the box it stands beside, in points (more than the slack kept
+/// around every box).
+const CLEAR: f32 = 4.0;
+
+/// A category's symbol in a legend, faded when the filter hides its pins.
+pub(super) fn draw_legend_symbol(painter: &egui::Painter, c: Category, at: Pos2, dim: bool) {
+    let mut painter = painter.clone();
+    if dim {
+        painter.set_opacity(0.4);
+    }
+    draw_pin_symbol(&painter, c, at, 7.0);
+}
 
 /// A pin's filled shape without outline or number (also the legend's symbol); returns
 /// its corners (none for a circle).
