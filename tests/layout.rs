@@ -411,3 +411,70 @@ proptest! {
         }
     }
 }
+
+/// A chain of three columns with three nodes stacked in the middle one, and a reuse
+/// loop `from` → `to`: its highest and lowest points, and the boxes.
+fn loop_extent(from: &str, to: &str) -> (f64, f64, Vec<Rect>) {
+    let mut doc = Document::new("short loops");
+    for (id, pos) in [
+        ("src", [0.0, 0.0]),
+        ("top", [300.0, -160.0]),
+        ("mid", [300.0, 0.0]),
+        ("low", [300.0, 400.0]),
+        ("end", [600.0, -160.0]),
+    ] {
+        let mut n = Node::new(id, id, NodeKind::Process);
+        n.pos = pos;
+        doc.nodes.push(n);
+    }
+    for (id, a, b, kind, amount) in [
+        ("f1", "src", "top", Loop::None, 10.0),
+        ("f2", "src", "mid", Loop::None, 10.0),
+        ("f3", "src", "low", Loop::None, 10.0),
+        ("f4", "top", "end", Loop::None, 10.0),
+        ("back", from, to, Loop::Reuse, 2.0),
+    ] {
+        let mut f = Flow::new(id, a, b);
+        f.loop_kind = kind;
+        f.value = FlowValue::Amount(amount);
+        doc.flows.push(f);
+    }
+    let amounts = analyse(&doc).solution.flows;
+    let shapes = layout::shapes(&doc, &amounts, true);
+    let back = &shapes.flows[4];
+    assert!(back.is_arc);
+    let ys = back.points.iter().map(|p| p.y);
+    let highest = ys.clone().fold(f64::MAX, f64::min);
+    let deepest = ys.fold(f64::MIN, f64::max);
+    (highest, deepest, shapes.nodes)
+}
+
+#[test]
+fn a_loop_between_neighbours_in_one_column_runs_between_them_not_round_the_chain() {
+    // From the top node back to the one under it: through the gap between the two.
+    let (highest, deepest, nodes) = loop_extent("top", "mid");
+    let (top, mid) = (nodes[1], nodes[2]);
+    assert!(
+        highest >= top.min.y,
+        "{highest}: over the column ({})",
+        top.min.y
+    );
+    assert!(
+        deepest <= mid.max.y,
+        "{deepest}: under the column ({})",
+        mid.max.y
+    );
+}
+
+#[test]
+fn a_loop_to_the_column_before_runs_the_short_way_beside_its_ends() {
+    // From the last column back to the middle of the one before: under the two ends, not
+    // under the whole chain.
+    let (_, deepest, nodes) = loop_extent("end", "mid");
+    let low = nodes[3];
+    assert!(
+        deepest < low.min.y,
+        "{deepest} under the lowest node ({})",
+        low.min.y
+    );
+}

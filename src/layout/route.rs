@@ -659,6 +659,9 @@ struct Channels {
     spans: Vec<(usize, usize)>,
     /// Per flow: its channel side and lane, if it is a loop.
     lane_of: Vec<Option<(Side, usize)>>,
+    /// Per flow: the height a loop between neighbouring nodes runs back at, when it goes
+    /// the short way (`short_way`) rather than through the channel.
+    short: Vec<Option<f64>>,
 }
 
 /// Loop channels: each loop on the side where its legs cross fewer forward flows (the
@@ -720,14 +723,84 @@ fn loop_channels(frame: &Frame<'_>, routes: &Routes) -> Channels {
         .collect();
     let (nesting, _) = nest(&spans, &preferred, &legs);
     let mut lane_of: Vec<Option<(Side, usize)>> = vec![None; flow_count];
+    let mut short = vec![None; flow_count];
+    // The gaps a loop already runs back through the short way: one loop each.
+    let mut used = std::collections::HashSet::new();
     for (k, &f) in loops.iter().enumerate() {
-        lane_of[f] = Some(nesting[k]);
+        let (side, lane) = nesting[k];
+        lane_of[f] = Some((side, lane));
+        if let Some((side, y)) = short_way(frame, routes, f, side, &mut used) {
+            lane_of[f] = Some((side, lane));
+            short[f] = Some(y);
+        }
     }
     Channels {
         loops,
         spans,
         lane_of,
+        short,
     }
+}
+
+/// A loop between nodes of the same or neighbouring columns runs the short way when it
+/// can: back through a free gap beside both its ends (above them, below them, or between
+/// them in one column), on its channel's side if there is room there, instead of through
+/// the channel under (or over) the whole chain. Returns the side and the height it runs
+/// back at.
+fn short_way(
+    frame: &Frame<'_>,
+    routes: &Routes,
+    f: usize,
+    side: Side,
+    used: &mut std::collections::HashSet<(usize, usize)>,
+) -> Option<(Side, f64)> {
+    let (a, b) = frame.ends[f]?;
+    let (ca, cb) = (frame.col[a], frame.col[b]);
+    if ca > cb + 1 {
+        return None;
+    }
+    let w = frame.widths[f];
+    let gap = |c: usize, n: usize, below: bool| {
+        let g = frame.rank(n).0 + usize::from(below);
+        Some(((c, g), routes.gaps[c].get(g)?))
+    };
+    let other = match side {
+        Side::Below => Side::Above,
+        Side::Above => Side::Below,
+    };
+    let mut pairs = Vec::new();
+    for s in [side, other] {
+        let below = s == Side::Below;
+        pairs.push((s, below, below));
+        if ca == cb {
+            // Between the two, when they are neighbours in the column.
+            pairs.push((s, !below, below));
+        }
+    }
+    pairs.into_iter().find_map(|(s, from_below, to_below)| {
+        let ((k1, g1), (k2, g2)) = (gap(ca, a, from_below)?, gap(cb, b, to_below)?);
+        if g1.used > 0.0 || g2.used > 0.0 || used.contains(&k1) || used.contains(&k2) {
+            return None;
+        }
+        let (lo, hi) = (g1.lo.max(g2.lo), g1.hi.min(g2.hi));
+        let need = w + 2.0 * LANE_SEP;
+        let y = match (lo.is_finite(), hi.is_finite()) {
+            (true, true) if hi - lo >= need => (lo + hi) / 2.0,
+            (false, true) => hi - need / 2.0,
+            (true, false) => lo + need / 2.0,
+            _ => return None,
+        };
+        // Between them in one column: the side is where the run lies from the from node.
+        let s = if from_below == to_below {
+            s
+        } else if from_below {
+            Side::Below
+        } else {
+            Side::Above
+        };
+        used.extend([k1, k2]);
+        Some((s, y))
+    })
 }
 
 /// Ports: where each flow leaves its from node (`[0]`) and enters its to node (`[1]`).
@@ -816,6 +889,7 @@ fn loop_turns(frame: &Frame<'_>, channels: &Channels) -> Turns {
         loops,
         spans,
         lane_of,
+        ..
     } = channels;
     let mut turning: BTreeMap<(usize, bool), Vec<usize>> = BTreeMap::new();
     for (k, &f) in loops.iter().enumerate() {
@@ -932,7 +1006,11 @@ fn channel_depths(frame: &Frame<'_>, routes: &Routes, channels: &Channels) -> De
         }
     }
     let mut thickness: BTreeMap<(Side, usize), f64> = BTreeMap::new();
-    for &f in &channels.loops {
+    for &f in channels
+        .loops
+        .iter()
+        .filter(|&&f| channels.short[f].is_none())
+    {
         if let Some(l) = channels.lane_of[f] {
             let t = thickness.entry(l).or_insert(0.0);
             *t = t.max(widths[f]);
@@ -971,7 +1049,10 @@ fn flow_path(
     let start = Point::new(frame.nodes[a].max.x, ports[f][0]);
     let end = Point::new(frame.nodes[b].min.x, ports[f][1]);
     let path = match channels.lane_of[f] {
-        Some(lane) => loop_path(frame, f, (a, b), (start, end), lane, turns, depths),
+        Some(lane) => {
+            let run = channels.short[f].unwrap_or_else(|| channel_run(frame, (a, b), lane, depths));
+            loop_path(frame, f, (start, end), run, lane.1, turns)
+        }
         None => forward_path(frame, f, (a, b), (start, end), routes, turns),
     };
     let points = flatten(&path);
@@ -987,20 +1068,17 @@ fn flow_path(
     }
 }
 
-/// A reverse loop: out of the right side, down (or up) into its lane of the channel,
-/// back along it and in at the left.
-fn loop_path(
+/// The height a loop runs back at in its channel: clear of everything in the columns it
+/// passes, in its lane.
+fn channel_run(
     frame: &Frame<'_>,
-    f: usize,
     (a, b): (usize, usize),
-    (start, end): (Point, Point),
     (side, lane): (Side, usize),
-    turns: &Turns,
     depths: &Depths,
-) -> BezPath {
+) -> f64 {
     let (ca, cb) = (frame.col[a], frame.col[b]);
     let span = cb.saturating_sub(1)..=(ca + 1).min(frame.cols.len() - 1);
-    let run = match side {
+    match side {
         Side::Below => {
             depths.col_bottom[span]
                 .iter()
@@ -1015,7 +1093,19 @@ fn loop_path(
                 .fold(f64::MAX, f64::min)
                 - depths.depth(side, lane)
         }
-    };
+    }
+}
+
+/// A reverse loop: out of the right side, down (or up) to the height it runs back at,
+/// back along it and in at the left.
+fn loop_path(
+    frame: &Frame<'_>,
+    f: usize,
+    (start, end): (Point, Point),
+    run: f64,
+    lane: usize,
+    turns: &Turns,
+) -> BezPath {
     let (xd, xa) = (turns.turn_x[f][0], turns.turn_x[f][1]);
     rounded(
         &[
