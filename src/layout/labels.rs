@@ -17,8 +17,10 @@ const CHAR_WIDTH: f64 = 6.6;
 const ALONG: [f64; 11] = [
     0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82, 0.1, 0.9,
 ];
-/// How many label heights away from its line a label on a leader may go.
-const LEADER_STEPS: usize = 10;
+/// How many label heights away from its line a label on a leader may go: on screen, and
+/// in a picture (which has no tooltip to fall back on, and grows to hold its labels).
+pub const LEADER_STEPS: usize = 10;
+const PICTURE_LEADER_STEPS: usize = 40;
 const CELL: f64 = 160.0;
 
 /// A flow whose amount is at least this share of the largest matters: its amount is
@@ -148,6 +150,7 @@ pub fn place(flows: &[FlowShape], nodes: &[Rect], texts: &[String]) -> Vec<Optio
         smaller: None,
         leader: &|_| false,
         area: None,
+        reach: LEADER_STEPS,
     };
     place_labels(flows, nodes, texts, &none, &mut taken)
         .into_iter()
@@ -165,6 +168,8 @@ pub struct Labelling<'a> {
     pub smaller: Option<TextSize>,
     pub leader: &'a dyn Fn(usize) -> bool,
     pub area: Option<Rect>,
+    /// How many label heights from its line a leader may reach.
+    pub reach: usize,
 }
 
 /// Labels for the flows, clear of what `taken` holds (node boxes, titles, pins), each
@@ -192,6 +197,7 @@ pub fn place_labels(
             let place = Place {
                 size,
                 area: how.area,
+                reach: how.reach,
                 taken,
                 nodes: &node_space,
             };
@@ -209,6 +215,7 @@ pub fn place_labels(
 struct Place<'a> {
     size: TextSize,
     area: Option<Rect>,
+    reach: usize,
     taken: &'a Occupied,
     nodes: &'a Occupied,
 }
@@ -248,7 +255,7 @@ impl Place<'_> {
             })
             .or_else(|| {
                 leader.then(|| {
-                    on_leader(flow, text, size, |b, [p, q]| {
+                    on_leader(flow, text, size, self.reach, |b, [p, q]| {
                         self.free(b)
                             && !self.nodes.hits(b)
                             && !self.nodes.crossed(p, q, margin * 4.0)
@@ -265,11 +272,12 @@ fn on_leader(
     flow: &FlowShape,
     text: &str,
     size: TextSize,
+    reach: usize,
     free: impl Fn(&Rect, [Point; 2]) -> bool,
 ) -> Option<FlowLabel> {
     let w = size.label_box(text, Point::default());
     let half_w = (w.max.x - w.min.x) / 2.0;
-    for k in 1..=LEADER_STEPS {
+    for k in 1..=reach {
         let dy = flow.width / 2.0 + size.height * (0.5 + 1.1 * k as f64);
         for &t in &ALONG {
             let p = point_along(&flow.points, t);
@@ -329,6 +337,7 @@ pub fn placed_at_fit(
         smaller: Some(TextSize::on_screen(smaller_px, scale)),
         leader: &|f| matter.get(f).copied().unwrap_or(false),
         area: Some(shown),
+        reach: LEADER_STEPS,
     };
     let placed = place_labels(&layout.flows, &layout.nodes, texts, &how, &mut taken);
     let count = placed
@@ -342,3 +351,28 @@ pub fn placed_at_fit(
 /// The margin the canvas leaves around a fitted map, and its largest fitting zoom.
 const FIT_MARGIN: f64 = 24.0;
 const MAX_FIT_ZOOM: f64 = 1.5;
+
+/// Labels for a picture of the map at 100 % (the SVG and PNG exports): every flow with a
+/// text gets one, on a leader line where its line has no room, clear of the node boxes
+/// and the pins (a picture has no tooltip to leave an amount to).
+pub fn picture_labels(
+    layout: &crate::geometry::Layout,
+    texts: &[String],
+    pins: &[Rect],
+) -> Vec<Option<FlowLabel>> {
+    let mut taken = Occupied::of(
+        layout
+            .nodes
+            .iter()
+            .map(|r| r.expand(2.0))
+            .chain(pins.iter().copied()),
+    );
+    let how = Labelling {
+        size: TextSize::MAP,
+        smaller: None,
+        leader: &|_| true,
+        area: None,
+        reach: PICTURE_LEADER_STEPS,
+    };
+    place_labels(&layout.flows, &layout.nodes, texts, &how, &mut taken)
+}

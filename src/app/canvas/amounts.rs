@@ -143,6 +143,7 @@ impl Canvas {
             )),
             leader: &|f| matter.get(f).copied().unwrap_or(false),
             area: area.is_positive().then(|| to_map(area)),
+            reach: labels::LEADER_STEPS,
         };
         let placed = labels::place_labels(&layout.flows, &layout.nodes, &texts, &how, &mut taken);
         (texts, placed)
