@@ -5,7 +5,8 @@
 //! climbing; a flow back to the same or an earlier column is a reverse loop: out of the
 //! right side, down (or up) into the channel, back along it and in at the left. Loops nest
 //! by span, shortest innermost, each on the side (under or over the chain) where its legs
-//! cross fewer flows. Curves are kept as curves (`kurbo`) and flattened once for drawing
+//! cross fewer flows; a loop between nodes of the same or neighbouring columns goes the
+//! short way, through a free gap beside its ends, when there is one. Curves are kept as curves (`kurbo`) and flattened once for drawing
 //! and hit tests.
 
 use std::collections::{BTreeMap, HashMap};

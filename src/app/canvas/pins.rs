@@ -141,8 +141,9 @@ impl Canvas {
 
     /// Seats each pin on a node or flow where it covers no other node, no title and no
     /// pin seated before it: in the row above its node's top edge, else stacked down its
-    /// right side, its left side, or in a row under it; a pin on a flow above its place,
-    /// or a little up or aside. Each seat taken joins `taken` (in map units), which the
+    /// right side, its left side, or in a row under it (then the same a pin further out,
+    /// and so on, and then all again a little smaller); a pin on a flow above its place,
+    /// or up, down or aside. Each seat taken joins `taken` (in map units), which the
     /// amounts then keep clear of. A pin with no free seat stays where it was placed.
     pub(super) fn seat_pins(
         &self,
