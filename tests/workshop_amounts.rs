@@ -247,7 +247,7 @@ fn tesseract_reads_most_amounts_that_matter_in_the_uk_workshop_screenshot() {
 fn snapshot(i: usize, name: &str) {
     let mut h = workshop(sample(i));
     assert_amounts_readable(&h);
-    h.snapshot(&format!("workshop_amounts_{name}_1280x720"));
+    h.snapshot(format!("workshop_amounts_{name}_1280x720"));
 }
 
 #[test]
