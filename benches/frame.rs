@@ -136,5 +136,43 @@ fn drag(
     );
 }
 
-criterion_group!(benches, frame, lever_drag);
+/// A workshop-mode frame of the UK sample on a 1280×720 projector, fitted, with every
+/// amount that matters placed for the screen (issue 24: 4 ms CPU at most).
+fn workshop_frame(c: &mut Criterion) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample_maps/uk-ndfeb-magnets.loopmap.json"
+    );
+    let uk = loopmap::io::load(std::path::Path::new(path)).expect("the UK sample loads");
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0));
+    let input = |events: Vec<egui::Event>| egui::RawInput {
+        screen_rect: Some(screen),
+        events,
+        ..Default::default()
+    };
+    let ctx = egui::Context::default();
+    let mut app = LoopmapApp::new(uk, None, Settings::default());
+    let _ = ctx.run_ui(input(Vec::new()), |ui| app.frame(ui));
+    let f5 = egui::Event::Key {
+        key: egui::Key::F5,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    };
+    let _ = ctx.run_ui(input(vec![f5]), |ui| app.frame(ui));
+    for _ in 0..4 {
+        let _ = ctx.run_ui(input(Vec::new()), |ui| app.frame(ui));
+    }
+    assert!(app.workshop.on, "workshop mode is on");
+    assert!(!app.canvas.drawn_amounts().is_empty(), "amounts drawn");
+    c.bench_function("workshop_frame_uk_sample_1280x720", |b| {
+        b.iter(|| {
+            let output = ctx.run_ui(input(Vec::new()), |ui| app.frame(ui));
+            ctx.tessellate(output.shapes, output.pixels_per_point)
+        })
+    });
+}
+
+criterion_group!(benches, frame, lever_drag, workshop_frame);
 criterion_main!(benches);

@@ -384,6 +384,10 @@ fn export(
     }
 }
 
+/// The part of a 1280x720 window workshop mode fits the map into: less the indicator
+/// strip above and the legends below.
+const WORKSHOP_MAP_AREA: (f64, f64) = (1280.0, 480.0);
+
 fn arrange(file: &Path, output: Option<&Path>, keep_order: bool, report: bool) -> ExitCode {
     let mut doc = match io::load(file) {
         Ok(doc) => doc,
@@ -402,6 +406,19 @@ fn arrange(file: &Path, output: Option<&Path>, keep_order: bool, report: bool) -
         println!(
             "crossing flow pairs {}, flows through nodes {}, overlapping labels {}, flows labelled only in the tooltip {}",
             q.crossings, q.through_nodes, q.overlapping_labels, q.unlabelled
+        );
+        let shapes = layout::shapes(&doc, &amounts, true);
+        let texts: Vec<String> = doc
+            .flows
+            .iter()
+            .zip(&amounts)
+            .map(|(f, a)| crate::present::flow_label(f, *a))
+            .collect();
+        let (w, h) = WORKSHOP_MAP_AREA;
+        let (_, placed, wanted) =
+            layout::labels::placed_at_fit(&shapes, &texts, &amounts, [w, h], (16.0, 14.0));
+        println!(
+            "amounts that matter (at least 2 % of the largest) placed at 14 px or more at fit in workshop mode on 1280x720 ({w:.0}x{h:.0} px of map): {placed} of {wanted}"
         );
     }
     ExitCode::SUCCESS

@@ -509,3 +509,60 @@ fn the_svg_draws_the_ranges_only_when_asked() {
     assert!(bands >= 20, "{bands} bands");
     assert!(ranged.contains(" ± "), "a label with its σ");
 }
+
+#[test]
+fn every_flow_of_every_sample_is_labelled_in_the_svg_on_a_leader_line_where_it_has_no_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut leaders = 0;
+    for sample in SAMPLES {
+        let map = dir.path().join("map.loopmap.json");
+        std::fs::write(&map, sample.text).unwrap();
+        let doc = sample.load().unwrap();
+        let out = dir.path().join("map.svg");
+        let run = loopmap(&["export", s(&map), "--svg", s(&out)]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let text = std::fs::read_to_string(&out).unwrap();
+        let amounts = analyse(&doc).solution.flows;
+        for (f, flow) in doc.flows.iter().enumerate() {
+            let group = format!(r#"<g class="flow-label" data-flow="{}">"#, flow.id);
+            let at = text.find(&group);
+            let at = at.unwrap_or_else(|| panic!("{}: {} has no label", sample.file_name, flow.id));
+            let label = loopmap::present::flow_label(flow, amounts[f]);
+            let end = text[at..].find("</g>").map_or(text.len(), |e| at + e);
+            assert!(
+                text[at..end].contains(&escaped(&label)),
+                "{}: {label}",
+                flow.id
+            );
+            leaders += usize::from(text[at..end].contains(r#"class="leader""#));
+        }
+    }
+    assert!(leaders > 0, "no label needed a leader line");
+}
+
+#[test]
+fn the_picture_lists_the_pain_points_by_their_pin_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (map, doc) = uk_file(dir.path());
+    let out = dir.path().join("uk.svg");
+    let run = loopmap(&["export", s(&map), "--svg", s(&out)]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let numbers = doc.pin_numbers();
+    assert_eq!(
+        text.matches(r#"class="pin-entry""#).count(),
+        doc.pain_points.len()
+    );
+    for (i, p) in doc.pain_points.iter().enumerate() {
+        let entry = format!(">{}. {} (", numbers[i], escaped(&p.title));
+        assert!(text.contains(&entry), "{entry}");
+    }
+}

@@ -366,3 +366,115 @@ fn loopmap_arrange_writes_the_arranged_map_in_canonical_form_in_place_or_to_out(
         .assert()
         .code(2);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// At fit in workshop mode on a 1280×720 projector, every amount placed is on its
+    /// flow or on a leader line, over no node and no other amount, at 14 px or more.
+    #[test]
+    fn amounts_at_fit_overlap_no_node_and_no_other_amount(doc in random_map()) {
+        let amounts = analyse(&doc).solution.flows;
+        let (out, shapes) = arranged_with(&doc, &amounts);
+        let texts: Vec<String> = out
+            .flows
+            .iter()
+            .zip(&amounts)
+            .map(|(f, a)| loopmap::present::flow_label(f, *a))
+            .collect();
+        let (placed, count, wanted) =
+            loopmap::layout::labels::placed_at_fit(&shapes, &texts, &amounts, [1280.0, 480.0], (16.0, 14.0));
+        prop_assert!(count <= wanted);
+        let labels: Vec<Rect> = placed.iter().flatten().map(|l| l.rect).collect();
+        for (i, l) in labels.iter().enumerate() {
+            for n in &shapes.nodes {
+                prop_assert!(!overlap(l, n), "amount {l:?} over node {n:?}");
+            }
+            for m in &labels[i + 1..] {
+                prop_assert!(!overlap(l, m), "amounts {l:?} and {m:?} overlap");
+            }
+        }
+        // Each leader runs from a point of its flow's line to its label's edge.
+        for (f, l) in placed.iter().enumerate() {
+            let Some(l) = l else { continue };
+            if let Some([from, to]) = l.leader {
+                let line = &shapes.flows[f].points;
+                let near = line.windows(2).any(|s| {
+                    let (dx, dy) = (s[1].x - s[0].x, s[1].y - s[0].y);
+                    let len2 = (dx * dx + dy * dy).max(1e-12);
+                    let t = (((from.x - s[0].x) * dx + (from.y - s[0].y) * dy) / len2).clamp(0.0, 1.0);
+                    (s[0].x + t * dx - from.x).hypot(s[0].y + t * dy - from.y) < 1e-6
+                });
+                prop_assert!(near, "leader of flow {f} starts off its line");
+                prop_assert!((to.y - l.rect.min.y).abs() < 1e-6 || (to.y - l.rect.max.y).abs() < 1e-6);
+            }
+        }
+    }
+}
+
+/// A chain of three columns with three nodes stacked in the middle one, and a reuse
+/// loop `from` → `to`: its highest and lowest points, and the boxes.
+fn loop_extent(from: &str, to: &str) -> (f64, f64, Vec<Rect>) {
+    let mut doc = Document::new("short loops");
+    for (id, pos) in [
+        ("src", [0.0, 0.0]),
+        ("top", [300.0, -160.0]),
+        ("mid", [300.0, 0.0]),
+        ("low", [300.0, 400.0]),
+        ("end", [600.0, -160.0]),
+    ] {
+        let mut n = Node::new(id, id, NodeKind::Process);
+        n.pos = pos;
+        doc.nodes.push(n);
+    }
+    for (id, a, b, kind, amount) in [
+        ("f1", "src", "top", Loop::None, 10.0),
+        ("f2", "src", "mid", Loop::None, 10.0),
+        ("f3", "src", "low", Loop::None, 10.0),
+        ("f4", "top", "end", Loop::None, 10.0),
+        ("back", from, to, Loop::Reuse, 2.0),
+    ] {
+        let mut f = Flow::new(id, a, b);
+        f.loop_kind = kind;
+        f.value = FlowValue::Amount(amount);
+        doc.flows.push(f);
+    }
+    let amounts = analyse(&doc).solution.flows;
+    let shapes = layout::shapes(&doc, &amounts, true);
+    let back = &shapes.flows[4];
+    assert!(back.is_arc);
+    let ys = back.points.iter().map(|p| p.y);
+    let highest = ys.clone().fold(f64::MAX, f64::min);
+    let deepest = ys.fold(f64::MIN, f64::max);
+    (highest, deepest, shapes.nodes)
+}
+
+#[test]
+fn a_loop_between_neighbours_in_one_column_runs_between_them_not_round_the_chain() {
+    // From the top node back to the one under it: through the gap between the two.
+    let (highest, deepest, nodes) = loop_extent("top", "mid");
+    let (top, mid) = (nodes[1], nodes[2]);
+    assert!(
+        highest >= top.min.y,
+        "{highest}: over the column ({})",
+        top.min.y
+    );
+    assert!(
+        deepest <= mid.max.y,
+        "{deepest}: under the column ({})",
+        mid.max.y
+    );
+}
+
+#[test]
+fn a_loop_to_the_column_before_runs_the_short_way_beside_its_ends() {
+    // From the last column back to the middle of the one before: under the two ends, not
+    // under the whole chain.
+    let (_, deepest, nodes) = loop_extent("end", "mid");
+    let low = nodes[3];
+    assert!(
+        deepest < low.min.y,
+        "{deepest} under the lowest node ({})",
+        low.min.y
+    );
+}

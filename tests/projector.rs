@@ -115,15 +115,23 @@ fn no_pin_covers_a_title_in_workshop_mode_at_1280x720() {
 
 #[test]
 fn legends_sit_beside_the_fitted_map_and_fold_away() {
-    // A column at the left (1280×720) and a strip along the bottom (1400×900).
+    // A strip of one line per legend in workshop mode, a column at the left (1280×720)
+    // and a strip along the bottom (1400×900) in the editor.
     for mut h in [
         workshop(),
         editor(uk(), PROJECTOR),
         editor(uk(), [1400.0, 900.0]),
     ] {
         let legends = h.state().canvas.canvas_legends().clone();
-        assert!(legends.rect(Legend::Loops).is_some());
-        assert!(legends.rect(Legend::Pins).is_some());
+        let loops = legends.rect(Legend::Loops);
+        assert!(loops.is_some());
+        if h.state().workshop.on {
+            // Folded to a line each, loops and pin categories, in one box.
+            assert!(legends.rect(Legend::Pins).is_none());
+            assert!(loops.is_some_and(|r| r.height() <= 60.0), "{loops:?}");
+        } else {
+            assert!(legends.rect(Legend::Pins).is_some());
+        }
         assert_legends_clear_of_the_map(&h);
 
         // Folded away with the small button on the canvas: only the button (and the

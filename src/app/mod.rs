@@ -42,7 +42,7 @@ use crate::analysis;
 use crate::io;
 use crate::model::{Document, fragment};
 
-pub use canvas::{DrawnTitle, Legend, Legends, Lod, View};
+pub use canvas::{DrawnAmount, DrawnTitle, Legend, Legends, Lod, View};
 pub use command::Command;
 pub use editor::{Derived, Editor, Request};
 pub use files::{ExportKind, Settings};

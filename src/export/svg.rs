@@ -62,14 +62,40 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str, picture: Pic
         doc
     };
     let layout = crate::layout::shapes(doc, &analysis.solution.flows, true);
-    let bounds = layout.bounds().unwrap_or(Rect {
-        min: Point::new(0.0, 0.0),
-        max: Point::new(400.0, 200.0),
-    });
+    let amounts = &analysis.solution.flows;
+    let texts: Vec<String> = (0..doc.flows.len())
+        .map(|f| {
+            let mut text = present::flow_label(&doc.flows[f], amounts.get(f).copied().flatten());
+            if let Some(s) = sigma(f) {
+                text.push_str(&format!(" ± {}", present::amount(s)));
+            }
+            text
+        })
+        .collect();
+    let pin_boxes: Vec<Rect> = doc
+        .pain_points
+        .iter()
+        .zip(&layout.pins)
+        .filter_map(|(p, c)| {
+            let r = 2.0 * geometry::pin_radius(p.votes()) + 2.0;
+            c.map(|c| Rect::from_center(c, [r, r]))
+        })
+        .collect();
+    let labels = crate::layout::labels::picture_labels(&layout, &texts, &pin_boxes);
+    let bounds = labels
+        .iter()
+        .flatten()
+        .map(|l| l.rect)
+        .fold(layout.bounds(), |b, r| Some(b.map_or(r, |b| b.union(&r))))
+        .unwrap_or(Rect {
+            min: Point::new(0.0, 0.0),
+            max: Point::new(400.0, 200.0),
+        });
     let map_pins = doc.pain_points.iter().any(|p| p.on == Anchor::Map);
     let top = TITLE + if map_pins { 50.0 } else { 0.0 };
     let width = (bounds.max.x - bounds.min.x + 2.0 * MARGIN).max(760.0);
-    let height = bounds.max.y - bounds.min.y + 2.0 * MARGIN + top + LEGEND;
+    let legend_height = LEGEND + PIN_ROW * doc.pain_points.len() as f64;
+    let height = bounds.max.y - bounds.min.y + 2.0 * MARGIN + top + legend_height;
     // Canvas point -> SVG point.
     let dx = MARGIN - bounds.min.x;
     let dy = MARGIN + top - bounds.min.y;
@@ -101,7 +127,6 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str, picture: Pic
     );
 
     // Flows under nodes.
-    let amounts = &analysis.solution.flows;
     out.push_str("<g id=\"flows\" fill=\"none\">\n");
     for (f, shape) in layout.flows.iter().enumerate() {
         let flow = &doc.flows[f];
@@ -158,22 +183,26 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str, picture: Pic
         }
     }
     out.push_str("</g>\n<g id=\"flow-labels\" font-size=\"12\">\n");
-    // Each label only where the layout found room for it; its group names its flow.
-    for (f, shape) in layout.flows.iter().enumerate() {
-        let Some(r) = shape.label else { continue };
-        let mut text = present::flow_label(&doc.flows[f], amounts.get(f).copied().flatten());
-        if let Some(s) = sigma(f) {
-            text.push_str(&format!(" ± {}", present::amount(s)));
-        }
+    // Every flow's label, on a leader line where its line has no room; its group names
+    // its flow.
+    for (f, label) in labels.iter().enumerate() {
+        let Some(label) = label else { continue };
+        let r = label.rect;
         let (x, y) = at(r.min);
         let (w, h) = (r.max.x - r.min.x, r.max.y - r.min.y);
+        let leader = label.leader.map_or(String::new(), |[a, b]| {
+            let ((ax, ay), (bx, by)) = (at(a), at(b));
+            format!(
+                r##"<line class="leader" x1="{ax:.1}" y1="{ay:.1}" x2="{bx:.1}" y2="{by:.1}" stroke="#555555" stroke-width="1"/><circle cx="{ax:.1}" cy="{ay:.1}" r="2" fill="#555555"/>"##
+            )
+        });
         let _ = writeln!(
             out,
-            r##"<g class="flow-label" data-flow="{}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="4" fill="#ffffff" fill-opacity="0.85"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333333">{}</text></g>"##,
+            r##"<g class="flow-label" data-flow="{}">{leader}<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="4" fill="#ffffff" fill-opacity="0.85"/><text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#333333">{}</text></g>"##,
             xml(&doc.flows[f].id),
             x + w / 2.0,
             y + h - 4.0,
-            xml(&text)
+            xml(&texts[f])
         );
     }
     out.push_str("</g>\n");
@@ -283,7 +312,8 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str, picture: Pic
     }
     out.push_str("</g>\n");
 
-    legend(&mut out, doc, height - LEGEND + 10.0);
+    legend(&mut out, doc, height - legend_height + 10.0);
+    pin_list(&mut out, doc, height - legend_height + LEGEND);
     out.push_str("</svg>\n");
     out
 }
@@ -373,6 +403,41 @@ fn pin(out: &mut String, category: Category, c: Point, r: f64, number: Option<us
             fill.text_on().hex()
         );
     }
+}
+
+/// Between the lines of the numbered list of pain points.
+const PIN_ROW: f64 = 18.0;
+
+/// The pain points by their pin numbers, under the legend: a picture has no tooltip to
+/// say what a pin means.
+fn pin_list(out: &mut String, doc: &Document, y: f64) {
+    if doc.pain_points.is_empty() {
+        return;
+    }
+    let numbers = doc.pin_numbers();
+    let mut order: Vec<usize> = (0..doc.pain_points.len()).collect();
+    order.sort_by_key(|&i| numbers[i]);
+    let _ = writeln!(
+        out,
+        r#"<g id="pin-list" font-size="13" fill="{TEXT}"><text x="{MARGIN}" y="{:.1}">Pain points</text>"#,
+        y - 4.0
+    );
+    for (k, &i) in order.iter().enumerate() {
+        let p = &doc.pain_points[i];
+        let on = p.on.describe(doc);
+        let _ = writeln!(
+            out,
+            r#"<text class="pin-entry" x="{MARGIN}" y="{:.1}">{}. {} ({}, {} vote{}, on {})</text>"#,
+            y + PIN_ROW * (k as f64 + 1.0) - 4.0,
+            numbers[i],
+            xml(&p.title),
+            p.category().name(),
+            p.votes(),
+            if p.votes() == 1 { "" } else { "s" },
+            xml(&on)
+        );
+    }
+    out.push_str("</g>\n");
 }
 
 /// Loop kinds (colour and dash) and, when there are pain points, their categories.

@@ -16,12 +16,14 @@
 //! and `shapes` draws any positions (arranged or moved by hand), every time the map is
 //! drawn: `route` runs long flows through free gaps of the columns they cross (where they
 //! cross fewest flows, on a small map) and nests the reverse loops by span in a channel
-//! under the chain or over it, whichever side their legs cross less;
-//! `labels` puts each flow's label where it overlaps nothing. `quality` counts what makes
-//! a picture hard to read, for tests and benchmarks.
+//! under the chain or over it, whichever side their legs cross less (a loop between
+//! neighbouring nodes goes the short way, beside its ends);
+//! `labels` puts each flow's label where it overlaps nothing, with one notion of occupied
+//! space that the canvas (amounts and pins at screen size) and the exports (leader lines)
+//! share. `quality` counts what makes a picture hard to read, for tests and benchmarks.
 
 mod coords;
-mod labels;
+pub mod labels;
 mod net;
 mod order;
 pub mod quality;

@@ -5,10 +5,11 @@
 //! climbing; a flow back to the same or an earlier column is a reverse loop: out of the
 //! right side, down (or up) into the channel, back along it and in at the left. Loops nest
 //! by span, shortest innermost, each on the side (under or over the chain) where its legs
-//! cross fewer flows. Curves are kept as curves (`kurbo`) and flattened once for drawing
+//! cross fewer flows; a loop between nodes of the same or neighbouring columns goes the
+//! short way, through a free gap beside its ends, when there is one. Curves are kept as curves (`kurbo`) and flattened once for drawing
 //! and hit tests.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use kurbo::{BezPath, PathEl};
 
@@ -443,45 +444,120 @@ pub fn point_along(points: &[Point], t: f64) -> Point {
 
 /// Lays out a map as drawn: boxes, flow and loop paths, labels and pins. `amounts` are the
 /// solved flow amounts (for widths and labels); `sankey` false draws every flow at the
-/// minimum width.
+/// minimum width. The steps, in order, one function each.
 pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
-    let nodes: Vec<Rect> = doc
-        .nodes
-        .iter()
-        .map(|n| geometry::node_rect(n.pos))
+    let frame = Frame::new(doc, amounts, sankey);
+    let mut routes = forward_routes(&frame);
+    stack_shared_gaps(&frame, &mut routes);
+    let channels = loop_channels(&frame, &routes);
+    let ports = ports(&frame, &routes, &channels);
+    let turns = loop_turns(&frame, &channels);
+    let depths = channel_depths(&frame, &routes, &channels);
+    let mut flows: Vec<FlowShape> = (0..frame.widths.len())
+        .map(|f| flow_path(&frame, f, &routes, &channels, &ports, &turns, &depths))
         .collect();
-    let index = doc.node_index();
-    let flow_count = doc.flows.len();
-    let largest = amounts.iter().flatten().fold(0.0f64, |m, a| m.max(*a));
-    let widths: Vec<f64> = (0..flow_count)
-        .map(|f| {
-            if sankey {
-                geometry::flow_width(amounts.get(f).copied().flatten(), largest)
-            } else {
-                MIN_WIDTH * 1.5
-            }
-        })
-        .collect();
-    let ends: Vec<Option<(usize, usize)>> = doc
-        .flows
-        .iter()
-        .map(|f| {
-            let a = *index.get(f.from.as_str())?;
-            let b = *index.get(f.to.as_str())?;
-            (a != b).then_some((a, b))
-        })
-        .collect();
-    let (cols, col) = columns(&nodes);
-    let is_loop = |f: usize| ends[f].is_some_and(|(a, b)| col[b] <= col[a]);
+    label_places(doc, amounts, &frame, &mut flows);
+    let pins = geometry::pin_positions(doc, &frame.index, &frame.nodes, &flows);
+    Layout {
+        nodes: frame.nodes,
+        flows,
+        pins,
+    }
+}
 
-    // 1. Long forward flows: a gap in every column they cross, widest flows first.
-    let mut gaps: Vec<Vec<Gap>> = cols.iter().map(|c| column_gaps(c, &nodes)).collect();
+/// What every step reads: the node boxes, the flows' widths and ends, the columns.
+struct Frame<'a> {
+    nodes: Vec<Rect>,
+    index: HashMap<&'a str, usize>,
+    widths: Vec<f64>,
+    /// Each flow's (from, to) nodes; none for a flow on a missing node or onto itself.
+    ends: Vec<Option<(usize, usize)>>,
+    cols: Vec<Column>,
+    /// Each node's column.
+    col: Vec<usize>,
+}
+
+impl<'a> Frame<'a> {
+    fn new(doc: &'a Document, amounts: &[Option<f64>], sankey: bool) -> Self {
+        let nodes: Vec<Rect> = doc
+            .nodes
+            .iter()
+            .map(|n| geometry::node_rect(n.pos))
+            .collect();
+        let index = doc.node_index();
+        let largest = amounts.iter().flatten().fold(0.0f64, |m, a| m.max(*a));
+        let widths: Vec<f64> = (0..doc.flows.len())
+            .map(|f| {
+                if sankey {
+                    geometry::flow_width(amounts.get(f).copied().flatten(), largest)
+                } else {
+                    MIN_WIDTH * 1.5
+                }
+            })
+            .collect();
+        let ends: Vec<Option<(usize, usize)>> = doc
+            .flows
+            .iter()
+            .map(|f| {
+                let a = *index.get(f.from.as_str())?;
+                let b = *index.get(f.to.as_str())?;
+                (a != b).then_some((a, b))
+            })
+            .collect();
+        let (cols, col) = columns(&nodes);
+        Frame {
+            nodes,
+            index,
+            widths,
+            ends,
+            cols,
+            col,
+        }
+    }
+
+    /// A flow back to the same or an earlier column.
+    fn is_loop(&self, f: usize) -> bool {
+        self.ends[f].is_some_and(|(a, b)| self.col[b] <= self.col[a])
+    }
+
+    /// A node's place in its column (0 at the top) and how many the column holds.
+    fn rank(&self, n: usize) -> (usize, usize) {
+        let members = &self.cols[self.col[n]].members;
+        (
+            members.iter().position(|&m| m == n).unwrap_or(0),
+            members.len(),
+        )
+    }
+}
+
+/// Where the long forward flows cross the columns between their ends.
+struct Routes {
+    /// Per flow: (column, gap, preferred height) for each column crossed.
+    via: Vec<Vec<(usize, usize, f64)>>,
+    /// Per flow: the height it takes in each, once stacked with the others in its gap.
+    via_y: Vec<Vec<f64>>,
+    gaps: Vec<Vec<Gap>>,
+}
+
+/// Long forward flows: a gap in every column they cross, widest flows first. On a small
+/// map each is routed past the flows already known where it crosses fewest; on a large
+/// one, where it climbs least.
+fn forward_routes(frame: &Frame<'_>) -> Routes {
+    let Frame {
+        nodes,
+        widths,
+        ends,
+        cols,
+        col,
+        ..
+    } = frame;
+    let flow_count = widths.len();
+    let mut gaps: Vec<Vec<Gap>> = cols.iter().map(|c| column_gaps(c, nodes)).collect();
     let centre_x: Vec<f64> = cols.iter().map(|c| (c.min_x + c.max_x) / 2.0).collect();
     let mut long: Vec<usize> = (0..flow_count)
         .filter(|&f| ends[f].is_some_and(|(a, b)| col[b] > col[a] + 1))
         .collect();
     long.sort_by(|&f, &g| widths[g].total_cmp(&widths[f]).then(f.cmp(&g)));
-    // Per flow: (column, gap, preferred height) for each column crossed.
     let mut via: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); flow_count];
     // On a small map, the heights of the flows between neighbouring columns, so that a
     // long flow can pass them where it crosses fewest: the short flows, then each long
@@ -522,17 +598,28 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             }
         }
     }
-    // Flows sharing a gap are stacked in the order of where they come from and go to.
+    let via_y = via
+        .iter()
+        .map(|s| s.iter().map(|v| v.2).collect())
+        .collect();
+    Routes { via, via_y, gaps }
+}
+
+/// Flows sharing a gap are stacked in the order of where they come from and go to.
+fn stack_shared_gaps(frame: &Frame<'_>, routes: &mut Routes) {
+    let Frame {
+        nodes,
+        widths,
+        ends,
+        ..
+    } = frame;
+    let Routes { via, via_y, gaps } = routes;
     let mut sharing: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
     for (f, steps) in via.iter().enumerate() {
         for (k, &(c, g, _)) in steps.iter().enumerate() {
             sharing.entry((c, g)).or_default().push((f, k));
         }
     }
-    let mut via_y: Vec<Vec<f64>> = via
-        .iter()
-        .map(|s| s.iter().map(|v| v.2).collect())
-        .collect();
     let neighbour_y = |f: usize, k: usize, before: bool| -> f64 {
         let (a, b) = ends[f].unwrap_or((0, 0));
         match (before, k) {
@@ -564,9 +651,32 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             at += widths[f] + STACK_GAP;
         }
     }
+}
 
-    // 2. Loops: channel side and lane.
-    let loops: Vec<usize> = (0..flow_count).filter(|&f| is_loop(f)).collect();
+/// The reverse loops, each with its span of column gaps and its channel side and lane.
+struct Channels {
+    loops: Vec<usize>,
+    /// Per loop (in the order of `loops`): the gaps it turns in, `(enter, leave)`.
+    spans: Vec<(usize, usize)>,
+    /// Per flow: its channel side and lane, if it is a loop.
+    lane_of: Vec<Option<(Side, usize)>>,
+    /// Per flow: the height a loop between neighbouring nodes runs back at, when it goes
+    /// the short way (`short_way`) rather than through the channel.
+    short: Vec<Option<f64>>,
+}
+
+/// Loop channels: each loop on the side where its legs cross fewer forward flows (the
+/// side nearer its ends on a tie), nested by span.
+fn loop_channels(frame: &Frame<'_>, routes: &Routes) -> Channels {
+    let Frame {
+        nodes,
+        ends,
+        cols,
+        col,
+        ..
+    } = frame;
+    let flow_count = ends.len();
+    let loops: Vec<usize> = (0..flow_count).filter(|&f| frame.is_loop(f)).collect();
     let spans: Vec<(usize, usize)> = loops
         .iter()
         .map(|&f| {
@@ -574,13 +684,6 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             (col[b], col[a] + 1)
         })
         .collect();
-    let rank = |n: usize| {
-        let members = &cols[col[n]].members;
-        (
-            members.iter().position(|&m| m == n).unwrap_or(0),
-            members.len(),
-        )
-    };
     // Where each forward flow crosses the gap after a column and the gap before one: its
     // height there (at its from node or waypoint; at its to node or waypoint).
     let mut leaving: Vec<Vec<f64>> = vec![Vec::new(); cols.len()];
@@ -592,7 +695,7 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
         }
         leaving[col[a]].push(nodes[a].center().y);
         entering[col[b]].push(nodes[b].center().y);
-        for (&(c, _, _), &y) in via[f].iter().zip(&via_y[f]) {
+        for (&(c, _, _), &y) in routes.via[f].iter().zip(&routes.via_y[f]) {
             leaving[c].push(y);
             entering[c].push(y);
         }
@@ -616,17 +719,103 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
         .iter()
         .map(|&f| {
             let (a, b) = ends[f].unwrap_or((0, 0));
-            nearer_side(rank(a), rank(b))
+            nearer_side(frame.rank(a), frame.rank(b))
         })
         .collect();
     let (nesting, _) = nest(&spans, &preferred, &legs);
     let mut lane_of: Vec<Option<(Side, usize)>> = vec![None; flow_count];
+    let mut short = vec![None; flow_count];
+    // The gaps a loop already runs back through the short way: one loop each.
+    let mut used = std::collections::HashSet::new();
     for (k, &f) in loops.iter().enumerate() {
-        lane_of[f] = Some(nesting[k]);
+        let (side, lane) = nesting[k];
+        lane_of[f] = Some((side, lane));
+        if let Some((side, y)) = short_way(frame, routes, f, side, &mut used) {
+            lane_of[f] = Some((side, lane));
+            short[f] = Some(y);
+        }
     }
+    Channels {
+        loops,
+        spans,
+        lane_of,
+        short,
+    }
+}
 
-    // 3. Ports: on each side of a node, forward flows in the order of where they go,
-    //    loops on their channel's side, outer loops nearer the forward flows.
+/// A loop between nodes of the same or neighbouring columns runs the short way when it
+/// can: back through a free gap beside both its ends (above them, below them, or between
+/// them in one column), on its channel's side if there is room there, instead of through
+/// the channel under (or over) the whole chain. Returns the side and the height it runs
+/// back at.
+fn short_way(
+    frame: &Frame<'_>,
+    routes: &Routes,
+    f: usize,
+    side: Side,
+    used: &mut std::collections::HashSet<(usize, usize)>,
+) -> Option<(Side, f64)> {
+    let (a, b) = frame.ends[f]?;
+    let (ca, cb) = (frame.col[a], frame.col[b]);
+    if ca > cb + 1 {
+        return None;
+    }
+    let w = frame.widths[f];
+    let gap = |c: usize, n: usize, below: bool| {
+        let g = frame.rank(n).0 + usize::from(below);
+        Some(((c, g), routes.gaps[c].get(g)?))
+    };
+    let other = match side {
+        Side::Below => Side::Above,
+        Side::Above => Side::Below,
+    };
+    let mut pairs = Vec::new();
+    for s in [side, other] {
+        let below = s == Side::Below;
+        pairs.push((s, below, below));
+        if ca == cb {
+            // Between the two, when they are neighbours in the column.
+            pairs.push((s, !below, below));
+        }
+    }
+    pairs.into_iter().find_map(|(s, from_below, to_below)| {
+        let ((k1, g1), (k2, g2)) = (gap(ca, a, from_below)?, gap(cb, b, to_below)?);
+        if g1.used > 0.0 || g2.used > 0.0 || used.contains(&k1) || used.contains(&k2) {
+            return None;
+        }
+        let (lo, hi) = (g1.lo.max(g2.lo), g1.hi.min(g2.hi));
+        let need = w + 2.0 * LANE_SEP;
+        let y = match (lo.is_finite(), hi.is_finite()) {
+            (true, true) if hi - lo >= need => (lo + hi) / 2.0,
+            (false, true) => hi - need / 2.0,
+            (true, false) => lo + need / 2.0,
+            _ => return None,
+        };
+        // Between them in one column: the side is where the run lies from the from node.
+        let s = if from_below == to_below {
+            s
+        } else if from_below {
+            Side::Below
+        } else {
+            Side::Above
+        };
+        used.extend([k1, k2]);
+        Some((s, y))
+    })
+}
+
+/// Ports: where each flow leaves its from node (`[0]`) and enters its to node (`[1]`).
+/// On each side of a node, forward flows in the order of where they go, loops on their
+/// channel's side, outer loops nearer the forward flows.
+fn ports(frame: &Frame<'_>, routes: &Routes, channels: &Channels) -> Vec<[f64; 2]> {
+    let Frame {
+        nodes,
+        widths,
+        ends,
+        ..
+    } = frame;
+    let via_y = &routes.via_y;
+    let lane_of = &channels.lane_of;
     let next_y = |f: usize| {
         via_y[f]
             .first()
@@ -653,7 +842,7 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             sides[b][1].push(f);
         }
     }
-    let mut port_y = vec![[0.0f64; 2]; flow_count];
+    let mut port_y = vec![[0.0f64; 2]; ends.len()];
     for (n, rect) in nodes.iter().enumerate() {
         for (side, list) in sides[n].iter_mut().enumerate() {
             list.sort_by(|&f, &g| {
@@ -674,14 +863,41 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             }
         }
     }
+    port_y
+}
 
-    // 4. Loop runs: where each turns in its gaps, and how deep its lane lies.
+/// Where the loops turn in their column gaps.
+struct Turns {
+    /// Per flow: where a loop turns down (or up) after its from node, and where it turns
+    /// back before its to node.
+    turn_x: Vec<[f64; 2]>,
+    /// Per column: how far right the loops leaving it turn, and how far left those
+    /// entering it turn (with a little room).
+    loop_turns: Vec<[Option<f64>; 2]>,
+}
+
+/// Loop turns: side by side in each gap, shortest span nearest the column, squeezed
+/// where a gap is too narrow for all of them.
+fn loop_turns(frame: &Frame<'_>, channels: &Channels) -> Turns {
+    let Frame {
+        widths,
+        ends,
+        cols,
+        col,
+        ..
+    } = frame;
+    let Channels {
+        loops,
+        spans,
+        lane_of,
+        ..
+    } = channels;
     let mut turning: BTreeMap<(usize, bool), Vec<usize>> = BTreeMap::new();
     for (k, &f) in loops.iter().enumerate() {
         turning.entry((spans[k].1, true)).or_default().push(f);
         turning.entry((spans[k].0, false)).or_default().push(f);
     }
-    let mut turn_x = vec![[0.0f64; 2]; flow_count];
+    let mut turn_x = vec![[0.0f64; 2]; ends.len()];
     let mut gaps_seen: Vec<usize> = turning.keys().map(|&(g, _)| g).collect();
     gaps_seen.dedup();
     for g in gaps_seen {
@@ -723,12 +939,11 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
             turn_x[f][1] = l - x * scale;
         }
     }
-    // Per column: how far right the loops leaving it turn, and how far left those
-    // entering it turn (with a little room). Every forward flow out of (into) the column
-    // runs straight that far, so the curves across a gap all span the same width and two
-    // of them cross at most once, where their order changes.
+    // Every forward flow out of (into) a column runs straight as far as its loops turn,
+    // so the curves across a gap all span the same width and two of them cross at most
+    // once, where their order changes.
     let mut loop_turns: Vec<[Option<f64>; 2]> = vec![[None, None]; cols.len()];
-    for &f in &loops {
+    for &f in loops {
         let Some((a, b)) = ends[f] else { continue };
         let out = turn_x[f][0] + widths[f] / 2.0 + 4.0;
         let inn = turn_x[f][1] - widths[f] / 2.0 - 4.0;
@@ -736,7 +951,37 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
         loop_turns[ca][0] = Some(loop_turns[ca][0].map_or(out, |x: f64| x.max(out)));
         loop_turns[cb][1] = Some(loop_turns[cb][1].map_or(inn, |x: f64| x.min(inn)));
     }
-    // The lowest and highest thing in each column, waypoints included.
+    Turns { turn_x, loop_turns }
+}
+
+/// How deep the channels lie under (and over) each column.
+struct Depths {
+    /// The lowest and highest thing in each column, waypoints included.
+    col_bottom: Vec<f64>,
+    col_top: Vec<f64>,
+    /// The widest loop in each lane.
+    thickness: BTreeMap<(Side, usize), f64>,
+}
+
+impl Depths {
+    /// How far below the lowest (above the highest) thing a loop's lane runs.
+    fn depth(&self, side: Side, lane: usize) -> f64 {
+        let inner: f64 = (0..lane)
+            .map(|l| self.thickness.get(&(side, l)).copied().unwrap_or(0.0) + LANE_SEP)
+            .sum();
+        CLEARANCE + inner + self.thickness.get(&(side, lane)).copied().unwrap_or(0.0) / 2.0
+    }
+}
+
+/// Channel depths: each lane clear of everything in the columns it passes, inner lanes
+/// first.
+fn channel_depths(frame: &Frame<'_>, routes: &Routes, channels: &Channels) -> Depths {
+    let Frame {
+        nodes,
+        widths,
+        cols,
+        ..
+    } = frame;
     let mut col_bottom: Vec<f64> = cols
         .iter()
         .map(|c| {
@@ -755,150 +1000,206 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
                 .fold(f64::MAX, f64::min)
         })
         .collect();
-    for (f, steps) in via.iter().enumerate() {
+    for (f, steps) in routes.via.iter().enumerate() {
         for (k, &(c, _, _)) in steps.iter().enumerate() {
-            col_bottom[c] = col_bottom[c].max(via_y[f][k] + widths[f] / 2.0);
-            col_top[c] = col_top[c].min(via_y[f][k] - widths[f] / 2.0);
+            col_bottom[c] = col_bottom[c].max(routes.via_y[f][k] + widths[f] / 2.0);
+            col_top[c] = col_top[c].min(routes.via_y[f][k] - widths[f] / 2.0);
         }
     }
     let mut thickness: BTreeMap<(Side, usize), f64> = BTreeMap::new();
-    for &f in &loops {
-        if let Some(l) = lane_of[f] {
+    for &f in channels
+        .loops
+        .iter()
+        .filter(|&&f| channels.short[f].is_none())
+    {
+        if let Some(l) = channels.lane_of[f] {
             let t = thickness.entry(l).or_insert(0.0);
             *t = t.max(widths[f]);
         }
     }
-    let depth = |side: Side, lane: usize| -> f64 {
-        let inner: f64 = (0..lane)
-            .map(|l| thickness.get(&(side, l)).copied().unwrap_or(0.0) + LANE_SEP)
-            .sum();
-        CLEARANCE + inner + thickness.get(&(side, lane)).copied().unwrap_or(0.0) / 2.0
-    };
+    Depths {
+        col_bottom,
+        col_top,
+        thickness,
+    }
+}
 
-    // 5. Paths.
-    let mut flows: Vec<FlowShape> = (0..flow_count)
-        .map(|f| {
-            let w = widths[f];
-            let Some((a, b)) = ends[f] else {
-                let p = Point::default();
-                return FlowShape {
-                    path: BezPath::new(),
-                    points: vec![p, p],
-                    width: w,
-                    label_at: p,
-                    label: None,
-                    is_arc: false,
-                    bounds: Rect { min: p, max: p },
-                };
-            };
-            let start = Point::new(nodes[a].max.x, port_y[f][0]);
-            let end = Point::new(nodes[b].min.x, port_y[f][1]);
-            let path = match lane_of[f] {
-                Some((side, lane)) => {
-                    let (ca, cb) = (col[a], col[b]);
-                    let span = cb.saturating_sub(1)..=(ca + 1).min(cols.len() - 1);
-                    let run = match side {
-                        Side::Below => {
-                            col_bottom[span].iter().copied().fold(f64::MIN, f64::max)
-                                + depth(side, lane)
-                        }
-                        Side::Above => {
-                            col_top[span].iter().copied().fold(f64::MAX, f64::min)
-                                - depth(side, lane)
-                        }
-                    };
-                    let (xd, xa) = (turn_x[f][0], turn_x[f][1]);
-                    rounded(
-                        &[
-                            start,
-                            Point::new(xd, start.y),
-                            Point::new(xd, run),
-                            Point::new(xa, run),
-                            Point::new(xa, end.y),
-                            end,
-                        ],
-                        10.0 + w / 2.0 + 4.0 * lane as f64,
-                    )
-                }
-                None => {
-                    let k = |p: Point| kurbo::Point::new(p.x, p.y);
-                    let mut path = BezPath::new();
-                    path.move_to(k(start));
-                    // Run straight past the loops that turn down (or up) beside either
-                    // end, so that the curve does not cut through them.
-                    let mut at = start;
-                    if let Some(x) = loop_turns[col[a]][0] {
-                        at = Point::new(x.max(start.x), start.y);
-                        path.line_to(k(at));
-                    }
-                    // Through each column crossed: in where the loops turning before it
-                    // leave room, out past those turning after it.
-                    let mut stops: Vec<[Point; 3]> = via[f]
-                        .iter()
-                        .zip(&via_y[f])
-                        .map(|(&(c, _, _), &y)| {
-                            let enter =
-                                loop_turns[c][1].map_or(cols[c].min_x, |x| x.min(cols[c].min_x));
-                            let leave =
-                                loop_turns[c][0].map_or(cols[c].max_x, |x| x.max(cols[c].max_x));
-                            [
-                                Point::new(enter, y),
-                                Point::new(cols[c].max_x, y),
-                                Point::new(leave, y),
-                            ]
-                        })
-                        .collect();
-                    let end_run =
-                        loop_turns[col[b]][1].map_or(end, |x| Point::new(x.min(end.x), end.y));
-                    stops.push([end_run, end, end]);
-                    for stop in stops {
-                        let enter = stop[0];
-                        let dx = (enter.x - at.x).max(0.0) / 2.0;
-                        path.curve_to(
-                            kurbo::Point::new(at.x + dx, at.y),
-                            kurbo::Point::new(enter.x - dx, enter.y),
-                            k(enter),
-                        );
-                        at = enter;
-                        for &p in &stop[1..] {
-                            if p.x > at.x + 1e-9 {
-                                path.line_to(k(p));
-                                at = p;
-                            }
-                        }
-                    }
-                    path
-                }
-            };
-            let points = flatten(&path);
-            let bounds = bounding_box(&points).expand(w / 2.0);
-            FlowShape {
-                label_at: halfway(&points),
-                path,
-                points,
-                width: w,
-                label: None,
-                is_arc: lane_of[f].is_some(),
-                bounds,
-            }
+/// One flow's path: a loop through its channel, or a forward flow through its gaps.
+fn flow_path(
+    frame: &Frame<'_>,
+    f: usize,
+    routes: &Routes,
+    channels: &Channels,
+    ports: &[[f64; 2]],
+    turns: &Turns,
+    depths: &Depths,
+) -> FlowShape {
+    let w = frame.widths[f];
+    let Some((a, b)) = frame.ends[f] else {
+        let p = Point::default();
+        return FlowShape {
+            path: BezPath::new(),
+            points: vec![p, p],
+            width: w,
+            label_at: p,
+            label: None,
+            is_arc: false,
+            bounds: Rect { min: p, max: p },
+        };
+    };
+    let start = Point::new(frame.nodes[a].max.x, ports[f][0]);
+    let end = Point::new(frame.nodes[b].min.x, ports[f][1]);
+    let path = match channels.lane_of[f] {
+        Some(lane) => {
+            let run = channels.short[f].unwrap_or_else(|| channel_run(frame, (a, b), lane, depths));
+            loop_path(frame, f, (start, end), run, lane.1, turns)
+        }
+        None => forward_path(frame, f, (a, b), (start, end), routes, turns),
+    };
+    let points = flatten(&path);
+    let bounds = bounding_box(&points).expand(w / 2.0);
+    FlowShape {
+        label_at: halfway(&points),
+        path,
+        points,
+        width: w,
+        label: None,
+        is_arc: channels.lane_of[f].is_some(),
+        bounds,
+    }
+}
+
+/// The height a loop runs back at in its channel: clear of everything in the columns it
+/// passes, in its lane.
+fn channel_run(
+    frame: &Frame<'_>,
+    (a, b): (usize, usize),
+    (side, lane): (Side, usize),
+    depths: &Depths,
+) -> f64 {
+    let (ca, cb) = (frame.col[a], frame.col[b]);
+    let span = cb.saturating_sub(1)..=(ca + 1).min(frame.cols.len() - 1);
+    match side {
+        Side::Below => {
+            depths.col_bottom[span]
+                .iter()
+                .copied()
+                .fold(f64::MIN, f64::max)
+                + depths.depth(side, lane)
+        }
+        Side::Above => {
+            depths.col_top[span]
+                .iter()
+                .copied()
+                .fold(f64::MAX, f64::min)
+                - depths.depth(side, lane)
+        }
+    }
+}
+
+/// A reverse loop: out of the right side, down (or up) to the height it runs back at,
+/// back along it and in at the left.
+fn loop_path(
+    frame: &Frame<'_>,
+    f: usize,
+    (start, end): (Point, Point),
+    run: f64,
+    lane: usize,
+    turns: &Turns,
+) -> BezPath {
+    let (xd, xa) = (turns.turn_x[f][0], turns.turn_x[f][1]);
+    rounded(
+        &[
+            start,
+            Point::new(xd, start.y),
+            Point::new(xd, run),
+            Point::new(xa, run),
+            Point::new(xa, end.y),
+            end,
+        ],
+        10.0 + frame.widths[f] / 2.0 + 4.0 * lane as f64,
+    )
+}
+
+/// A forward flow: straight past the loops turning beside its ends, and through each
+/// column it crosses at the height its route took there.
+fn forward_path(
+    frame: &Frame<'_>,
+    f: usize,
+    (a, b): (usize, usize),
+    (start, end): (Point, Point),
+    routes: &Routes,
+    turns: &Turns,
+) -> BezPath {
+    let Frame { cols, col, .. } = frame;
+    let loop_turns = &turns.loop_turns;
+    let k = |p: Point| kurbo::Point::new(p.x, p.y);
+    let mut path = BezPath::new();
+    path.move_to(k(start));
+    // Run straight past the loops that turn down (or up) beside either end, so that the
+    // curve does not cut through them.
+    let mut at = start;
+    if let Some(x) = loop_turns[col[a]][0] {
+        at = Point::new(x.max(start.x), start.y);
+        path.line_to(k(at));
+    }
+    // Through each column crossed: in where the loops turning before it leave room, out
+    // past those turning after it.
+    let mut stops: Vec<[Point; 3]> = routes.via[f]
+        .iter()
+        .zip(&routes.via_y[f])
+        .map(|(&(c, _, _), &y)| {
+            let enter = loop_turns[c][1].map_or(cols[c].min_x, |x| x.min(cols[c].min_x));
+            let leave = loop_turns[c][0].map_or(cols[c].max_x, |x| x.max(cols[c].max_x));
+            [
+                Point::new(enter, y),
+                Point::new(cols[c].max_x, y),
+                Point::new(leave, y),
+            ]
         })
         .collect();
+    let end_run = loop_turns[col[b]][1].map_or(end, |x| Point::new(x.min(end.x), end.y));
+    stops.push([end_run, end, end]);
+    for stop in stops {
+        let enter = stop[0];
+        let dx = (enter.x - at.x).max(0.0) / 2.0;
+        path.curve_to(
+            kurbo::Point::new(at.x + dx, at.y),
+            kurbo::Point::new(enter.x - dx, enter.y),
+            k(enter),
+        );
+        at = enter;
+        for &p in &stop[1..] {
+            if p.x > at.x + 1e-9 {
+                path.line_to(k(p));
+                at = p;
+            }
+        }
+    }
+    path
+}
+
+/// Label places: each flow's amount where it overlaps nothing (`labels`); pins on a flow
+/// then sit over its label.
+fn label_places(
+    doc: &Document,
+    amounts: &[Option<f64>],
+    frame: &Frame<'_>,
+    flows: &mut [FlowShape],
+) {
     let texts: Vec<String> = doc
         .flows
         .iter()
         .enumerate()
         .map(|(f, flow)| crate::present::flow_label(flow, amounts.get(f).copied().flatten()))
         .collect();
-    let placed = super::labels::place(&flows, &nodes, &texts);
+    let placed = super::labels::place(flows, &frame.nodes, &texts);
     for (shape, label) in flows.iter_mut().zip(placed) {
-        // Pins on a flow sit over its label.
         if let Some(r) = label {
             shape.label_at = r.center();
         }
         shape.label = label;
     }
-    let pins = geometry::pin_positions(doc, &index, &nodes, &flows);
-    Layout { nodes, flows, pins }
 }
 
 fn bounding_box(points: &[Point]) -> Rect {

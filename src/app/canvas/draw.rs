@@ -113,18 +113,7 @@ impl Canvas {
         dark: bool,
         lod: &Lod,
     ) {
-        let key = FlowMeshKey {
-            revision: editor.shown().revision,
-            sankey: editor.shown().sankey,
-            dark,
-            canvas,
-            zoom: self.view.zoom,
-            center: (self.view.center.x, self.view.center.y),
-            pixels_per_point: painter.ctx().pixels_per_point(),
-            selected: editor.selection.flows.clone(),
-            scenario: editor.active_scenario.clone(),
-            ranges: self.options.ranges,
-        };
+        let key = self.mesh_key(editor, painter, canvas, dark);
         let cached = match &self.flow_mesh {
             Some((k, mesh)) if *k == key => mesh.clone(),
             _ => {
@@ -146,11 +135,34 @@ impl Canvas {
             }
         };
         painter.add(Shape::Mesh(cached));
-        if let Some(size) = lod.flow_labels {
+        // Amounts placed for the screen are drawn over the titles (`draw_amounts`).
+        if let Some(size) = lod.flow_labels.filter(|_| !lod.readable_amounts) {
             self.draw_flow_labels(editor, painter, canvas, dark, size);
         }
         if let Some(size) = lod.badge {
             self.draw_suspects(editor, painter, canvas, size);
+        }
+    }
+
+    /// What the flows were drawn for: the map's revision, the view, the selection.
+    pub(super) fn mesh_key(
+        &self,
+        editor: &Editor,
+        painter: &egui::Painter,
+        canvas: Rect,
+        dark: bool,
+    ) -> FlowMeshKey {
+        FlowMeshKey {
+            revision: editor.shown().revision,
+            sankey: editor.shown().sankey,
+            dark,
+            canvas,
+            zoom: self.view.zoom,
+            center: (self.view.center.x, self.view.center.y),
+            pixels_per_point: painter.ctx().pixels_per_point(),
+            selected: editor.selection.flows.clone(),
+            scenario: editor.active_scenario.clone(),
+            ranges: self.options.ranges,
         }
     }
 

@@ -75,7 +75,9 @@ impl Canvas {
         if let Some(size) = self.whole_map_pins_size(editor) {
             boxes.push((Legend::WholeMap, size));
         }
-        if shown {
+        if shown && let Some(size) = self.compact_legend.filter(|_| self.options.workshop) {
+            boxes.push((Legend::Loops, size));
+        } else if shown {
             boxes.push((Legend::Loops, vec2(210.0, ROW * 5.0 + 12.0)));
             if let Some(size) = self.pin_legend_size(editor, if column { 1 } else { 2 }) {
                 boxes.push((Legend::Pins, size));
@@ -238,6 +240,9 @@ impl Canvas {
                     }
                 }
                 Legend::WholeMap => {} // drawn with the other pins
+                Legend::Loops if self.options.workshop && self.compact_legend.is_some() => {
+                    self.draw_compact_legend(editor, painter, r, dark)
+                }
                 Legend::Loops => self.draw_loop_legend(painter, r, dark),
                 Legend::Pins => self.draw_pin_legend(painter, r, dark),
                 Legend::Colours => self.draw_colour_legend(editor, painter, r, dark),
@@ -292,6 +297,127 @@ impl Canvas {
                 font.clone(),
                 text,
             );
+        }
+    }
+}
+
+/// A swatch in the folded legend: a loop's line or a category's pin.
+#[derive(Clone, Copy)]
+enum Swatch {
+    Loop(Loop),
+    Pin(crate::model::Category),
+}
+
+/// The folded legend's lines: the reverse loops, then the pin categories (if the map
+/// has pain points).
+fn compact_lines(editor: &Editor) -> Vec<(&'static str, Vec<(Swatch, &'static str)>)> {
+    let mut lines = vec![(
+        "Reverse loops",
+        Loop::REVERSE
+            .into_iter()
+            .map(|k| (Swatch::Loop(k), k.name()))
+            .collect(),
+    )];
+    if !editor.doc().pain_points.is_empty() {
+        lines.push((
+            "Pins",
+            crate::model::Category::ALL
+                .into_iter()
+                .map(|c| (Swatch::Pin(c), c.name()))
+                .collect(),
+        ));
+    }
+    lines
+}
+
+/// Room for a swatch, and between the items of a folded legend line.
+const SWATCH: f32 = 22.0;
+const ITEM_GAP: f32 = 10.0;
+
+impl Canvas {
+    /// The size of the folded legend (workshop mode): a line per legend; none if a strip
+    /// along the bottom of `canvas` has no room for it beside the button and the pins on
+    /// the whole map (the legends are then laid out as in the editor).
+    pub(super) fn compact_legend_size(
+        &self,
+        editor: &Editor,
+        ctx: &egui::Context,
+        canvas: Rect,
+    ) -> Option<Vec2> {
+        let width = |t: &str| {
+            ctx.fonts_mut(|f| {
+                f.layout_no_wrap(
+                    t.to_string(),
+                    FontId::proportional(13.0),
+                    egui::Color32::WHITE,
+                )
+                .size()
+                .x
+            })
+        };
+        let lines = compact_lines(editor);
+        let widest = lines
+            .iter()
+            .map(|(title, items)| {
+                width(title)
+                    + items
+                        .iter()
+                        .map(|(_, t)| ITEM_GAP + SWATCH + 6.0 + width(t))
+                        .sum::<f32>()
+            })
+            .fold(0.0, f32::max);
+        let size = vec2(widest + 20.0, ROW * lines.len() as f32 + 12.0);
+        let beside = TOGGLE.x
+            + self
+                .whole_map_pins_size(editor)
+                .map_or(0.0, |s| s.x + MARGIN);
+        (size.x + beside + 3.0 * MARGIN <= canvas.width()).then_some(size)
+    }
+
+    /// The legends folded to a line each, in `r` (workshop mode).
+    fn draw_compact_legend(&self, editor: &Editor, painter: &egui::Painter, r: Rect, dark: bool) {
+        let text = super::super::charts::legend_text(dark);
+        let font = FontId::proportional(13.0);
+        super::super::charts::legend_box(painter, r, dark);
+        for (k, (title, items)) in compact_lines(editor).into_iter().enumerate() {
+            let y = r.top() + 6.0 + ROW / 2.0 + k as f32 * ROW;
+            let mut x = r.left() + 10.0;
+            let galley = painter.layout_no_wrap(title.to_string(), font.clone(), text);
+            x += galley.size().x;
+            painter.galley(
+                pos2(r.left() + 10.0, y - galley.size().y / 2.0),
+                galley,
+                text,
+            );
+            for (swatch, name) in items {
+                x += ITEM_GAP;
+                match swatch {
+                    Swatch::Loop(kind) => {
+                        let (a, b) = (pos2(x, y), pos2(x + SWATCH, y));
+                        let stroke = Stroke::new(4.0, theme::loop_colour(kind, dark));
+                        match theme::loop_dash(kind) {
+                            Some((d, g)) => {
+                                painter.extend(Shape::dashed_line(&[a, b], stroke, d, g))
+                            }
+                            None => {
+                                painter.line_segment([a, b], stroke);
+                            }
+                        }
+                    }
+                    Swatch::Pin(c) => {
+                        let dim = self.options.pin_filter.is_some_and(|f| f != c);
+                        super::pins::draw_legend_symbol(painter, c, pos2(x + SWATCH / 2.0, y), dim);
+                    }
+                }
+                x += SWATCH + 6.0;
+                let galley = painter.layout_no_wrap(name.to_string(), font.clone(), text);
+                x += galley.size().x;
+                painter.galley(
+                    pos2(x - galley.size().x, y - galley.size().y / 2.0),
+                    galley,
+                    text,
+                );
+            }
         }
     }
 }

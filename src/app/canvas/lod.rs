@@ -16,6 +16,13 @@ const MIN_TITLE_PX_WORKSHOP: f32 = 14.0;
 const MIN_TITLE_PX_EDITOR: f32 = 11.0;
 /// Smallest secondary line, in pixels at text scale 1.
 const MIN_DETAIL_PX: f32 = 9.0;
+/// Flow amounts where they must read from the back of a room (workshop mode, Larger
+/// text), in pixels at text scale 1: at least `AMOUNT_PX`, or `MIN_AMOUNT_PX` where an
+/// amount that matters has no room at that size; secondary lines at least
+/// `MIN_READABLE_PX`, or none.
+pub const AMOUNT_PX: f32 = 16.0;
+pub const MIN_AMOUNT_PX: f32 = 14.0;
+const MIN_READABLE_PX: f32 = 12.0;
 /// Above this many nodes in view, titles are left out: they could only pile up.
 const MAX_TITLES: usize = 400;
 /// Below this zoom, flow labels are left out (they are placed for the map's scale, so
@@ -47,6 +54,10 @@ pub struct Lod {
     pub detail: f32,
     /// Flow label font size, if flow labels are drawn.
     pub flow_labels: Option<f32>,
+    /// Amounts are placed for the screen as it is (at `flow_labels`' size, at least
+    /// `MIN_AMOUNT_PX`), on a leader line where their flow has no room, rather than where
+    /// the layout placed them for a map at 100 %: workshop mode and Larger text.
+    pub readable_amounts: bool,
     /// Dash patterns on flows (auto and loop kinds); off with very many flows in view.
     pub dashes: bool,
     /// The "BOTTLENECK" note under a node, if drawn.
@@ -74,13 +85,26 @@ impl Lod {
         } * per_px;
         let badge = 11.0 * zoom.clamp(0.7, 1.6) * text_scale;
         let label = 12.0 * zoom.min(1.6) * text_scale;
+        // Not on a view of very many flows: their amounts could only pile up.
+        let readable = (workshop || text_scale > 1.0) && flows_in_view <= DASHED_FLOWS;
+        let min_amount = MIN_AMOUNT_PX * per_px;
+        let min_detail = if readable {
+            MIN_READABLE_PX * per_px
+        } else {
+            MIN_DETAIL_PX * per_px
+        };
         Lod {
             zoom,
             text_scale,
             titles: nodes_in_view <= MAX_TITLES,
             title: (TITLE * zoom * text_scale).max(min_title),
-            detail: (DETAIL * zoom * text_scale).max(MIN_DETAIL_PX * per_px),
-            flow_labels: (zoom >= LABEL_ZOOM && label >= MIN_LABEL_PX * per_px).then_some(label),
+            detail: (DETAIL * zoom * text_scale).max(min_detail),
+            flow_labels: if readable {
+                Some(label.max(min_amount))
+            } else {
+                (zoom >= LABEL_ZOOM && label >= MIN_LABEL_PX * per_px).then_some(label)
+            },
+            readable_amounts: readable,
             dashes: flows_in_view <= DASHED_FLOWS,
             badge: (11.0 * zoom >= 6.0).then_some(badge),
             pad: (6.0 * zoom).clamp(2.0, 8.0),
@@ -134,9 +158,25 @@ mod tests {
     }
 
     #[test]
+    fn amounts_in_workshop_mode_are_at_least_12_px_at_any_zoom() {
+        // Fitted at 43 % with the UI magnified 1.35 times: 12 px, not 5.
+        let lod = Lod::new(0.43, true, 1.0, 1.35, 26, 49);
+        assert!(lod.readable_amounts);
+        let px = lod.flow_labels.map(|pt| pt * 1.35);
+        assert!(px.is_some_and(|px| px >= 12.0 - 1e-3), "{px:?}");
+        assert!(lod.detail * 1.35 >= 12.0 - 1e-3);
+        // In the editor without Larger text they stay left to the tooltip at that zoom.
+        assert!(!Lod::new(0.43, false, 1.0, 1.0, 26, 49).readable_amounts);
+    }
+
+    #[test]
     fn flow_labels_too_small_to_read_are_left_to_the_tooltip() {
         // A map fitted at 43 %: 5 px amounts would be noise.
-        assert!(Lod::new(0.43, true, 1.0, 1.0, 26, 49).flow_labels.is_none());
+        assert!(
+            Lod::new(0.43, false, 1.0, 1.0, 26, 49)
+                .flow_labels
+                .is_none()
+        );
         let near = Lod::new(1.0, true, 1.0, 1.0, 26, 49).flow_labels;
         assert!(near.is_some_and(|px| px >= 8.0), "{near:?}");
     }

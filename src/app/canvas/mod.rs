@@ -7,6 +7,7 @@
 //! The canvas keeps its own transform rather than magnifying a layer, so text is laid out
 //! at the zoomed size and stays sharp at every zoom.
 
+mod amounts;
 mod draw;
 mod gestures;
 mod legend;
@@ -16,6 +17,7 @@ mod view;
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Vec2, vec2};
 
+pub use amounts::DrawnAmount;
 pub use draw::DrawnTitle;
 pub use legend::{Legend, Legends, WHOLE_MAP_LABEL};
 pub use lod::Lod;
@@ -62,7 +64,7 @@ enum Gesture {
 
 /// What the cached flow mesh was drawn for.
 #[derive(Clone, Debug, PartialEq)]
-struct FlowMeshKey {
+pub(super) struct FlowMeshKey {
     revision: u64,
     sankey: bool,
     dark: bool,
@@ -89,6 +91,8 @@ pub struct Canvas {
     legends: Legends,
     /// The legends are shown over the map, there being no room beside it.
     legend_overlay: bool,
+    /// The size of the legends folded to a line each (workshop mode), measured this frame.
+    compact_legend: Option<Vec2>,
     /// The canvas, centre and zoom of the last fit.
     fitted: Option<(Rect, Point, f32)>,
     /// The level of detail of the last frame.
@@ -97,6 +101,10 @@ pub struct Canvas {
     titles: Vec<draw::PendingTitle>,
     /// Titles drawn in the last frame.
     drawn_titles: Vec<DrawnTitle>,
+    /// Amounts placed for the view (workshop mode, Larger text), and those drawn in the
+    /// last frame.
+    amounts: Option<amounts::PlacedAmounts>,
+    drawn_amounts: Vec<DrawnAmount>,
 }
 
 /// The view settings the canvas draws with, given by the frame each frame.
@@ -167,6 +175,11 @@ impl Canvas {
             self.view.fit_pending = true;
         }
         let bounds = editor.shown().layout.bounds();
+        self.compact_legend = self
+            .options
+            .workshop
+            .then(|| self.compact_legend_size(editor, ui.ctx(), canvas))
+            .flatten();
         self.legends = self.legend_layout(editor, canvas, bounds);
         if self.view.fit_pending {
             if let Some(b) = bounds {
@@ -195,9 +208,16 @@ impl Canvas {
             &mut actions,
         );
         // Titles first, then pins, lifted above any title they would cover.
+        // Titles first; then pins beside their node, clear of every box and title; then
+        // the amounts, clear of all of them (one notion of occupied space).
         self.draw_titles(&painter, canvas, &lod);
+        let mut taken = self.occupied(editor, canvas);
         let mut pins = self.pin_placements(editor, canvas);
-        self.lift_pins(editor, &mut pins);
+        self.seat_pins(editor, canvas, &mut pins, &mut taken);
+        self.drawn_amounts.clear();
+        if let Some(size) = lod.flow_labels.filter(|_| lod.readable_amounts) {
+            self.draw_amounts(editor, &painter, canvas, dark, size, (taken, &pins));
+        }
         self.pin_widgets(editor, ui, canvas, &painter, pins);
         self.background_gestures(editor, ui, canvas, &response, &painter, &mut actions);
         self.draw_legends(editor, ui, &painter, dark);
@@ -218,45 +238,22 @@ impl Canvas {
         }
     }
 
-    /// Moves up any pin on a node or flow that covers a title drawn this frame, so pins never
-    /// hide a title (pins on the whole map sit beside the map and stay put).
-    fn lift_pins(&self, editor: &Editor, pins: &mut [Option<(Pos2, f32)>]) {
-        let titles: Vec<Rect> = self
-            .drawn_titles
-            .iter()
-            .map(|t| t.rect.expand(2.0))
-            .collect();
-        for (i, pin) in pins.iter_mut().enumerate() {
-            let on_map = editor.doc().pain_points[i].on == Anchor::Map;
-            let Some((c, r)) = pin.as_mut().filter(|_| !on_map) else {
-                continue;
-            };
-            // Lifted at most a few pin heights: where titles are piled up (a dense map
-            // fitted into a small canvas) a pin must not wander off what it is on. Failing
-            // that, it slides a little sideways along its row.
-            let start = *c;
-            let covers = |p: Pos2| titles.iter().find(|t| t.intersects(pin_rect(p, *r)));
-            for _ in 0..3 {
-                let Some(t) = covers(*c) else {
-                    break;
-                };
-                c.y = t.top() - *r - 1.0;
-            }
-            if start.y - c.y > 3.0 * *r + 30.0 || covers(*c).is_some() {
-                let step = *r;
-                let aside = (1..=8)
-                    .flat_map(|k| [-1.0, 1.0].map(|s| start + egui::vec2(s * step * k as f32, 0.0)))
-                    .find(|&p| covers(p).is_none());
-                // No room aside either: up over every title in the way, however far.
-                *c = aside.unwrap_or_else(|| {
-                    let mut up = start;
-                    while let Some(t) = covers(up) {
-                        up.y = t.top() - *r - 1.0;
-                    }
-                    up
-                });
-            }
-        }
+    /// What this frame has drawn so far, in map units: the node boxes and the titles.
+    fn occupied(&self, editor: &Editor, canvas: Rect) -> crate::layout::labels::Occupied {
+        let slack = 2.0 / f64::from(self.view.zoom);
+        let to_map = |r: Rect| crate::geometry::Rect {
+            min: self.view.to_canvas(canvas, r.min),
+            max: self.view.to_canvas(canvas, r.max),
+        };
+        crate::layout::labels::Occupied::of(
+            editor
+                .shown()
+                .layout
+                .nodes
+                .iter()
+                .map(|r| r.expand(slack))
+                .chain(self.drawn_titles.iter().map(|t| to_map(t.rect.expand(3.0)))),
+        )
     }
 
     /// The level of detail for the view as it is now.

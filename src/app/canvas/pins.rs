@@ -8,6 +8,7 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2
 use super::super::{Editor, Selection, theme};
 use super::Canvas;
 use crate::geometry::{self, PinShape, Point};
+use crate::layout::labels::Occupied;
 use crate::model::{Anchor, Category, PainPoint};
 
 /// Draws one pin: its shape filled with its category's colour, its number inside.
@@ -146,6 +147,115 @@ impl Canvas {
             out.push(placed.filter(|(c, radius)| canvas.expand(*radius).contains(*c)));
         }
         out
+    }
+
+    /// Seats each pin on a node or flow where it covers no other node, no title and no
+    /// pin seated before it: in the row above its node's top edge, else stacked down its
+    /// right side, its left side, or in a row under it (then the same a pin further out,
+    /// and so on, and then all again a little smaller); a pin on a flow above its place,
+    /// or up, down or aside. Each seat taken joins `taken` (in map units), which the
+    /// amounts then keep clear of. A pin with no free seat stays where it was placed.
+    pub(super) fn seat_pins(
+        &self,
+        editor: &Editor,
+        canvas: Rect,
+        pins: &mut [Option<(Pos2, f32)>],
+        taken: &mut Occupied,
+    ) {
+        let layout = &editor.shown().layout;
+        let index = editor.doc().node_index();
+        let to_map = |r: Rect| geometry::Rect {
+            min: self.view.to_canvas(canvas, r.min),
+            max: self.view.to_canvas(canvas, r.max),
+        };
+        // How many seats each side of a node has used.
+        let mut used: std::collections::HashMap<usize, [usize; 4]> = Default::default();
+        for (i, pin) in pins.iter_mut().enumerate() {
+            let p = &editor.doc().pain_points[i];
+            let Some((c, full)) = pin.as_mut() else {
+                continue;
+            };
+            if p.on == Anchor::Map {
+                continue;
+            }
+            // Smaller where there is no seat at full size (the number stays as large).
+            for shrink in [1.0, 0.8, 0.65] {
+                let r = &mut (*full * shrink);
+                let step = 2.0 * *r + 3.0;
+                let seats: Vec<Pos2> =
+                    match &p.on {
+                        Anchor::Map => continue,
+                        Anchor::Node(id) => {
+                            let Some(&n) = index.get(id.as_str()) else {
+                                continue;
+                            };
+                            let Some(&node) = layout.nodes.get(n) else {
+                                continue;
+                            };
+                            let b = self.view.screen_rect(canvas, node);
+                            let along = ((b.width() / step).floor() as usize).max(1);
+                            let down = ((b.height() / step).floor() as usize).max(1);
+                            let sides = used.entry(n).or_default();
+                            let first = *sides;
+                            let r = *r;
+                            let row =
+                                |k: usize, y: f32| pos2(b.left() + r + 2.0 + k as f32 * step, y);
+                            let column = |k: usize, x: f32| pos2(x, b.top() + r + k as f32 * step);
+                            // Next to the box first; failing that, further out.
+                            (0..4)
+                                .flat_map(|ring| {
+                                    let out = ring as f32 * step;
+                                    (first[0]..along)
+                                        .map(move |k| (0, row(k, b.top() - r - CLEAR - out)))
+                                        .chain((first[1]..down).map(move |k| {
+                                            (1, column(k, b.right() + r + CLEAR + out))
+                                        }))
+                                        .chain((first[2]..down).map(move |k| {
+                                            (2, column(k, b.left() - r - CLEAR - out))
+                                        }))
+                                        .chain((first[3]..along).map(move |k| {
+                                            (3, row(k, b.bottom() + r + CLEAR + out))
+                                        }))
+                                })
+                                .filter(|&(side, at)| {
+                                    let free = !taken.hits(&to_map(super::pin_rect(at, r)));
+                                    if free {
+                                        sides[side] += 1;
+                                    }
+                                    free
+                                })
+                                .map(|(_, at)| at)
+                                .take(1)
+                                .collect()
+                        }
+                        Anchor::Flow(_) => {
+                            let start = *c;
+                            (0..8)
+                                .flat_map(|k| {
+                                    let up = k as f32 * step;
+                                    [
+                                        (0.0, -1.0),
+                                        (0.0, 1.0),
+                                        (-1.0, -1.0),
+                                        (1.0, -1.0),
+                                        (-1.0, 1.0),
+                                        (1.0, 1.0),
+                                    ]
+                                    .map(|(s, v)| start + vec2(s * step, v * up))
+                                })
+                                .filter(|&at| !taken.hits(&to_map(super::pin_rect(at, *r))))
+                                .take(1)
+                                .collect()
+                        }
+                    };
+                if let Some(&seat) = seats.first() {
+                    *c = seat;
+                    *full = *r;
+                    break;
+                }
+            }
+            taken.insert(to_map(super::pin_rect(*c, *full).expand(1.0)));
+        }
     }
 
     /// Draws every pin in view (after nodes and flows, so on top) and handles its clicks.
@@ -287,6 +397,18 @@ impl Canvas {
 }
 
 const PIN_LEGEND_ROW: f32 = 20.0;
+/// Between a pin and the box it stands beside, in points (more than the slack kept
+/// around every box).
+const CLEAR: f32 = 4.0;
+
+/// A category's symbol in a legend, faded when the filter hides its pins.
+pub(super) fn draw_legend_symbol(painter: &egui::Painter, c: Category, at: Pos2, dim: bool) {
+    let mut painter = painter.clone();
+    if dim {
+        painter.set_opacity(0.4);
+    }
+    draw_pin_symbol(&painter, c, at, 7.0);
+}
 
 /// A pin's filled shape without outline or number (also the legend's symbol); returns
 /// its corners (none for a circle).
