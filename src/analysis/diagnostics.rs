@@ -143,6 +143,7 @@ impl<'a> Report<'a> {
                 Equation::Balance(n) => (self.node(n), "its mass balance"),
                 Equation::Share(f) => (self.flow(f), "its share"),
                 Equation::Outflows(n) => (self.node(n), "the split of its outflows"),
+                Equation::Dynamic(n) => (self.node(n), "its stock model's end of life"),
             };
             self.push(
                 Severity::Error,

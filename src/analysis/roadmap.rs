@@ -6,7 +6,9 @@ use serde_json::{Map, Value, json};
 use super::indicators::post_use_fractions_from;
 use super::topology::Topology;
 use super::{Analysis, Status};
-use crate::model::{Document, LifetimeModel, Loop, Node, NodeKind, Scenario, apply_scenario};
+use crate::model::{
+    Document, LifetimeModel, Loop, Node, NodeKind, Scenario, StockChange, apply_scenario,
+};
 
 /// The loops that return end-of-life material, in the order of the JSON and the charts.
 pub const RETURN_LOOPS: [Loop; 3] = [Loop::Reuse, Loop::Remanufacture, Loop::Recycle];
@@ -371,14 +373,24 @@ pub fn inflow_path(node: &Node, base: i32, m: f64, start: i32, end: i32) -> Vec<
     out
 }
 
+/// S at age k + ½ for the first `n` years of use.
+fn survival_at_mid_years(survival: &Survival, n: usize) -> Vec<f64> {
+    (0..n).map(|k| survival.at(k as f64 + 0.5)).collect()
+}
+
+/// The share of a cohort leaving use in its k-th year, S(k − ½) − S(k + ½), for k < `n`.
+fn leaving_shares(survival: &Survival, n: usize) -> Vec<f64> {
+    let s = survival_at_mid_years(survival, n);
+    (0..n)
+        .map(|k| if k == 0 { 1.0 } else { s[k - 1] } - s[k])
+        .collect()
+}
+
 /// Stock and outflow by year from cohorts entering at mid-year (§9).
 pub fn cohorts(survival: &Survival, inflow: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let n = inflow.len();
-    // S at age k + ½, and the share leaving in the k-th year of use.
-    let s: Vec<f64> = (0..n).map(|k| survival.at(k as f64 + 0.5)).collect();
-    let leave: Vec<f64> = (0..n)
-        .map(|k| if k == 0 { 1.0 } else { s[k - 1] } - s[k])
-        .collect();
+    let s = survival_at_mid_years(survival, n);
+    let leave = leaving_shares(survival, n);
     let mut stock = vec![0.0; n];
     let mut outflow = vec![0.0; n];
     for (c, &i_c) in inflow.iter().enumerate() {
@@ -391,6 +403,74 @@ pub fn cohorts(survival: &Survival, inflow: &[f64]) -> (Vec<f64>, Vec<f64>) {
         }
     }
     (stock, outflow)
+}
+
+/// The model's base-year end-of-life outflow of a use node as a function of its base-year
+/// inflow M: κ × M + c (indicators.md §1, `stock_change: "dynamic"`). κ sums the cohorts
+/// the growth path builds from M; c the cohorts that `inflows` names before the base year.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BaseOutflow {
+    pub kappa: f64,
+    pub constant: f64,
+}
+
+impl BaseOutflow {
+    /// The outflow for a base-year inflow `m`.
+    pub fn at(&self, m: f64) -> f64 {
+        self.kappa * m + self.constant
+    }
+}
+
+/// Why a use node's stock change cannot be dynamic (it is then treated as auto).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotDynamic {
+    #[error("the map has no year (`meta.year`): the stock model needs the base year")]
+    NoYear,
+    #[error("the node has no lifetime: the stock model needs one")]
+    NoLifetime,
+    #[error("{0}")]
+    Years(RoadmapError),
+}
+
+/// κ and c of `node`'s base-year outflow, with the years of `doc`'s roadmap.
+pub fn base_year_outflow(doc: &Document, node: &Node) -> Result<BaseOutflow, NotDynamic> {
+    let base = doc.meta.year.ok_or(NotDynamic::NoYear)?;
+    let survival = Survival::of(node).ok_or(NotDynamic::NoLifetime)?;
+    let (start, _) = year_range(doc).map_err(NotDynamic::Years)?;
+    Ok(base_year_outflow_from(node, &survival, base, start))
+}
+
+/// κ and c for a roadmap starting at `start`: the cohort of year base − k leaves with
+/// the share leave(k) and, on the growth path, is M / (1 + h)^k.
+fn base_year_outflow_from(node: &Node, survival: &Survival, base: i32, start: i32) -> BaseOutflow {
+    let ages = usize::try_from(i64::from(base) - i64::from(start) + 1).unwrap_or(0);
+    let leave = leaving_shares(survival, ages);
+    let h = node.history_growth();
+    let (mut kappa, mut constant) = (0.0, 0.0);
+    let mut path = 1.0; // I(base − k) / M on the growth path, chained as `inflow_path` does
+    for (k, share) in leave.iter().enumerate() {
+        if k > 0 {
+            path /= 1.0 + h;
+        }
+        let year = base - k as i32;
+        match node.inflows.get(&year) {
+            Some(&amount) if k > 0 => constant += amount * share,
+            _ => kappa += path * share,
+        }
+    }
+    BaseOutflow { kappa, constant }
+}
+
+/// The base-year outflow of every use node whose stock change is dynamic (document order;
+/// `None` for every other node), or why it cannot be.
+pub fn dynamic_outflows(doc: &Document) -> Vec<Option<Result<BaseOutflow, NotDynamic>>> {
+    doc.nodes
+        .iter()
+        .map(|node| {
+            (node.kind == NodeKind::Use && node.stock_change() == StockChange::Dynamic)
+                .then(|| base_year_outflow(doc, node))
+        })
+        .collect()
 }
 
 /// R_u,k: the share of use node `u`'s end-of-life outflow that each loop kind returns in
