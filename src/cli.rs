@@ -10,7 +10,7 @@ use crate::analysis::{self, Analysis, Severity, Subject};
 use crate::export;
 use crate::io;
 use crate::layout;
-use crate::model::{Document, apply_scenario, pains};
+use crate::model::{Document, StockChange, apply_scenario, pains};
 use crate::present::{self, Measure};
 
 // Everything the commands print goes through these two macros, which shadow the standard
@@ -448,6 +448,12 @@ fn check(file: &Path) -> ExitCode {
     }
     for d in &diagnostics {
         println!("{d}");
+        if let Some(fix) = &d.fix {
+            println!(
+                "  fix: set `{}` to {} ({})",
+                fix.field, fix.value, fix.action
+            );
+        }
     }
     let count = |severity: Severity, word: &str| {
         let n = diagnostics
@@ -700,6 +706,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         );
         let _ = writeln!(out, "  {:<44} {shown}", k.name());
     }
+    stock_changes(&mut out, doc, a, &names);
     if !a.concentration.stages.is_empty() {
         let _ = writeln!(out, "\nSupply concentration by stage");
         let _ = writeln!(
@@ -778,6 +785,30 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         let _ = writeln!(out, "  {shown:>26}  {}", names.flow(f));
     }
     out
+}
+
+/// Each use node's stock change and where it comes from: fixed, solved, or the stock
+/// model's (dynamic).
+fn stock_changes(out: &mut String, doc: &Document, a: &Analysis, names: &present::Names) {
+    use std::fmt::Write;
+    let unit = doc.meta.unit();
+    let uses: Vec<usize> = (0..doc.nodes.len())
+        .filter(|&n| doc.nodes[n].kind == crate::model::NodeKind::Use)
+        .collect();
+    if uses.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nStock change of each use node ({unit})");
+    for n in uses {
+        let how = match doc.nodes[n].stock_change() {
+            StockChange::Fixed(0.0) => "fixed: steady state",
+            StockChange::Fixed(_) => "fixed",
+            StockChange::Auto => "solved",
+            StockChange::Dynamic => "dynamic: end of life from the stock model",
+        };
+        let shown = figure(Measure::Amount, a.solution.stock_change[n], unit);
+        let _ = writeln!(out, "  {:<44} {shown}  ({how})", names.node(n));
+    }
 }
 
 /// A figure in a report: as everywhere (`present::value`), and unknown said in words.

@@ -10,7 +10,7 @@ use super::supply::{Concentration, throughput};
 use super::topology::Topology;
 use super::uncertainty::{Measured, Uncertainty};
 use crate::model::text::shown;
-use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue};
+use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue, StockChange};
 use crate::present::{self, Measure, Names, amount as show_amount};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -41,6 +41,43 @@ pub struct Diagnostic {
     /// where two labels are the same. For messages; the file's id stays in `subject`.
     #[serde(skip)]
     pub subject_name: String,
+    /// A change of the map that resolves it, offered as one click.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A one-click fix: a change of one field of one node, as a scenario change writes it
+/// (`{"node", "field", "value"}` in the JSON).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fix {
+    pub node: String,
+    pub field: &'static str,
+    pub value: serde_json::Value,
+    /// What the button says.
+    #[serde(skip)]
+    pub action: &'static str,
+}
+
+impl Fix {
+    /// Let the stock model set a use node's end of life (`stock_change: "dynamic"`).
+    pub fn dynamic_stock_change(node: &str) -> Fix {
+        Fix {
+            node: node.to_string(),
+            field: "stock_change",
+            value: serde_json::Value::from("dynamic"),
+            action: "Make the stock change dynamic",
+        }
+    }
+
+    /// Applies the fix to `doc` (nothing when the node is gone).
+    pub fn apply(&self, doc: &mut Document) {
+        let Some(node) = doc.nodes.iter_mut().find(|n| n.id == self.node) else {
+            return;
+        };
+        if self.field == "stock_change" {
+            node.stock_change = Some(StockChange::Dynamic);
+        }
+    }
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -87,7 +124,11 @@ pub fn diagnose(
         report.balance(topo, solution, n);
         report.flow_directions(topo, n);
         report.dead_end(topo, n);
-        report.node_fields(topo, n);
+        report.shares_past_one(topo, n);
+        report.lifetime(n);
+        report.base_year_inflow(n);
+        report.stock_model(n);
+        report.country_shares(n);
     }
     report.forward_cycles(topo);
     report.uncovered_stages(topo, solution, concentration);
@@ -125,7 +166,16 @@ impl<'a> Report<'a> {
             subject,
             message,
             subject_name,
+            fix: None,
         });
+    }
+
+    /// As `push`, with a one-click fix.
+    fn push_fix(&mut self, severity: Severity, subject: Subject, message: String, fix: Fix) {
+        self.push(severity, subject, message);
+        if let Some(d) = self.out.last_mut() {
+            d.fix = Some(fix);
+        }
     }
 
     fn node(&self, n: usize) -> Subject {
@@ -239,11 +289,9 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// What a node's own fields say: shares past 1, a use node without a lifetime or with
-    /// an inflow in the base year, country shares not summing to 1.
-    fn node_fields(&mut self, topo: &Topology, n: usize) {
+    /// Outflow shares of a node summing past 1.
+    fn shares_past_one(&mut self, topo: &Topology, n: usize) {
         let doc = self.doc;
-        let node = &doc.nodes[n];
         let shares: f64 = topo.outflows[n]
             .iter()
             .filter_map(|&f| match doc.flows[f].value {
@@ -255,6 +303,11 @@ impl<'a> Report<'a> {
             let message = format!("outflow shares sum to {shares:.4}, past 1");
             self.push(Severity::Error, self.node(n), message);
         }
+    }
+
+    /// A use node without a lifetime.
+    fn lifetime(&mut self, n: usize) {
+        let node = &self.doc.nodes[n];
         if node.kind == NodeKind::Use && node.lifetime.is_none() {
             self.push(
                 Severity::Info,
@@ -264,6 +317,12 @@ impl<'a> Report<'a> {
                     .into(),
             );
         }
+    }
+
+    /// `inflows` naming the base year, where the map's own inflow stands.
+    fn base_year_inflow(&mut self, n: usize) {
+        let doc = self.doc;
+        let node = &doc.nodes[n];
         if node.kind == NodeKind::Use
             && let Some(base) = doc.meta.year
             && node.inflows.contains_key(&base)
@@ -274,7 +333,42 @@ impl<'a> Report<'a> {
             );
             self.push(Severity::Warning, self.node(n), message);
         }
-        if let Some(map) = &node.countries {
+    }
+
+    /// What a use node's stock change says about its end of life: a steady state
+    /// (stock change 0) for products with a lifetime, which sends to end of life today as
+    /// much as enters use; or a dynamic one the stock model cannot set.
+    fn stock_model(&mut self, n: usize) {
+        let doc = self.doc;
+        let node = &doc.nodes[n];
+        if node.kind != NodeKind::Use {
+            return;
+        }
+        match node.stock_change() {
+            StockChange::Fixed(s) if s == 0.0 && node.lifetime.is_some() => {
+                let message = "stock change is 0 (steady state): as much reaches end of \
+                     life this year as enters use, whatever the lifetime and the market's \
+                     growth; a dynamic stock change lets the stock model (lifetime and \
+                     history growth) set this year's end of life"
+                    .to_string();
+                let fix = Fix::dynamic_stock_change(&node.id);
+                self.push_fix(Severity::Info, self.node(n), message, fix);
+            }
+            StockChange::Dynamic => {
+                if let Err(why) = super::roadmap::base_year_outflow(doc, node) {
+                    let message = format!(
+                        "stock change is dynamic, but {why}: it is solved as auto until then"
+                    );
+                    self.push(Severity::Warning, self.node(n), message);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `countries` shares not summing to 1.
+    fn country_shares(&mut self, n: usize) {
+        if let Some(map) = &self.doc.nodes[n].countries {
             let sum: f64 = map.values().sum();
             if (sum - 1.0).abs() > 0.01 {
                 let message = format!("`countries` shares sum to {sum:.4}, not 1");
@@ -421,6 +515,7 @@ fn ignored_estimates(doc: &Document) -> Vec<Diagnostic> {
             severity: Severity::Warning,
             subject: Subject::Flow(f.id.clone()),
             subject_name: Names::new(doc).flow_id(&f.id),
+            fix: None,
             message: format!(
                 "its amount is exact, so its {} ignored; give the amount a ± to reconcile them with it",
                 match f.estimates.len() {
@@ -462,6 +557,7 @@ fn suspects(doc: &Document, u: &Uncertainty) -> Vec<Diagnostic> {
                 severity: Severity::Warning,
                 subject: Subject::Flow(flow.id.clone()),
                 subject_name: names.flow(m.measurement.flow),
+                fix: None,
                 message: format!(
                     "suspect {} of {} (the data disagree: p = {:.3}; normalised residual {:+.2}): {} entered ({source}); {implied}",
                     rank + 1,

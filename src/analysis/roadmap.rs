@@ -424,9 +424,9 @@ impl BaseOutflow {
 /// Why a use node's stock change cannot be dynamic (it is then treated as auto).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NotDynamic {
-    #[error("the map has no year (`meta.year`): the stock model needs the base year")]
+    #[error("the map has no year (`meta.year`), which the stock model needs")]
     NoYear,
-    #[error("the node has no lifetime: the stock model needs one")]
+    #[error("the node has no lifetime, which the stock model needs")]
     NoLifetime,
     #[error("{0}")]
     Years(RoadmapError),

@@ -141,7 +141,23 @@ impl IndicatorPanel {
             {
                 editor.reveal(&d.subject);
             }
+            if let Some(fix) = &d.fix {
+                fix_button(ui, editor, fix);
+            }
         }
+    }
+}
+
+/// A diagnostic's one-click fix, applied as one edit (so Undo takes it back).
+fn fix_button(ui: &mut egui::Ui, editor: &mut Editor, fix: &crate::analysis::diagnostics::Fix) {
+    let button = ui.small_button(fix.action).on_hover_text(format!(
+        "Sets `{}` of this node to {} (Undo takes it back)",
+        fix.field, fix.value
+    ));
+    if button.clicked() {
+        let fix = fix.clone();
+        editor.edit(None, move |doc| fix.apply(doc));
+        editor.end_gesture();
     }
 }
 
