@@ -247,3 +247,131 @@ proptest! {
         prop_assert!(balance.abs() <= 1e-8 * m.max(1.0), "plant balance off by {}", balance);
     }
 }
+
+fn write_map(dir: &std::path::Path, doc: &Document) -> PathBuf {
+    let path = dir.join("map.loopmap.json");
+    io::save(doc, &path).unwrap();
+    path
+}
+
+fn loopmap(args: &[&str]) -> (String, String, i32) {
+    let out = assert_cmd::Command::cargo_bin("loopmap")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn check_names_the_steady_state_use_node_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = chain(12.0, 0.08, 1000.0, 0.6);
+    doc.nodes[2].stock_change = Some(StockChange::Fixed(0.0));
+    doc.nodes[2].label = "Batteries in EVs".into();
+    let path = write_map(dir.path(), &doc);
+    let (out, _, code) = loopmap(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let line = out
+        .lines()
+        .position(|l| l.contains("steady state"))
+        .unwrap_or_else(|| panic!("no steady-state note in:\n{out}"));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[line].starts_with("note: node 'Batteries in EVs'"),
+        "{}",
+        lines[line]
+    );
+    assert_eq!(
+        lines[line + 1],
+        "  fix: set `stock_change` to \"dynamic\" (Make the stock change dynamic)"
+    );
+}
+
+#[test]
+fn indicators_json_gives_the_fix_and_the_dynamic_stock_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = chain(12.0, 0.08, 1000.0, 0.6);
+    doc.nodes[2].stock_change = None;
+    let path = write_map(dir.path(), &doc);
+    let (out, _, code) = loopmap(&["indicators", path.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let fixes: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d.get("fix"))
+        .collect();
+    assert_eq!(
+        fixes,
+        [&serde_json::json!({"node": "use", "field": "stock_change", "value": "dynamic"})]
+    );
+    assert_eq!(v["stock_change"]["use"], 0.0);
+
+    // Made dynamic: the stock change is the stock model's M − D, and no fix is offered.
+    doc.nodes[2].stock_change = Some(StockChange::Dynamic);
+    let path = write_map(dir.path(), &doc);
+    let (out, _, _) = loopmap(&["indicators", path.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status"], "ok");
+    let a = analyse(&doc);
+    let m = amount(&doc, &a, "f_make");
+    let d = amount(&doc, &a, "f_collect") + amount(&doc, &a, "f_discard");
+    let stock = v["stock_change"]["use"].as_f64().unwrap();
+    assert!(close(stock, m - d, 1e-12), "{stock} against {}", m - d);
+    assert!(
+        stock > 0.5 * m,
+        "a growing market keeps most of what enters: {stock} of {m}"
+    );
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d.get("fix").is_none())
+    );
+}
+
+#[test]
+fn indicators_text_says_where_each_stock_change_comes_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = chain(12.0, 0.08, 1000.0, 0.6);
+    doc.nodes[2].label = "EV batteries".into();
+    let path = write_map(dir.path(), &doc);
+    let (out, _, _) = loopmap(&["indicators", path.to_str().unwrap()]);
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("EV batteries"))
+        .unwrap_or_else(|| panic!("no stock-change line in:\n{out}"));
+    assert!(
+        line.ends_with("(dynamic: end of life from the stock model)"),
+        "{line}"
+    );
+    assert!(
+        out.contains("Stock change of each use node (t/yr)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_dynamic_node_without_a_lifetime_is_named_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = chain(12.0, 0.08, 1000.0, 0.6);
+    doc.nodes[2].lifetime = None;
+    doc.nodes[2].label = "Storage".into();
+    let path = write_map(dir.path(), &doc);
+    let (out, _, code) = loopmap(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "warning: node 'Storage': stock change is dynamic, but the node has no lifetime, \
+             which the stock model needs: it is solved as auto until then"
+        ),
+        "{out}"
+    );
+}
