@@ -571,7 +571,11 @@ fn roadmap(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
         Ok(found) => found,
         Err(reason) => return refuse(file, reason),
     };
-    let r = match analysis::roadmap::compute(&mapped) {
+    if let Err(e) = analysis::roadmap::year_range(&mapped) {
+        return refuse(file, e);
+    }
+    let analysed = analysis::analyse(&mapped);
+    let r = match analysis::roadmap::from_analysis(&mapped, &analysed) {
         Ok(r) => r,
         Err(e) => return refuse(file, e),
     };
@@ -583,7 +587,12 @@ fn roadmap(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
     } else {
         print!(
             "{}",
-            crate::export::roadmap_table(&mapped, &r, &one_line(&label))
+            crate::export::roadmap_table(
+                &mapped,
+                &r,
+                &one_line(&label),
+                analysed.indicators.recycled_content
+            )
         );
     }
     ExitCode::SUCCESS

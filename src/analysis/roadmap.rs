@@ -473,6 +473,99 @@ pub fn dynamic_outflows(doc: &Document) -> Vec<Option<Result<BaseOutflow, NotDyn
         .collect()
 }
 
+/// The history growth of each use node that makes the model's base-year end of life meet
+/// the map's (§9: "far apart means the history or the lifetime does not fit").
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryFit {
+    pub id: String,
+    pub label: String,
+    /// `history_growth` as the map has it.
+    pub current: f64,
+    /// The growth that fits, rounded to 0.01 %/yr, or why none does.
+    pub fitted: Result<f64, FitError>,
+}
+
+/// Why no history growth fits a use node's end of life.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum FitError {
+    #[error(
+        "the map's end of life is more than any shrinking market would give \
+         (history growth down to {}): shorten the lifetime",
+        crate::present::percent(FIT_RANGE.0)
+    )]
+    TooMuch,
+    #[error(
+        "the map's end of life is less than any growing market would give \
+         (history growth up to {}): lengthen the lifetime",
+        crate::present::percent(FIT_RANGE.1)
+    )]
+    TooLittle,
+    #[error("nothing enters use in the base year, so no growth path reaches the map's end of life")]
+    NoInflow,
+}
+
+/// The history growths a fit may choose from (a yearly rate; −1 is refused by the file).
+pub const FIT_RANGE: (f64, f64) = (-0.5, 2.0);
+
+/// The history growth fit of every use node of the roadmap `r` of `doc`.
+pub fn history_fits(doc: &Document, r: &Roadmap) -> Vec<HistoryFit> {
+    let start = r.years.first().copied().unwrap_or(r.base_year);
+    r.uses
+        .iter()
+        .filter_map(|u| {
+            let node = doc.node(&u.id)?;
+            let m = r.index_of(r.base_year).map_or(0.0, |i| u.inflow[i]);
+            let fitted = fit_history_growth(node, &u.survival, r.base_year, start, m, u.map_eol);
+            Some(HistoryFit {
+                id: u.id.clone(),
+                label: u.label.clone(),
+                current: node.history_growth(),
+                fitted,
+            })
+        })
+        .collect()
+}
+
+/// The history growth h at which κ(h) × m + c = `d`. κ falls as h rises (the older
+/// cohorts, which are the ones leaving, are smaller in a faster-growing market), so the
+/// root is bracketed and bisected to the last bit, then rounded to 0.01 %/yr.
+pub fn fit_history_growth(
+    node: &Node,
+    survival: &Survival,
+    base: i32,
+    start: i32,
+    m: f64,
+    d: f64,
+) -> Result<f64, FitError> {
+    if m <= 0.0 {
+        return Err(FitError::NoInflow);
+    }
+    let outflow = |h: f64| {
+        let mut n = node.clone();
+        n.history_growth = Some(h);
+        base_year_outflow_from(&n, survival, base, start).at(m)
+    };
+    let (mut lo, mut hi) = FIT_RANGE;
+    if d > outflow(lo) {
+        return Err(FitError::TooMuch);
+    }
+    if d < outflow(hi) {
+        return Err(FitError::TooLittle);
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if outflow(mid) > d {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok((0.5 * (lo + hi) * 1e4).round() / 1e4 + 0.0)
+}
+
 /// R_u,k: the share of use node `u`'s end-of-life outflow that each loop kind returns in
 /// the base map (`RETURN_LOOPS` order), from φ with `u` as the only origin.
 fn return_shares(
