@@ -113,6 +113,32 @@ fn known_inflows_before_the_base_year_enter_the_dynamic_end_of_life() {
 }
 
 #[test]
+fn a_fixed_end_of_life_that_the_stock_model_contradicts_is_named() {
+    let mut doc = chain(12.0, 0.08, 1000.0, 0.6);
+    doc.nodes[2].label = "EV batteries".into();
+    // Everything around the use node fixed: 1,000 t in, 1,000 t out; the model says less.
+    for (id, a) in [
+        ("f_make", 1000.0),
+        ("f_collect", 600.0),
+        ("f_discard", 400.0),
+    ] {
+        let f = doc.flows.iter().position(|f| f.id == id).unwrap();
+        doc.flows[f].value = FlowValue::Amount(a);
+    }
+    let a = analyse(&doc);
+    assert_eq!(a.solution.status, Status::Inconsistent);
+    assert!(
+        a.messages
+            .iter()
+            .any(|m| m.contains("end of life of node 'EV batteries' (its dynamic stock change)")),
+        "{:?}",
+        a.messages
+    );
+    assert!(a.diagnostics.iter().any(|d| d.subject == Subject::Node("use".into())
+        && d.message == "its stock model's end of life cannot be met together with the rest of the map"));
+}
+
+#[test]
 fn a_dynamic_node_without_a_year_is_solved_as_auto_and_says_why() {
     let mut doc = chain(12.0, 0.05, 1000.0, 0.6);
     doc.meta.year = None;
