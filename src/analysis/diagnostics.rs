@@ -10,7 +10,7 @@ use super::supply::{Concentration, throughput};
 use super::topology::Topology;
 use super::uncertainty::{Measured, Uncertainty};
 use crate::model::text::shown;
-use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue, StockChange};
+use crate::model::{Anchor, Document, FlowValue, Loop, NodeKind, ScenarioIssue, StockChange};
 use crate::present::{self, Measure, Names, amount as show_amount};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -69,13 +69,25 @@ impl Fix {
         }
     }
 
+    /// Count a use node's products as in a second life: a recovery node (issue 23, item 7).
+    pub fn second_life(node: &str) -> Fix {
+        Fix {
+            node: node.to_string(),
+            field: "kind",
+            value: serde_json::Value::from("recovery"),
+            action: "Count it as a second life (recovery)",
+        }
+    }
+
     /// Applies the fix to `doc` (nothing when the node is gone).
     pub fn apply(&self, doc: &mut Document) {
         let Some(node) = doc.nodes.iter_mut().find(|n| n.id == self.node) else {
             return;
         };
-        if self.field == "stock_change" {
-            node.stock_change = Some(StockChange::Dynamic);
+        match (self.field, self.value.as_str()) {
+            ("stock_change", Some("dynamic")) => node.stock_change = Some(StockChange::Dynamic),
+            ("kind", Some("recovery")) => node.kind = NodeKind::Recovery,
+            _ => {}
         }
     }
 }
@@ -128,6 +140,7 @@ pub fn diagnose(
         report.lifetime(n);
         report.base_year_inflow(n);
         report.stock_model(n);
+        report.second_life(topo, n);
         report.country_shares(n);
     }
     report.forward_cycles(topo);
@@ -364,6 +377,31 @@ impl<'a> Report<'a> {
             }
             _ => {}
         }
+    }
+
+    /// A use node fed only from recovery nodes: second-hand products, counted in products
+    /// into use a second time and their discards a second time, so the collection rate
+    /// counts both lives. Offered as a second life (a recovery node).
+    fn second_life(&mut self, topo: &Topology, n: usize) {
+        let doc = self.doc;
+        if doc.nodes[n].kind != NodeKind::Use {
+            return;
+        }
+        let mut feeders = topo.inflows[n]
+            .iter()
+            .filter(|&&f| doc.flows[f].loop_kind != Loop::Maintain)
+            .map(|&f| doc.nodes[topo.from[f]].kind)
+            .peekable();
+        if feeders.peek().is_none() || !feeders.all(|k| k == NodeKind::Recovery) {
+            return;
+        }
+        let message = "is fed only from recovery: its products count as products into use \
+             a second time and what leaves it as end-of-life discards again, so the \
+             collection rate counts both lives; for a second life (e.g. batteries in \
+             stationary storage), make it a recovery node"
+            .to_string();
+        let fix = Fix::second_life(&doc.nodes[n].id);
+        self.push_fix(Severity::Info, self.node(n), message, fix);
     }
 
     /// `countries` shares not summing to 1.

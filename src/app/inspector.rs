@@ -399,6 +399,7 @@ impl Inspector {
                     .response
                     .labelled_by(label);
                 ui.end_row();
+                counts_for_ui(ui, node.kind);
                 if kind != node.kind {
                     self.edit_node(editor, id, &k("kind"), |n| n.kind = kind);
                     editor.end_gesture();
@@ -1183,4 +1184,11 @@ fn stock_change_choice(ui: &mut egui::Ui, editor: &mut Editor, node: &Node) -> b
         editor.end_gesture();
     }
     chosen != 0
+}
+
+/// What the node's kind counts for in the indicators, under the kind (a grid row).
+fn counts_for_ui(ui: &mut egui::Ui, kind: NodeKind) {
+    ui.label("");
+    ui.add(egui::Label::new(RichText::new(crate::analysis::terms::counts_for(kind)).weak()).wrap());
+    ui.end_row();
 }

@@ -13,6 +13,8 @@ pub struct Preset {
     pub stage: Option<&'static str>,
     pub lifetime: Option<f64>,
     pub supply: Option<SourceMaterial>,
+    /// What the preset is for, on hover, where its kind alone does not say it.
+    pub hint: Option<&'static str>,
 }
 
 const fn preset(
@@ -27,11 +29,12 @@ const fn preset(
         stage,
         lifetime,
         supply: None,
+        hint: None,
     }
 }
 
 /// The six kinds first, then the value-chain stages of a magnet chain.
-pub const PRESETS: [Preset; 19] = [
+pub const PRESETS: [Preset; 20] = [
     preset("Source", NodeKind::Source, None, None),
     preset("Process", NodeKind::Process, None, None),
     preset("Use", NodeKind::Use, None, Some(10.0)),
@@ -71,6 +74,22 @@ pub const PRESETS: [Preset; 19] = [
         None,
     ),
     preset("Landfill", NodeKind::Waste, None, None),
+    // A second life is a recovery node, not a use node: its products were counted as
+    // products into use once, and its discards are not a second end of life, so the
+    // collection rate reads what was collected from first use (issue 23, item 7).
+    Preset {
+        label: "Second-life use",
+        kind: NodeKind::Recovery,
+        stage: None,
+        lifetime: None,
+        supply: None,
+        hint: Some(
+            "A second life, e.g. batteries in stationary storage: a recovery node, so its \
+             products are not counted again as products into use and what leaves it is not \
+             a second end-of-life discard; the collection rate counts what was collected \
+             from first use",
+        ),
+    },
 ];
 
 /// A new node from preset `i`, with an id not yet used in `doc`.
@@ -130,9 +149,10 @@ impl Palette {
                     editor.placing = if placing { None } else { Some(i) };
                 }
                 response.on_hover_text(format!(
-                    "{} node{}",
+                    "{} node{}{}",
                     p.kind.name(),
-                    p.stage.map_or(String::new(), |s| format!(", stage {s}"))
+                    p.stage.map_or(String::new(), |s| format!(", stage {s}")),
+                    p.hint.map_or(String::new(), |h| format!(". {h}"))
                 ));
             }
         });
