@@ -170,7 +170,11 @@ fn the_palettes_second_life_use_places_a_recovery_node_and_the_inspector_says_wh
     assert_eq!(doc.nodes.len(), 1);
     assert_eq!(doc.nodes[0].label, "Second-life use");
     assert_eq!(doc.nodes[0].kind, NodeKind::Recovery);
-    // Selected on placing: the inspector says what a recovery node counts for.
+    // Selected on placing: the inspector says what a recovery node counts for, in a few
+    // words, and in full on hover.
+    let brief = loopmap::analysis::terms::counts_for_briefly(NodeKind::Recovery);
+    h.get_by_label(brief).hover();
+    h.run_steps(60);
     assert!(h.query_by_label(counts_for(NodeKind::Recovery)).is_some());
 }
 

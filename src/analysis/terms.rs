@@ -41,6 +41,20 @@ pub fn counts_for(kind: NodeKind) -> &'static str {
     }
 }
 
+/// `counts_for` in a few words, for a narrow column.
+pub fn counts_for_briefly(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Source => "Counts as virgin or recycled input.",
+        NodeKind::Process => "Mass-balanced; in no rate itself.",
+        NodeKind::Use => "Counts in products into use and in end-of-life discards.",
+        NodeKind::Recovery => {
+            "Counts as collected; not a product in use (a second life fits here)."
+        }
+        NodeKind::Waste => "Counts as waste (landfill rate).",
+        NodeKind::Export => "Leaves the map as something useful; in no rate.",
+    }
+}
+
 /// The parts of a rate: each with what people call it and its amount (weighted by the
 /// post-use fraction where the rate counts only end-of-life material).
 #[derive(Clone, Debug, PartialEq)]

@@ -371,6 +371,7 @@ impl Inspector {
         };
         let k = |field: &str| format!("node:{id}:{field}");
         ui.label(RichText::new(format!("{} node '{}'", node.kind.name(), node.id)).weak());
+        counts_for_ui(ui, node.kind);
         super::scenarios::changes_ui(ui, editor, Some(id), None);
         egui::Grid::new("node")
             .num_columns(2)
@@ -399,7 +400,6 @@ impl Inspector {
                     .response
                     .labelled_by(label);
                 ui.end_row();
-                counts_for_ui(ui, node.kind);
                 if kind != node.kind {
                     self.edit_node(editor, id, &k("kind"), |n| n.kind = kind);
                     editor.end_gesture();
@@ -1186,9 +1186,10 @@ fn stock_change_choice(ui: &mut egui::Ui, editor: &mut Editor, node: &Node) -> b
     chosen != 0
 }
 
-/// What the node's kind counts for in the indicators, under the kind (a grid row).
+/// What the node's kind counts for in the indicators, under its heading: in a few words
+/// (wrapped to the panel, which keeps its width), and in full on hover.
 fn counts_for_ui(ui: &mut egui::Ui, kind: NodeKind) {
-    ui.label("");
-    ui.add(egui::Label::new(RichText::new(crate::analysis::terms::counts_for(kind)).weak()).wrap());
-    ui.end_row();
+    use crate::analysis::terms::{counts_for, counts_for_briefly};
+    ui.add(egui::Label::new(RichText::new(counts_for_briefly(kind)).weak()).wrap())
+        .on_hover_text(counts_for(kind));
 }
