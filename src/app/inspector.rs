@@ -1080,55 +1080,6 @@ impl Inspector {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_refused_with_the_reason() {
-        assert_eq!(
-            parse_number("12.5", Rule::NonNegative, false),
-            Ok(Some(12.5))
-        );
-        assert_eq!(
-            parse_number("1,250", Rule::NonNegative, false),
-            Ok(Some(1250.0))
-        );
-        assert_eq!(parse_number("", Rule::Positive, true), Ok(None));
-        assert!(
-            parse_number("-3", Rule::NonNegative, false)
-                .unwrap_err()
-                .contains("negative")
-        );
-        assert!(
-            parse_number("abc", Rule::Any, false)
-                .unwrap_err()
-                .contains("not a number")
-        );
-        assert!(
-            parse_number("1.2", Rule::Fraction, false)
-                .unwrap_err()
-                .contains("between 0 and 1")
-        );
-    }
-
-    #[test]
-    fn country_shares_must_sum_to_one() {
-        let map = parse_countries("cn 0.9, MY 0.1").unwrap().unwrap();
-        assert_eq!(map.get("CN"), Some(&0.9));
-        assert!(
-            parse_countries("CN 0.5, MY 0.1")
-                .unwrap_err()
-                .contains("sum")
-        );
-        assert!(
-            parse_countries("China 1")
-                .unwrap_err()
-                .contains("not an ISO 3166 country code")
-        );
-    }
-}
-
 /// How a use node's stock change is set: a fixed amount (0 is a steady state), solved from
 /// the balances (auto), or the stock model's end of life (dynamic). Whether it is solved.
 fn stock_change_choice(ui: &mut egui::Ui, editor: &mut Editor, node: &Node) -> bool {
@@ -1192,4 +1143,53 @@ fn counts_for_ui(ui: &mut egui::Ui, kind: NodeKind) {
     use crate::analysis::terms::{counts_for, counts_for_briefly};
     ui.add(egui::Label::new(RichText::new(counts_for_briefly(kind)).weak()).wrap())
         .on_hover_text(counts_for(kind));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_refused_with_the_reason() {
+        assert_eq!(
+            parse_number("12.5", Rule::NonNegative, false),
+            Ok(Some(12.5))
+        );
+        assert_eq!(
+            parse_number("1,250", Rule::NonNegative, false),
+            Ok(Some(1250.0))
+        );
+        assert_eq!(parse_number("", Rule::Positive, true), Ok(None));
+        assert!(
+            parse_number("-3", Rule::NonNegative, false)
+                .unwrap_err()
+                .contains("negative")
+        );
+        assert!(
+            parse_number("abc", Rule::Any, false)
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert!(
+            parse_number("1.2", Rule::Fraction, false)
+                .unwrap_err()
+                .contains("between 0 and 1")
+        );
+    }
+
+    #[test]
+    fn country_shares_must_sum_to_one() {
+        let map = parse_countries("cn 0.9, MY 0.1").unwrap().unwrap();
+        assert_eq!(map.get("CN"), Some(&0.9));
+        assert!(
+            parse_countries("CN 0.5, MY 0.1")
+                .unwrap_err()
+                .contains("sum")
+        );
+        assert!(
+            parse_countries("China 1")
+                .unwrap_err()
+                .contains("not an ISO 3166 country code")
+        );
+    }
 }
