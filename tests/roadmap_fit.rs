@@ -218,3 +218,56 @@ fn the_values_view_makes_a_products_stock_change_dynamic_and_the_map_meets_the_m
     assert!(h.query_by_label("Make dynamic").is_none());
     assert!(h.query_by_label("meets it").is_some());
 }
+
+#[test]
+fn a_use_node_far_from_the_stock_model_gets_a_note_whose_fix_is_the_dynamic_stock_change() {
+    // The wind case: the map sends 120 t to end of life, the model far more.
+    let mut doc = wind(120.0);
+    doc.flows[2].value = loopmap::model::FlowValue::Auto;
+    doc.nodes[2].stock_change = Some(StockChange::Fixed(880.0));
+    let a = loopmap::analysis::analyse(&doc);
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("the stock model sends"))
+        .expect("a note on the wind node");
+    let r = roadmap::compute(&doc).unwrap();
+    let model = loopmap::present::amount(r.uses[0].model_eol);
+    assert!(
+        d.message.starts_with(&format!(
+            "the stock model sends {model} t/yr to end of life this year, the map 120 t/yr"
+        )),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.message.contains("make the stock change dynamic"),
+        "{}",
+        d.message
+    );
+    let fix = d.fix.clone().expect("the dynamic stock change as its fix");
+    fix.apply(&mut doc);
+    assert_eq!(doc.nodes[2].stock_change(), StockChange::Dynamic);
+    let after = loopmap::analysis::analyse(&doc);
+    assert!(after.solution.status.is_solved());
+    assert!(
+        after
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("the stock model sends"))
+    );
+    // The UK and world samples' use nodes are near enough: no such note there. The EV
+    // motor sample's fleet has no history growth (a steady market for 40 years), so the
+    // model sends 2.4 times the map's end of life: said, with the fix.
+    let notes = |i: usize| -> Vec<String> {
+        let doc = loopmap::io::samples::SAMPLES[i].load().unwrap();
+        loopmap::analysis::analyse(&doc)
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.message.contains("the stock model sends"))
+            .map(|d| d.subject_name)
+            .collect()
+    };
+    assert!(notes(0).is_empty() && notes(1).is_empty());
+    assert_eq!(notes(2), ["Motors in use (EVs)"]);
+}

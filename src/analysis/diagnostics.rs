@@ -114,6 +114,10 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// How far (a share of the larger) the map's end of life of a use node may be from the
+/// stock model's before a note says so.
+const END_OF_LIFE_GAP: f64 = 0.25;
+
 /// Share of throughput by which a node's balance may be off before it is flagged.
 const BALANCE_TOLERANCE: f64 = 0.005;
 
@@ -140,6 +144,7 @@ pub fn diagnose(
         report.lifetime(n);
         report.base_year_inflow(n);
         report.stock_model(n);
+        report.end_of_life_fit(topo, solution, n);
         report.second_life(topo, n);
         report.country_shares(n);
     }
@@ -377,6 +382,55 @@ impl<'a> Report<'a> {
             }
             _ => {}
         }
+    }
+
+    /// A use node whose end of life this year is far from the stock model's (§9: "far
+    /// apart means the history or the lifetime does not fit today's discards"): the
+    /// roadmap and the map then tell two stories. The dynamic stock change is the fix.
+    fn end_of_life_fit(&mut self, topo: &Topology, solution: &FlowSolution, n: usize) {
+        let doc = self.doc;
+        let node = &doc.nodes[n];
+        let set_by_hand = match node.stock_change() {
+            StockChange::Fixed(s) => s != 0.0, // 0: the steady-state note says it
+            StockChange::Auto => true,
+            StockChange::Dynamic => false,
+        };
+        if node.kind != NodeKind::Use || !set_by_hand {
+            return;
+        }
+        let Ok(outflow) = super::roadmap::base_year_outflow(doc, node) else {
+            return;
+        };
+        let not_maintain = |flows: &[usize]| {
+            super::total(
+                flows
+                    .iter()
+                    .filter(|&&f| doc.flows[f].loop_kind != Loop::Maintain)
+                    .map(|&f| solution.flows[f]),
+            )
+        };
+        let (Some(m), Some(d)) = (
+            not_maintain(&topo.inflows[n]),
+            not_maintain(&topo.outflows[n]),
+        ) else {
+            return;
+        };
+        let model = outflow.at(m);
+        if (model - d).abs() <= END_OF_LIFE_GAP * model.max(d) {
+            return;
+        }
+        let unit = doc.meta.unit();
+        let message = format!(
+            "the stock model sends {} {unit} to end of life this year, the map {} {unit} \
+             ({}): the roadmap and the map tell two stories; make the stock change dynamic \
+             so that the map takes the model's end of life, or fit the history growth \
+             (Roadmap tab, Values)",
+            show_amount(model),
+            show_amount(d),
+            present::off_by((d > 0.0).then(|| model / d)),
+        );
+        let fix = Fix::dynamic_stock_change(&node.id);
+        self.push_fix(Severity::Info, self.node(n), message, fix);
     }
 
     /// A use node fed only from recovery nodes: second-hand products, counted in products
