@@ -878,10 +878,14 @@ fn values_ui(ui: &mut egui::Ui, r: &Roadmap, others: &[(String, Roadmap)], unit:
                 "end of life".into(),
                 "returned".into(),
                 "EOL ceiling".into(),
-                "secondary share".into(),
             ] {
                 ui.strong(c);
             }
+            ui.strong("secondary share").on_hover_text(
+                "What the map's loops return of the model's end of life, over demand (products \
+                 into use). Not the map's recycled content, which is recycled input over \
+                 production input: see the note below the end-of-life table",
+            );
             for (name, _) in others {
                 ui.strong(format!("{name}: secondary"));
             }
