@@ -216,7 +216,10 @@ fn the_values_view_makes_a_products_stock_change_dynamic_and_the_map_meets_the_m
     assert!(off(&doc, "wind").abs() < 1e-9);
     // Now the row says so instead of offering it again.
     assert!(h.query_by_label("Make dynamic").is_none());
-    assert!(h.query_by_label("meets it").is_some());
+    assert!(
+        h.query_by_label("Dynamic: the map takes the model's end of life")
+            .is_some()
+    );
 }
 
 #[test]

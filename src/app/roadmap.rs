@@ -949,48 +949,43 @@ fn end_of_life_fit_ui(ui: &mut egui::Ui, editor: &mut Editor, r: &Roadmap) {
     };
     let fits = roadmap::history_fits(&working, r);
     let mut chosen: Vec<FitAction> = Vec::new();
-    egui::Grid::new("roadmap fit grid")
-        .striped(true)
-        .num_columns(7)
-        .show(ui, |ui| {
-            for c in [
-                "use",
-                "model",
-                "map",
-                "off by",
-                "history growth",
-                "fits the map",
-                "",
-            ] {
-                ui.label(RichText::new(c).weak());
-            }
-            ui.end_row();
-            for ((label, model, map, ratio), fit) in fit_lines(r).into_iter().zip(&fits) {
-                ui.label(label);
-                ui.label(table_amount(model));
-                ui.label(table_amount(map));
-                ui.label(off_by(ratio));
-                ui.label(growth(fit.current));
-                let dynamic = working
-                    .node(&fit.id)
-                    .is_some_and(|n| n.stock_change() == StockChange::Dynamic);
+    // One block a product, its actions on a line of their own: the column is narrow at
+    // 1280 x 720, and a row of seven cells would hide the buttons off to the right.
+    ui.scope(|ui| {
+        ui.set_max_width(width.max(200.0));
+        for ((label, model, map, ratio), fit) in fit_lines(r).into_iter().zip(&fits) {
+            ui.add_space(2.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.strong(label);
+                ui.label(format!(
+                    "model {}, map {} ({}); history growth {}",
+                    table_amount(model),
+                    table_amount(map),
+                    off_by(ratio),
+                    growth(fit.current)
+                ));
+            });
+            let dynamic = working
+                .node(&fit.id)
+                .is_some_and(|n| n.stock_change() == StockChange::Dynamic);
+            ui.horizontal_wrapped(|ui| {
                 if dynamic {
-                    ui.label(RichText::new("meets it").weak());
-                    ui.label(RichText::new("dynamic").weak())
-                        .on_hover_text("The map takes the model's end of life");
-                } else {
-                    fit_cell(ui, fit, &mut chosen);
-                    let button = ui.button("Make dynamic").on_hover_text(
-                        "Let the stock model set this product's end of life in the map \
-                         (stock change: dynamic)",
+                    ui.label(
+                        RichText::new("Dynamic: the map takes the model's end of life").weak(),
                     );
-                    if button.clicked() {
-                        chosen.push(FitAction::Dynamic(fit.id.clone()));
-                    }
+                    return;
                 }
-                ui.end_row();
-            }
-        });
+                let button = ui.button("Make dynamic").on_hover_text(
+                    "Suggested: let the stock model set this product's end of life in the map \
+                     (stock change: dynamic)",
+                );
+                if button.clicked() {
+                    chosen.push(FitAction::Dynamic(fit.id.clone()));
+                }
+                fit_cell(ui, fit, &mut chosen);
+            });
+        }
+    });
     let fittable: Vec<FitAction> = fits
         .iter()
         .filter_map(|f| match f.fitted {
@@ -1041,7 +1036,7 @@ impl FitAction {
 fn fit_cell(ui: &mut egui::Ui, fit: &roadmap::HistoryFit, chosen: &mut Vec<FitAction>) {
     match &fit.fitted {
         Ok(h) if *h == fit.current => {
-            ui.label(growth(*h));
+            ui.label(RichText::new("the history growth fits the map").weak());
         }
         Ok(h) => {
             let button = ui.button(format!("Fit: {}", growth(*h))).on_hover_text(
@@ -1052,7 +1047,7 @@ fn fit_cell(ui: &mut egui::Ui, fit: &roadmap::HistoryFit, chosen: &mut Vec<FitAc
             }
         }
         Err(e) => {
-            ui.label(RichText::new("none").weak())
+            ui.label(RichText::new("no history growth fits").weak())
                 .on_hover_text(e.to_string());
         }
     }
