@@ -259,18 +259,16 @@ fn a_use_node_far_from_the_stock_model_gets_a_note_whose_fix_is_the_dynamic_stoc
             .iter()
             .all(|d| !d.message.contains("the stock model sends"))
     );
-    // The UK and world samples' use nodes are near enough: no such note there. The EV
-    // motor sample's fleet has no history growth (a steady market for 40 years), so the
-    // model sends 2.4 times the map's end of life: said, with the fix.
-    let notes = |i: usize| -> Vec<String> {
-        let doc = loopmap::io::samples::SAMPLES[i].load().unwrap();
-        loopmap::analysis::analyse(&doc)
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.message.contains("the stock model sends"))
-            .map(|d| d.subject_name)
-            .collect()
-    };
-    assert!(notes(0).is_empty() && notes(1).is_empty());
-    assert_eq!(notes(2), ["Motors in use (EVs)"]);
+    // The samples' use nodes are near enough (the EV motor sample's history growth was
+    // fitted with this very fit): no such note there.
+    for s in loopmap::io::samples::SAMPLES {
+        let a = loopmap::analysis::analyse(&s.load().unwrap());
+        assert!(
+            a.diagnostics
+                .iter()
+                .all(|d| !d.message.contains("the stock model sends")),
+            "{}",
+            s.file_name
+        );
+    }
 }

@@ -958,12 +958,12 @@ fn end_of_life_fit_ui(ui: &mut egui::Ui, editor: &mut Editor, r: &Roadmap) {
             ui.horizontal_wrapped(|ui| {
                 ui.strong(label);
                 ui.label(format!(
-                    "model {}, map {} ({}); history growth {}",
+                    "model {}, map {}, off by",
                     table_amount(model),
-                    table_amount(map),
-                    off_by(ratio),
-                    growth(fit.current)
+                    table_amount(map)
                 ));
+                ui.label(off_by(ratio));
+                ui.label(format!("; history growth {}", growth(fit.current)));
             });
             let dynamic = working
                 .node(&fit.id)
