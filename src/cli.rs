@@ -10,7 +10,7 @@ use crate::analysis::{self, Analysis, Severity, Subject};
 use crate::export;
 use crate::io;
 use crate::layout;
-use crate::model::{Document, apply_scenario, pains};
+use crate::model::{Document, StockChange, apply_scenario, pains};
 use crate::present::{self, Measure};
 
 // Everything the commands print goes through these two macros, which shadow the standard
@@ -465,6 +465,12 @@ fn check(file: &Path) -> ExitCode {
     }
     for d in &diagnostics {
         println!("{d}");
+        if let Some(fix) = &d.fix {
+            println!(
+                "  fix: set `{}` to {} ({})",
+                fix.field, fix.value, fix.action
+            );
+        }
     }
     let count = |severity: Severity, word: &str| {
         let n = diagnostics
@@ -582,7 +588,11 @@ fn roadmap(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
         Ok(found) => found,
         Err(reason) => return refuse(file, reason),
     };
-    let r = match analysis::roadmap::compute(&mapped) {
+    if let Err(e) = analysis::roadmap::year_range(&mapped) {
+        return refuse(file, e);
+    }
+    let analysed = analysis::analyse(&mapped);
+    let r = match analysis::roadmap::from_analysis(&mapped, &analysed) {
         Ok(r) => r,
         Err(e) => return refuse(file, e),
     };
@@ -594,7 +604,12 @@ fn roadmap(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
     } else {
         print!(
             "{}",
-            crate::export::roadmap_table(&mapped, &r, &one_line(&label))
+            crate::export::roadmap_table(
+                &mapped,
+                &r,
+                &one_line(&label),
+                analysed.indicators.recycled_content
+            )
         );
     }
     ExitCode::SUCCESS
@@ -717,6 +732,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         );
         let _ = writeln!(out, "  {:<44} {shown}", k.name());
     }
+    stock_changes(&mut out, doc, a, &names);
     if !a.concentration.stages.is_empty() {
         let _ = writeln!(out, "\nSupply concentration by stage");
         let _ = writeln!(
@@ -795,6 +811,30 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
         let _ = writeln!(out, "  {shown:>26}  {}", names.flow(f));
     }
     out
+}
+
+/// Each use node's stock change and where it comes from: fixed, solved, or the stock
+/// model's (dynamic).
+fn stock_changes(out: &mut String, doc: &Document, a: &Analysis, names: &present::Names) {
+    use std::fmt::Write;
+    let unit = doc.meta.unit();
+    let uses: Vec<usize> = (0..doc.nodes.len())
+        .filter(|&n| doc.nodes[n].kind == crate::model::NodeKind::Use)
+        .collect();
+    if uses.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nStock change of each use node ({unit})");
+    for n in uses {
+        let how = match doc.nodes[n].stock_change() {
+            StockChange::Fixed(0.0) => "fixed: steady state",
+            StockChange::Fixed(_) => "fixed",
+            StockChange::Auto => "solved",
+            StockChange::Dynamic => "dynamic: end of life from the stock model",
+        };
+        let shown = figure(Measure::Amount, a.solution.stock_change[n], unit);
+        let _ = writeln!(out, "  {:<44} {shown}  ({how})", names.node(n));
+    }
 }
 
 /// A figure in a report: as everywhere (`present::value`), and unknown said in words.

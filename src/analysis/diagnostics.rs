@@ -10,7 +10,7 @@ use super::supply::{Concentration, throughput};
 use super::topology::Topology;
 use super::uncertainty::{Measured, Uncertainty};
 use crate::model::text::shown;
-use crate::model::{Anchor, Document, FlowValue, NodeKind, ScenarioIssue};
+use crate::model::{Anchor, Document, FlowValue, Loop, NodeKind, ScenarioIssue, StockChange};
 use crate::present::{self, Measure, Names, amount as show_amount};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -41,6 +41,55 @@ pub struct Diagnostic {
     /// where two labels are the same. For messages; the file's id stays in `subject`.
     #[serde(skip)]
     pub subject_name: String,
+    /// A change of the map that resolves it, offered as one click.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// A one-click fix: a change of one field of one node, as a scenario change writes it
+/// (`{"node", "field", "value"}` in the JSON).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fix {
+    pub node: String,
+    pub field: &'static str,
+    pub value: serde_json::Value,
+    /// What the button says.
+    #[serde(skip)]
+    pub action: &'static str,
+}
+
+impl Fix {
+    /// Let the stock model set a use node's end of life (`stock_change: "dynamic"`).
+    pub fn dynamic_stock_change(node: &str) -> Fix {
+        Fix {
+            node: node.to_string(),
+            field: "stock_change",
+            value: serde_json::Value::from("dynamic"),
+            action: "Make the stock change dynamic",
+        }
+    }
+
+    /// Count a use node's products as in a second life: a recovery node (issue 23, item 7).
+    pub fn second_life(node: &str) -> Fix {
+        Fix {
+            node: node.to_string(),
+            field: "kind",
+            value: serde_json::Value::from("recovery"),
+            action: "Count it as a second life (recovery)",
+        }
+    }
+
+    /// Applies the fix to `doc` (nothing when the node is gone).
+    pub fn apply(&self, doc: &mut Document) {
+        let Some(node) = doc.nodes.iter_mut().find(|n| n.id == self.node) else {
+            return;
+        };
+        match (self.field, self.value.as_str()) {
+            ("stock_change", Some("dynamic")) => node.stock_change = Some(StockChange::Dynamic),
+            ("kind", Some("recovery")) => node.kind = NodeKind::Recovery,
+            _ => {}
+        }
+    }
 }
 
 impl std::fmt::Display for Diagnostic {
@@ -65,6 +114,10 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// How far (a share of the larger) the map's end of life of a use node may be from the
+/// stock model's before a note says so.
+const END_OF_LIFE_GAP: f64 = 0.25;
+
 /// Share of throughput by which a node's balance may be off before it is flagged.
 const BALANCE_TOLERANCE: f64 = 0.005;
 
@@ -87,7 +140,13 @@ pub fn diagnose(
         report.balance(topo, solution, n);
         report.flow_directions(topo, n);
         report.dead_end(topo, n);
-        report.node_fields(topo, n);
+        report.shares_past_one(topo, n);
+        report.lifetime(n);
+        report.base_year_inflow(n);
+        report.stock_model(n);
+        report.end_of_life_fit(topo, solution, n);
+        report.second_life(topo, n);
+        report.country_shares(n);
     }
     report.forward_cycles(topo);
     report.uncovered_stages(topo, solution, concentration);
@@ -125,7 +184,16 @@ impl<'a> Report<'a> {
             subject,
             message,
             subject_name,
+            fix: None,
         });
+    }
+
+    /// As `push`, with a one-click fix.
+    fn push_fix(&mut self, severity: Severity, subject: Subject, message: String, fix: Fix) {
+        self.push(severity, subject, message);
+        if let Some(d) = self.out.last_mut() {
+            d.fix = Some(fix);
+        }
     }
 
     fn node(&self, n: usize) -> Subject {
@@ -143,6 +211,7 @@ impl<'a> Report<'a> {
                 Equation::Balance(n) => (self.node(n), "its mass balance"),
                 Equation::Share(f) => (self.flow(f), "its share"),
                 Equation::Outflows(n) => (self.node(n), "the split of its outflows"),
+                Equation::Dynamic(n) => (self.node(n), "its stock model's end of life"),
             };
             self.push(
                 Severity::Error,
@@ -238,11 +307,9 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// What a node's own fields say: shares past 1, a use node without a lifetime or with
-    /// an inflow in the base year, country shares not summing to 1.
-    fn node_fields(&mut self, topo: &Topology, n: usize) {
+    /// Outflow shares of a node summing past 1.
+    fn shares_past_one(&mut self, topo: &Topology, n: usize) {
         let doc = self.doc;
-        let node = &doc.nodes[n];
         let shares: f64 = topo.outflows[n]
             .iter()
             .filter_map(|&f| match doc.flows[f].value {
@@ -254,6 +321,11 @@ impl<'a> Report<'a> {
             let message = format!("outflow shares sum to {shares:.4}, past 1");
             self.push(Severity::Error, self.node(n), message);
         }
+    }
+
+    /// A use node without a lifetime.
+    fn lifetime(&mut self, n: usize) {
+        let node = &self.doc.nodes[n];
         if node.kind == NodeKind::Use && node.lifetime.is_none() {
             self.push(
                 Severity::Info,
@@ -263,6 +335,12 @@ impl<'a> Report<'a> {
                     .into(),
             );
         }
+    }
+
+    /// `inflows` naming the base year, where the map's own inflow stands.
+    fn base_year_inflow(&mut self, n: usize) {
+        let doc = self.doc;
+        let node = &doc.nodes[n];
         if node.kind == NodeKind::Use
             && let Some(base) = doc.meta.year
             && node.inflows.contains_key(&base)
@@ -273,7 +351,116 @@ impl<'a> Report<'a> {
             );
             self.push(Severity::Warning, self.node(n), message);
         }
-        if let Some(map) = &node.countries {
+    }
+
+    /// What a use node's stock change says about its end of life: a steady state
+    /// (stock change 0) for products with a lifetime, which sends to end of life today as
+    /// much as enters use; or a dynamic one the stock model cannot set.
+    fn stock_model(&mut self, n: usize) {
+        let doc = self.doc;
+        let node = &doc.nodes[n];
+        if node.kind != NodeKind::Use {
+            return;
+        }
+        match node.stock_change() {
+            StockChange::Fixed(s) if s == 0.0 && node.lifetime.is_some() => {
+                let message = "stock change is 0 (steady state): as much reaches end of \
+                     life this year as enters use, whatever the lifetime and the market's \
+                     growth; a dynamic stock change lets the stock model (lifetime and \
+                     history growth) set this year's end of life"
+                    .to_string();
+                let fix = Fix::dynamic_stock_change(&node.id);
+                self.push_fix(Severity::Info, self.node(n), message, fix);
+            }
+            StockChange::Dynamic => {
+                if let Err(why) = super::roadmap::base_year_outflow(doc, node) {
+                    let message = format!(
+                        "stock change is dynamic, but {why}: it is solved as auto until then"
+                    );
+                    self.push(Severity::Warning, self.node(n), message);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A use node whose end of life this year is far from the stock model's (§9: "far
+    /// apart means the history or the lifetime does not fit today's discards"): the
+    /// roadmap and the map then tell two stories. The dynamic stock change is the fix.
+    fn end_of_life_fit(&mut self, topo: &Topology, solution: &FlowSolution, n: usize) {
+        let doc = self.doc;
+        let node = &doc.nodes[n];
+        let set_by_hand = match node.stock_change() {
+            StockChange::Fixed(s) => s != 0.0, // 0: the steady-state note says it
+            StockChange::Auto => true,
+            StockChange::Dynamic => false,
+        };
+        if node.kind != NodeKind::Use || !set_by_hand {
+            return;
+        }
+        let Ok(outflow) = super::roadmap::base_year_outflow(doc, node) else {
+            return;
+        };
+        let not_maintain = |flows: &[usize]| {
+            super::total(
+                flows
+                    .iter()
+                    .filter(|&&f| doc.flows[f].loop_kind != Loop::Maintain)
+                    .map(|&f| solution.flows[f]),
+            )
+        };
+        let (Some(m), Some(d)) = (
+            not_maintain(&topo.inflows[n]),
+            not_maintain(&topo.outflows[n]),
+        ) else {
+            return;
+        };
+        let model = outflow.at(m);
+        if (model - d).abs() <= END_OF_LIFE_GAP * model.max(d) {
+            return;
+        }
+        let unit = doc.meta.unit();
+        let message = format!(
+            "the stock model sends {} {unit} to end of life this year, the map {} {unit} \
+             ({}): the roadmap and the map tell two stories; make the stock change dynamic \
+             so that the map takes the model's end of life, or fit the history growth \
+             (Roadmap tab, Values)",
+            show_amount(model),
+            show_amount(d),
+            present::off_by((d > 0.0).then(|| model / d)),
+        );
+        let fix = Fix::dynamic_stock_change(&node.id);
+        self.push_fix(Severity::Info, self.node(n), message, fix);
+    }
+
+    /// A use node fed only from recovery nodes: second-hand products, counted in products
+    /// into use a second time and their discards a second time, so the collection rate
+    /// counts both lives. Offered as a second life (a recovery node).
+    fn second_life(&mut self, topo: &Topology, n: usize) {
+        let doc = self.doc;
+        if doc.nodes[n].kind != NodeKind::Use {
+            return;
+        }
+        let mut feeders = topo.inflows[n]
+            .iter()
+            .filter(|&&f| doc.flows[f].loop_kind != Loop::Maintain)
+            .map(|&f| doc.nodes[topo.from[f]].kind)
+            .peekable();
+        if feeders.peek().is_none() || !feeders.all(|k| k == NodeKind::Recovery) {
+            return;
+        }
+        let message = "is fed only from recovery: its products count as products into use \
+             a second time and what leaves it as end-of-life discards again, so the \
+             collection rate counts both lives; for a second life (e.g. batteries in \
+             stationary storage), make it a recovery node"
+            .to_string();
+        let fix = Fix::second_life(&doc.nodes[n].id);
+        self.push_fix(Severity::Info, self.node(n), message, fix);
+    }
+
+    /// `countries` shares not summing to 1.
+    fn country_shares(&mut self, n: usize) {
+        if let Some(map) = &self.doc.nodes[n].countries {
             let sum: f64 = map.values().sum();
             if (sum - 1.0).abs() > 0.01 {
                 let message = format!("`countries` shares sum to {sum:.4}, not 1");
@@ -420,6 +607,7 @@ fn ignored_estimates(doc: &Document) -> Vec<Diagnostic> {
             severity: Severity::Warning,
             subject: Subject::Flow(f.id.clone()),
             subject_name: Names::new(doc).flow_id(&f.id),
+            fix: None,
             message: format!(
                 "its amount is exact, so its {} ignored; give the amount a ± to reconcile them with it",
                 match f.estimates.len() {
@@ -461,6 +649,7 @@ fn suspects(doc: &Document, u: &Uncertainty) -> Vec<Diagnostic> {
                 severity: Severity::Warning,
                 subject: Subject::Flow(flow.id.clone()),
                 subject_name: names.flow(m.measurement.flow),
+                fix: None,
                 message: format!(
                     "suspect {} of {} (the data disagree: p = {:.3}; normalised residual {:+.2}): {} entered ({source}); {implied}",
                     rank + 1,

@@ -13,6 +13,7 @@ pub mod sensitivity;
 pub mod solve;
 pub mod supply;
 pub mod targets;
+pub mod terms;
 pub mod topology;
 pub mod uncertainty;
 
@@ -112,7 +113,7 @@ fn solve_or_reconcile(doc: &Document, topo: &Topology) -> (FlowSolution, Option<
 
 /// The flow amounts indicators may be built on: all unknown when a flow came out negative
 /// or equations conflict.
-pub(crate) fn usable_flows(solution: &FlowSolution) -> Vec<Option<f64>> {
+pub fn usable_flows(solution: &FlowSolution) -> Vec<Option<f64>> {
     if solution.negative.is_empty() && solution.conflicts.is_empty() {
         solution.flows.clone()
     } else {

@@ -6,7 +6,9 @@ use serde_json::{Map, Value, json};
 use super::indicators::post_use_fractions_from;
 use super::topology::Topology;
 use super::{Analysis, Status};
-use crate::model::{Document, LifetimeModel, Loop, Node, NodeKind, Scenario, apply_scenario};
+use crate::model::{
+    Document, LifetimeModel, Loop, Node, NodeKind, Scenario, StockChange, apply_scenario,
+};
 
 /// The loops that return end-of-life material, in the order of the JSON and the charts.
 pub const RETURN_LOOPS: [Loop; 3] = [Loop::Reuse, Loop::Remanufacture, Loop::Recycle];
@@ -371,14 +373,24 @@ pub fn inflow_path(node: &Node, base: i32, m: f64, start: i32, end: i32) -> Vec<
     out
 }
 
+/// S at age k + ½ for the first `n` years of use.
+fn survival_at_mid_years(survival: &Survival, n: usize) -> Vec<f64> {
+    (0..n).map(|k| survival.at(k as f64 + 0.5)).collect()
+}
+
+/// The share of a cohort leaving use in its k-th year, S(k − ½) − S(k + ½), for k < `n`.
+fn leaving_shares(survival: &Survival, n: usize) -> Vec<f64> {
+    let s = survival_at_mid_years(survival, n);
+    (0..n)
+        .map(|k| if k == 0 { 1.0 } else { s[k - 1] } - s[k])
+        .collect()
+}
+
 /// Stock and outflow by year from cohorts entering at mid-year (§9).
 pub fn cohorts(survival: &Survival, inflow: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let n = inflow.len();
-    // S at age k + ½, and the share leaving in the k-th year of use.
-    let s: Vec<f64> = (0..n).map(|k| survival.at(k as f64 + 0.5)).collect();
-    let leave: Vec<f64> = (0..n)
-        .map(|k| if k == 0 { 1.0 } else { s[k - 1] } - s[k])
-        .collect();
+    let s = survival_at_mid_years(survival, n);
+    let leave = leaving_shares(survival, n);
     let mut stock = vec![0.0; n];
     let mut outflow = vec![0.0; n];
     for (c, &i_c) in inflow.iter().enumerate() {
@@ -391,6 +403,167 @@ pub fn cohorts(survival: &Survival, inflow: &[f64]) -> (Vec<f64>, Vec<f64>) {
         }
     }
     (stock, outflow)
+}
+
+/// The model's base-year end-of-life outflow of a use node as a function of its base-year
+/// inflow M: κ × M + c (indicators.md §1, `stock_change: "dynamic"`). κ sums the cohorts
+/// the growth path builds from M; c the cohorts that `inflows` names before the base year.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BaseOutflow {
+    pub kappa: f64,
+    pub constant: f64,
+}
+
+impl BaseOutflow {
+    /// The outflow for a base-year inflow `m`.
+    pub fn at(&self, m: f64) -> f64 {
+        self.kappa * m + self.constant
+    }
+}
+
+/// Why a use node's stock change cannot be dynamic (it is then treated as auto).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotDynamic {
+    #[error("the map has no year (`meta.year`), which the stock model needs")]
+    NoYear,
+    #[error("the node has no lifetime, which the stock model needs")]
+    NoLifetime,
+    #[error("{0}")]
+    Years(RoadmapError),
+}
+
+/// κ and c of `node`'s base-year outflow, with the years of `doc`'s roadmap.
+pub fn base_year_outflow(doc: &Document, node: &Node) -> Result<BaseOutflow, NotDynamic> {
+    let base = doc.meta.year.ok_or(NotDynamic::NoYear)?;
+    let survival = Survival::of(node).ok_or(NotDynamic::NoLifetime)?;
+    let (start, _) = year_range(doc).map_err(NotDynamic::Years)?;
+    Ok(base_year_outflow_from(node, &survival, base, start))
+}
+
+/// κ and c for a roadmap starting at `start`: the cohort of year base − k leaves with
+/// the share leave(k) and, on the growth path, is M / (1 + h)^k.
+fn base_year_outflow_from(node: &Node, survival: &Survival, base: i32, start: i32) -> BaseOutflow {
+    let ages = usize::try_from(i64::from(base) - i64::from(start) + 1).unwrap_or(0);
+    let leave = leaving_shares(survival, ages);
+    let h = node.history_growth();
+    let (mut kappa, mut constant) = (0.0, 0.0);
+    let mut path = 1.0; // I(base − k) / M on the growth path, chained as `inflow_path` does
+    for (k, share) in leave.iter().enumerate() {
+        if k > 0 {
+            path /= 1.0 + h;
+        }
+        let year = base - k as i32;
+        match node.inflows.get(&year) {
+            Some(&amount) if k > 0 => constant += amount * share,
+            _ => kappa += path * share,
+        }
+    }
+    BaseOutflow { kappa, constant }
+}
+
+/// The base-year outflow of every use node whose stock change is dynamic (document order;
+/// `None` for every other node), or why it cannot be.
+pub fn dynamic_outflows(doc: &Document) -> Vec<Option<Result<BaseOutflow, NotDynamic>>> {
+    doc.nodes
+        .iter()
+        .map(|node| {
+            (node.kind == NodeKind::Use && node.stock_change() == StockChange::Dynamic)
+                .then(|| base_year_outflow(doc, node))
+        })
+        .collect()
+}
+
+/// The history growth of each use node that makes the model's base-year end of life meet
+/// the map's (§9: "far apart means the history or the lifetime does not fit").
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryFit {
+    pub id: String,
+    pub label: String,
+    /// `history_growth` as the map has it.
+    pub current: f64,
+    /// The growth that fits, rounded to 0.01 %/yr, or why none does.
+    pub fitted: Result<f64, FitError>,
+}
+
+/// Why no history growth fits a use node's end of life.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum FitError {
+    #[error(
+        "the map's end of life is more than any shrinking market would give \
+         (history growth down to {}): shorten the lifetime",
+        crate::present::percent(FIT_RANGE.0)
+    )]
+    TooMuch,
+    #[error(
+        "the map's end of life is less than any growing market would give \
+         (history growth up to {}): lengthen the lifetime",
+        crate::present::percent(FIT_RANGE.1)
+    )]
+    TooLittle,
+    #[error("nothing enters use in the base year, so no growth path reaches the map's end of life")]
+    NoInflow,
+}
+
+/// The history growths a fit may choose from (a yearly rate; −1 is refused by the file).
+pub const FIT_RANGE: (f64, f64) = (-0.5, 2.0);
+
+/// The history growth fit of every use node of the roadmap `r` of `doc`.
+pub fn history_fits(doc: &Document, r: &Roadmap) -> Vec<HistoryFit> {
+    let start = r.years.first().copied().unwrap_or(r.base_year);
+    r.uses
+        .iter()
+        .filter_map(|u| {
+            let node = doc.node(&u.id)?;
+            let m = r.index_of(r.base_year).map_or(0.0, |i| u.inflow[i]);
+            let fitted = fit_history_growth(node, &u.survival, r.base_year, start, m, u.map_eol);
+            Some(HistoryFit {
+                id: u.id.clone(),
+                label: u.label.clone(),
+                current: node.history_growth(),
+                fitted,
+            })
+        })
+        .collect()
+}
+
+/// The history growth h at which κ(h) × m + c = `d`. κ falls as h rises (the older
+/// cohorts, which are the ones leaving, are smaller in a faster-growing market), so the
+/// root is bracketed and bisected to the last bit, then rounded to 0.01 %/yr.
+pub fn fit_history_growth(
+    node: &Node,
+    survival: &Survival,
+    base: i32,
+    start: i32,
+    m: f64,
+    d: f64,
+) -> Result<f64, FitError> {
+    if m <= 0.0 {
+        return Err(FitError::NoInflow);
+    }
+    let outflow = |h: f64| {
+        let mut n = node.clone();
+        n.history_growth = Some(h);
+        base_year_outflow_from(&n, survival, base, start).at(m)
+    };
+    let (mut lo, mut hi) = FIT_RANGE;
+    if d > outflow(lo) {
+        return Err(FitError::TooMuch);
+    }
+    if d < outflow(hi) {
+        return Err(FitError::TooLittle);
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if outflow(mid) > d {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok((0.5 * (lo + hi) * 1e4).round() / 1e4 + 0.0)
 }
 
 /// R_u,k: the share of use node `u`'s end-of-life outflow that each loop kind returns in

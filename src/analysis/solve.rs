@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::linear::System;
 use super::topology::Topology;
-use crate::model::{Document, FlowValue, NodeKind, StockChange};
+use crate::model::{Document, FlowValue, Loop, NodeKind, StockChange};
 use crate::present::Names;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -55,6 +55,9 @@ pub enum Equation {
     Share(usize),
     /// A node's total outflow is the sum of its outflows.
     Outflows(usize),
+    /// A use node with a dynamic stock change: its end-of-life outflow is the stock
+    /// model's for the base year.
+    Dynamic(usize),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,9 +84,17 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
             unknowns.push(Unknown::Flow(f));
         }
     }
+    // A dynamic stock change is solved for like an auto one, with one more equation (its
+    // outflow); without a year or lifetime it is auto (a diagnostic says so).
+    let dynamic = super::roadmap::dynamic_outflows(doc);
     let mut col_of_stock = vec![None; doc.nodes.len()];
     for (n, node) in doc.nodes.iter().enumerate() {
-        if node.kind == NodeKind::Use && node.stock_change() == StockChange::Auto {
+        if node.kind == NodeKind::Use
+            && matches!(
+                node.stock_change(),
+                StockChange::Auto | StockChange::Dynamic
+            )
+        {
             col_of_stock[n] = Some(unknowns.len());
             unknowns.push(Unknown::StockChange(n));
         }
@@ -136,7 +147,7 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
             match (col_of_stock[n], node.stock_change()) {
                 (Some(c), _) => terms.push((c, -1.0)),
                 (None, StockChange::Fixed(s)) => rhs.add(s),
-                (None, StockChange::Auto) => {}
+                (None, StockChange::Auto | StockChange::Dynamic) => {}
             }
         }
         system.add_row_scaled(terms, rhs.sum, rhs.size);
@@ -158,6 +169,37 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         );
         system.add_row_scaled(terms, rhs.sum, rhs.size);
         equations.push(Equation::Outflows(n));
+    }
+
+    // Σ_out a − κ Σ_in a = c for every dynamic use node (maintain flows left out on both
+    // sides), κ and c from the stock model (§1, §9).
+    for (n, outflow) in dynamic.iter().enumerate() {
+        let Some(Ok(outflow)) = outflow else { continue };
+        let not_maintain = |flows: &[usize]| -> Vec<usize> {
+            flows
+                .iter()
+                .copied()
+                .filter(|&f| doc.flows[f].loop_kind != Loop::Maintain)
+                .collect()
+        };
+        let mut terms = Vec::new();
+        let mut rhs = Right::default();
+        rhs.add(outflow.constant);
+        let (ins, outs) = (
+            not_maintain(&topo.inflows[n]),
+            not_maintain(&topo.outflows[n]),
+        );
+        push_flows(doc, &col_of_flow, &outs, 1.0, &mut terms, &mut rhs);
+        push_flows(
+            doc,
+            &col_of_flow,
+            &ins,
+            -outflow.kappa,
+            &mut terms,
+            &mut rhs,
+        );
+        system.add_row_scaled(terms, rhs.sum, rhs.size);
+        equations.push(Equation::Dynamic(n));
     }
 
     // a_f − share × T_from(f) = 0, for every share flow f.
@@ -194,7 +236,7 @@ pub fn solve_flows(doc: &Document, topo: &Topology) -> FlowSolution {
         .iter()
         .map(|n| match (n.kind, n.stock_change()) {
             (NodeKind::Use, StockChange::Fixed(s)) => Some(s),
-            (NodeKind::Use, StockChange::Auto) => None,
+            (NodeKind::Use, StockChange::Auto | StockChange::Dynamic) => None,
             _ => Some(0.0),
         })
         .collect();
@@ -334,6 +376,10 @@ pub fn equation_name(names: &Names, e: Equation) -> String {
         Equation::Balance(n) => format!("balance of node '{}'", names.node(n)),
         Equation::Share(f) => format!("share of flow '{}'", names.flow(f)),
         Equation::Outflows(n) => format!("outflows of node '{}'", names.node(n)),
+        Equation::Dynamic(n) => format!(
+            "end of life of node '{}' (its dynamic stock change)",
+            names.node(n)
+        ),
     }
 }
 

@@ -433,6 +433,7 @@ impl Inspector {
             return;
         };
         ui.label(RichText::new(format!("{} node '{}'", node.kind.name(), node.id)).weak());
+        counts_for_ui(ui, node.kind);
         super::scenarios::changes_ui(ui, editor, Some(id), None);
         egui::Grid::new("node")
             .num_columns(2)
@@ -643,23 +644,11 @@ impl Inspector {
         self.stock_change_ui(editor, ui, node);
     }
 
-    /// Whether the stock change is solved or fixed, and its figure either way.
+    /// Whether the stock change is fixed, solved or the stock model's, and its figure.
     fn stock_change_ui(&mut self, editor: &mut Editor, ui: &mut egui::Ui, node: &Node) {
         let id = node.id.as_str();
         let k = |field: &str| node_key(id, field);
-        ui.label("Stock change");
-        let mut auto = node.stock_change() == StockChange::Auto;
-        if ui.checkbox(&mut auto, "solved (auto)").changed() {
-            self.edit_node(editor, id, &k("stock"), |n| {
-                n.stock_change = Some(if auto {
-                    StockChange::Auto
-                } else {
-                    StockChange::Fixed(0.0)
-                })
-            });
-            editor.end_gesture();
-        }
-        ui.end_row();
+        let solved_here = stock_change_choice(ui, editor, node);
         if let StockChange::Fixed(s) = node.stock_change()
             && let Some(v) = self.number_field(
                 ui,
@@ -674,7 +663,7 @@ impl Inspector {
                 n.stock_change = Some(StockChange::Fixed(v.unwrap_or(0.0)))
             });
         }
-        if auto {
+        if solved_here {
             let solved = editor
                 .doc()
                 .nodes
@@ -1142,6 +1131,71 @@ impl Inspector {
             }
         });
     }
+}
+
+/// How a use node's stock change is set: a fixed amount (0 is a steady state), solved from
+/// the balances (auto), or the stock model's end of life (dynamic). Whether it is solved.
+fn stock_change_choice(ui: &mut egui::Ui, editor: &mut Editor, node: &Node) -> bool {
+    const CHOICES: [(&str, &str); 3] = [
+        (
+            "fixed",
+            "A fixed amount added to the stock each year; 0 is a steady state: as much \
+             leaves use as enters it",
+        ),
+        (
+            "solved (auto)",
+            "Solved from the balances: whatever the other flows leave",
+        ),
+        (
+            "dynamic (stock model)",
+            "This year's end of life is the stock model's, from the lifetime and the \
+             history growth: a growing market sends less to end of life than enters use",
+        ),
+    ];
+    let current = match node.stock_change() {
+        StockChange::Fixed(_) => 0,
+        StockChange::Auto => 1,
+        StockChange::Dynamic => 2,
+    };
+    let mut chosen = current;
+    let label = ui
+        .label("Stock change")
+        .on_hover_text(CHOICES[current].1)
+        .id;
+    egui::ComboBox::from_id_salt(("stock change", &node.id))
+        .selected_text(CHOICES[current].0)
+        .show_ui(ui, |ui| {
+            for (i, (name, meaning)) in CHOICES.iter().enumerate() {
+                ui.selectable_value(&mut chosen, i, *name)
+                    .on_hover_text(*meaning);
+            }
+        })
+        .response
+        .labelled_by(label);
+    ui.end_row();
+    if chosen != current {
+        let id = node.id.clone();
+        let value = match chosen {
+            0 => StockChange::Fixed(0.0),
+            1 => StockChange::Auto,
+            _ => StockChange::Dynamic,
+        };
+        editor.edit(None, move |doc| {
+            if let Some(n) = doc.nodes.iter_mut().find(|n| n.id == id) {
+                n.stock_change = Some(value);
+            }
+        });
+        editor.end_gesture();
+    }
+    chosen != 0
+}
+
+/// What the node's kind counts for in the indicators, under its heading: in a few words
+/// (wrapped to the panel, which keeps its width), and in full on hover.
+fn counts_for_ui(ui: &mut egui::Ui, kind: NodeKind) {
+    use crate::analysis::terms::{counts_for, counts_for_briefly};
+    ui.add(egui::Label::new(RichText::new(counts_for_briefly(kind)).weak()).wrap())
+        .on_hover_text(counts_for(kind));
 }
 
 #[cfg(test)]

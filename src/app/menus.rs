@@ -112,6 +112,7 @@ impl LoopmapApp {
                 ui.menu_button("Workshop", |ui| self.participation_menu_ui(ui));
                 ui.menu_button("Help", |ui| {
                     self.menu_item(ui, Command::Shortcuts);
+                    ui.menu_button("What each node kind counts for", node_kinds_ui);
                     self.menu_item(ui, Command::About);
                 });
                 // The workshop's own tools, one click away.
@@ -208,5 +209,15 @@ impl LoopmapApp {
                 }
             });
         });
+    }
+}
+
+/// Help: each node kind and what it counts for in the indicators.
+fn node_kinds_ui(ui: &mut egui::Ui) {
+    ui.set_max_width(420.0);
+    for kind in crate::model::NodeKind::ALL {
+        ui.strong(kind.name());
+        ui.add(egui::Label::new(crate::analysis::terms::counts_for(kind)).wrap());
+        ui.add_space(4.0);
     }
 }

@@ -13,6 +13,8 @@ pub struct Preset {
     pub stage: Option<&'static str>,
     pub lifetime: Option<f64>,
     pub supply: Option<SourceMaterial>,
+    /// What the preset is for, on hover, where its kind alone does not say it.
+    pub hint: Option<&'static str>,
 }
 
 const fn preset(
@@ -27,6 +29,7 @@ const fn preset(
         stage,
         lifetime,
         supply: None,
+        hint: None,
     }
 }
 
@@ -78,6 +81,22 @@ pub const PRESETS: &[Preset] = &[
         Some("product"),
         Some(3.0),
     ),
+    // A second life is a recovery node, not a use node: its products were counted as
+    // products into use once, and its discards are not a second end of life, so the
+    // collection rate reads what was collected from first use (issue 23, item 7).
+    Preset {
+        label: "Second-life use",
+        kind: NodeKind::Recovery,
+        stage: None,
+        lifetime: None,
+        supply: None,
+        hint: Some(
+            "A second life, e.g. batteries in stationary storage: a recovery node, so its \
+             products are not counted again as products into use and what leaves it is not \
+             a second end-of-life discard; the collection rate counts what was collected \
+             from first use",
+        ),
+    },
     // End of life.
     preset("Collection", NodeKind::Recovery, None, None),
     preset("Dismantling", NodeKind::Recovery, None, None),
@@ -163,9 +182,10 @@ impl Palette {
                     editor.placing = if placing { None } else { Some(i) };
                 }
                 response.on_hover_text(format!(
-                    "{} node{}",
+                    "{} node{}{}",
                     p.kind.name(),
-                    p.stage.map_or(String::new(), |s| format!(", stage {s}"))
+                    p.stage.map_or(String::new(), |s| format!(", stage {s}")),
+                    p.hint.map_or(String::new(), |h| format!(". {h}"))
                 ));
             }
         });

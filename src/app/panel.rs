@@ -55,14 +55,15 @@ impl IndicatorPanel {
                         .as_ref()
                         .and_then(|u| u.sigma_of(d.key));
                     let text = present::with_sigma(d.measure, d.value, sigma, &unit);
-                    ui.label(name).on_hover_text(meaning);
+                    let r = ui.label(name);
+                    hover_with_terms(r, editor, d.key, meaning, &analysis, &unit);
                     ui.horizontal(|ui| {
-                        ui.label(if big {
+                        let r = ui.label(if big {
                             RichText::new(text).size(20.0).strong()
                         } else {
                             RichText::new(text).strong()
-                        })
-                        .on_hover_text(meaning);
+                        });
+                        hover_with_terms(r, editor, d.key, meaning, &analysis, &unit);
                         if let (Some(v), Some(s)) = (d.value, sigma)
                             && matches!(d.measure, Measure::Index | Measure::Rate)
                             && s > 1e-9 * v.abs().max(1.0)
@@ -141,7 +142,47 @@ impl IndicatorPanel {
             {
                 editor.reveal(&d.subject);
             }
+            if let Some(fix) = &d.fix {
+                fix_button(ui, editor, fix);
+            }
         }
+    }
+}
+
+/// An indicator's meaning on hover and, for a rate, which flows and nodes make its
+/// numerator and its denominator in this map (worked out only while hovered).
+fn hover_with_terms(
+    response: egui::Response,
+    editor: &mut Editor,
+    key: &str,
+    meaning: &str,
+    analysis: &crate::analysis::Analysis,
+    unit: &str,
+) -> egui::Response {
+    if !response.hovered() {
+        return response;
+    }
+    let flows = crate::analysis::usable_flows(&analysis.solution);
+    let terms = crate::analysis::terms::rate_terms(editor.working(), &flows, key);
+    match terms {
+        Some(t) => response.on_hover_text(format!(
+            "{meaning}\n\nIn this map:\n{}",
+            crate::analysis::terms::describe(&t, unit)
+        )),
+        None => response.on_hover_text(meaning),
+    }
+}
+
+/// A diagnostic's one-click fix, applied as one edit (so Undo takes it back).
+fn fix_button(ui: &mut egui::Ui, editor: &mut Editor, fix: &crate::analysis::diagnostics::Fix) {
+    let button = ui.small_button(fix.action).on_hover_text(format!(
+        "Sets `{}` of this node to {} (Undo takes it back)",
+        fix.field, fix.value
+    ));
+    if button.clicked() {
+        let fix = fix.clone();
+        editor.edit(None, move |doc| fix.apply(doc));
+        editor.end_gesture();
     }
 }
 

@@ -16,8 +16,8 @@ use egui_plot::{
 use super::charts::fixed_plot;
 use super::{Editor, LoopmapApp, theme};
 use crate::analysis::roadmap::{self, Roadmap, Survival};
-use crate::export::roadmap::{chart_series, fit_lines};
-use crate::model::{LifetimeModel, Node};
+use crate::export::roadmap::{chart_series, fit_lines, growth};
+use crate::model::{LifetimeModel, Node, StockChange};
 use crate::present::{UNKNOWN, off_by, percent_or_dash, table_amount};
 
 /// Colours of the other scenarios' dashed curves (Okabe–Ito, as the comparison chart).
@@ -319,7 +319,10 @@ impl RoadmapTab {
                             .id_salt("roadmap values")
                             .max_height(h + 20.0)
                             .auto_shrink([false, false])
-                            .show(ui, |ui| values_ui(ui, &r, &others, &unit));
+                            .show(ui, |ui| {
+                                values_ui(ui, &r, &others, &unit);
+                                end_of_life_fit_ui(ui, editor, &r);
+                            });
                     }
                     view if wide => {
                         let _ = view;
@@ -468,7 +471,8 @@ pub fn use_roadmap_ui(ui: &mut egui::Ui, editor: &mut Editor, node: &Node) {
                         .label("History growth (%/yr)")
                         .on_hover_text(
                             "Yearly growth of products entering use before the map's year: \
-                             fit it so the model's end of life this year meets the map's",
+                             fit it so the model's end of life this year meets the map's \
+                             (Roadmap tab, Values: Fit)",
                         )
                         .id;
                     let mut h = 100.0 * node.history_growth();
@@ -874,10 +878,14 @@ fn values_ui(ui: &mut egui::Ui, r: &Roadmap, others: &[(String, Roadmap)], unit:
                 "end of life".into(),
                 "returned".into(),
                 "EOL ceiling".into(),
-                "secondary share".into(),
             ] {
                 ui.strong(c);
             }
+            ui.strong("secondary share").on_hover_text(
+                "What the map's loops return of the model's end of life, over demand (products \
+                 into use). Not the map's recycled content, which is recycled input over \
+                 production input: see the note below the end-of-life table",
+            );
             for (name, _) in others {
                 ui.strong(format!("{name}: secondary"));
             }
@@ -903,31 +911,145 @@ fn values_ui(ui: &mut egui::Ui, r: &Roadmap, others: &[(String, Roadmap)], unit:
                 ui.end_row();
             }
         });
-    ui.add_space(6.0);
-    ui.strong(format!("End of life in {}: model and map", r.base_year))
-        .on_hover_text(
-            "Far apart means the history growth or the lifetime does not fit today's discards",
-        );
-    egui::Grid::new("roadmap fit grid")
-        .striped(true)
-        .num_columns(4)
-        .show(ui, |ui| {
-            for c in ["use", "model", "map", "off by"] {
-                ui.label(RichText::new(c).weak());
-            }
-            ui.end_row();
-            for (label, model, map, ratio) in fit_lines(r) {
-                ui.label(label);
-                ui.label(table_amount(model));
-                ui.label(table_amount(map));
-                ui.label(off_by(ratio));
-                ui.end_row();
-            }
-        });
     if !r.left_out.is_empty() {
         ui.label(
             RichText::new(format!("Left out (no lifetime): {}", r.left_out.join(", "))).weak(),
         );
+    }
+}
+
+/// Each product's end of life in the base year by the model and by the map, with the two
+/// ways to make them meet: fit the history growth to the map, or let the stock model set
+/// the map's end of life (a dynamic stock change, the suggested fix: the map then follows
+/// the lifetimes). Below, why the base year's secondary share is not the recycled content.
+fn end_of_life_fit_ui(ui: &mut egui::Ui, editor: &mut Editor, r: &Roadmap) {
+    // Inside a sideways scroll nothing wraps by itself: the notes wrap at what is seen.
+    let width = ui.clip_rect().right() - ui.cursor().left() - 8.0;
+    let note = |ui: &mut egui::Ui, text: String| {
+        ui.scope(|ui| {
+            ui.set_max_width(width.max(200.0));
+            ui.add(egui::Label::new(RichText::new(text).weak()).wrap());
+        });
+    };
+    ui.add_space(6.0);
+    ui.strong(format!("End of life in {}: model and map", r.base_year));
+    note(
+        ui,
+        String::from(
+            "The model's end of life comes from each product's lifetime and its history \
+             growth (what entered use before the map's year); the map's is what its flows \
+             send out of use this year. Far apart, the roadmap and the map tell two stories: \
+             make the stock change dynamic so that the map takes the model's end of life \
+             (suggested), or fit the history growth to the map's.",
+        ),
+    );
+    let (working, recycled) = {
+        let d = editor.derived();
+        (d.working.clone(), d.analysis.indicators.recycled_content)
+    };
+    let fits = roadmap::history_fits(&working, r);
+    let mut chosen: Vec<FitAction> = Vec::new();
+    // One block a product, its actions on a line of their own: the column is narrow at
+    // 1280 x 720, and a row of seven cells would hide the buttons off to the right.
+    ui.scope(|ui| {
+        ui.set_max_width(width.max(200.0));
+        for ((label, model, map, ratio), fit) in fit_lines(r).into_iter().zip(&fits) {
+            ui.add_space(2.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.strong(label);
+                ui.label(format!(
+                    "model {}, map {}, off by",
+                    table_amount(model),
+                    table_amount(map)
+                ));
+                ui.label(off_by(ratio));
+                ui.label(format!("; history growth {}", growth(fit.current)));
+            });
+            let dynamic = working
+                .node(&fit.id)
+                .is_some_and(|n| n.stock_change() == StockChange::Dynamic);
+            ui.horizontal_wrapped(|ui| {
+                if dynamic {
+                    ui.label(
+                        RichText::new("Dynamic: the map takes the model's end of life").weak(),
+                    );
+                    return;
+                }
+                let button = ui.button("Make dynamic").on_hover_text(
+                    "Suggested: let the stock model set this product's end of life in the map \
+                     (stock change: dynamic)",
+                );
+                if button.clicked() {
+                    chosen.push(FitAction::Dynamic(fit.id.clone()));
+                }
+                fit_cell(ui, fit, &mut chosen);
+            });
+        }
+    });
+    let fittable: Vec<FitAction> = fits
+        .iter()
+        .filter_map(|f| match f.fitted {
+            Ok(h) if h != f.current => Some(FitAction::Growth(f.id.clone(), h)),
+            _ => None,
+        })
+        .collect();
+    if fittable.len() > 1 && ui.button("Fit every history growth to the map").clicked() {
+        chosen.extend(fittable);
+    }
+    if let Some(text) =
+        crate::export::roadmap::base_year_note(r, recycled, editor.doc().meta.unit())
+    {
+        note(ui, text);
+    }
+    if !chosen.is_empty() {
+        editor.edit(None, move |doc| {
+            for action in &chosen {
+                action.apply(doc);
+            }
+        });
+        editor.end_gesture();
+    }
+}
+
+/// A change the end-of-life table offers.
+enum FitAction {
+    /// Set a use node's history growth.
+    Growth(String, f64),
+    /// Make a use node's stock change dynamic.
+    Dynamic(String),
+}
+
+impl FitAction {
+    fn apply(&self, doc: &mut crate::model::Document) {
+        let (FitAction::Growth(id, _) | FitAction::Dynamic(id)) = self;
+        let Some(node) = doc.nodes.iter_mut().find(|n| &n.id == id) else {
+            return;
+        };
+        match self {
+            FitAction::Growth(_, h) => node.history_growth = Some(*h),
+            FitAction::Dynamic(_) => node.stock_change = Some(StockChange::Dynamic),
+        }
+    }
+}
+
+/// The history growth that fits the map, as a button that sets it (or why none does).
+fn fit_cell(ui: &mut egui::Ui, fit: &roadmap::HistoryFit, chosen: &mut Vec<FitAction>) {
+    match &fit.fitted {
+        Ok(h) if *h == fit.current => {
+            ui.label(RichText::new("the history growth fits the map").weak());
+        }
+        Ok(h) => {
+            let button = ui.button(format!("Fit: {}", growth(*h))).on_hover_text(
+                "Set the history growth so that the model's end of life this year is the map's",
+            );
+            if button.clicked() {
+                chosen.push(FitAction::Growth(fit.id.clone(), *h));
+            }
+        }
+        Err(e) => {
+            ui.label(RichText::new("no history growth fits").weak())
+                .on_hover_text(e.to_string());
+        }
     }
 }
 

@@ -179,7 +179,9 @@ pub fn nodes(doc: &Document, analysis: &Analysis) -> Result<String, ExportError>
             let stock = match node.kind {
                 NodeKind::Use => match node.stock_change() {
                     StockChange::Fixed(s) => Some(s),
-                    StockChange::Auto => analysis.solution.stock_change.get(n).copied().flatten(),
+                    StockChange::Auto | StockChange::Dynamic => {
+                        analysis.solution.stock_change.get(n).copied().flatten()
+                    }
                 },
                 _ => Some(0.0),
             };

@@ -219,6 +219,11 @@ fn roadmap_section(out: &mut String, doc: &Document, analysis: &Analysis, which:
         );
     }
     out.push_str("</table>\n");
+    if let Some(note) =
+        table::base_year_note(&r, analysis.indicators.recycled_content, doc.meta.unit())
+    {
+        let _ = writeln!(out, "<p class=\"small\">{}</p>", xml(&note));
+    }
     if !r.left_out.is_empty() {
         let _ = writeln!(
             out,

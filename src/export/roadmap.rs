@@ -60,8 +60,42 @@ pub fn fit_lines(r: &Roadmap) -> Vec<(String, f64, f64, Option<f64>)> {
         .collect()
 }
 
-/// The text table of `loopmap roadmap`.
-pub fn roadmap_table(doc: &Document, r: &Roadmap, label: &str) -> String {
+/// Why the roadmap's base year need not read like the map: its secondary share beside the
+/// map's recycled content, and the two ends of life, with what brings them together.
+pub fn base_year_note(r: &Roadmap, recycled_content: Option<f64>, unit: &str) -> Option<String> {
+    let i = r.index_of(r.base_year)?;
+    let model: f64 = r.uses.iter().map(|u| u.model_eol).sum();
+    let map: f64 = r.uses.iter().map(|u| u.map_eol).sum();
+    let mut note = format!(
+        "In {} the roadmap's secondary share is {} and the map's recycled content {}: the \
+         secondary share is what the loops return of the model's end of life ({} {unit}; \
+         the map's is {} {unit}) over products into use; recycled content is recycled input \
+         (production scrap and recycled sources too) over production input.",
+        r.base_year,
+        percent_or_dash(r.secondary_share[i]),
+        percent_or_dash(recycled_content),
+        crate::present::amount(model),
+        crate::present::amount(map),
+    );
+    if (model - map).abs() > 0.01 * model.max(map) {
+        note.push_str(
+            " The ends of life differ where a product's history growth or lifetime does not \
+             fit today's discards: fit the history growth to the map, or make the stock \
+             change dynamic so that the map takes the model's end of life.",
+        );
+    }
+    Some(note)
+}
+
+/// The text table of `loopmap roadmap`: every fifth year, then each product's end of life
+/// in the base year by the model and by the map, with the history growth that would make
+/// them meet, and why the base year need not read like the map.
+pub fn roadmap_table(
+    doc: &Document,
+    r: &Roadmap,
+    label: &str,
+    recycled_content: Option<f64>,
+) -> String {
     let unit = doc.meta.unit();
     let mut out = format!(
         "Roadmap of {label}, {}–{}, base year {} (amounts in {unit})\n",
@@ -81,25 +115,74 @@ pub fn roadmap_table(doc: &Document, r: &Roadmap, label: &str) -> String {
     for i in table_years(r) {
         out.push_str(&line(&row(r, i)));
     }
-    out.push_str(&format!(
-        "\n  {:<40} {:>10} {:>10} {:>8}\n",
-        format!("End of life in {}, per use node", r.base_year),
-        "model",
-        "map",
-        "off by"
-    ));
-    for (label, model, map, ratio) in fit_lines(r) {
-        let off = off_by(ratio);
-        out.push_str(&format!(
-            "  {label:<40} {:>10} {:>10} {off:>8}\n",
-            table_amount(model),
-            table_amount(map)
-        ));
-    }
+    out.push_str(&fit_table(doc, r));
     for id in &r.left_out {
         out.push_str(&format!("  {id}: no lifetime, left out\n"));
     }
+    if let Some(note) = base_year_note(r, recycled_content, unit) {
+        out.push('\n');
+        out.push_str(&wrap(&note, 92));
+    }
     out
+}
+
+/// Per use node: the model's end of life in the base year, the map's, how far apart, the
+/// history growth and the one that makes them meet (or why none does).
+fn fit_table(doc: &Document, r: &Roadmap) -> String {
+    let mut out = format!(
+        "\n  {:<40} {:>10} {:>10} {:>8} {:>10} {:>10}\n",
+        format!("End of life in {}, per use node", r.base_year),
+        "model",
+        "map",
+        "off by",
+        "history",
+        "fits map"
+    );
+    let fits = crate::analysis::roadmap::history_fits(doc, r);
+    let mut unfit = Vec::new();
+    for ((label, model, map, ratio), fit) in fit_lines(r).into_iter().zip(&fits) {
+        let fitted = match &fit.fitted {
+            Ok(h) => growth(*h),
+            Err(e) => {
+                unfit.push(format!("  {label}: {e}\n"));
+                "none".into()
+            }
+        };
+        out.push_str(&format!(
+            "  {label:<40} {:>10} {:>10} {:>8} {:>10} {fitted:>10}\n",
+            table_amount(model),
+            table_amount(map),
+            off_by(ratio),
+            growth(fit.current),
+        ));
+    }
+    out.extend(unfit);
+    out
+}
+
+/// `text` broken into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+/// A yearly growth rate: "18.5 %/yr".
+pub fn growth(rate: f64) -> String {
+    format!("{}/yr", crate::present::percent(rate))
 }
 
 /// One curve of a chart: a stacked band or a line.

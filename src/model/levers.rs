@@ -219,7 +219,7 @@ fn node_number(n: &Node, field: &str) -> Option<f64> {
         "intensity_avg" => Some(n.intensity_avg.or(n.intensity).unwrap_or(1.0)),
         "stock_change" => match n.stock_change() {
             StockChange::Fixed(v) => Some(v),
-            StockChange::Auto => None,
+            StockChange::Auto | StockChange::Dynamic => None,
         },
         "certified" => Some(n.certified()),
         "efficiency" => Some(n.efficiency()),

@@ -138,11 +138,14 @@ pub enum SourceMaterial {
     Reused,
 }
 
-/// A use node's net addition to its in-use stock: a number, or left to the solver.
+/// A use node's net addition to its in-use stock: a number, left to the solver, or set by
+/// the stock model (its end-of-life outflow is the roadmap's for the base year,
+/// indicators.md §1, §9).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum StockChange {
     Fixed(f64),
     Auto,
+    Dynamic,
 }
 
 impl Serialize for StockChange {
@@ -150,6 +153,7 @@ impl Serialize for StockChange {
         match self {
             StockChange::Fixed(v) => s.serialize_f64(*v),
             StockChange::Auto => s.serialize_str("auto"),
+            StockChange::Dynamic => s.serialize_str("dynamic"),
         }
     }
 }
@@ -160,7 +164,7 @@ impl<'de> Deserialize<'de> for StockChange {
         impl serde::de::Visitor<'_> for V {
             type Value = StockChange;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a number or \"auto\"")
+                f.write_str("a number, \"auto\" or \"dynamic\"")
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<StockChange, E> {
                 Ok(StockChange::Fixed(v))
@@ -174,6 +178,8 @@ impl<'de> Deserialize<'de> for StockChange {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StockChange, E> {
                 if v == "auto" {
                     Ok(StockChange::Auto)
+                } else if v == "dynamic" {
+                    Ok(StockChange::Dynamic)
                 } else {
                     Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
                 }

@@ -4,7 +4,7 @@
 
 use super::super::solve::{Equation, Unknown};
 use super::super::topology::Topology;
-use crate::model::{Document, FlowValue, NodeKind, StockChange};
+use crate::model::{Document, FlowValue, Loop, NodeKind, StockChange};
 
 /// What a measurement measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +98,7 @@ pub fn assemble(doc: &Document, topo: &Topology) -> Problem {
     rows.extend(totals(topo, &amount, &total));
     rows.extend(shares(doc, topo, &amount, &total, &measurements));
     rows.extend(estimates(&amount, &measurements));
+    rows.extend(dynamic_outflows(doc, topo, &amount));
     Problem {
         measurements,
         unknowns,
@@ -178,7 +179,8 @@ fn stock_changes(doc: &Document, unknowns: &mut Vec<Unknown>) -> Vec<Term> {
         .iter()
         .enumerate()
         .map(|(n, node)| match (node.kind, node.stock_change()) {
-            (NodeKind::Use, StockChange::Auto) => {
+            // A dynamic stock change is an unknown with one more row (`dynamic_outflows`).
+            (NodeKind::Use, StockChange::Auto | StockChange::Dynamic) => {
                 unknowns.push(Unknown::StockChange(n));
                 Term::Unknown(unknowns.len() - 1)
             }
@@ -299,6 +301,35 @@ fn estimates(amount: &[Term], measurements: &[Measurement]) -> Vec<Row> {
         .map(|(i, m)| Row {
             equation: None,
             form: Form::Linear(vec![(Term::Measured(i), 1.0), (amount[m.flow], -1.0)]),
+        })
+        .collect()
+}
+
+/// Σ_out a − κ Σ_in a − c = 0 for every use node with a dynamic stock change (maintain
+/// flows left out), as the solver writes it (§1): linear, so it reconciles like a balance.
+fn dynamic_outflows(doc: &Document, topo: &Topology, amount: &[Term]) -> Vec<Row> {
+    let not_maintain = |f: &&usize| doc.flows[**f].loop_kind != Loop::Maintain;
+    super::super::roadmap::dynamic_outflows(doc)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, outflow)| {
+            let outflow = outflow?.ok()?;
+            let mut terms: Vec<(Term, f64)> = topo.outflows[n]
+                .iter()
+                .filter(not_maintain)
+                .map(|&f| (amount[f], 1.0))
+                .collect();
+            terms.extend(
+                topo.inflows[n]
+                    .iter()
+                    .filter(not_maintain)
+                    .map(|&f| (amount[f], -outflow.kappa)),
+            );
+            terms.push((Term::Exact(outflow.constant), -1.0));
+            Some(Row {
+                equation: Some(Equation::Dynamic(n)),
+                form: Form::Linear(terms),
+            })
         })
         .collect()
 }
