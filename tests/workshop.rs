@@ -412,3 +412,54 @@ fn snapshot_uk_sample_in_workshop_mode() {
     assert!(titles.iter().all(|t| t.size * ppp >= 14.0));
     h.snapshot("uk_sample_workshop");
 }
+
+/// The room reads the same figure with the same range as the panel: the strip's MCI and
+/// rates carry their ± σ on a map whose figures are uncertain, and none without.
+#[test]
+fn the_workshop_strip_shows_each_figure_with_its_range() {
+    let doc = uk();
+    let a = loopmap::analysis::analyse(&doc);
+    let u = a.uncertainty.as_ref().expect("the UK sample is uncertain");
+    let mci = loopmap::present::with_sigma(
+        loopmap::present::Measure::Index,
+        a.indicators.mci,
+        u.sigma_of("mci"),
+        "",
+    );
+    let collection = loopmap::present::with_sigma(
+        loopmap::present::Measure::Rate,
+        a.indicators.collection_rate,
+        u.sigma_of("collection_rate"),
+        "",
+    );
+    assert!(
+        mci.contains(" ± ") && collection.contains(" ± "),
+        "{mci} / {collection}"
+    );
+    let mut h = editor(doc.clone());
+    h.key_press(Key::F5);
+    h.run();
+    h.run();
+    assert!(h.query_by_label(&mci).is_some(), "strip shows {mci}");
+    assert!(
+        h.query_by_label(&collection).is_some(),
+        "strip shows {collection}"
+    );
+
+    let mut exact = doc;
+    for f in &mut exact.flows {
+        f.uncertainty = None;
+        f.estimates.clear();
+    }
+    let mut h = editor(exact);
+    h.key_press(Key::F5);
+    h.run();
+    h.run();
+    let plain = loopmap::analysis::analyse(&h.state().editor.doc().clone())
+        .indicators
+        .mci;
+    assert!(
+        h.query_by_label(&format!("{:.3}", plain.unwrap()))
+            .is_some()
+    );
+}

@@ -6,6 +6,7 @@ use egui::RichText;
 
 use super::{Command, Editor, LoopmapApp, Request, theme};
 use crate::model::Category;
+use crate::present::Measure;
 
 /// How much larger everything is drawn in workshop mode.
 pub const WORKSHOP_SCALE: f32 = 1.35;
@@ -89,7 +90,11 @@ impl Workshop {
         let now = ui.input(|i| i.time);
         let analysis = editor.analysis().clone();
         let i = &analysis.indicators;
-        let rate = |v: Option<f64>| v.map_or("—".to_string(), crate::present::percent);
+        // Each figure with its ± σ where the map's figures are uncertain, as in the panel.
+        let figure = |key: &str, measure: Measure, v: Option<f64>| {
+            let sigma = analysis.uncertainty.as_ref().and_then(|u| u.sigma_of(key));
+            crate::present::with_sigma(measure, v, sigma, "")
+        };
         ui.horizontal_wrapped(|ui| {
             let value = |ui: &mut egui::Ui, name: &str, v: String, tip: &str| {
                 ui.label(RichText::new(name).weak());
@@ -99,25 +104,25 @@ impl Workshop {
             value(
                 ui,
                 "MCI",
-                i.mci.map_or("—".into(), |v| format!("{v:.3}")),
+                figure("mci", Measure::Index, i.mci),
                 "Material Circularity Indicator: 0.1 fully linear, 1 fully circular",
             );
             value(
                 ui,
                 "EOL recycling",
-                rate(i.eol_recycling_rate),
+                figure("eol_recycling_rate", Measure::Rate, i.eol_recycling_rate),
                 "End-of-life material recycled",
             );
             value(
                 ui,
                 "Recycled content",
-                rate(i.recycled_content),
+                figure("recycled_content", Measure::Rate, i.recycled_content),
                 "Recycled share of input to production",
             );
             value(
                 ui,
                 "Collection",
-                rate(i.collection_rate),
+                figure("collection_rate", Measure::Rate, i.collection_rate),
                 "End-of-life material collected",
             );
             if let Some(text) = analysis.concentration.bottleneck_short() {
