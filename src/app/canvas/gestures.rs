@@ -34,13 +34,24 @@ impl Canvas {
         let z = self.view.zoom;
         let shift = ui.input(|i| i.modifiers.shift);
         let space = ui.input(|i| i.key_down(egui::Key::Space));
+        // The boxes as laid out, then each as grown to hold its title: what a box about
+        // to grow keeps clear of.
+        let mut boxes: Vec<Option<Rect>> = editor
+            .shown()
+            .layout
+            .nodes
+            .iter()
+            .map(|r| {
+                r.intersects(&visible)
+                    .then(|| self.view.screen_rect(canvas, *r))
+            })
+            .collect();
         for n in 0..editor.doc().nodes.len() {
-            let rect = editor.shown().layout.nodes[n];
-            if !rect.intersects(&visible) {
+            let Some(laid_out) = boxes.get(n).copied().flatten() else {
                 continue;
-            }
-            let screen = self.view.screen_rect(canvas, rect);
-            self.draw_node(editor, painter, n, screen, lod, dark);
+            };
+            let screen = self.draw_node(editor, painter, n, laid_out, lod, dark, &boxes);
+            boxes[n] = Some(screen);
             if lod.compact(screen.width()) {
                 // Too small to grab a handle: hit-tested through the geometry by the
                 // canvas itself (see `background_gestures`).

@@ -116,11 +116,10 @@ impl Lod {
         width < COMPACT_WIDTH
     }
 
-    /// How wide a title may wrap in a box `width` points wide: the box, or about a dozen
-    /// characters when the box is narrower than that (the title then overhangs it, on a
-    /// backing in the node's colour).
+    /// How wide a title may wrap in a box `width` points wide: the box, or about eight
+    /// characters when the box is narrower than that (the box then grows to hold it).
     pub fn title_wrap_width(&self, width: f32) -> f32 {
-        (width - 2.0 * self.pad).max(6.5 * self.title)
+        (width - 2.0 * self.pad).max(4.0 * self.title)
     }
 }
 
