@@ -43,6 +43,23 @@ pub(super) struct PendingTitle {
     details: Vec<String>,
 }
 
+/// A node's box on screen grown to hold its title, and the title laid out.
+pub(super) type TitleBox = (Rect, std::sync::Arc<egui::Galley>);
+
+/// The colour of node titles.
+fn title_colour(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(240)
+    } else {
+        Color32::from_gray(20)
+    }
+}
+
+/// Where a title laid out as `galley` lies in a box `screen`.
+fn title_rect(screen: Rect, galley: &egui::Galley, lod: &Lod) -> Rect {
+    galley.rect.translate(title_origin(screen, lod).to_vec2())
+}
+
 /// A title laid out: its text, where it is drawn from, and the rect it covers.
 type Placed = (std::sync::Arc<egui::Galley>, Pos2, Rect);
 
@@ -351,29 +368,17 @@ impl Canvas {
         editor: &mut Editor,
         painter: &egui::Painter,
         n: usize,
-        screen: Rect,
+        (screen, title): (Rect, Option<TitleBox>),
         lod: &Lod,
         dark: bool,
-        boxes: &[Option<Rect>],
     ) -> Rect {
         let node = &editor.shown().working.nodes[n];
         let id = node.id.clone();
-        let text = if dark {
-            Color32::from_gray(240)
-        } else {
-            Color32::from_gray(20)
-        };
-        // The box grows to hold its title (`title_box`), so a title never overhangs it.
-        let (screen, title) = if lod.titles {
-            let others = boxes
-                .iter()
-                .enumerate()
-                .filter(|&(k, _)| k != n)
-                .filter_map(|(_, b)| *b);
-            let (grown, galley) = self.title_box(painter, &node.label, screen, lod, text, others);
-            (grown, Some(galley))
-        } else {
-            (screen, None)
+        let text = title_colour(dark);
+        // The box as grown to hold its title (`title_boxes`): a title never overhangs it.
+        let (screen, title) = match title {
+            Some((grown, galley)) => (grown, Some(galley)),
+            None => (screen, None),
         };
         let selected = editor.selection.nodes.contains(&id);
         let flagged = editor.shown().flagged_nodes[n];
@@ -431,6 +436,52 @@ impl Canvas {
         screen
     }
 
+    /// Every visible node's box (`laid`, on screen) grown to hold its title: each in turn
+    /// clear of the boxes and titles placed before it, then each again clear of all the
+    /// others, so the first nodes do not take the room the later ones needed.
+    pub(super) fn title_boxes(
+        &self,
+        editor: &Editor,
+        painter: &egui::Painter,
+        laid: &[Option<Rect>],
+        lod: &Lod,
+        dark: bool,
+    ) -> Vec<Option<TitleBox>> {
+        let colour = title_colour(dark);
+        let nodes = &editor.shown().working.nodes;
+        let mut placed: Vec<Option<TitleBox>> = vec![None; laid.len()];
+        for round in 0..2 {
+            for (n, node) in nodes.iter().enumerate() {
+                let Some(screen) = laid.get(n).copied().flatten() else {
+                    continue;
+                };
+                // Only what a grown box could reach: a frame of many nodes stays quick.
+                let near = screen.expand(3.0 * screen.width() + 40.0 * lod.title);
+                let boxes: Vec<Rect> = (0..laid.len())
+                    .filter(|&k| k != n)
+                    .filter_map(|k| placed[k].as_ref().map(|p| p.0).or(laid[k]))
+                    .filter(|b| b.intersects(near))
+                    .collect();
+                let titles: Vec<Rect> = placed
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| k != n && (round > 0 || k < n))
+                    .filter_map(|(_, p)| p.as_ref().map(|(b, g)| title_rect(*b, g, lod)))
+                    .filter(|t| t.intersects(near))
+                    .collect();
+                placed[n] = Some(self.title_box(
+                    painter,
+                    &node.label,
+                    screen,
+                    lod,
+                    colour,
+                    (boxes.iter().copied(), &titles),
+                ));
+            }
+        }
+        placed
+    }
+
     /// A node's box on screen grown to hold its title at the policy's size. The title
     /// wraps between words only (at least as wide as its longest word, so no word is cut
     /// in two), to at most `TITLE_ROWS` lines; the box keeps the laid-out box inside it
@@ -445,8 +496,8 @@ impl Canvas {
         screen: Rect,
         lod: &Lod,
         colour: Color32,
-        others: impl Iterator<Item = Rect> + Clone,
-    ) -> (Rect, std::sync::Arc<egui::Galley>) {
+        (others, titles): (impl Iterator<Item = Rect> + Clone, &[Rect]),
+    ) -> TitleBox {
         let word = label
             .split_whitespace()
             .map(|w| {
@@ -463,13 +514,21 @@ impl Canvas {
             let i = a.intersect(o);
             if i.is_positive() { i.area() } else { 0.0 }
         };
-        let titles: Vec<Rect> = self.titles.iter().map(|t| t.placed.2).collect();
         // The room the map was fitted into, beside the legends.
         let room = self.canvas_legends().map_area;
         let mut best: Option<(f32, Rect, std::sync::Arc<egui::Galley>)> = None;
-        for wider in [1.0, 1.25, 1.5, 2.0, 3.0] {
-            let galley = self.title_galley(painter, label, wrap * wider, TITLE_ROWS, lod, colour);
-            if galley.elided && wider < 3.0 {
+        // Narrow and tall (as narrow as the longest word) to wide and flat.
+        let shapes = [
+            (word + 1.0, TITLE_ROWS + 2),
+            (wrap, TITLE_ROWS),
+            (wrap * 1.25, TITLE_ROWS),
+            (wrap * 1.5, TITLE_ROWS),
+            (wrap * 2.0, TITLE_ROWS),
+            (wrap * 3.0, TITLE_ROWS),
+        ];
+        for (i, (width, rows)) in shapes.into_iter().enumerate() {
+            let galley = self.title_galley(painter, label, width, rows, lod, colour);
+            if galley.elided && i + 1 < shapes.len() {
                 continue;
             }
             let size = screen.size().max(galley.rect.size() + margin);
@@ -480,7 +539,7 @@ impl Canvas {
                     screen.top() - taller_by * (1.0 - down),
                 );
                 let grown = Rect::from_min_size(min, size);
-                let text = galley.rect.translate(title_origin(grown, lod).to_vec2());
+                let text = title_rect(grown, &galley, lod);
                 // A title over another title or box hides what it covers; a box over
                 // another box only its outline. A little for the size, so a box grows
                 // no more than it must.

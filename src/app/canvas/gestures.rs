@@ -34,9 +34,8 @@ impl Canvas {
         let z = self.view.zoom;
         let shift = ui.input(|i| i.modifiers.shift);
         let space = ui.input(|i| i.key_down(egui::Key::Space));
-        // The boxes as laid out, then each as grown to hold its title: what a box about
-        // to grow keeps clear of.
-        let mut boxes: Vec<Option<Rect>> = editor
+        // The boxes as laid out, then as grown to hold their titles.
+        let laid: Vec<Option<Rect>> = editor
             .shown()
             .layout
             .nodes
@@ -46,12 +45,17 @@ impl Canvas {
                     .then(|| self.view.screen_rect(canvas, *r))
             })
             .collect();
+        let mut titles = if lod.titles {
+            self.title_boxes(editor, painter, &laid, lod, dark)
+        } else {
+            Vec::new()
+        };
         for n in 0..editor.doc().nodes.len() {
-            let Some(laid_out) = boxes.get(n).copied().flatten() else {
+            let Some(laid_out) = laid.get(n).copied().flatten() else {
                 continue;
             };
-            let screen = self.draw_node(editor, painter, n, laid_out, lod, dark, &boxes);
-            boxes[n] = Some(screen);
+            let title = titles.get_mut(n).and_then(Option::take);
+            let screen = self.draw_node(editor, painter, n, (laid_out, title), lod, dark);
             if lod.compact(screen.width()) {
                 // Too small to grab a handle: hit-tested through the geometry by the
                 // canvas itself (see `background_gestures`).

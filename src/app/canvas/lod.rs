@@ -35,7 +35,9 @@ const DASHED_FLOWS: usize = 600;
 /// Nodes narrower than this on screen get no widget or handle of their own (the canvas
 /// hit-tests them through the geometry); their title is still drawn.
 pub const COMPACT_WIDTH: f32 = 36.0;
-/// Titles wrap to at most this many lines, the last ending in "…".
+/// Titles wrap to at most this many lines (two more when wrapped as narrow as their
+/// longest word), the last ending in "…" only where even three times the box's width
+/// would not hold them.
 pub const TITLE_ROWS: usize = 3;
 
 /// What the canvas draws at the current zoom, and how large.
