@@ -469,7 +469,7 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// A cycle of forward flows, named by the nodes it passes (A → B → A).
+    /// A cycle of forward flows, named by the nodes it passes (A -> B -> A).
     fn forward_cycles(&mut self, topo: &Topology) {
         for flows in topo.forward_cycles(self.doc) {
             let Some(&first) = flows.first() else {
@@ -484,7 +484,7 @@ impl<'a> Report<'a> {
             }
             let message = format!(
                 "forward flows form a cycle ({}): mark the one that goes back as a loop",
-                path.join(" → ")
+                path.join(" -> ")
             );
             self.push(Severity::Warning, self.flow(first), message);
         }

@@ -24,43 +24,58 @@ pub struct DrawnTitle {
     pub size: f32,
     /// Where the title text is, in points.
     pub rect: Rect,
-    /// The node's box on screen.
+    /// The node's box on screen (grown to hold the title).
     pub node_rect: Rect,
+    /// The title's lines as wrapped.
+    pub rows: Vec<String>,
     /// The secondary lines drawn in the box under the title (amount, stage, countries),
     /// as far as they fit.
     pub details: Vec<String>,
 }
 
-/// A node's title waiting to be drawn over the boxes: laid out already if it fits its
-/// box, else placed by `draw_titles`.
+/// A node's title laid out in its box, waiting to be drawn over every box.
 pub(super) struct PendingTitle {
     node: String,
-    label: String,
+    /// The node's box on screen, grown to hold the title.
     screen: Rect,
-    fill: Color32,
     text: Color32,
-    placed: Option<Placed>,
+    placed: Placed,
     details: Vec<String>,
+}
+
+/// A node's box on screen grown to hold its title, and the title laid out.
+pub(super) type TitleBox = (Rect, std::sync::Arc<egui::Galley>);
+
+/// The colour of node titles.
+fn title_colour(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(240)
+    } else {
+        Color32::from_gray(20)
+    }
+}
+
+/// Where a title laid out as `galley` lies in a box `screen`.
+fn title_rect(screen: Rect, galley: &egui::Galley, lod: &Lod) -> Rect {
+    galley.rect.translate(title_origin(screen, lod).to_vec2())
 }
 
 /// A title laid out: its text, where it is drawn from, and the rect it covers.
 type Placed = (std::sync::Arc<egui::Galley>, Pos2, Rect);
 
-/// Margin of a title's backing around its text.
-const BACKING: egui::Vec2 = vec2(4.0, 2.0);
-
-/// How far to move `rect` sideways to keep it on `canvas` (not at all if it is wider).
-fn inside(rect: Rect, canvas: Rect) -> egui::Vec2 {
-    if rect.width() >= canvas.width() {
-        egui::Vec2::ZERO
-    } else if rect.right() > canvas.right() {
-        vec2(canvas.right() - rect.right(), 0.0)
-    } else if rect.left() < canvas.left() {
-        vec2(canvas.left() - rect.left(), 0.0)
-    } else {
-        egui::Vec2::ZERO
-    }
-}
+/// Which way a box may grow to hold its title, as shares of its growth to the right and
+/// downwards: evenly first, then to either side and up or down.
+const GROWTHS: [(f32, f32); 9] = [
+    (0.5, 0.5),
+    (0.5, 1.0),
+    (0.5, 0.0),
+    (0.0, 0.5),
+    (1.0, 0.5),
+    (0.0, 1.0),
+    (1.0, 1.0),
+    (0.0, 0.0),
+    (1.0, 0.0),
+];
 
 /// Where a title's first line starts: centred, just under the box's top edge.
 fn title_origin(screen: Rect, lod: &Lod) -> Pos2 {
@@ -353,16 +368,17 @@ impl Canvas {
         editor: &mut Editor,
         painter: &egui::Painter,
         n: usize,
-        screen: Rect,
+        (screen, title): (Rect, Option<TitleBox>),
         lod: &Lod,
         dark: bool,
-    ) {
+    ) -> Rect {
         let node = &editor.shown().working.nodes[n];
         let id = node.id.clone();
-        let text = if dark {
-            Color32::from_gray(240)
-        } else {
-            Color32::from_gray(20)
+        let text = title_colour(dark);
+        // The box as grown to hold its title (`title_boxes`): a title never overhangs it.
+        let (screen, title) = match title {
+            Some((grown, galley)) => (grown, Some(galley)),
+            None => (screen, None),
         };
         let selected = editor.selection.nodes.contains(&id);
         let flagged = editor.shown().flagged_nodes[n];
@@ -378,33 +394,18 @@ impl Canvas {
             Stroke::new(1.5, fill.linear_multiply(0.55).to_opaque())
         };
         painter.rect(screen, corner, fill, stroke, StrokeKind::Inside);
-        if lod.titles {
-            let title = self.title_galley(
-                painter,
-                &node.label,
-                lod.title_wrap_width(screen.width()),
-                TITLE_ROWS,
-                lod,
-                text,
-            );
+        if let Some(title) = title {
             // Rows are centred on x = 0 of the galley: it is drawn at the box's centre.
             let at = title_origin(screen, lod);
             let rect = title.rect.translate(at.to_vec2());
-            let fits = screen.contains_rect(rect) && !title.elided;
-            // Drawn after every box and placed clear of pins and other titles when it
-            // does not fit its box (`draw_titles`).
+            // Drawn after every box, so a neighbour's outline never crosses it.
             self.titles.push(PendingTitle {
                 node: id.clone(),
-                label: node.label.clone(),
                 screen,
-                fill,
                 text,
-                placed: fits.then_some((title, at, rect)),
+                placed: (title, at, rect),
                 details: Vec::new(),
             });
-            if !fits {
-                return self.draw_flag(painter, screen, compact, flagged, z);
-            }
             // The secondary lines, bottom up, as far as they fit under the title.
             let line = lod.detail * 1.25;
             let mut bottom = screen.bottom() - lod.pad.min(4.0);
@@ -432,6 +433,135 @@ impl Canvas {
             }
         }
         self.draw_flag(painter, screen, compact, flagged, z);
+        screen
+    }
+
+    /// Every visible node's box (`laid`, on screen) grown to hold its title: each in turn
+    /// clear of the boxes and titles placed before it, then each again clear of all the
+    /// others, so the first nodes do not take the room the later ones needed.
+    pub(super) fn title_boxes(
+        &self,
+        editor: &Editor,
+        painter: &egui::Painter,
+        laid: &[Option<Rect>],
+        lod: &Lod,
+        dark: bool,
+    ) -> Vec<Option<TitleBox>> {
+        let colour = title_colour(dark);
+        let nodes = &editor.shown().working.nodes;
+        let mut placed: Vec<Option<TitleBox>> = vec![None; laid.len()];
+        for round in 0..2 {
+            for (n, node) in nodes.iter().enumerate() {
+                let Some(screen) = laid.get(n).copied().flatten() else {
+                    continue;
+                };
+                // Only what a grown box could reach: a frame of many nodes stays quick.
+                let near = screen.expand(3.0 * screen.width() + 40.0 * lod.title);
+                let boxes: Vec<Rect> = (0..laid.len())
+                    .filter(|&k| k != n)
+                    .filter_map(|k| placed[k].as_ref().map(|p| p.0).or(laid[k]))
+                    .filter(|b| b.intersects(near))
+                    .collect();
+                let titles: Vec<Rect> = placed
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| k != n && (round > 0 || k < n))
+                    .filter_map(|(_, p)| p.as_ref().map(|(b, g)| title_rect(*b, g, lod)))
+                    .filter(|t| t.intersects(near))
+                    .collect();
+                placed[n] = Some(self.title_box(
+                    painter,
+                    &node.label,
+                    screen,
+                    lod,
+                    colour,
+                    (boxes.iter().copied(), &titles),
+                ));
+            }
+        }
+        placed
+    }
+
+    /// A node's box on screen grown to hold its title at the policy's size. The title
+    /// wraps between words only (at least as wide as its longest word, so no word is cut
+    /// in two), to at most `TITLE_ROWS` lines; the box keeps the laid-out box inside it
+    /// (the flows meet that) and grows down, up or both, narrow and tall or wide and
+    /// flat, whichever covers least of the other boxes (`others`) and stays in the room
+    /// the map was fitted into. Workshop mode and the
+    /// editor fit their titles so alike.
+    pub(super) fn title_box(
+        &self,
+        painter: &egui::Painter,
+        label: &str,
+        screen: Rect,
+        lod: &Lod,
+        colour: Color32,
+        (others, titles): (impl Iterator<Item = Rect> + Clone, &[Rect]),
+    ) -> TitleBox {
+        let word = label
+            .split_whitespace()
+            .map(|w| {
+                painter
+                    .layout_no_wrap(w.to_string(), FontId::proportional(lod.title), colour)
+                    .size()
+                    .x
+            })
+            .fold(0.0, f32::max);
+        let wrap = lod.title_wrap_width(screen.width()).max(word + 1.0);
+        // Above the title as much as `title_origin` may leave in a taller box.
+        let margin = vec2(2.0 * lod.pad, lod.pad + lod.pad.min(screen.height() * 0.1));
+        let area = |a: Rect, o: Rect| {
+            let i = a.intersect(o);
+            if i.is_positive() { i.area() } else { 0.0 }
+        };
+        // The room the map was fitted into, beside the legends.
+        let room = self.canvas_legends().map_area;
+        let mut best: Option<(f32, Rect, std::sync::Arc<egui::Galley>)> = None;
+        // Narrow and tall (as narrow as the longest word) to wide and flat.
+        let shapes = [
+            (word + 1.0, TITLE_ROWS + 2),
+            (wrap, TITLE_ROWS),
+            (wrap * 1.25, TITLE_ROWS),
+            (wrap * 1.5, TITLE_ROWS),
+            (wrap * 2.0, TITLE_ROWS),
+            (wrap * 3.0, TITLE_ROWS),
+        ];
+        for (i, (width, rows)) in shapes.into_iter().enumerate() {
+            let galley = self.title_galley(painter, label, width, rows, lod, colour);
+            if galley.elided && i + 1 < shapes.len() {
+                continue;
+            }
+            let size = screen.size().max(galley.rect.size() + margin);
+            let (wider_by, taller_by) = (size.x - screen.width(), size.y - screen.height());
+            for (right, down) in GROWTHS {
+                let min = pos2(
+                    screen.left() - wider_by * (1.0 - right),
+                    screen.top() - taller_by * (1.0 - down),
+                );
+                let grown = Rect::from_min_size(min, size);
+                let text = title_rect(grown, &galley, lod);
+                // A title over another title or box hides what it covers; a box over
+                // another box only its outline. A little for the size, so a box grows
+                // no more than it must.
+                let cost: f32 = others
+                    .clone()
+                    .map(|o| 10.0 * area(text, o) + area(grown, o))
+                    .sum::<f32>()
+                    + titles.iter().map(|&o| 10.0 * area(text, o)).sum::<f32>()
+                    + 100.0 * (grown.area() - area(grown, room))
+                    + 0.01 * grown.area();
+                if best.as_ref().is_none_or(|(c, _, _)| cost < *c) {
+                    best = Some((cost, grown, galley.clone()));
+                }
+            }
+        }
+        match best {
+            Some((_, grown, galley)) => (grown, galley),
+            None => (
+                screen,
+                self.title_galley(painter, label, wrap, TITLE_ROWS, lod, colour),
+            ),
+        }
     }
 
     /// The badge of a node a diagnostic names, by its gravest one: errors a red disc,
@@ -499,92 +629,18 @@ impl Canvas {
         );
     }
 
-    /// The titles of the nodes drawn this frame, over every box. A title that does not
-    /// fit its box is laid out to overlap no other title if it can (wrapped wider, or to
-    /// fewer lines, losing as little as it can), and sits on a backing in its node's
-    /// colour. Pins that would cover it are lifted afterwards (`lift_pins`).
-    pub(super) fn draw_titles(&mut self, painter: &egui::Painter, canvas: Rect, lod: &Lod) {
-        let pending = std::mem::take(&mut self.titles);
-        let boxes: Vec<Rect> = pending.iter().map(|t| t.screen).collect();
-        let mut taken: Vec<Rect> = pending
-            .iter()
-            .filter_map(|t| t.placed.as_ref().map(|p| p.2))
-            .collect();
-        let overlap = |a: Rect, b: Rect| {
-            let i = a.intersect(b);
-            if i.is_positive() { i.area() } else { 0.0 }
-        };
-        for (k, t) in pending.into_iter().enumerate() {
-            let (galley, at, rect) = match t.placed {
-                Some(placed) => placed,
-                None => {
-                    let at = title_origin(t.screen, lod);
-                    let wrap = lod.title_wrap_width(t.screen.width());
-                    // Wide enough for the longest word, so words are not cut in two.
-                    let word = t
-                        .label
-                        .split_whitespace()
-                        .max_by_key(|w| w.chars().count())
-                        .unwrap_or("");
-                    let word = painter
-                        .layout_no_wrap(word.to_string(), FontId::proportional(lod.title), t.text)
-                        .size()
-                        .x
-                        + 2.0;
-                    let wrap = wrap.max(word.min(2.0 * wrap));
-                    let candidates = [
-                        (wrap, TITLE_ROWS),
-                        (wrap * 1.5, 2),
-                        (wrap, 2),
-                        (wrap * 2.0, 1),
-                        (wrap, 1),
-                    ];
-                    let mut best: Option<(f32, Placed)> = None;
-                    for (width, rows) in candidates {
-                        let galley = self.title_galley(painter, &t.label, width, rows, lod, t.text);
-                        // Kept on the canvas, sideways, if its node is.
-                        let at = at + inside(galley.rect.translate(at.to_vec2()), canvas);
-                        let rect = galley.rect.translate(at.to_vec2());
-                        let backing = rect.expand2(BACKING);
-                        let hard: f32 = taken.iter().map(|&o| overlap(backing, o)).sum();
-                        let soft: f32 = boxes
-                            .iter()
-                            .enumerate()
-                            .filter(|(j, _)| *j != k)
-                            .map(|(_, &o)| overlap(backing, o))
-                            .sum();
-                        // Cutting words off costs by how much of the title is lost.
-                        let shown: usize = galley.rows.iter().map(|r| r.glyphs.len()).sum();
-                        let lost = 1.0 - shown as f32 / t.label.chars().count().max(1) as f32;
-                        let cost = 10.0 * hard + soft + 3000.0 * lost.max(0.0);
-                        if best.as_ref().is_none_or(|(c, _)| cost < *c) {
-                            best = Some((cost, (galley, at, rect)));
-                        }
-                        if cost == 0.0 {
-                            break;
-                        }
-                    }
-                    let Some((_, placed)) = best else { continue };
-                    placed
-                }
-            };
-            taken.push(rect.expand2(BACKING));
-            if !t.screen.contains_rect(rect) {
-                // Larger than its box: a backing in the node's colour keeps it readable
-                // over the flows and boxes it overhangs.
-                painter.rect(
-                    rect.expand2(BACKING),
-                    4.0,
-                    t.fill,
-                    Stroke::new(1.0, t.fill.linear_multiply(0.55).to_opaque()),
-                    StrokeKind::Outside,
-                );
-            }
+    /// The titles of the nodes drawn this frame, over every box (each inside its own,
+    /// grown to hold it by `title_box`).
+    pub(super) fn draw_titles(&mut self, painter: &egui::Painter, lod: &Lod) {
+        for t in std::mem::take(&mut self.titles) {
+            let (galley, at, rect) = t.placed;
+            let rows = galley.rows.iter().map(|r| r.text()).collect();
             painter.galley(at, galley, t.text);
             self.drawn_titles.push(DrawnTitle {
                 node: t.node,
                 size: lod.title,
                 rect,
+                rows,
                 node_rect: t.screen,
                 details: t.details,
             });

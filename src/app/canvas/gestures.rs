@@ -34,13 +34,28 @@ impl Canvas {
         let z = self.view.zoom;
         let shift = ui.input(|i| i.modifiers.shift);
         let space = ui.input(|i| i.key_down(egui::Key::Space));
+        // The boxes as laid out, then as grown to hold their titles.
+        let laid: Vec<Option<Rect>> = editor
+            .shown()
+            .layout
+            .nodes
+            .iter()
+            .map(|r| {
+                r.intersects(&visible)
+                    .then(|| self.view.screen_rect(canvas, *r))
+            })
+            .collect();
+        let mut titles = if lod.titles {
+            self.title_boxes(editor, painter, &laid, lod, dark)
+        } else {
+            Vec::new()
+        };
         for n in 0..editor.doc().nodes.len() {
-            let rect = editor.shown().layout.nodes[n];
-            if !rect.intersects(&visible) {
+            let Some(laid_out) = laid.get(n).copied().flatten() else {
                 continue;
-            }
-            let screen = self.view.screen_rect(canvas, rect);
-            self.draw_node(editor, painter, n, screen, lod, dark);
+            };
+            let title = titles.get_mut(n).and_then(Option::take);
+            let screen = self.draw_node(editor, painter, n, (laid_out, title), lod, dark);
             if lod.compact(screen.width()) {
                 // Too small to grab a handle: hit-tested through the geometry by the
                 // canvas itself (see `background_gestures`).

@@ -35,7 +35,9 @@ const DASHED_FLOWS: usize = 600;
 /// Nodes narrower than this on screen get no widget or handle of their own (the canvas
 /// hit-tests them through the geometry); their title is still drawn.
 pub const COMPACT_WIDTH: f32 = 36.0;
-/// Titles wrap to at most this many lines, the last ending in "…".
+/// Titles wrap to at most this many lines (two more when wrapped as narrow as their
+/// longest word), the last ending in "…" only where even three times the box's width
+/// would not hold them.
 pub const TITLE_ROWS: usize = 3;
 
 /// What the canvas draws at the current zoom, and how large.
@@ -116,11 +118,10 @@ impl Lod {
         width < COMPACT_WIDTH
     }
 
-    /// How wide a title may wrap in a box `width` points wide: the box, or about a dozen
-    /// characters when the box is narrower than that (the title then overhangs it, on a
-    /// backing in the node's colour).
+    /// How wide a title may wrap in a box `width` points wide: the box, or about eight
+    /// characters when the box is narrower than that (the box then grows to hold it).
     pub fn title_wrap_width(&self, width: f32) -> f32 {
-        (width - 2.0 * self.pad).max(6.5 * self.title)
+        (width - 2.0 * self.pad).max(4.0 * self.title)
     }
 }
 

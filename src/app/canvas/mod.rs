@@ -207,10 +207,9 @@ impl Canvas {
             &lod,
             &mut actions,
         );
-        // Titles first, then pins, lifted above any title they would cover.
         // Titles first; then pins beside their node, clear of every box and title; then
         // the amounts, clear of all of them (one notion of occupied space).
-        self.draw_titles(&painter, canvas, &lod);
+        self.draw_titles(&painter, &lod);
         let mut taken = self.occupied(editor, canvas);
         let mut pins = self.pin_placements(editor, canvas);
         self.seat_pins(editor, canvas, &mut pins, &mut taken);
@@ -238,7 +237,8 @@ impl Canvas {
         }
     }
 
-    /// What this frame has drawn so far, in map units: the node boxes and the titles.
+    /// What this frame has drawn so far, in map units: the node boxes (as laid out and as
+    /// grown to hold their titles) and the titles.
     fn occupied(&self, editor: &Editor, canvas: Rect) -> crate::layout::labels::Occupied {
         let slack = 2.0 / f64::from(self.view.zoom);
         let to_map = |r: Rect| crate::geometry::Rect {
@@ -252,8 +252,27 @@ impl Canvas {
                 .nodes
                 .iter()
                 .map(|r| r.expand(slack))
-                .chain(self.drawn_titles.iter().map(|t| to_map(t.rect.expand(3.0)))),
+                .chain(self.drawn_titles.iter().map(|t| to_map(t.rect.expand(3.0))))
+                .chain(
+                    self.drawn_titles
+                        .iter()
+                        .map(|t| to_map(t.node_rect.expand(1.0))),
+                ),
         )
+    }
+
+    /// Node `n`'s box on screen as drawn this frame (grown to hold its title), or as laid
+    /// out if it has not been drawn.
+    fn node_box(&self, editor: &Editor, canvas: Rect, n: usize) -> Option<Rect> {
+        let id = &editor.doc().nodes.get(n)?.id;
+        let drawn = self.drawn_titles.iter().find(|t| &t.node == id);
+        match drawn {
+            Some(t) => Some(t.node_rect),
+            None => Some(
+                self.view
+                    .screen_rect(canvas, *editor.shown().layout.nodes.get(n)?),
+            ),
+        }
     }
 
     /// The level of detail for the view as it is now.

@@ -120,9 +120,7 @@ impl Canvas {
             let placed = match (&p.on, at) {
                 _ if !self.pin_shown(p) => None,
                 (Anchor::Node(id), Some(_)) => index.get(id.as_str()).and_then(|&n| {
-                    let screen = self
-                        .view
-                        .screen_rect(canvas, *editor.shown().layout.nodes.get(n)?);
+                    let screen = self.node_box(editor, canvas, n)?;
                     // Shrinks less than the map when zoomed out: pins are what the room
                     // looks for.
                     let radius = r * z.max(0.8);
@@ -162,7 +160,6 @@ impl Canvas {
         pins: &mut [Option<(Pos2, f32)>],
         taken: &mut Occupied,
     ) {
-        let layout = &editor.shown().layout;
         let index = editor.doc().node_index();
         let to_map = |r: Rect| geometry::Rect {
             min: self.view.to_canvas(canvas, r.min),
@@ -189,10 +186,9 @@ impl Canvas {
                             let Some(&n) = index.get(id.as_str()) else {
                                 continue;
                             };
-                            let Some(&node) = layout.nodes.get(n) else {
+                            let Some(b) = self.node_box(editor, canvas, n) else {
                                 continue;
                             };
-                            let b = self.view.screen_rect(canvas, node);
                             let along = ((b.width() / step).floor() as usize).max(1);
                             let down = ((b.height() / step).floor() as usize).max(1);
                             let sides = used.entry(n).or_default();
