@@ -124,7 +124,15 @@ fn drag(
     });
     // Every frame of the drag moved the lever and analysed the map again.
     assert!(app.editor.analysis_runs() - runs >= u64::from(step) * 9 / 10);
-    let _ = ctx.run_ui(input(vec![press(at(step), false)]), |ui| app.frame(ui));
+    // Let go away from where the drag began (after a multiple of 50 steps the pointer is
+    // back there, and the scenario with it).
+    let _ = ctx.run_ui(
+        input(vec![
+            egui::Event::PointerMoved(at(25)),
+            press(at(25), false),
+        ]),
+        |ui| app.frame(ui),
+    );
     assert!(
         !app.editor.doc().scenarios[0].changes.is_empty(),
         "dragging the slider moved the scenario"
