@@ -498,7 +498,14 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4))]
+    // A statistical check (three standard errors, on several figures) fails now and then on
+    // some random map even when nothing is wrong: the maps are drawn from a fixed seed, so
+    // that the suite gives the same verdict on every run.
+    #![proptest_config(ProptestConfig {
+        cases: 8,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x0100_b3a9),
+        ..ProptestConfig::default()
+    })]
 
     /// For small σ the non-linearities do not matter: the Monte Carlo mean and spread of
     /// each indicator agree with the first-order value and σ within three standard errors.
