@@ -786,7 +786,11 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
             let _ = writeln!(
                 out,
                 "  certified or secondary: {}",
-                figure(Measure::Rate, p.certified_share, unit)
+                ranged(
+                    analysis::uncertainty::Figure::Certified,
+                    Measure::Rate,
+                    p.certified_share
+                )
             );
             if let Some(home) = &doc.meta.home_country {
                 for (stage, share) in &p.domestic_share {
@@ -794,7 +798,11 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
                         out,
                         "  domestic ({home} or secondary) at {}: {}",
                         one_line(stage),
-                        figure(Measure::Rate, Some(*share), unit)
+                        ranged(
+                            analysis::uncertainty::Figure::Domestic(stage.clone()),
+                            Measure::Rate,
+                            Some(*share)
+                        )
                     );
                 }
             }

@@ -831,3 +831,43 @@ fn targets_reads_the_rows_a_map_holds_and_says_how_to_add_a_set_when_it_has_none
     assert_eq!(v["targets"][0]["name"], "own");
     assert_eq!(v["targets"][0]["met"], true, "{:#}", v["targets"][0]);
 }
+
+#[test]
+fn the_provenance_shares_carry_their_range_in_the_table_and_the_json() {
+    let uk = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample_maps/uk-ndfeb-magnets.loopmap.json"
+    );
+    let table = run(&["indicators", uk]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let certified = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("certified or secondary:"))
+        .expect("a certified share line");
+    assert!(certified.contains(" ± "), "{certified}");
+    let domestic: Vec<&str> = table
+        .stdout
+        .lines()
+        .filter(|l| l.contains("domestic (GB or secondary) at"))
+        .collect();
+    assert!(domestic.len() >= 3, "{}", table.stdout);
+    assert!(domestic.iter().all(|l| l.contains(" ± ")), "{domestic:?}");
+
+    let json = run(&["indicators", "--json", uk]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let share = v["supply"]["certified_share"].as_f64().unwrap();
+    let sigma = v["uncertainty"]["provenance"]["certified_share"]
+        .as_f64()
+        .unwrap();
+    assert!(sigma > 0.0 && sigma < share, "certified {share} ± {sigma}");
+    let sigmas = v["uncertainty"]["provenance"]["domestic_share"]
+        .as_object()
+        .unwrap();
+    let shares = v["supply"]["domestic_share"].as_object().unwrap();
+    assert_eq!(
+        sigmas.keys().collect::<Vec<_>>(),
+        shares.keys().collect::<Vec<_>>()
+    );
+    assert!(sigmas.values().all(|s| s.as_f64().is_some_and(|s| s > 0.0)));
+}

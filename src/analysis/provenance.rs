@@ -126,6 +126,64 @@ pub fn compute(
     })
 }
 
+/// A share of what enters the use nodes (§6's certified share, a stage's domestic share)
+/// as the ratio of two sums over the flows, N / D, with each sum's derivative by every
+/// flow amount: what the share's range is propagated from (indicators.md §10).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ratio {
+    pub numerator: f64,
+    pub denominator: f64,
+    /// ∂N/∂a_f and ∂D/∂a_f of each flow (document order).
+    pub d_numerator: Vec<f64>,
+    pub d_denominator: Vec<f64>,
+}
+
+impl Ratio {
+    pub fn value(&self) -> Option<f64> {
+        (self.denominator > 0.0).then(|| self.numerator / self.denominator)
+    }
+}
+
+/// The certified share and, with a home country, each stage's domestic share, as ratios;
+/// `None` while any flow amount is unknown.
+pub fn ratios(
+    doc: &Document,
+    topo: &Topology,
+    flows: &[Option<f64>],
+    stages: &[String],
+) -> Option<(Option<Ratio>, Vec<(String, Ratio)>)> {
+    let amounts: Vec<f64> = flows.iter().copied().collect::<Option<Vec<f64>>>()?;
+    let uses: Vec<usize> = (0..doc.nodes.len())
+        .filter(|&n| doc.nodes[n].kind == NodeKind::Use)
+        .collect();
+    let tracer = Tracer::new(doc, topo, &amounts);
+    let (labels, fixed) = certification_labels(doc);
+    let good = [
+        label_index(&labels, CERTIFIED),
+        label_index(&labels, SECONDARY),
+    ];
+    let certified = tracer.ratio(
+        fixed,
+        labels.len(),
+        label_index(&labels, UNCERTIFIED),
+        &good,
+        &uses,
+    );
+    let mut domestic = Vec::new();
+    if let Some(home) = doc.meta.home_country.as_deref() {
+        for stage in stages {
+            let (labels, fixed) = stage_labels(doc, stage);
+            let mut good = vec![label_index(&labels, SECONDARY)];
+            good.extend(labels.iter().position(|l| l == home));
+            let none = label_index(&labels, NONE);
+            if let Some(r) = tracer.ratio(fixed, labels.len(), none, &good, &uses) {
+                domestic.push((stage.clone(), r));
+            }
+        }
+    }
+    Some((certified, domestic))
+}
+
 fn label_index(labels: &[String], label: &str) -> usize {
     labels.iter().position(|l| l == label).unwrap_or(0)
 }
@@ -253,6 +311,96 @@ impl<'a> Tracer<'a> {
             }
         }
         mix.into_iter().collect()
+    }
+
+    /// The share of the labels `good` in what enters `uses` (outside maintain loops) as
+    /// N / D with both sums' derivatives by every flow. N depends on the flows also through
+    /// the mixing nodes' compositions p (I_v p_v = Σ_in a_f p_from): the adjoint ψ of those
+    /// equations (Mᵀψ = ∂N/∂p) adds ψ_to(f)·(p_from(f) − p_to(f)) to ∂N/∂a_f.
+    fn ratio(
+        &self,
+        fixed: Vec<Option<Mix>>,
+        len: usize,
+        empty: usize,
+        good: &[usize],
+        uses: &[usize],
+    ) -> Option<Ratio> {
+        let n = self.doc.nodes.len();
+        let is_fixed: Vec<bool> = fixed.iter().map(Option::is_some).collect();
+        let mix = self.trace(fixed, len, empty)?;
+        let p: Vec<f64> = mix
+            .iter()
+            .map(|m| good.iter().map(|&l| m[l]).sum())
+            .collect();
+        let mut index = vec![usize::MAX; n];
+        let mut mixing = 0;
+        for v in 0..n {
+            if !is_fixed[v] && self.inflow[v] > 0.0 {
+                index[v] = mixing;
+                mixing += 1;
+            }
+        }
+        let is_use: Vec<bool> = (0..n).map(|v| uses.contains(&v)).collect();
+        let flows = self.amounts.len();
+        let entering: Vec<bool> = (0..flows)
+            .map(|f| {
+                let to = self.topo.to[f];
+                to < n && is_use[to] && self.doc.flows[f].loop_kind != Loop::Maintain
+            })
+            .collect();
+        let (mut numerator, mut denominator) = (0.0, 0.0);
+        let mut triplets: Vec<Triplet<usize, usize, f64>> = (0..n)
+            .filter(|&v| index[v] != usize::MAX)
+            .map(|v| Triplet::new(index[v], index[v], self.inflow[v]))
+            .collect();
+        let mut rhs = Mat::<f64>::zeros(mixing, 1);
+        for f in 0..flows {
+            let (a, b) = (self.topo.from[f], self.topo.to[f]);
+            let q = self.amounts[f].max(0.0);
+            if a >= n || b >= n {
+                continue;
+            }
+            if entering[f] {
+                numerator += q * p[a];
+                denominator += q;
+                if index[a] != usize::MAX {
+                    rhs[(index[a], 0)] += q;
+                }
+            }
+            if q > 0.0 && index[a] != usize::MAX && index[b] != usize::MAX {
+                // Row a of Mᵀ is column a of M: node b's equation takes −a_f·p_a.
+                triplets.push(Triplet::new(index[a], index[b], -q));
+            }
+        }
+        let psi = if mixing == 0 {
+            Mat::zeros(0, 1)
+        } else {
+            let m = SparseColMat::<usize, f64>::try_new_from_triplets(mixing, mixing, &triplets)
+                .ok()?;
+            let psi = m.sp_lu().ok()?.solve(rhs.as_ref());
+            check(&m, psi.as_ref(), rhs.as_ref()).then_some(psi)?
+        };
+        let mut d_numerator = vec![0.0; flows];
+        let mut d_denominator = vec![0.0; flows];
+        for f in 0..flows {
+            let (a, b) = (self.topo.from[f], self.topo.to[f]);
+            if a >= n || b >= n || self.amounts[f] < 0.0 {
+                continue;
+            }
+            if entering[f] {
+                d_numerator[f] += p[a];
+                d_denominator[f] = 1.0;
+            }
+            if index[b] != usize::MAX {
+                d_numerator[f] += psi[(index[b], 0)] * (p[a] - p[b]);
+            }
+        }
+        Some(Ratio {
+            numerator,
+            denominator,
+            d_numerator,
+            d_denominator,
+        })
     }
 
     /// The inflow-weighted mix at `v`, all of whose feeders are known.

@@ -12,11 +12,11 @@ use super::indicators::Sum;
 use super::reconcile::{Measurement, Reconciliation, Spread, Term, Test, What};
 use super::solve::solve_flows;
 use super::topology::Topology;
-use super::{indicators, supply};
+use super::{indicators, provenance, supply};
 use crate::model::{Document, Loop};
 
-/// A figure that gets a range: an indicator of §2–4, a loop amount, or a stage's HHI or
-/// country share of §5.
+/// A figure that gets a range: an indicator of §2–4, a loop amount, a stage's HHI or
+/// country share of §5, or a provenance share of §6.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Figure {
     /// By its JSON key (`mci`, `recycled_content`, …).
@@ -25,6 +25,10 @@ pub enum Figure {
     Hhi(String),
     /// A country's share of a stage.
     Share(String, String),
+    /// The certified or secondary share of what enters use.
+    Certified,
+    /// A stage's domestic or secondary share of what enters use.
+    Domestic(String),
 }
 
 impl Figure {
@@ -36,6 +40,8 @@ impl Figure {
             Figure::Loop(l) => format!("loops.{}", l.name()),
             Figure::Hhi(s) => format!("hhi:{s}"),
             Figure::Share(s, c) => format!("share:{s}:{c}"),
+            Figure::Certified => "certified_share".into(),
+            Figure::Domestic(s) => format!("domestic:{s}"),
         }
     }
 }
@@ -110,11 +116,12 @@ pub fn figures(
     sums.figures().into_iter().zip(sums.values(None)).collect()
 }
 
-/// The sums of flows every figure is built from: the indicators' (§2–4) and each stage's
-/// throughputs (§5).
+/// The sums of flows every figure is built from: the indicators' (§2–4), each stage's
+/// throughputs (§5), and the provenance shares' numerators and denominators (§6).
 struct FigureSums {
     sums: indicators::Sums,
     stages: Vec<supply::StageSums>,
+    ratios: Vec<(Figure, provenance::Ratio)>,
 }
 
 /// A move of every sum (the same shape as `FigureSums`).
@@ -122,13 +129,23 @@ struct Moves {
     sums: [f64; Sum::COUNT],
     /// Per stage: the total's move and each country's.
     stages: Vec<(f64, Vec<f64>)>,
+    /// Per provenance share: its numerator's move and its denominator's.
+    ratios: Vec<(f64, f64)>,
 }
 
 impl FigureSums {
     fn of(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> FigureSums {
+        let stages = supply::stage_sums(doc, topo, flows);
+        let names: Vec<String> = stages.iter().map(|s| s.stage.clone()).collect();
+        let mut ratios = Vec::new();
+        if let Some((certified, domestic)) = provenance::ratios(doc, topo, flows, &names) {
+            ratios.extend(certified.map(|r| (Figure::Certified, r)));
+            ratios.extend(domestic.into_iter().map(|(s, r)| (Figure::Domestic(s), r)));
+        }
         FigureSums {
             sums: indicators::Sums::of(doc, topo, flows),
-            stages: supply::stage_sums(doc, topo, flows),
+            stages,
+            ratios,
         }
     }
 
@@ -148,6 +165,7 @@ impl FigureSums {
                 }
             }
         }
+        out.extend(self.ratios.iter().map(|(f, _)| f.clone()));
         out
     }
 
@@ -185,6 +203,13 @@ impl FigureSums {
                 None => out.extend(std::iter::repeat_n(None, 1 + countries.len())),
             }
         }
+        for (r, (_, ratio)) in self.ratios.iter().enumerate() {
+            let (dn, dd) = moved.map_or((0.0, 0.0), |(moves, h)| {
+                (h * moves.ratios[r].0, h * moves.ratios[r].1)
+            });
+            let denominator = ratio.denominator + dd;
+            out.push((denominator > 0.0).then(|| (ratio.numerator + dn) / denominator));
+        }
         out
     }
 
@@ -197,6 +222,7 @@ impl FigureSums {
                 .iter()
                 .map(|s| (0.0, vec![0.0; s.countries.len()]))
                 .collect(),
+            ratios: vec![(0.0, 0.0); self.ratios.len()],
         }
     }
 }
@@ -266,6 +292,8 @@ fn sum_weights(
         place.push(slots);
         slots += 1 + stage.countries.len();
     }
+    let ratios = slots;
+    slots += 2 * sums.ratios.len();
     let mut weights = vec![(vec![0.0; nx], vec![0.0; ny]); slots];
     let by_sum = indicators::gradient(doc, topo, solved);
     let by_stage = supply::stage_terms(doc, topo, &sums.stages);
@@ -284,13 +312,18 @@ fn sum_weights(
         for &(stage, country, c) in &by_stage[f] {
             add(place[stage] + country.map_or(0, |j| 1 + j), c);
         }
+        for (r, (_, ratio)) in sums.ratios.iter().enumerate() {
+            add(ratios + 2 * r, ratio.d_numerator[f]);
+            add(ratios + 2 * r + 1, ratio.d_denominator[f]);
+        }
     }
     weights
 }
 
 impl Moves {
     /// Each sum's move from `slope(slot)`, the slots numbered as in `sum_weights`: the
-    /// indicators' sums, then each stage's total and countries.
+    /// indicators' sums, each stage's total and countries, then each provenance share's
+    /// numerator and denominator.
     fn fill(&mut self, slope: impl Fn(usize) -> f64) {
         for (s, v) in self.sums.iter_mut().enumerate() {
             *v = slope(s);
@@ -302,6 +335,10 @@ impl Moves {
                 *c = slope(slot + 1 + j);
             }
             slot += 1 + countries.len();
+        }
+        for (j, (numerator, denominator)) in self.ratios.iter_mut().enumerate() {
+            *numerator = slope(slot + 2 * j);
+            *denominator = slope(slot + 2 * j + 1);
         }
     }
 }
@@ -555,6 +592,7 @@ impl Uncertainty {
             "suspects": suspects,
             "indicators": self.indicators_json(),
             "supply": self.supply_json(),
+            "provenance": self.provenance_json(),
             "contributions": self.contributions_json(doc),
         })
     }
@@ -595,6 +633,22 @@ impl Uncertainty {
             }
         }
         Value::Object(stages)
+    }
+
+    /// σ of the certified share and of each stage's domestic share (§6).
+    fn provenance_json(&self) -> Value {
+        let mut domestic = Map::new();
+        let mut certified = Value::Null;
+        for r in &self.figures {
+            match &r.figure {
+                Figure::Certified => certified = json!(r.sigma),
+                Figure::Domestic(stage) => {
+                    domestic.insert(stage.clone(), json!(r.sigma));
+                }
+                _ => {}
+            }
+        }
+        json!({ "certified_share": certified, "domestic_share": domestic })
     }
 
     /// For each indicator, the measurements that cause its variance, largest share first.

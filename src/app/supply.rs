@@ -12,8 +12,10 @@ use super::canvas::Canvas;
 use super::{Editor, theme};
 use crate::analysis::governance;
 use crate::analysis::supply::{HHI_HIGH, HHI_MODERATE};
+use crate::analysis::uncertainty::Figure;
 use crate::model::country;
 use crate::present;
+use crate::present::Measure;
 
 /// What node colours on the canvas mean.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -447,6 +449,7 @@ impl SupplyTab {
                     ui,
                     editor,
                     provenance.as_ref(),
+                    analysis.uncertainty.as_ref(),
                     &stages,
                     height - 86.0,
                     width,
@@ -480,6 +483,7 @@ impl SupplyTab {
         ui: &mut egui::Ui,
         editor: &Editor,
         provenance: Option<&crate::analysis::Provenance>,
+        ranges: Option<&crate::analysis::uncertainty::Uncertainty>,
         stages: &[String],
         height: f32,
         width: f32,
@@ -517,9 +521,15 @@ impl SupplyTab {
                 .labelled_by(label);
             self.provenance_of = chosen;
         });
-        let certified = p
-            .certified_share
-            .map_or("—".to_string(), crate::present::percent);
+        // Each share with its range (± σ) when the map's figures are uncertain.
+        let shown = |figure: Figure, value: Option<f64>| {
+            let sigma = ranges.and_then(|u| u.figure(&figure)).and_then(|r| r.sigma);
+            match value {
+                None => "—".to_string(),
+                v => present::with_sigma(Measure::Rate, v, sigma, ""),
+            }
+        };
+        let certified = shown(Figure::Certified, p.certified_share);
         ui.label(RichText::new(format!("Certified or secondary: {certified}")).small())
             .on_hover_text(
                 "Share of what enters products in use (outside maintain loops) that comes from \
@@ -531,7 +541,12 @@ impl SupplyTab {
                     .iter()
                     .filter_map(|s| {
                         let share = p.domestic(s)?;
-                        Some(format!("{s} {}", present::whole_percent(share)))
+                        let text = match ranges.and_then(|u| u.figure(&Figure::Domestic(s.clone())))
+                        {
+                            Some(_) => shown(Figure::Domestic(s.clone()), Some(share)),
+                            None => present::whole_percent(share),
+                        };
+                        Some(format!("{s} {text}"))
                     })
                     .collect();
                 ui.label(

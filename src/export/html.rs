@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::analysis::indicators::Described;
 use crate::analysis::supply::Band;
+use crate::analysis::uncertainty::Figure;
 use crate::analysis::{self, Analysis};
 use crate::model::{Category, Document, Loop, country, pains};
 use crate::present::{self, Measure, xml};
@@ -369,7 +370,21 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
         );
     }
     if let Some(p) = analysis.provenance(doc) {
-        let certified = p.certified_share.map_or("—".into(), present::percent);
+        // With the map's ranges (± σ) when its figures are uncertain.
+        let ranged = |figure: Figure, value: f64| {
+            let sigma = analysis
+                .uncertainty
+                .as_ref()
+                .and_then(|u| u.figure(&figure))
+                .and_then(|r| r.sigma);
+            match sigma {
+                Some(_) => present::with_sigma(Measure::Rate, Some(value), sigma, ""),
+                None => present::percent(value),
+            }
+        };
+        let certified = p
+            .certified_share
+            .map_or("—".into(), |v| ranged(Figure::Certified, v));
         let _ = writeln!(
             out,
             "<p>Certified or secondary share of what enters products in use: <b>{certified}</b>.</p>"
@@ -378,7 +393,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
             let parts: Vec<String> = p
                 .domestic_share
                 .iter()
-                .map(|(s, v)| format!("{} {}", xml(s), present::whole_percent(*v)))
+                .map(|(s, v)| format!("{} {}", xml(s), ranged(Figure::Domestic(s.clone()), *v)))
                 .collect();
             let _ = writeln!(
                 out,
