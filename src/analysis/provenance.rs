@@ -144,14 +144,19 @@ impl Ratio {
     }
 }
 
-/// The certified share and, with a home country, each stage's domestic share, as ratios;
-/// `None` while any flow amount is unknown.
+/// The certified share and, with a home country, each stage's domestic share, as ratios.
+pub struct Ratios {
+    pub certified: Option<Ratio>,
+    pub domestic: Vec<(String, Ratio)>,
+}
+
+/// The provenance shares as ratios; `None` while any flow amount is unknown.
 pub fn ratios(
     doc: &Document,
     topo: &Topology,
     flows: &[Option<f64>],
     stages: &[String],
-) -> Option<(Option<Ratio>, Vec<(String, Ratio)>)> {
+) -> Option<Ratios> {
     let amounts: Vec<f64> = flows.iter().copied().collect::<Option<Vec<f64>>>()?;
     let uses: Vec<usize> = (0..doc.nodes.len())
         .filter(|&n| doc.nodes[n].kind == NodeKind::Use)
@@ -181,7 +186,10 @@ pub fn ratios(
             }
         }
     }
-    Some((certified, domestic))
+    Some(Ratios {
+        certified,
+        domestic,
+    })
 }
 
 fn label_index(labels: &[String], label: &str) -> usize {
@@ -354,13 +362,13 @@ impl<'a> Tracer<'a> {
             .map(|v| Triplet::new(index[v], index[v], self.inflow[v]))
             .collect();
         let mut rhs = Mat::<f64>::zeros(mixing, 1);
-        for f in 0..flows {
+        for (f, &enters) in entering.iter().enumerate() {
             let (a, b) = (self.topo.from[f], self.topo.to[f]);
             let q = self.amounts[f].max(0.0);
             if a >= n || b >= n {
                 continue;
             }
-            if entering[f] {
+            if enters {
                 numerator += q * p[a];
                 denominator += q;
                 if index[a] != usize::MAX {
@@ -382,12 +390,12 @@ impl<'a> Tracer<'a> {
         };
         let mut d_numerator = vec![0.0; flows];
         let mut d_denominator = vec![0.0; flows];
-        for f in 0..flows {
+        for (f, &enters) in entering.iter().enumerate() {
             let (a, b) = (self.topo.from[f], self.topo.to[f]);
             if a >= n || b >= n || self.amounts[f] < 0.0 {
                 continue;
             }
-            if entering[f] {
+            if enters {
                 d_numerator[f] += p[a];
                 d_denominator[f] = 1.0;
             }

@@ -138,9 +138,14 @@ impl FigureSums {
         let stages = supply::stage_sums(doc, topo, flows);
         let names: Vec<String> = stages.iter().map(|s| s.stage.clone()).collect();
         let mut ratios = Vec::new();
-        if let Some((certified, domestic)) = provenance::ratios(doc, topo, flows, &names) {
-            ratios.extend(certified.map(|r| (Figure::Certified, r)));
-            ratios.extend(domestic.into_iter().map(|(s, r)| (Figure::Domestic(s), r)));
+        if let Some(found) = provenance::ratios(doc, topo, flows, &names) {
+            ratios.extend(found.certified.map(|r| (Figure::Certified, r)));
+            ratios.extend(
+                found
+                    .domestic
+                    .into_iter()
+                    .map(|(s, r)| (Figure::Domestic(s), r)),
+            );
         }
         FigureSums {
             sums: indicators::Sums::of(doc, topo, flows),

@@ -451,8 +451,7 @@ impl SupplyTab {
                     provenance.as_ref(),
                     analysis.uncertainty.as_ref(),
                     &stages,
-                    height - 86.0,
-                    width,
+                    egui::vec2(width, height - 86.0),
                 );
             });
             // One legend for all three: a colour per country, the same everywhere.
@@ -485,9 +484,9 @@ impl SupplyTab {
         provenance: Option<&crate::analysis::Provenance>,
         ranges: Option<&crate::analysis::uncertainty::Uncertainty>,
         stages: &[String],
-        height: f32,
-        width: f32,
+        size: egui::Vec2,
     ) {
+        let (width, height) = (size.x, size.y);
         let Some(p) = provenance else {
             ui.strong("Where products' material comes from");
             ui.label(RichText::new("Known once every flow is solved.").weak());
