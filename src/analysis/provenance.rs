@@ -72,9 +72,7 @@ pub fn compute(
     stages: &[String],
 ) -> Option<Provenance> {
     let amounts: Vec<f64> = flows.iter().copied().collect::<Option<Vec<f64>>>()?;
-    let uses: Vec<usize> = (0..doc.nodes.len())
-        .filter(|&n| doc.nodes[n].kind == NodeKind::Use)
-        .collect();
+    let uses = use_nodes(doc);
     let tracer = Tracer::new(doc, topo, &amounts);
     let mut by_use: Vec<(String, Vec<(String, Shares)>)> = uses
         .iter()
@@ -158,9 +156,7 @@ pub fn ratios(
     stages: &[String],
 ) -> Option<Ratios> {
     let amounts: Vec<f64> = flows.iter().copied().collect::<Option<Vec<f64>>>()?;
-    let uses: Vec<usize> = (0..doc.nodes.len())
-        .filter(|&n| doc.nodes[n].kind == NodeKind::Use)
-        .collect();
+    let uses = use_nodes(doc);
     let tracer = Tracer::new(doc, topo, &amounts);
     let (labels, fixed) = certification_labels(doc);
     let good = [
@@ -190,6 +186,13 @@ pub fn ratios(
         certified,
         domestic,
     })
+}
+
+/// The use nodes, whose inflow every share of §6 is of.
+fn use_nodes(doc: &Document) -> Vec<usize> {
+    (0..doc.nodes.len())
+        .filter(|&n| doc.nodes[n].kind == NodeKind::Use)
+        .collect()
 }
 
 fn label_index(labels: &[String], label: &str) -> usize {
