@@ -131,7 +131,7 @@ pub fn compute(
 pub struct Ratio {
     pub numerator: f64,
     pub denominator: f64,
-    /// ∂N/∂a_f and ∂D/∂a_f of each flow (document order).
+    /// ∂N/∂a_f and ∂D/∂a_f of each flow (document order; empty when not asked for).
     pub d_numerator: Vec<f64>,
     pub d_denominator: Vec<f64>,
 }
@@ -148,12 +148,15 @@ pub struct Ratios {
     pub domestic: Vec<(String, Ratio)>,
 }
 
-/// The provenance shares as ratios; `None` while any flow amount is unknown.
+/// The provenance shares as ratios, with their derivatives when `slopes` (a value alone,
+/// as a Monte Carlo draw needs, is one trace per share); `None` while any flow amount is
+/// unknown.
 pub fn ratios(
     doc: &Document,
     topo: &Topology,
     flows: &[Option<f64>],
     stages: &[String],
+    slopes: bool,
 ) -> Option<Ratios> {
     let amounts: Vec<f64> = flows.iter().copied().collect::<Option<Vec<f64>>>()?;
     let uses = use_nodes(doc);
@@ -169,6 +172,7 @@ pub fn ratios(
         label_index(&labels, UNCERTIFIED),
         &good,
         &uses,
+        slopes,
     );
     let mut domestic = Vec::new();
     if let Some(home) = doc.meta.home_country.as_deref() {
@@ -177,7 +181,7 @@ pub fn ratios(
             let mut good = vec![label_index(&labels, SECONDARY)];
             good.extend(labels.iter().position(|l| l == home));
             let none = label_index(&labels, NONE);
-            if let Some(r) = tracer.ratio(fixed, labels.len(), none, &good, &uses) {
+            if let Some(r) = tracer.ratio(fixed, labels.len(), none, &good, &uses, slopes) {
                 domestic.push((stage.clone(), r));
             }
         }
@@ -335,6 +339,7 @@ impl<'a> Tracer<'a> {
         empty: usize,
         good: &[usize],
         uses: &[usize],
+        slopes: bool,
     ) -> Option<Ratio> {
         let n = self.doc.nodes.len();
         let is_fixed: Vec<bool> = fixed.iter().map(Option::is_some).collect();
@@ -382,6 +387,14 @@ impl<'a> Tracer<'a> {
                 // Row a of Mᵀ is column a of M: node b's equation takes −a_f·p_a.
                 triplets.push(Triplet::new(index[a], index[b], -q));
             }
+        }
+        if !slopes {
+            return Some(Ratio {
+                numerator,
+                denominator,
+                d_numerator: Vec::new(),
+                d_denominator: Vec::new(),
+            });
         }
         let psi = if mixing == 0 {
             Mat::zeros(0, 1)

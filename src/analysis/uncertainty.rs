@@ -112,7 +112,7 @@ pub fn figures(
     topo: &Topology,
     flows: &[Option<f64>],
 ) -> Vec<(Figure, Option<f64>)> {
-    let sums = FigureSums::of(doc, topo, flows);
+    let sums = FigureSums::of(doc, topo, flows, false);
     sums.figures().into_iter().zip(sums.values(None)).collect()
 }
 
@@ -129,16 +129,18 @@ struct Moves {
     sums: [f64; Sum::COUNT],
     /// Per stage: the total's move and each country's.
     stages: Vec<(f64, Vec<f64>)>,
-    /// Per provenance share: its numerator's move and its denominator's.
-    ratios: Vec<(f64, f64)>,
+    /// Per provenance share: its move (to first order, from its numerator's and
+    /// denominator's).
+    ratios: Vec<f64>,
 }
 
 impl FigureSums {
-    fn of(doc: &Document, topo: &Topology, flows: &[Option<f64>]) -> FigureSums {
+    /// The sums at `flows`; `slopes` adds the provenance shares' derivatives.
+    fn of(doc: &Document, topo: &Topology, flows: &[Option<f64>], slopes: bool) -> FigureSums {
         let stages = supply::stage_sums(doc, topo, flows);
         let names: Vec<String> = stages.iter().map(|s| s.stage.clone()).collect();
         let mut ratios = Vec::new();
-        if let Some(found) = provenance::ratios(doc, topo, flows, &names) {
+        if let Some(found) = provenance::ratios(doc, topo, flows, &names, slopes) {
             ratios.extend(found.certified.map(|r| (Figure::Certified, r)));
             ratios.extend(
                 found
@@ -209,11 +211,8 @@ impl FigureSums {
             }
         }
         for (r, (_, ratio)) in self.ratios.iter().enumerate() {
-            let (dn, dd) = moved.map_or((0.0, 0.0), |(moves, h)| {
-                (h * moves.ratios[r].0, h * moves.ratios[r].1)
-            });
-            let denominator = ratio.denominator + dd;
-            out.push((denominator > 0.0).then(|| (ratio.numerator + dn) / denominator));
+            let d = moved.map_or(0.0, |(moves, h)| h * moves.ratios[r]);
+            out.push(ratio.value().map(|g| g + d));
         }
         out
     }
@@ -227,7 +226,7 @@ impl FigureSums {
                 .iter()
                 .map(|s| (0.0, vec![0.0; s.countries.len()]))
                 .collect(),
-            ratios: vec![(0.0, 0.0); self.ratios.len()],
+            ratios: vec![0.0; self.ratios.len()],
         }
     }
 }
@@ -248,7 +247,7 @@ pub fn propagate(
     solved: &[Option<f64>],
 ) -> Option<Uncertainty> {
     let spread = rec.spread()?;
-    let sums = FigureSums::of(doc, topo, solved);
+    let sums = FigureSums::of(doc, topo, solved, true);
     let base = sums.values(None);
     // ∂g/∂x̃_k of every figure g: the sums the figures are built from are (to first order)
     // weighted sums of the reconciled values, whose derivatives by every x̃_k the adjoint
@@ -298,7 +297,7 @@ fn sum_weights(
         slots += 1 + stage.countries.len();
     }
     let ratios = slots;
-    slots += 2 * sums.ratios.len();
+    slots += sums.ratios.len();
     let mut weights = vec![(vec![0.0; nx], vec![0.0; ny]); slots];
     let by_sum = indicators::gradient(doc, topo, solved);
     let by_stage = supply::stage_terms(doc, topo, &sums.stages);
@@ -317,9 +316,12 @@ fn sum_weights(
         for &(stage, country, c) in &by_stage[f] {
             add(place[stage] + country.map_or(0, |j| 1 + j), c);
         }
+        // d(N/D) = (dN − g·dD) / D: one weighted sum per share.
         for (r, (_, ratio)) in sums.ratios.iter().enumerate() {
-            add(ratios + 2 * r, ratio.d_numerator[f]);
-            add(ratios + 2 * r + 1, ratio.d_denominator[f]);
+            if let Some(g) = ratio.value() {
+                let slope = (ratio.d_numerator[f] - g * ratio.d_denominator[f]) / ratio.denominator;
+                add(ratios + r, slope);
+            }
         }
     }
     weights
@@ -327,8 +329,7 @@ fn sum_weights(
 
 impl Moves {
     /// Each sum's move from `slope(slot)`, the slots numbered as in `sum_weights`: the
-    /// indicators' sums, each stage's total and countries, then each provenance share's
-    /// numerator and denominator.
+    /// indicators' sums, each stage's total and countries, then each provenance share.
     fn fill(&mut self, slope: impl Fn(usize) -> f64) {
         for (s, v) in self.sums.iter_mut().enumerate() {
             *v = slope(s);
@@ -341,9 +342,8 @@ impl Moves {
             }
             slot += 1 + countries.len();
         }
-        for (j, (numerator, denominator)) in self.ratios.iter_mut().enumerate() {
-            *numerator = slope(slot + 2 * j);
-            *denominator = slope(slot + 2 * j + 1);
+        for (j, share) in self.ratios.iter_mut().enumerate() {
+            *share = slope(slot + j);
         }
     }
 }
