@@ -696,11 +696,7 @@ fn table(doc: &Document, a: &Analysis, label: &str) -> String {
     }
     // A figure with its σ where the map has uncertain figures.
     let ranged = |figure: analysis::uncertainty::Figure, measure: Measure, value: Option<f64>| {
-        let sigma = a
-            .uncertainty
-            .as_ref()
-            .and_then(|u| u.figure(&figure))
-            .and_then(|r| r.sigma);
+        let sigma = a.uncertainty.as_ref().and_then(|u| u.sigma(&figure));
         match value {
             None => "— (not determined)".to_string(),
             Some(_) => present::with_sigma(measure, value, sigma, unit),

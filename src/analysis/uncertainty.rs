@@ -88,6 +88,11 @@ impl Uncertainty {
         self.figures.iter().find(|r| &r.figure == figure)
     }
 
+    /// σ of a figure (`None` when it has no range).
+    pub fn sigma(&self, figure: &Figure) -> Option<f64> {
+        self.figure(figure)?.sigma
+    }
+
     /// σ of the indicator with this JSON key.
     pub fn sigma_of(&self, key: &str) -> Option<f64> {
         self.figures

@@ -522,7 +522,7 @@ impl SupplyTab {
         });
         // Each share with its range (± σ) when the map's figures are uncertain.
         let shown = |figure: Figure, value: Option<f64>| {
-            let sigma = ranges.and_then(|u| u.figure(&figure)).and_then(|r| r.sigma);
+            let sigma = ranges.and_then(|u| u.sigma(&figure));
             match value {
                 None => "—".to_string(),
                 v => present::with_sigma(Measure::Rate, v, sigma, ""),

@@ -372,11 +372,7 @@ fn supply_section(out: &mut String, doc: &Document, analysis: &Analysis, which: 
     if let Some(p) = analysis.provenance(doc) {
         // With the map's ranges (± σ) when its figures are uncertain.
         let ranged = |figure: Figure, value: f64| {
-            let sigma = analysis
-                .uncertainty
-                .as_ref()
-                .and_then(|u| u.figure(&figure))
-                .and_then(|r| r.sigma);
+            let sigma = analysis.uncertainty.as_ref().and_then(|u| u.sigma(&figure));
             match sigma {
                 Some(_) => present::with_sigma(Measure::Rate, Some(value), sigma, ""),
                 None => present::percent(value),
