@@ -63,12 +63,12 @@ fn a_phone_adds_a_pain_point_and_a_vote_with_the_pages_own_controls() {
     let end = Instant::now() + Duration::from_secs(120);
     while phone.try_wait().expect("the phone's state").is_none() {
         assert!(Instant::now() < end, "the phone took over two minutes");
-        h.run();
+        // One frame per tick: while requests arrive the editor keeps repainting,
+        // so waiting for it to settle (`run`) can exceed the harness's step limit.
+        h.step();
         std::thread::sleep(Duration::from_millis(50));
     }
-    for _ in 0..5 {
-        h.run();
-    }
+    h.run_steps(10);
     let out = phone.wait_with_output().expect("the phone's output");
     let said = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "the phone failed: {said}");
@@ -122,7 +122,7 @@ fn line_from_phone(
             Instant::now() < end,
             "the phone said nothing for two minutes"
         );
-        h.run();
+        h.step();
         std::thread::sleep(Duration::from_millis(50));
     }
 }
