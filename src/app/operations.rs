@@ -237,8 +237,12 @@ impl Editor {
     /// Moves a lever to `value` (in the active scenario, if any); one undo step per drag.
     pub fn move_lever(&mut self, lever: &Lever, value: f64) {
         let key = format!("lever:{lever:?}");
-        let lever = lever.clone();
-        self.edit(Some(&key), move |d| lever.set(d, value));
+        match self.active_scenario.clone() {
+            Some(name) => {
+                self.edit_baseline(Some(&key), |d| lever.set_in_scenario(d, &name, value))
+            }
+            None => self.edit(Some(&key), |d| lever.set(d, value)),
+        }
         self.lever_moving = true;
     }
 
