@@ -2,10 +2,13 @@
 //! and indicator and the contributions (target ≤ 2 ms); Monte Carlo with 1,000 draws on
 //! it (≤ 1 s); a generated 10,000-flow map with uncertain sources, shares and estimates,
 //! in process and as a whole `loopmap indicators --json` (≤ 1 s, ≤ 4× the same map
-//! without uncertainty).
+//! without uncertainty), and a 100,000-flow map without uncertainty as a whole process.
+//! The generated maps are kept in `target/bench-maps/`, so that another build's binary
+//! can be timed on the same files.
 
 mod common;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -52,23 +55,43 @@ fn generated(c: &mut Criterion) {
     let mut group = c.benchmark_group("indicators_10000_flows");
     group.sample_size(10);
     group.bench_function("in_process_uncertain", |b| b.iter(|| analyse(&uncertain)));
-    let dir = tempfile::tempdir().expect("a temporary folder");
     for (name, doc) in [("plain", &plain), ("uncertain", &uncertain)] {
-        let path = dir.path().join(format!("{name}.loopmap.json"));
-        loopmap::io::save(doc, &path).expect("saved");
+        let path = kept(doc, &format!("{name}-10000"));
         group.bench_function(format!("whole_process_json_{name}"), |b| {
-            b.iter(|| {
-                let out = Command::new(env!("CARGO_BIN_EXE_loopmap"))
-                    .args(["indicators", "--json"])
-                    .arg(&path)
-                    .output()
-                    .expect("loopmap runs");
-                assert!(out.status.success());
-                out.stdout.len()
-            })
+            b.iter(|| indicators_json(&path))
         });
     }
     group.finish();
+    let large = kept(
+        &common::magnet_chains(100_000usize.div_ceil(13)),
+        "plain-100000",
+    );
+    let mut group = c.benchmark_group("indicators_100000_flows");
+    group.sample_size(10);
+    group.bench_function("whole_process_json_plain", |b| {
+        b.iter(|| indicators_json(&large))
+    });
+    group.finish();
+}
+
+/// The map saved in `target/bench-maps/NAME.loopmap.json`.
+fn kept(doc: &loopmap::model::Document, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-maps");
+    std::fs::create_dir_all(&dir).expect("a folder for the generated maps");
+    let path = dir.join(format!("{name}.loopmap.json"));
+    loopmap::io::save(doc, &path).expect("saved");
+    path
+}
+
+/// `loopmap indicators --json PATH` as a whole process; the length of what it prints.
+fn indicators_json(path: &Path) -> usize {
+    let out = Command::new(env!("CARGO_BIN_EXE_loopmap"))
+        .args(["indicators", "--json"])
+        .arg(path)
+        .output()
+        .expect("loopmap runs");
+    assert!(out.status.success());
+    out.stdout.len()
 }
 
 criterion_group!(benches, uk, generated);

@@ -251,7 +251,31 @@ pub fn propagate(
     rec: &Reconciliation,
     solved: &[Option<f64>],
 ) -> Option<Uncertainty> {
-    let spread = rec.spread()?;
+    // The measurements' and unknowns' σ and the figures' gradients are independent: where
+    // the machine has more than one core they are worked out side by side.
+    let (spread, figures) =
+        side_by_side(|| rec.spread(), || figure_gradients(doc, topo, rec, solved));
+    let (spread, (sums, base, gradient)) = (spread?, figures?);
+    let sigma: Vec<f64> = rec.problem.measurements.iter().map(|m| m.sigma).collect();
+    let figures = sums
+        .figures()
+        .into_iter()
+        .zip(base)
+        .zip(gradient)
+        .map(|((figure, value), grad)| ranged(figure, value, &grad, &sigma))
+        .collect();
+    Some(assemble_uncertainty(rec, &spread, figures))
+}
+
+/// The sums the figures are built from, every figure's value and its gradient by every
+/// entered value (`None` when the reconciliation did not converge).
+#[allow(clippy::type_complexity)]
+fn figure_gradients(
+    doc: &Document,
+    topo: &Topology,
+    rec: &Reconciliation,
+    solved: &[Option<f64>],
+) -> Option<(FigureSums, Vec<Option<f64>>, Vec<Vec<Option<f64>>>)> {
     let sums = FigureSums::of(doc, topo, solved, true);
     let base = sums.values(None);
     // ∂g/∂x̃_k of every figure g: the sums the figures are built from are (to first order)
@@ -273,15 +297,27 @@ pub fn propagate(
                 .filter(|d| d.is_finite());
         }
     }
-    let sigma: Vec<f64> = rec.problem.measurements.iter().map(|m| m.sigma).collect();
-    let figures = sums
-        .figures()
-        .into_iter()
-        .zip(base)
-        .zip(gradient)
-        .map(|((figure, value), grad)| ranged(figure, value, &grad, &sigma))
-        .collect();
-    Some(assemble_uncertainty(rec, &spread, figures))
+    Some((sums, base, gradient))
+}
+
+/// `a()` and `b()`, on two threads where there are two cores (one after the other
+/// otherwise, and in the browser).
+fn side_by_side<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || cfg!(target_arch = "wasm32") {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let first = scope.spawn(a);
+        let second = b();
+        let first = first
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
 }
 
 /// Each sum of `sums` (in the order of `Moves::fill`'s slots) as a weighted sum of the

@@ -7,18 +7,16 @@
 //! [ B   C  −δI ] [λ]   [ r   ]      B = J_x·σ / scale, C = J_y, r = (c − J_x x̃) / scale
 //! ```
 //!
-//! factorised once (sparse LU) and solved for as many right-hand sides as needed. W is a
+//! factorised once (sparse LU, `factor`) and solved for as many right-hand sides as needed. W is a
 //! faint pull towards ŷ₀ on unobservable unknowns only (their values are reported as
 //! undetermined; it moves the rest by about 10⁻¹⁰ of their σ), and δ, only where needed,
 //! lets equations that repeat each other exactly be written without removing one.
 
-use faer::linalg::solvers::SolveCore;
-use faer::sparse::linalg::solvers::{Lu, SymbolicLu};
+use faer::Mat;
 use faer::sparse::{SparseColMat, Triplet};
-use faer::{Conj, Mat};
-use petgraph::unionfind::UnionFind;
 
 use super::assemble::{Form, Problem, Term};
+use super::factor::{Factors, Order};
 
 /// Pull on an unobservable unknown, in (1 / scale)²: 10⁵ map scales of standard deviation.
 const PULL: f64 = 1e-10;
@@ -110,7 +108,7 @@ fn merged(mut terms: Vec<(usize, f64)>) -> Vec<(usize, f64)> {
 
 /// The factorised system of one linearisation.
 pub struct Kkt {
-    lu: Lu<usize, f64>,
+    factors: Factors,
     lin: Linearised,
     sigma: Vec<f64>,
     /// The unknowns no equation pins down, pulled faintly towards their prior.
@@ -139,7 +137,7 @@ impl Kkt {
         open: &[bool],
         scale: f64,
         lambda: Option<&[f64]>,
-        pattern: &mut Option<SymbolicLu<usize>>,
+        pattern: &mut Option<Order>,
     ) -> Option<Kkt> {
         let (nx, ny) = (sigma.len(), open.len());
         // ∂²(a − s·T)/∂u_s∂ŷ_T in the scaled variables is −σ_s, times the multiplier
@@ -155,14 +153,14 @@ impl Kkt {
             })
             .collect();
         let exact =
-            Self::factor_with(&lin, sigma, open, scale, 0.0, &curvature, pattern).filter(|lu| {
+            Self::factor_with(&lin, sigma, open, scale, 0.0, &curvature, pattern).filter(|f| {
                 let n = nx + ny + lin.c.len();
                 let mut probe = Mat::<f64>::from_fn(n, 1, |_, _| 1.0);
-                lu.solve_in_place_with_conj(Conj::No, probe.as_mut());
+                f.solve(probe.as_mut());
                 (0..n).all(|i| probe[(i, 0)].is_finite() && probe[(i, 0)].abs() < PROBE_LIMIT)
             });
-        let lu = match exact {
-            Some(lu) => lu,
+        let factors = match exact {
+            Some(f) => f,
             None => Self::factor_with(&lin, sigma, open, scale, DELTA, &curvature, &mut None)?,
         };
         let mut columns = vec![Vec::new(); nx];
@@ -172,7 +170,7 @@ impl Kkt {
             }
         }
         Some(Kkt {
-            lu,
+            factors,
             lin,
             sigma: sigma.to_vec(),
             open: open.to_vec(),
@@ -190,8 +188,8 @@ impl Kkt {
         scale: f64,
         delta: f64,
         curvature: &[(usize, usize, f64)],
-        pattern: &mut Option<SymbolicLu<usize>>,
-    ) -> Option<Lu<usize, f64>> {
+        pattern: &mut Option<Order>,
+    ) -> Option<Factors> {
         let (nx, ny, nr) = (sigma.len(), open.len(), lin.c.len());
         let n = nx + ny + nr;
         let mut triplets = Vec::with_capacity(n + 4 * nr);
@@ -223,20 +221,10 @@ impl Kkt {
             }
         }
         let matrix = SparseColMat::<usize, f64>::try_new_from_triplets(n, n, &triplets).ok()?;
-        let symbolic = match pattern {
-            Some(s) => s.clone(),
-            None => {
-                let s = SymbolicLu::try_new(matrix.symbolic()).ok()?;
-                *pattern = Some(s.clone());
-                s
-            }
-        };
-        Lu::try_new_with_symbolic(symbolic, matrix.as_ref()).ok()
-    }
-
-    /// The independent blocks of this linearisation.
-    pub fn blocks(&self) -> Blocks {
-        Blocks::of(&self.lin, self.nx(), self.ny)
+        if pattern.is_none() {
+            *pattern = Some(Order::of(matrix.as_ref())?);
+        }
+        Factors::new(matrix.as_ref(), pattern.as_ref()?)
     }
 
     fn nx(&self) -> usize {
@@ -263,7 +251,7 @@ impl Kkt {
             let measured: f64 = self.lin.jx[r].iter().map(|&(i, a)| a * entered[i]).sum();
             rhs[(nx + ny + r, 0)] = (self.lin.c[r] - measured) / self.scale;
         }
-        self.lu.solve_in_place_with_conj(Conj::No, rhs.as_mut());
+        self.factors.solve(rhs.as_mut());
         let x: Vec<f64> = (0..nx)
             .map(|i| entered[i] + self.sigma[i] * rhs[(i, 0)])
             .collect();
@@ -273,38 +261,26 @@ impl Kkt {
         finite.then_some(Point { x, y, lambda })
     }
 
-    /// Var of every reconciled measurement and unknown, Σ_k (∂v/∂x̃_k)² σ_k², from the
-    /// sensitivities of the optimum to each entered value x̃_k: the measurements of one
-    /// round (of different blocks) solved for with one right-hand side, a few rounds at a
-    /// time, and each measurement's derivatives read off its block.
-    pub fn variances(&self, blocks: &Blocks) -> (Vec<f64>, Vec<f64>) {
+    /// Var of every reconciled measurement and observable unknown. In σ units the
+    /// reconciled measurements are the orthogonal projection of the entered ones onto the
+    /// values the equations allow, and that projection is the measurements' block of K⁻¹
+    /// (an unknown's sensitivities are the rest of its column), so that
+    /// Σ_k (∂v/∂x̃_k)² σ_k² is σ_i²·(K⁻¹)_ii for a measurement and scale²·(K⁻¹)_jj for an
+    /// unknown: only the inverse's diagonal is needed. 0 for an unobservable unknown.
+    pub fn variances(&self) -> (Vec<f64>, Vec<f64>) {
         let (nx, ny) = (self.nx(), self.ny);
-        let n = nx + ny + self.lin.c.len();
-        let (mut var_x, mut var_y) = (vec![0.0; nx], vec![0.0; ny]);
-        for rounds in blocks.rounds.chunks(CHUNK) {
-            let mut rhs = Mat::<f64>::zeros(n, rounds.len());
-            for (col, ks) in rounds.iter().enumerate() {
-                for &k in ks {
-                    for &(r, a) in &self.columns[k] {
-                        rhs[(nx + ny + r, col)] = -a / self.scale;
-                    }
-                }
-            }
-            self.lu.solve_in_place_with_conj(Conj::No, rhs.as_mut());
-            for (col, ks) in rounds.iter().enumerate() {
-                for &k in ks {
-                    let (b, s2) = (blocks.of_x[k], self.sigma[k] * self.sigma[k]);
-                    for &i in &blocks.xs[b] {
-                        let own = if i == k { 1.0 } else { 0.0 };
-                        let d = own + self.sigma[i] * rhs[(i, col)];
-                        var_x[i] += d * d * s2;
-                    }
-                    for &j in &blocks.ys[b] {
-                        let d = self.scale * rhs[(nx + j, col)];
-                        var_y[j] += d * d * s2;
-                    }
-                }
-            }
+        let observable: Vec<usize> = (0..ny).filter(|&j| !self.open[j]).collect();
+        let which: Vec<usize> = (0..nx).chain(observable.iter().map(|j| nx + j)).collect();
+        let diagonal = self.factors.inverse_diagonal(&which);
+        let var_x = (0..nx)
+            .map(|i| {
+                let s2 = self.sigma[i] * self.sigma[i];
+                (s2 * diagonal[i]).clamp(0.0, s2)
+            })
+            .collect();
+        let mut var_y = vec![0.0; ny];
+        for (&j, d) in observable.iter().zip(&diagonal[nx..]) {
+            var_y[j] = (self.scale * self.scale * d).max(0.0);
         }
         (var_x, var_y)
     }
@@ -326,8 +302,7 @@ impl Kkt {
                     rhs[(nx + j, col)] = self.scale * w;
                 }
             }
-            self.lu
-                .solve_transpose_in_place_with_conj(Conj::No, rhs.as_mut());
+            self.factors.solve_transpose(rhs.as_mut());
             for (col, (wx, _)) in chunk.iter().enumerate() {
                 out.push(
                     (0..nx)
@@ -343,68 +318,5 @@ impl Kkt {
             }
         }
         out
-    }
-}
-
-/// The independent blocks of a linearisation: measurements and unknowns linked by
-/// equations, directly or through others. The KKT system is block-diagonal by them, so an
-/// entered value moves only the values of its block, and measurements of different
-/// blocks are solved for together.
-pub struct Blocks {
-    /// The block of each measurement.
-    of_x: Vec<usize>,
-    xs: Vec<Vec<usize>>,
-    ys: Vec<Vec<usize>>,
-    /// Measurements that can share a right-hand side: the k-th of every block.
-    rounds: Vec<Vec<usize>>,
-}
-
-impl Blocks {
-    pub fn of(lin: &Linearised, nx: usize, ny: usize) -> Blocks {
-        let mut sets = UnionFind::<usize>::new(nx + ny);
-        for (jx, jy) in lin.jx.iter().zip(&lin.jy) {
-            let mut vars = jx
-                .iter()
-                .map(|&(i, _)| i)
-                .chain(jy.iter().map(|&(j, _)| nx + j));
-            if let Some(first) = vars.next() {
-                for v in vars {
-                    sets.union(first, v);
-                }
-            }
-        }
-        let mut index = vec![usize::MAX; nx + ny];
-        let block = |v: usize, index: &mut Vec<usize>, count: &mut usize| {
-            let root = sets.find(v);
-            if index[root] == usize::MAX {
-                index[root] = *count;
-                *count += 1;
-            }
-            index[root]
-        };
-        let mut count = 0;
-        let of_x: Vec<usize> = (0..nx).map(|i| block(i, &mut index, &mut count)).collect();
-        let of_y: Vec<usize> = (0..ny)
-            .map(|j| block(nx + j, &mut index, &mut count))
-            .collect();
-        let (mut xs, mut ys) = (vec![Vec::new(); count], vec![Vec::new(); count]);
-        let mut rounds: Vec<Vec<usize>> = Vec::new();
-        for (i, &b) in of_x.iter().enumerate() {
-            let round = xs[b].len();
-            xs[b].push(i);
-            if round == rounds.len() {
-                rounds.push(Vec::new());
-            }
-            rounds[round].push(i);
-        }
-        for (j, &b) in of_y.iter().enumerate() {
-            ys[b].push(j);
-        }
-        Blocks {
-            of_x,
-            xs,
-            ys,
-            rounds,
-        }
     }
 }

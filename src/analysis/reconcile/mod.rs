@@ -8,6 +8,7 @@
 //! `propagate` the uncertainties (`spread`).
 
 pub mod assemble;
+mod factor;
 mod kkt;
 mod spread;
 
