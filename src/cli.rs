@@ -852,7 +852,7 @@ fn figure(measure: Measure, value: Option<f64>, unit: &str) -> String {
 /// `text` with every control character but the line feed escaped (`\r`, `\t`,
 /// `\u{1b}`): output can then only be the lines it means to be, whatever a map holds.
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
+    if !has_control(text) {
         return text.into();
     }
     text.split('\n')
@@ -860,6 +860,18 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
         .collect::<Vec<_>>()
         .join("\n")
         .into()
+}
+
+/// Whether `text` holds a control character other than the line feed, read byte by byte
+/// (megabytes of JSON are printed at once): C0 and DEL are single bytes, C1 (U+0080 to
+/// U+009F) is 0xC2 followed by 0x80 to 0x9F.
+fn has_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && b != b'\n')
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)))
+    })
 }
 
 /// A text of the map on one line of output: a line break inside it is shown as `\n`.
@@ -921,4 +933,25 @@ fn reconcile(file: &Path, scenario: Option<&str>, json: bool, samples: Option<us
         );
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    /// The byte scan finds exactly the characters `char::is_control` names (but the line
+    /// feed), among every character up to U+2FFF and a few beyond.
+    #[test]
+    fn the_byte_scan_finds_the_control_characters() {
+        let chars = (0..0x3000u32)
+            .chain([0x1_F600, 0x10_FFFF])
+            .filter_map(char::from_u32);
+        for c in chars {
+            let text = format!("a±{c}b");
+            assert_eq!(
+                super::has_control(&text),
+                c.is_control() && c != '\n',
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
 }

@@ -217,7 +217,7 @@ const PIN_GAP: f64 = 5.0;
 /// each moves with what it is pinned on.
 pub(crate) fn pin_positions(
     doc: &Document,
-    index: &std::collections::HashMap<&str, usize>,
+    index: &foldhash::HashMap<&str, usize>,
     nodes: &[Rect],
     flows: &[FlowShape],
 ) -> Vec<Option<Point>> {

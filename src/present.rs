@@ -4,7 +4,9 @@
 //! command line and the analysis's own messages all write with it, so a figure reads the
 //! same everywhere. It sits just above `model` and knows nothing of egui.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+
+use foldhash::HashMap;
 
 use crate::model::text::shown;
 use crate::model::{Document, Flow, FlowValue, Node};
@@ -12,46 +14,66 @@ use crate::model::{Document, Flow, FlowValue, Node};
 /// What people call the nodes and flows of one map in messages, tables and reports: the
 /// labels they typed ("Cell and pack maker"), a flow by its two ends ("Second-life
 /// storage -> Collection"), and the id added only where two of them would read the same
-/// ("Collection (recovery_2)"). Built once per message list: a look-up is then O(1).
+/// ("Collection (recovery_2)"). Built once per message list: a look-up is then O(1). The
+/// nodes' tables and the flows' are built when first needed (a list that names only nodes
+/// does not index 100,000 flows).
 pub struct Names<'a> {
     doc: &'a Document,
-    node_of: HashMap<&'a str, usize>,
-    flow_of: HashMap<&'a str, usize>,
+    nodes: OnceCell<NodeNames<'a>>,
+    flows: OnceCell<FlowNames<'a>>,
+}
+
+struct NodeNames<'a> {
+    index: HashMap<&'a str, usize>,
     /// How many nodes carry each label.
     label_count: HashMap<&'a str, usize>,
+}
+
+struct FlowNames<'a> {
+    index: HashMap<&'a str, usize>,
     /// How many flows join each (from, to) pair.
     pair_count: HashMap<(&'a str, &'a str), usize>,
 }
 
 impl<'a> Names<'a> {
     pub fn new(doc: &'a Document) -> Self {
-        let mut label_count: HashMap<&str, usize> = HashMap::new();
-        for node in &doc.nodes {
-            *label_count.entry(node.label.trim()).or_default() += 1;
-        }
-        let mut pair_count: HashMap<(&str, &str), usize> = HashMap::new();
-        for flow in &doc.flows {
-            *pair_count
-                .entry((flow.from.as_str(), flow.to.as_str()))
-                .or_default() += 1;
-        }
         Names {
             doc,
-            node_of: doc
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(n, node)| (node.id.as_str(), n))
-                .collect(),
-            flow_of: doc
-                .flows
-                .iter()
-                .enumerate()
-                .map(|(f, flow)| (flow.id.as_str(), f))
-                .collect(),
-            label_count,
-            pair_count,
+            nodes: OnceCell::new(),
+            flows: OnceCell::new(),
         }
+    }
+
+    fn nodes(&self) -> &NodeNames<'a> {
+        self.nodes.get_or_init(|| {
+            let mut label_count: HashMap<&str, usize> = HashMap::default();
+            for node in &self.doc.nodes {
+                *label_count.entry(node.label.trim()).or_default() += 1;
+            }
+            NodeNames {
+                index: (self.doc.nodes.iter().enumerate())
+                    .map(|(n, node)| (node.id.as_str(), n))
+                    .collect(),
+                label_count,
+            }
+        })
+    }
+
+    fn flows(&self) -> &FlowNames<'a> {
+        self.flows.get_or_init(|| {
+            let mut pair_count: HashMap<(&str, &str), usize> = HashMap::default();
+            for flow in &self.doc.flows {
+                *pair_count
+                    .entry((flow.from.as_str(), flow.to.as_str()))
+                    .or_default() += 1;
+            }
+            FlowNames {
+                index: (self.doc.flows.iter().enumerate())
+                    .map(|(f, flow)| (flow.id.as_str(), f))
+                    .collect(),
+                pair_count,
+            }
+        })
     }
 
     /// Node `n` by its label; by its id where it has no label. (Escaped and cut short as
@@ -61,7 +83,7 @@ impl<'a> Names<'a> {
         let label = node.label.trim();
         if label.is_empty() {
             shown(&node.id)
-        } else if self.label_count.get(label).copied().unwrap_or(0) > 1 {
+        } else if self.nodes().label_count.get(label).copied().unwrap_or(0) > 1 {
             format!("{} ({})", shown(label), shown(&node.id))
         } else {
             shown(label)
@@ -70,7 +92,8 @@ impl<'a> Names<'a> {
 
     /// The node with this id, by its label; the id itself when there is no such node.
     pub fn node_id(&self, id: &str) -> String {
-        self.node_of
+        self.nodes()
+            .index
             .get(id)
             .map_or_else(|| shown(id), |&n| self.node(n))
     }
@@ -81,7 +104,7 @@ impl<'a> Names<'a> {
         // "->", not an arrow: the editor's font has no U+2192.
         let ends = format!("{} -> {}", self.node_id(&flow.from), self.node_id(&flow.to));
         let key = (flow.from.as_str(), flow.to.as_str());
-        if self.pair_count.get(&key).copied().unwrap_or(0) > 1 {
+        if self.flows().pair_count.get(&key).copied().unwrap_or(0) > 1 {
             format!("{ends} ({})", shown(&flow.id))
         } else {
             ends
@@ -90,7 +113,8 @@ impl<'a> Names<'a> {
 
     /// The flow with this id, by its ends; the id itself when there is no such flow.
     pub fn flow_id(&self, id: &str) -> String {
-        self.flow_of
+        self.flows()
+            .index
             .get(id)
             .map_or_else(|| shown(id), |&f| self.flow(f))
     }

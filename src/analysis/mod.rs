@@ -111,6 +111,26 @@ fn solve_or_reconcile(doc: &Document, topo: &Topology) -> (FlowSolution, Option<
     (solution, uncertainty)
 }
 
+/// `a()` and `b()`, on two threads where there are two cores (one after the other
+/// otherwise, and in the browser).
+pub(crate) fn side_by_side<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || cfg!(target_arch = "wasm32") {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let first = scope.spawn(a);
+        let second = b();
+        let first = first
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
+}
+
 /// The flow amounts indicators may be built on: all unknown when a flow came out negative
 /// or equations conflict.
 pub fn usable_flows(solution: &FlowSolution) -> Vec<Option<f64>> {

@@ -1,7 +1,7 @@
 //! Index of a document's graph: node positions, each flow's ends, in- and outflows, and
 //! the graph questions the indicators ask (answered with petgraph).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Bfs, EdgeFiltered, EdgeRef, Walker};

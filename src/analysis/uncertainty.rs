@@ -254,7 +254,7 @@ pub fn propagate(
     // The measurements' and unknowns' σ and the figures' gradients are independent: where
     // the machine has more than one core they are worked out side by side.
     let (spread, figures) =
-        side_by_side(|| rec.spread(), || figure_gradients(doc, topo, rec, solved));
+        super::side_by_side(|| rec.spread(), || figure_gradients(doc, topo, rec, solved));
     let (spread, (sums, base, gradient)) = (spread?, figures?);
     let sigma: Vec<f64> = rec.problem.measurements.iter().map(|m| m.sigma).collect();
     let figures = sums
@@ -298,26 +298,6 @@ fn figure_gradients(
         }
     }
     Some((sums, base, gradient))
-}
-
-/// `a()` and `b()`, on two threads where there are two cores (one after the other
-/// otherwise, and in the browser).
-fn side_by_side<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (A, B) {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 || cfg!(target_arch = "wasm32") {
-        return (a(), b());
-    }
-    std::thread::scope(|scope| {
-        let first = scope.spawn(a);
-        let second = b();
-        let first = first
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
-    })
 }
 
 /// Each sum of `sums` (in the order of `Moves::fill`'s slots) as a weighted sum of the

@@ -9,7 +9,7 @@
 //! short way, through a free gap beside its ends, when there is one. Curves are kept as curves (`kurbo`) and flattened once for drawing
 //! and hit tests.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use kurbo::{BezPath, PathEl};
 
@@ -468,7 +468,7 @@ pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
 /// What every step reads: the node boxes, the flows' widths and ends, the columns.
 struct Frame<'a> {
     nodes: Vec<Rect>,
-    index: HashMap<&'a str, usize>,
+    index: foldhash::HashMap<&'a str, usize>,
     widths: Vec<f64>,
     /// Each flow's (from, to) nodes; none for a flow on a missing node or onto itself.
     ends: Vec<Option<(usize, usize)>>,

@@ -808,7 +808,7 @@ impl Document {
     }
 
     /// Position of each node in `nodes`, by id.
-    pub fn node_index(&self) -> std::collections::HashMap<&str, usize> {
+    pub fn node_index(&self) -> foldhash::HashMap<&str, usize> {
         self.nodes
             .iter()
             .enumerate()
@@ -816,7 +816,7 @@ impl Document {
             .collect()
     }
 
-    pub fn flow_index(&self) -> std::collections::HashMap<&str, usize> {
+    pub fn flow_index(&self) -> foldhash::HashMap<&str, usize> {
         self.flows
             .iter()
             .enumerate()

@@ -1,7 +1,7 @@
 //! Refusals on load (format.md "Refused on load"): what a map must satisfy to be opened.
 //! Everything odd but representable passes here and is reported by `analysis::diagnostics`.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use serde_json::{Map, Value};
 

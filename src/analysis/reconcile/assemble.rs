@@ -87,9 +87,13 @@ impl Problem {
     }
 }
 
-/// The measurements, unknowns and equations of `doc`.
-pub fn assemble(doc: &Document, topo: &Topology) -> Problem {
+/// The measurements, unknowns and equations of `doc`; `None` when it has no uncertain
+/// figure (nothing to reconcile).
+pub fn assemble(doc: &Document, topo: &Topology) -> Option<Problem> {
     let measurements = measurements(doc);
+    if measurements.is_empty() {
+        return None;
+    }
     let mut unknowns = Vec::new();
     let amount = flow_amounts(doc, &measurements, &mut unknowns);
     let stock = stock_changes(doc, &mut unknowns);
@@ -99,13 +103,13 @@ pub fn assemble(doc: &Document, topo: &Topology) -> Problem {
     rows.extend(shares(doc, topo, &amount, &total, &measurements));
     rows.extend(estimates(&amount, &measurements));
     rows.extend(dynamic_outflows(doc, topo, &amount));
-    Problem {
+    Some(Problem {
         measurements,
         unknowns,
         amount,
         stock,
         rows,
-    }
+    })
 }
 
 /// Every uncertain figure, flow by flow: its own amount or share, then its estimates (the

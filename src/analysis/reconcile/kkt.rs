@@ -16,7 +16,8 @@ use faer::Mat;
 use faer::sparse::{SparseColMat, Triplet};
 
 use super::assemble::{Form, Problem, Term};
-use super::factor::{Factors, Order};
+use super::factor::Factors;
+pub use super::factor::Order;
 
 /// Pull on an unobservable unknown, in (1 / scale)²: 10⁵ map scales of standard deviation.
 const PULL: f64 = 1e-10;
@@ -106,6 +107,24 @@ fn merged(mut terms: Vec<(usize, f64)>) -> Vec<(usize, f64)> {
     out
 }
 
+/// A fill-reducing order for the systems of `problem`, found before it is known which
+/// unknowns are open: every linearisation has the same sparsity pattern but for the pull
+/// on open unknowns' diagonals (any column order factorises; it only has to keep the
+/// fill low, and a few diagonals more or less barely change that).
+pub fn order(problem: &Problem, entered: &[f64], sigma: &[f64], scale: f64) -> Option<Order> {
+    let at = Point {
+        x: entered.to_vec(),
+        y: vec![0.0; problem.unknowns.len()],
+        lambda: Vec::new(),
+    };
+    let lin = linearise(problem, &at);
+    let open = vec![false; problem.unknowns.len()];
+    let curvature: Vec<(usize, usize, f64)> =
+        lin.bilinear.iter().map(|&(_, i, j)| (i, j, 0.0)).collect();
+    let matrix = Kkt::matrix(&lin, sigma, &open, scale, 0.0, &curvature)?;
+    Order::of(matrix.as_ref())
+}
+
 /// The factorised system of one linearisation.
 pub struct Kkt {
     factors: Factors,
@@ -190,6 +209,22 @@ impl Kkt {
         curvature: &[(usize, usize, f64)],
         pattern: &mut Option<Order>,
     ) -> Option<Factors> {
+        let matrix = Self::matrix(lin, sigma, open, scale, delta, curvature)?;
+        if pattern.is_none() {
+            *pattern = Some(Order::of(matrix.as_ref())?);
+        }
+        Factors::new(matrix.as_ref(), pattern.as_ref()?)
+    }
+
+    /// The KKT matrix of this linearisation.
+    fn matrix(
+        lin: &Linearised,
+        sigma: &[f64],
+        open: &[bool],
+        scale: f64,
+        delta: f64,
+        curvature: &[(usize, usize, f64)],
+    ) -> Option<SparseColMat<usize, f64>> {
         let (nx, ny, nr) = (sigma.len(), open.len(), lin.c.len());
         let n = nx + ny + nr;
         let mut triplets = Vec::with_capacity(n + 4 * nr);
@@ -220,11 +255,7 @@ impl Kkt {
                 triplets.push(Triplet::new(row, row, -delta));
             }
         }
-        let matrix = SparseColMat::<usize, f64>::try_new_from_triplets(n, n, &triplets).ok()?;
-        if pattern.is_none() {
-            *pattern = Some(Order::of(matrix.as_ref())?);
-        }
-        Factors::new(matrix.as_ref(), pattern.as_ref()?)
+        SparseColMat::<usize, f64>::try_new_from_triplets(n, n, &triplets).ok()
     }
 
     fn nx(&self) -> usize {

@@ -43,18 +43,20 @@ pub struct Reconciliation {
 /// Reconciles the uncertain figures of `doc`; `None` when it has none (then the map is
 /// solved as it is, §1).
 pub fn reconcile(doc: &Document, topo: &Topology) -> Option<Reconciliation> {
-    let problem = assemble::assemble(doc, topo);
-    if problem.measurements.is_empty() {
-        return None;
-    }
+    let problem = assemble::assemble(doc, topo)?;
     let entered = entered(&problem);
     Some(reconcile_values(problem, &entered))
 }
 
 /// Reconciles `problem` with these entered values (a Monte Carlo draw, or as entered).
 pub fn reconcile_values(problem: Problem, entered: &[f64]) -> Reconciliation {
-    let (start, open) = classify(&problem, entered);
-    let outcome = iterate(&problem, entered, start, &open);
+    // The systems' fill-reducing order does not depend on the start: found side by side.
+    let sigma = sigmas(&problem);
+    let ((start, open), order) = super::side_by_side(
+        || classify(&problem, entered),
+        || kkt::order(&problem, entered, &sigma, scale(&problem)),
+    );
+    let outcome = iterate(&problem, entered, start, &open, order);
     Reconciliation {
         problem,
         point: outcome.point,
@@ -68,6 +70,10 @@ pub fn reconcile_values(problem: Problem, entered: &[f64]) -> Reconciliation {
 /// The values as entered, in the order of the measurements.
 pub fn entered(problem: &Problem) -> Vec<f64> {
     problem.measurements.iter().map(|m| m.entered).collect()
+}
+
+fn sigmas(problem: &Problem) -> Vec<f64> {
+    problem.measurements.iter().map(|m| m.sigma).collect()
 }
 
 /// The scale of the map's amounts, so that the system is solved in numbers near 1.
@@ -131,10 +137,15 @@ struct Outcome {
 /// many; a step that moves more than the one before falls back to plain linearisation.
 /// The uncertainties are propagated with the plain linearisation at the optimum, as §10
 /// (and STAN) define them.
-fn iterate(problem: &Problem, entered: &[f64], start: Point, open: &[bool]) -> Outcome {
-    let sigma: Vec<f64> = problem.measurements.iter().map(|m| m.sigma).collect();
+fn iterate(
+    problem: &Problem,
+    entered: &[f64],
+    start: Point,
+    open: &[bool],
+    mut pattern: Option<kkt::Order>,
+) -> Outcome {
+    let sigma = sigmas(problem);
     let scale = scale(problem);
-    let mut pattern = None;
     let mut factor = |point: &Point, newton: bool| {
         let lambda = newton.then_some(point.lambda.as_slice());
         Kkt::factor(
@@ -242,7 +253,7 @@ impl Reconciliation {
             y: self.point.y.clone(),
             lambda: Vec::new(),
         };
-        let outcome = iterate(&self.problem, entered, start, &self.open);
+        let outcome = iterate(&self.problem, entered, start, &self.open, None);
         outcome.converged.then_some(outcome.point)
     }
 
