@@ -111,14 +111,16 @@ fn solve_or_reconcile(doc: &Document, topo: &Topology) -> (FlowSolution, Option<
     (solution, uncertainty)
 }
 
-/// `a()` and `b()`, on two threads where there are two cores (one after the other
-/// otherwise, and in the browser).
+/// `a()` and `b()`, on two threads where the work is `large` and there are two cores (one
+/// after the other otherwise, and in the browser: a thread costs more than a small map's
+/// whole reconciliation).
 pub(crate) fn side_by_side<A: Send, B: Send>(
+    large: bool,
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 || cfg!(target_arch = "wasm32") {
+    if !large || cores < 2 || cfg!(target_arch = "wasm32") {
         return (a(), b());
     }
     std::thread::scope(|scope| {

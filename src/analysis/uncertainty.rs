@@ -251,10 +251,13 @@ pub fn propagate(
     rec: &Reconciliation,
     solved: &[Option<f64>],
 ) -> Option<Uncertainty> {
-    // The measurements' and unknowns' σ and the figures' gradients are independent: where
-    // the machine has more than one core they are worked out side by side.
-    let (spread, figures) =
-        super::side_by_side(|| rec.spread(), || figure_gradients(doc, topo, rec, solved));
+    // The measurements' and unknowns' σ and the figures' gradients are independent: on a
+    // large map, where the machine has more than one core, they are worked out side by side.
+    let (spread, figures) = super::side_by_side(
+        rec.problem.is_large(),
+        || rec.spread(),
+        || figure_gradients(doc, topo, rec, solved),
+    );
     let (spread, (sums, base, gradient)) = (spread?, figures?);
     let sigma: Vec<f64> = rec.problem.measurements.iter().map(|m| m.sigma).collect();
     let figures = sums

@@ -78,7 +78,15 @@ pub struct Problem {
     pub rows: Vec<Row>,
 }
 
+/// Measurements and unknowns from which a problem is worth sharing among cores.
+const LARGE: usize = 2000;
+
 impl Problem {
+    /// Whether the problem is large enough that its steps are worth sharing among cores.
+    pub fn is_large(&self) -> bool {
+        self.measurements.len() + self.unknowns.len() >= LARGE
+    }
+
     /// Whether an equation is bilinear, so that the solution takes several linearisations.
     pub fn is_bilinear(&self) -> bool {
         self.rows

@@ -53,6 +53,7 @@ pub fn reconcile_values(problem: Problem, entered: &[f64]) -> Reconciliation {
     // The systems' fill-reducing order does not depend on the start: found side by side.
     let sigma = sigmas(&problem);
     let ((start, open), order) = super::side_by_side(
+        problem.is_large(),
         || classify(&problem, entered),
         || kkt::order(&problem, entered, &sigma, scale(&problem)),
     );
