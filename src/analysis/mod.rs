@@ -119,8 +119,7 @@ pub(crate) fn side_by_side<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if !large || cores < 2 || cfg!(target_arch = "wasm32") {
+    if !large || cfg!(target_arch = "wasm32") || cores() < 2 {
         return (a(), b());
     }
     std::thread::scope(|scope| {
@@ -131,6 +130,11 @@ pub(crate) fn side_by_side<A: Send, B: Send>(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (first, second)
     })
+}
+
+/// The cores this process may use (1 where it cannot be known).
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// The flow amounts indicators may be built on: all unknown when a flow came out negative
