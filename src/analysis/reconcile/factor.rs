@@ -46,6 +46,17 @@ impl Order {
     }
 }
 
+/// A solve of faer's simplicial LU in place (with K or with Kᵀ).
+type SolveInPlace = for<'a, 'b, 'c, 'd> fn(
+    &'a SimplicialLu<usize, f64>,
+    PermRef<'b, usize>,
+    PermRef<'b, usize>,
+    Conj,
+    MatMut<'c, f64>,
+    Par,
+    &'d mut MemStack,
+);
+
 /// P·K·Q = L·U with the row pivots P of partial pivoting and the column order Q.
 pub struct Factors {
     lu: SimplicialLu<usize, f64>,
@@ -83,39 +94,30 @@ impl Factors {
         PermRef::new_checked(&self.row_fwd, &self.row_inv, self.row_fwd.len())
     }
 
-    fn with_scratch(&self, columns: usize, solve: impl FnOnce(&mut MemStack)) {
-        let n = self.lu.nrows();
-        let scratch = simplicial::solve_in_place_scratch::<usize, f64>(n, columns, Par::Seq);
-        let mut buffer = MemBuffer::new(scratch);
-        solve(MemStack::new(&mut buffer));
-    }
-
     /// rhs ← K⁻¹·rhs.
     pub fn solve(&self, rhs: MatMut<'_, f64>) {
-        self.with_scratch(rhs.ncols(), |stack| {
-            self.lu.solve_in_place_with_conj(
-                self.rows(),
-                self.order.perm(),
-                Conj::No,
-                rhs,
-                Par::Seq,
-                stack,
-            )
-        });
+        self.apply(SimplicialLu::solve_in_place_with_conj, rhs);
     }
 
     /// rhs ← K⁻ᵀ·rhs.
     pub fn solve_transpose(&self, rhs: MatMut<'_, f64>) {
-        self.with_scratch(rhs.ncols(), |stack| {
-            self.lu.solve_transpose_in_place_with_conj(
-                self.rows(),
-                self.order.perm(),
-                Conj::No,
-                rhs,
-                Par::Seq,
-                stack,
-            )
-        });
+        self.apply(SimplicialLu::solve_transpose_in_place_with_conj, rhs);
+    }
+
+    fn apply(&self, solve: SolveInPlace, rhs: MatMut<'_, f64>) {
+        let n = self.lu.nrows();
+        let scratch = simplicial::solve_in_place_scratch::<usize, f64>(n, rhs.ncols(), Par::Seq);
+        let mut buffer = MemBuffer::new(scratch);
+        let stack = MemStack::new(&mut buffer);
+        solve(
+            &self.lu,
+            self.rows(),
+            self.order.perm(),
+            Conj::No,
+            rhs,
+            Par::Seq,
+            stack,
+        );
     }
 
     /// (K⁻¹)_kk for each k of `which`: with K⁻¹ = Q·U⁻¹·L⁻¹·P, the entry is

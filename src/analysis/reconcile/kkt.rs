@@ -171,16 +171,24 @@ impl Kkt {
                 (i, j, -l * sigma[i])
             })
             .collect();
-        let exact =
-            Self::factor_with(&lin, sigma, open, scale, 0.0, &curvature, pattern).filter(|f| {
-                let n = nx + ny + lin.c.len();
-                let mut probe = Mat::<f64>::from_fn(n, 1, |_, _| 1.0);
-                f.solve(probe.as_mut());
-                (0..n).all(|i| probe[(i, 0)].is_finite() && probe[(i, 0)].abs() < PROBE_LIMIT)
-            });
+        // The column order is the pattern's (kept in `pattern`), except for the regularised
+        // matrix, whose pattern has the equations' diagonal too.
+        let factorise = |delta: f64, pattern: &mut Option<Order>| {
+            let matrix = Self::matrix(&lin, sigma, open, scale, delta, &curvature)?;
+            if pattern.is_none() {
+                *pattern = Some(Order::of(matrix.as_ref())?);
+            }
+            Factors::new(matrix.as_ref(), pattern.as_ref()?)
+        };
+        let exact = factorise(0.0, pattern).filter(|f| {
+            let n = nx + ny + lin.c.len();
+            let mut probe = Mat::<f64>::from_fn(n, 1, |_, _| 1.0);
+            f.solve(probe.as_mut());
+            (0..n).all(|i| probe[(i, 0)].is_finite() && probe[(i, 0)].abs() < PROBE_LIMIT)
+        });
         let factors = match exact {
             Some(f) => f,
-            None => Self::factor_with(&lin, sigma, open, scale, DELTA, &curvature, &mut None)?,
+            None => factorise(DELTA, &mut None)?,
         };
         let mut columns = vec![Vec::new(); nx];
         for (r, row) in lin.jx.iter().enumerate() {
@@ -198,22 +206,6 @@ impl Kkt {
             ny,
             curvature,
         })
-    }
-
-    fn factor_with(
-        lin: &Linearised,
-        sigma: &[f64],
-        open: &[bool],
-        scale: f64,
-        delta: f64,
-        curvature: &[(usize, usize, f64)],
-        pattern: &mut Option<Order>,
-    ) -> Option<Factors> {
-        let matrix = Self::matrix(lin, sigma, open, scale, delta, curvature)?;
-        if pattern.is_none() {
-            *pattern = Some(Order::of(matrix.as_ref())?);
-        }
-        Factors::new(matrix.as_ref(), pattern.as_ref()?)
     }
 
     /// The KKT matrix of this linearisation.
