@@ -132,7 +132,7 @@ pub fn diagnose(
 ) -> Vec<Diagnostic> {
     let mut report = Report {
         doc,
-        names_built: std::cell::OnceCell::new(),
+        names: Names::new(doc),
         out: Vec::new(),
     };
     report.solver(solution);
@@ -160,21 +160,17 @@ pub fn diagnose(
 /// The diagnostics found so far, and how to name what they concern.
 struct Report<'a> {
     doc: &'a Document,
-    /// Built at the first diagnostic: most maps of many flows have few.
-    names_built: std::cell::OnceCell<Names<'a>>,
+    /// Its tables are built at the first diagnostic that names a node or a flow.
+    names: Names<'a>,
     out: Vec<Diagnostic>,
 }
 
 impl<'a> Report<'a> {
-    fn names(&self) -> &Names<'a> {
-        self.names_built.get_or_init(|| Names::new(self.doc))
-    }
-
     fn push(&mut self, severity: Severity, subject: Subject, message: String) {
         let subject_name = match &subject {
             Subject::Map => String::new(),
-            Subject::Node(id) => self.names().node_id(id),
-            Subject::Flow(id) => self.names().flow_id(id),
+            Subject::Node(id) => self.names.node_id(id),
+            Subject::Flow(id) => self.names.flow_id(id),
             // By id until pain points are named by their pin numbers everywhere.
             Subject::PainPoint(id) => shown(id),
             Subject::Scenario(name) => shown(name),
@@ -272,7 +268,7 @@ impl<'a> Report<'a> {
             for &f in &topo.inflows[n] {
                 let message = format!(
                     "flows into source '{}': a source takes no inflows",
-                    self.names().node(n)
+                    self.names.node(n)
                 );
                 self.push(Severity::Warning, self.flow(f), message);
             }
@@ -282,7 +278,7 @@ impl<'a> Report<'a> {
                 let message = format!(
                     "leaves {} node '{}': wastes and exports have no outflows",
                     kind.name(),
-                    self.names().node(n)
+                    self.names.node(n)
                 );
                 self.push(Severity::Warning, self.flow(f), message);
             }
@@ -477,10 +473,10 @@ impl<'a> Report<'a> {
             };
             let mut path: Vec<String> = flows
                 .iter()
-                .map(|&f| self.names().node_id(&self.doc.flows[f].from))
+                .map(|&f| self.names.node_id(&self.doc.flows[f].from))
                 .collect();
             if let Some(&last) = flows.last() {
-                path.push(self.names().node_id(&self.doc.flows[last].to));
+                path.push(self.names.node_id(&self.doc.flows[last].to));
             }
             let message = format!(
                 "forward flows form a cycle ({}): mark the one that goes back as a loop",

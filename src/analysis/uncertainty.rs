@@ -259,7 +259,7 @@ pub fn propagate(
         || figure_gradients(doc, topo, rec, solved),
     );
     let (spread, (sums, base, gradient)) = (spread?, figures?);
-    let sigma: Vec<f64> = rec.problem.measurements.iter().map(|m| m.sigma).collect();
+    let sigma = rec.problem.sigmas();
     let figures = sums
         .figures()
         .into_iter()

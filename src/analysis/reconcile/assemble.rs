@@ -82,6 +82,11 @@ pub struct Problem {
 const LARGE: usize = 2000;
 
 impl Problem {
+    /// The σ of every measurement, in their order.
+    pub fn sigmas(&self) -> Vec<f64> {
+        self.measurements.iter().map(|m| m.sigma).collect()
+    }
+
     /// Whether the problem is large enough that its steps are worth sharing among cores.
     pub fn is_large(&self) -> bool {
         self.measurements.len() + self.unknowns.len() >= LARGE

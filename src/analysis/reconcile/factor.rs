@@ -130,7 +130,7 @@ impl Factors {
         let threads = if parts < 2 {
             1
         } else {
-            parts.min(super::super::cores())
+            parts.min(crate::analysis::cores())
         };
         if threads == 1 {
             return self.diagonal_entries(&ut, which);

@@ -51,7 +51,7 @@ pub fn reconcile(doc: &Document, topo: &Topology) -> Option<Reconciliation> {
 /// Reconciles `problem` with these entered values (a Monte Carlo draw, or as entered).
 pub fn reconcile_values(problem: Problem, entered: &[f64]) -> Reconciliation {
     // The systems' fill-reducing order does not depend on the start: found side by side.
-    let sigma = sigmas(&problem);
+    let sigma = problem.sigmas();
     let ((start, open), order) = super::side_by_side(
         problem.is_large(),
         || classify(&problem, entered),
@@ -71,10 +71,6 @@ pub fn reconcile_values(problem: Problem, entered: &[f64]) -> Reconciliation {
 /// The values as entered, in the order of the measurements.
 pub fn entered(problem: &Problem) -> Vec<f64> {
     problem.measurements.iter().map(|m| m.entered).collect()
-}
-
-fn sigmas(problem: &Problem) -> Vec<f64> {
-    problem.measurements.iter().map(|m| m.sigma).collect()
 }
 
 /// The scale of the map's amounts, so that the system is solved in numbers near 1.
@@ -145,7 +141,7 @@ fn iterate(
     open: &[bool],
     mut pattern: Option<kkt::Order>,
 ) -> Outcome {
-    let sigma = sigmas(problem);
+    let sigma = problem.sigmas();
     let scale = scale(problem);
     let mut factor = |point: &Point, newton: bool| {
         let lambda = newton.then_some(point.lambda.as_slice());

@@ -44,7 +44,7 @@ pub struct Spread {
 }
 
 pub(super) fn spread(rec: &Reconciliation, kkt: &Kkt) -> Spread {
-    let sigma: Vec<f64> = rec.problem.measurements.iter().map(|m| m.sigma).collect();
+    let sigma = rec.problem.sigmas();
     let (var_x, var_y) = kkt.variances();
     let entered: Vec<f64> = rec.problem.measurements.iter().map(|m| m.entered).collect();
     let adjustment: Vec<f64> = entered
