@@ -22,7 +22,7 @@ fn arrange(c: &mut Criterion) {
         b.iter(|| layout::arrange(&uk, &uk_amounts, Options::default()))
     });
     group.bench_function("uk_sample_route", |b| {
-        b.iter(|| layout::shapes(&uk, &uk_amounts, true))
+        b.iter(|| layout::shapes(&uk, &uk_amounts, layout::Drawing::SANKEY))
     });
     group.sample_size(10);
     group.bench_function("generated_2000_nodes_4000_flows", |b| {
@@ -31,7 +31,7 @@ fn arrange(c: &mut Criterion) {
     let mut arranged = big.clone();
     layout::arrange_in_place(&mut arranged, &big_amounts, Options::default());
     group.bench_function("generated_2000_nodes_4000_flows_route", |b| {
-        b.iter(|| layout::shapes(&arranged, &big_amounts, true))
+        b.iter(|| layout::shapes(&arranged, &big_amounts, layout::Drawing::SANKEY))
     });
     group.finish();
 }

@@ -155,6 +155,10 @@ pub enum Command {
         /// and the σ in its label.
         #[arg(long)]
         ranges: bool,
+        /// In the picture, end each residue into a waste or export node that many stages
+        /// share in a short stub beside its stage, labelled with the sink's name.
+        #[arg(long)]
+        stubs: bool,
     },
     /// Lay a map out as a layered Sankey (value-chain stages as columns, few crossings,
     /// loops nested under the chain) and write it in canonical form.
@@ -245,6 +249,7 @@ pub fn run(command: Command) -> ExitCode {
             html,
             scenario,
             ranges,
+            stubs,
         } => export(
             &file,
             Outputs {
@@ -255,7 +260,7 @@ pub fn run(command: Command) -> ExitCode {
                 html,
             },
             scenario.as_deref(),
-            export::Picture { ranges },
+            export::Picture { ranges, stubs },
         ),
     }
 }
@@ -402,18 +407,27 @@ fn arrange(file: &Path, output: Option<&Path>, keep_order: bool, report: bool) -
     }
     println!("arranged {}", out.display());
     if report {
-        let q = layout::quality::measure(&doc, &layout::shapes(&doc, &amounts, true));
+        let quality = |drawing| {
+            let shapes = layout::shapes(&doc, &amounts, drawing);
+            (layout::quality::measure(&doc, &shapes), shapes)
+        };
+        let (q, _) = quality(layout::Drawing::SANKEY);
         println!(
             "crossing flow pairs {}, flows through nodes {}, overlapping labels {}, flows labelled only in the tooltip {}",
             q.crossings, q.through_nodes, q.overlapping_labels, q.unlabelled
         );
-        let shapes = layout::shapes(&doc, &amounts, true);
-        let texts: Vec<String> = doc
-            .flows
-            .iter()
-            .zip(&amounts)
-            .map(|(f, a)| crate::present::flow_label(f, *a))
-            .collect();
+        // Workshop mode draws the residues into shared sinks as stubs.
+        let workshop = layout::Drawing {
+            stubs: true,
+            ..layout::Drawing::SANKEY
+        };
+        let (q, shapes) = quality(workshop);
+        let stubs = shapes.flows.iter().filter(|s| s.stub.is_some()).count();
+        println!(
+            "in workshop mode ({stubs} residues as stubs): crossing flow pairs {}, flows through nodes {}, overlapping labels {}",
+            q.crossings, q.through_nodes, q.overlapping_labels
+        );
+        let texts = layout::labels::flow_texts(&doc, &shapes.flows, &amounts, |_| None);
         let (w, h) = WORKSHOP_MAP_AREA;
         let (_, placed, wanted) =
             layout::labels::placed_at_fit(&shapes, &texts, &amounts, [w, h], (16.0, 14.0));

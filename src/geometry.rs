@@ -88,6 +88,9 @@ pub struct FlowShape {
     pub label: Option<Rect>,
     /// Drawn as an arc back to an earlier stage.
     pub is_arc: bool,
+    /// Drawn as a short stub beside its from node, ending in a small mark of this sink
+    /// node (a residue into a sink many processes share), instead of across the map.
+    pub stub: Option<usize>,
     /// Bounding box of the line including its width, for culling and hit tests.
     pub bounds: Rect,
 }
@@ -284,6 +287,20 @@ pub fn arrowhead(points: &[Point], width: f64) -> Option<[Point; 3]> {
         Point::new(base.x + uy * half, base.y - ux * half),
     ])
 }
+
+/// The small mark a stub ends in (a stand-in for its sink node), just past its tip.
+pub fn stub_mark(shape: &FlowShape) -> Option<Rect> {
+    shape.stub?;
+    let tip = *shape.points.last()?;
+    let half = shape.width / 2.0 + 8.0;
+    Some(Rect {
+        min: Point::new(tip.x, tip.y - half),
+        max: Point::new(tip.x + STUB_MARK, tip.y + half),
+    })
+}
+
+/// Width of a stub's mark.
+pub const STUB_MARK: f64 = 10.0;
 
 /// Sankey width of a flow: proportional to its amount, never thinner than `MIN_WIDTH`.
 pub fn flow_width(amount: Option<f64>, largest: f64) -> f64 {

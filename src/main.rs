@@ -9,6 +9,12 @@ use clap::Parser;
 #[cfg(not(target_arch = "wasm32"))]
 use loopmap::cli::{self, Cli};
 
+/// mimalloc keeps the pages of freed large blocks for the next allocation (see
+/// Cargo.toml).
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// In a browser: the editor on the page's canvas (`web/index.html`).
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -30,7 +30,7 @@ fn arranged(doc: &Document) -> (Document, Layout) {
 fn arranged_with(doc: &Document, amounts: &[Option<f64>]) -> (Document, Layout) {
     let mut out = doc.clone();
     layout::arrange_in_place(&mut out, amounts, Options::default());
-    let shapes = layout::shapes(&out, amounts, true);
+    let shapes = layout::shapes(&out, amounts, layout::Drawing::SANKEY);
     (out, shapes)
 }
 
@@ -140,7 +140,9 @@ fn no_order_of_the_columns_crosses_fewer_flows_than_the_arranged_small_samples()
         assert!(orders.len() >= 12, "{name}: {} orders", orders.len());
         let fewest = orders
             .iter()
-            .map(|d| quality::measure(d, &layout::shapes(d, &amounts, true)).crossings)
+            .map(|d| {
+                quality::measure(d, &layout::shapes(d, &amounts, layout::Drawing::SANKEY)).crossings
+            })
             .min()
             .expect("at least one order");
         assert_eq!(
@@ -303,7 +305,7 @@ fn a_map_opened_without_positions_is_arranged_and_arrange_undoes_in_one_step() {
     }
     let mut app = LoopmapApp::new(doc, None, Settings::default());
     let arranged: Vec<[f64; 2]> = app.editor.working().nodes.iter().map(|n| n.pos).collect();
-    let shapes = layout::shapes(app.editor.working(), &[], true);
+    let shapes = layout::shapes(app.editor.working(), &[], layout::Drawing::SANKEY);
     for i in 0..shapes.nodes.len() {
         for j in i + 1..shapes.nodes.len() {
             assert!(!overlap(&shapes.nodes[i], &shapes.nodes[j]), "{i} and {j}");
@@ -440,7 +442,7 @@ fn loop_extent(from: &str, to: &str) -> (f64, f64, Vec<Rect>) {
         doc.flows.push(f);
     }
     let amounts = analyse(&doc).solution.flows;
-    let shapes = layout::shapes(&doc, &amounts, true);
+    let shapes = layout::shapes(&doc, &amounts, layout::Drawing::SANKEY);
     let back = &shapes.flows[4];
     assert!(back.is_arc);
     let ys = back.points.iter().map(|p| p.y);
@@ -477,4 +479,119 @@ fn a_loop_to_the_column_before_runs_the_short_way_beside_its_ends() {
         "{deepest} under the lowest node ({})",
         low.min.y
     );
+}
+
+/// The UK and EV samples drawn with residue stubs (workshop mode).
+fn with_stubs(doc: &Document) -> (Layout, Layout, Vec<Option<f64>>) {
+    let amounts = analyse(doc).solution.flows;
+    let stubs = layout::Drawing {
+        stubs: true,
+        ..layout::Drawing::SANKEY
+    };
+    (
+        layout::shapes(doc, &amounts, layout::Drawing::SANKEY),
+        layout::shapes(doc, &amounts, stubs),
+        amounts,
+    )
+}
+
+#[test]
+fn residues_into_a_shared_sink_from_far_upstream_end_in_a_short_stub_beside_their_source() {
+    for (sample, sinks) in [
+        ("uk-ndfeb-magnets", &["landfill", "dissipated"][..]),
+        ("ev-motor-loops", &["landfill"][..]),
+    ] {
+        let doc = SAMPLES
+            .iter()
+            .find(|s| s.file_name.starts_with(sample))
+            .expect("sample")
+            .load()
+            .expect("loads");
+        let (full, stubbed, amounts) = with_stubs(&doc);
+        let index = doc.node_index();
+        let mut stubs = 0;
+        for (f, (shape, flow)) in stubbed.flows.iter().zip(&doc.flows).enumerate() {
+            let Some(sink) = shape.stub else {
+                // Every other flow still runs into its to node, as it did.
+                let to = stubbed.nodes[index[flow.to.as_str()]];
+                let end = *shape.points.last().expect("points");
+                assert!(
+                    (end.x - to.min.x).abs() < 1e-9,
+                    "{sample}: {} reaches its node",
+                    flow.id
+                );
+                assert_eq!(full.flows[f].stub, None);
+                continue;
+            };
+            stubs += 1;
+            assert_eq!(
+                doc.nodes[sink].id, flow.to,
+                "{sample}: {} names its sink",
+                flow.id
+            );
+            assert!(
+                sinks.contains(&flow.to.as_str()),
+                "{sample}: {} goes to a shared sink",
+                flow.id
+            );
+            // Short, out of the source's right side, nowhere near the sink.
+            let from = stubbed.nodes[index[flow.from.as_str()]];
+            let (start, end) = (shape.points[0], *shape.points.last().expect("points"));
+            assert!(
+                (start.x - from.max.x).abs() < 1e-9,
+                "{sample}: {} leaves its source",
+                flow.id
+            );
+            assert!(
+                end.x - start.x <= 40.0 + 1e-9,
+                "{sample}: {} is a stub",
+                flow.id
+            );
+            assert!(
+                !shape.bounds.intersects(&stubbed.nodes[sink]),
+                "{sample}: {} stops short of its sink",
+                flow.id
+            );
+            // Its label names the sink.
+            let text = layout::labels::flow_text(&doc, Some(shape), f, amounts[f], None);
+            let name = layout::labels::short_name(&doc.nodes[sink].label);
+            assert!(text.ends_with(&format!(" to {name}")), "{sample}: {text}");
+        }
+        assert!(stubs >= 2, "{sample}: {stubs} stubs");
+        // Fewer long flows: no more crossings, nothing through a node, no label on anything.
+        let (q_full, q_stub) = (
+            quality::measure(&doc, &full),
+            quality::measure(&doc, &stubbed),
+        );
+        assert!(
+            q_stub.crossings <= q_full.crossings,
+            "{sample}: {} > {}",
+            q_stub.crossings,
+            q_full.crossings
+        );
+        assert_eq!(q_stub.through_nodes, 0, "{sample}");
+        assert_eq!(q_stub.overlapping_labels, 0, "{sample}");
+        // A stub's mark sits on no node.
+        for shape in &stubbed.flows {
+            if let Some(mark) = loopmap::geometry::stub_mark(shape) {
+                assert!(
+                    stubbed.nodes.iter().all(|n| !n.intersects(&mark)),
+                    "{sample}: a mark on a node"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_sink_only_two_stages_feed_keeps_its_flows_whole() {
+    let doc = SAMPLES
+        .iter()
+        .find(|s| s.file_name.starts_with("global-nd"))
+        .expect("sample")
+        .load()
+        .expect("loads");
+    let (full, stubbed, _) = with_stubs(&doc);
+    assert!(stubbed.flows.iter().all(|s| s.stub.is_none()));
+    assert_eq!(full, stubbed);
 }

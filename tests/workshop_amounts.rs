@@ -264,3 +264,57 @@ fn snapshot_of_the_global_sample_in_workshop_mode_at_1280x720() {
 fn snapshot_of_the_ev_motor_sample_in_workshop_mode_at_1280x720() {
     snapshot(2, "ev_motor");
 }
+
+/// The flows drawn as stubs, by id.
+fn stubs(h: &Harness<'_, LoopmapApp>) -> Vec<String> {
+    let shown = h.state().editor.shown();
+    shown
+        .layout
+        .flows
+        .iter()
+        .zip(&shown.working.flows)
+        .filter(|(s, _)| s.stub.is_some())
+        .map(|(_, f)| f.id.clone())
+        .collect()
+}
+
+#[test]
+fn workshop_mode_ends_residues_into_landfill_in_stubs_named_after_it_and_view_switches_them_off() {
+    let mut h = workshop(sample(0));
+    let stubbed = stubs(&h);
+    assert!(stubbed.len() >= 2, "{stubbed:?}");
+    // Each stub's amount is drawn with the sink's name.
+    let drawn = h.state().canvas.drawn_amounts().to_vec();
+    let doc = h.state().editor.doc().clone();
+    let named = stubbed.iter().filter(|id| {
+        let to = &doc.flows.iter().find(|f| &f.id == *id).expect("flow").to;
+        let sink = labels::short_name(&doc.node(to).expect("sink").label);
+        drawn
+            .iter()
+            .any(|d| &d.flow == *id && d.text.ends_with(&format!(" to {sink}")))
+    });
+    assert!(
+        named.count() >= 1,
+        "a stub's amount names its sink: {drawn:?}"
+    );
+    // View ▸ Residues as stubs (the strip hides the menu bar in workshop mode: the command).
+    let ctx = h.ctx.clone();
+    h.state_mut().run(loopmap::app::Command::ToggleStubs, &ctx);
+    h.run_steps(3);
+    assert!(stubs(&h).is_empty(), "switched off");
+    assert_eq!(h.state().settings.stubs, Some(false));
+    // Off by default in the editor, and the menu's check box switches them on.
+    let mut e = Harness::builder()
+        .with_size(PROJECTOR)
+        .build_eframe(move |_cc| LoopmapApp::new(sample(0), None, Default::default()));
+    e.run();
+    assert!(
+        stubs(&e).is_empty(),
+        "the editor draws every flow to its end"
+    );
+    e.get_by_label("View").click();
+    e.run();
+    e.get_by_label("Residues as stubs").click();
+    e.run_steps(3);
+    assert_eq!(stubs(&e), stubbed, "the same flows as in workshop mode");
+}

@@ -99,8 +99,11 @@ fn solve_or_reconcile(doc: &Document, topo: &Topology) -> (FlowSolution, Option<
     let Some(rec) = reconcile::reconcile(doc, topo) else {
         return (solve::solve_flows(doc, topo), None);
     };
-    let mut solution = solve::solve_flows(&rec.reconciled_map(doc), topo);
-    let uncertainty = uncertainty::propagate(doc, topo, &rec, &usable_flows(&solution));
+    let (mut solution, uncertainty) = uncertainty::propagate(doc, topo, &rec, || {
+        let solution = solve::solve_flows(&rec.reconciled_map(doc), topo);
+        let usable = usable_flows(&solution);
+        (solution, usable)
+    });
     if let Some(u) = &uncertainty
         && solution.status == solve::Status::Ok
         && u.test.dof > 0

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::indicators::Sum;
 use super::reconcile::{Measurement, Reconciliation, Spread, Term, Test, What};
-use super::solve::solve_flows;
+use super::solve::{FlowSolution, solve_flows};
 use super::topology::Topology;
 use super::{indicators, provenance, supply};
 use crate::model::{Document, Loop};
@@ -243,22 +243,30 @@ fn stage_covered(total: Option<f64>, countries: impl Iterator<Item = f64>) -> Op
     (covered > 0.0).then_some(covered)
 }
 
-/// The ranges of a reconciled map: `solved` are the flows §1 gives for the reconciled
-/// map (the indicators' point of evaluation).
+/// The ranges of a reconciled map, with its solution: `solve` gives §1's solution of the
+/// reconciled map and the flows indicators may be built on (the figures' point of
+/// evaluation).
 pub fn propagate(
     doc: &Document,
     topo: &Topology,
     rec: &Reconciliation,
-    solved: &[Option<f64>],
-) -> Option<Uncertainty> {
-    // The measurements' and unknowns' σ and the figures' gradients are independent: on a
-    // large map, where the machine has more than one core, they are worked out side by side.
-    let (spread, figures) = super::side_by_side(
+    solve: impl FnOnce() -> (FlowSolution, Vec<Option<f64>>) + Send,
+) -> (FlowSolution, Option<Uncertainty>) {
+    // The measurements' and unknowns' σ, and the reconciled map's solution with the
+    // figures' gradients, are independent: on a large map, where the machine has more
+    // than one core, they are worked out side by side.
+    let (spread, (solution, figures)) = super::side_by_side(
         rec.problem.is_large(),
         || rec.spread(),
-        || figure_gradients(doc, topo, rec, solved),
+        || {
+            let (solution, solved) = solve();
+            let figures = figure_gradients(doc, topo, rec, &solved);
+            (solution, figures)
+        },
     );
-    let (spread, (sums, base, gradient)) = (spread?, figures?);
+    let (Some(spread), Some((sums, base, gradient))) = (spread, figures) else {
+        return (solution, None);
+    };
     let sigma = rec.problem.sigmas();
     let figures = sums
         .figures()
@@ -267,7 +275,7 @@ pub fn propagate(
         .zip(gradient)
         .map(|((figure, value), grad)| ranged(figure, value, &grad, &sigma))
         .collect();
-    Some(assemble_uncertainty(rec, &spread, figures))
+    (solution, Some(assemble_uncertainty(rec, &spread, figures)))
 }
 
 /// The sums the figures are built from, every figure's value and its gradient by every

@@ -74,6 +74,7 @@ impl LoopmapApp {
         let fail = |e: export::ExportError| e.to_string();
         let picture = export::Picture {
             ranges: self.settings.ranges,
+            stubs: self.stubs_shown(),
         };
         let files: Vec<(String, Vec<u8>, &str)> = match kind {
             ExportKind::Svg => vec![(

@@ -41,6 +41,7 @@ pub enum Command {
     ToggleDark,
     ToggleLegends,
     ToggleRanges,
+    ToggleStubs,
     TextLarger,
     TextSmaller,
     Workshop,
@@ -146,6 +147,10 @@ impl Command {
                 "Ranges (± σ)",
                 "Draw each uncertain flow with a lighter band of its standard deviation around it, and ± σ in its label",
             ),
+            Command::ToggleStubs => (
+                "Residues as stubs",
+                "End each residue into a waste or export node that many stages share in a short stub beside the stage (labelled with the sink's name) instead of across the map; the sink keeps the total (on by default in workshop mode)",
+            ),
             Command::TextLarger => ("Larger text", "Make all text larger (for projectors)"),
             Command::TextSmaller => ("Smaller text", "Make all text smaller"),
             Command::Workshop => (
@@ -218,6 +223,7 @@ impl Command {
             | Command::ToggleSankey
             | Command::ToggleDark
             | Command::ToggleRanges
+            | Command::ToggleStubs
             | Command::TextLarger
             | Command::TextSmaller
             | Command::About => Vec::new(),

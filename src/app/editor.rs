@@ -9,6 +9,7 @@ use super::{Command, Dialog, Selection};
 use crate::analysis::targets::{self, TargetsReport};
 use crate::analysis::{self, Analysis, Provenance};
 use crate::geometry::{Layout, Point};
+use crate::layout::Drawing;
 use crate::model::Document;
 use std::rc::Rc;
 
@@ -21,8 +22,8 @@ pub struct Editor {
     /// Counts changes to the map; caches keyed on it are stale when it moves.
     revision: u64,
     derived: Derived,
-    /// Flow widths proportional to amounts (a view setting the shapes depend on).
-    sankey: bool,
+    /// How flows are drawn (view settings the shapes depend on).
+    drawing: Drawing,
     analysis_runs: u64,
     pub selection: Selection,
     /// The scenario being shown and edited; `None` for the baseline.
@@ -66,7 +67,7 @@ pub enum Request {
 pub struct Derived {
     /// The revision of the map derived.
     pub revision: u64,
-    pub sankey: bool,
+    pub drawing: Drawing,
     /// The scenario analysed (none: the baseline).
     scenario: Option<String>,
     /// The map as shown: the baseline, or the baseline with the active scenario applied.
@@ -92,7 +93,11 @@ pub struct Derived {
 impl Editor {
     /// Edits `doc`, as it is on disk (no unsaved changes).
     pub fn new(doc: Document, sankey: bool) -> Self {
-        let derived = derive(&doc, 0, sankey, None, None);
+        let drawing = Drawing {
+            sankey,
+            ..Drawing::SANKEY
+        };
+        let derived = derive(&doc, 0, drawing, None, None);
         Editor {
             saved: doc.clone(),
             doc,
@@ -100,7 +105,7 @@ impl Editor {
             history: History::default(),
             revision: 0,
             derived,
-            sankey,
+            drawing,
             analysis_runs: 1,
             selection: Selection::default(),
             active_scenario: None,
@@ -237,22 +242,22 @@ impl Editor {
         }
     }
 
-    /// Flow widths proportional to amounts, or not: the shapes follow.
-    pub fn set_sankey(&mut self, sankey: bool) {
-        self.sankey = sankey;
+    /// How flows are drawn (Sankey widths, residue stubs): the shapes follow.
+    pub fn set_drawing(&mut self, drawing: Drawing) {
+        self.drawing = drawing;
     }
 
     /// Analysis and shapes of the map as it is now, recomputed only after a change.
     pub fn derived(&mut self) -> &Derived {
         if !self.is_current() {
             let before = (self.lever_moving
-                && self.derived.sankey == self.sankey
+                && self.derived.drawing == self.drawing
                 && self.derived.scenario == self.active_scenario)
                 .then_some(&self.derived);
             self.derived = derive(
                 &self.doc,
                 self.revision,
-                self.sankey,
+                self.drawing,
                 self.active_scenario.as_deref(),
                 before,
             );
@@ -270,7 +275,7 @@ impl Editor {
     /// Whether `shown` is the map as it is now.
     pub fn is_current(&self) -> bool {
         self.derived.revision == self.revision
-            && self.derived.sankey == self.sankey
+            && self.derived.drawing == self.drawing
             && self.derived.scenario == self.active_scenario
             && (self.lever_moving || !self.derived.routes_kept)
     }
@@ -349,7 +354,7 @@ impl Editor {
 fn derive(
     doc: &Document,
     revision: u64,
-    sankey: bool,
+    drawing: Drawing,
     scenario: Option<&str>,
     before: Option<&Derived>,
 ) -> Derived {
@@ -359,10 +364,10 @@ fn derive(
         None => (doc.clone(), Vec::new()),
     };
     let analysis = analysis::analyse_with_issues(&working, &issues);
-    let kept = before.and_then(|b| kept_routes(b, &working, &analysis.solution.flows, sankey));
+    let kept = before.and_then(|b| kept_routes(b, &working, &analysis.solution.flows, drawing));
     let routes_kept = kept.is_some();
     let layout =
-        kept.unwrap_or_else(|| crate::layout::shapes(&working, &analysis.solution.flows, sankey));
+        kept.unwrap_or_else(|| crate::layout::shapes(&working, &analysis.solution.flows, drawing));
     let index = working.node_index();
     let throughput = analysis::supply::throughputs(&working, &analysis.solution.flows);
     let mut flagged_nodes: Vec<Option<analysis::Severity>> = vec![None; working.nodes.len()];
@@ -395,7 +400,7 @@ fn derive(
     }
     Derived {
         revision,
-        sankey,
+        drawing,
         scenario: scenario.map(String::from),
         working,
         analysis,
@@ -415,7 +420,7 @@ fn kept_routes(
     before: &Derived,
     working: &Document,
     amounts: &[Option<f64>],
-    sankey: bool,
+    drawing: Drawing,
 ) -> Option<crate::geometry::Layout> {
     let same_nodes = before.working.nodes.len() == working.nodes.len()
         && before
@@ -431,7 +436,7 @@ fn kept_routes(
             .iter()
             .zip(&working.flows)
             .all(|(a, b)| a.from == b.from && a.to == b.to && a.loop_kind == b.loop_kind);
-    if !(sankey && same_nodes && same_flows) {
+    if !(drawing.sankey && same_nodes && same_flows) {
         return None;
     }
     let largest = amounts.iter().flatten().fold(0.0f64, |m, a| m.max(*a));

@@ -24,6 +24,9 @@ pub struct Settings {
     pub legends: bool,
     /// Flows are drawn with their range (± σ) where the map has uncertain figures.
     pub ranges: bool,
+    /// Residues into shared sinks end in stubs beside their stage; `None`: only in workshop
+    /// mode (until switched in View).
+    pub stubs: Option<bool>,
     /// Where Loopmap for the web is served (File ▸ Copy share link builds on it).
     pub web_address: String,
 }
@@ -39,6 +42,7 @@ impl Default for Settings {
             colour_by: super::supply::ColourBy::Kind,
             legends: true,
             ranges: false,
+            stubs: None,
             web_address: String::new(),
         }
     }

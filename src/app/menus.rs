@@ -93,6 +93,7 @@ impl LoopmapApp {
                         (Command::ToggleGrid, self.settings.grid),
                         (Command::ToggleLegends, self.settings.legends),
                         (Command::ToggleRanges, self.settings.ranges),
+                        (Command::ToggleStubs, self.stubs_shown()),
                         (Command::ToggleDark, self.settings.dark),
                     ] {
                         self.toggle_item(ui, c, on);

@@ -499,6 +499,7 @@ impl LoopmapApp {
                 self.apply_settings(ctx);
             }
             Command::ToggleRanges => self.settings.ranges = !self.settings.ranges,
+            Command::ToggleStubs => self.settings.stubs = Some(!self.stubs_shown()),
             Command::ToggleLegends => {
                 self.settings.legends = !self.settings.legends;
                 // The room beside the map changed: fit the map to what is left.
@@ -697,6 +698,7 @@ impl LoopmapApp {
         let scenario = self.editor.active_scenario.as_deref();
         let picture = crate::export::Picture {
             ranges: self.settings.ranges,
+            stubs: self.stubs_shown(),
         };
         let result = match kind {
             ExportKind::Svg => crate::export::write_svg(self.editor.doc(), scenario, picture, path),
@@ -771,10 +773,19 @@ impl LoopmapApp {
         self.tabs_rect
     }
 
+    /// Whether residues into shared sinks are drawn as stubs: as set in View, else in
+    /// workshop mode only.
+    pub fn stubs_shown(&self) -> bool {
+        self.settings.stubs.unwrap_or(self.workshop.on)
+    }
+
     /// Builds the whole frame.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        self.editor.set_sankey(self.settings.sankey);
+        self.editor.set_drawing(crate::layout::Drawing {
+            sankey: self.settings.sankey,
+            stubs: self.stubs_shown(),
+        });
         self.handle_input(&ctx);
         self.serve_requests(&ctx);
         #[cfg(not(target_arch = "wasm32"))]

@@ -126,6 +126,7 @@ pub fn html_text(doc: &Document, scenario: Option<&str>) -> Result<String, Expor
     // The report shows the ranges wherever the map has them.
     let ranges = Picture {
         ranges: analysis.uncertainty.is_some(),
+        stubs: false,
     };
     let picture = svg::map_svg(&changed, &analysis, &subtitle(&changed, &which), ranges);
     Ok(html::report(doc, &changed, &analysis, &which, &picture))

@@ -36,6 +36,9 @@ pub struct Picture {
     /// Uncertain flows with a lighter band of ± σ and the σ in their labels (View ▸
     /// Ranges).
     pub ranges: bool,
+    /// Residues into shared sinks end in stubs beside their stage (View ▸ Residues as
+    /// stubs).
+    pub stubs: bool,
 }
 
 /// The SVG document of a map with its analysis (baseline or a scenario's).
@@ -61,17 +64,13 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str, picture: Pic
     } else {
         doc
     };
-    let layout = crate::layout::shapes(doc, &analysis.solution.flows, true);
+    let drawing = crate::layout::Drawing {
+        stubs: picture.stubs,
+        ..crate::layout::Drawing::SANKEY
+    };
+    let layout = crate::layout::shapes(doc, &analysis.solution.flows, drawing);
     let amounts = &analysis.solution.flows;
-    let texts: Vec<String> = (0..doc.flows.len())
-        .map(|f| {
-            let mut text = present::flow_label(&doc.flows[f], amounts.get(f).copied().flatten());
-            if let Some(s) = sigma(f) {
-                text.push_str(&format!(" ± {}", present::amount(s)));
-            }
-            text
-        })
-        .collect();
+    let texts = crate::layout::labels::flow_texts(doc, &layout.flows, amounts, sigma);
     let pin_boxes: Vec<Rect> = doc
         .pain_points
         .iter()
@@ -179,6 +178,20 @@ pub fn map_svg(doc: &Document, analysis: &Analysis, subtitle: &str, picture: Pic
                 out,
                 r#"<polygon points="{ax:.1},{ay:.1} {bx:.1},{by:.1} {cx:.1},{cy:.1}" fill="{}"/>"#,
                 colour.hex()
+            );
+        }
+        // A stub ends in a small mark of its sink, in the sink's colour.
+        if let (Some(mark), Some(sink)) = (
+            geometry::stub_mark(shape),
+            shape.stub.and_then(|n| doc.nodes.get(n)),
+        ) {
+            let (x, y) = at(mark.min);
+            let _ = writeln!(
+                out,
+                r##"<rect class="stub-mark" x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="2" fill="{}" stroke="#6e7682"/>"##,
+                mark.max.x - mark.min.x,
+                mark.height(),
+                colours::kind_fill(sink.kind, false).hex()
             );
         }
     }

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use super::route::point_along;
 use crate::geometry::{FlowShape, Point, Rect};
+use crate::model::Document;
 
 /// Height of a label box, and the width of a character (12 pt text at 100 %).
 pub const LABEL_HEIGHT: f64 = 16.0;
@@ -33,6 +34,59 @@ pub fn matters(amounts: &[Option<f64>]) -> Vec<bool> {
     amounts
         .iter()
         .map(|a| a.is_some_and(|a| largest > 0.0 && a >= MATTERS * largest))
+        .collect()
+}
+
+/// The label of flow `f` as drawn: its amount (or share) as the panel gives it, with
+/// "± σ" where `sigma` is given, and the sink's name for a stub ("0.4 to Landfill").
+pub fn flow_text(
+    doc: &Document,
+    shape: Option<&FlowShape>,
+    f: usize,
+    amount: Option<f64>,
+    sigma: Option<f64>,
+) -> String {
+    let Some(flow) = doc.flows.get(f) else {
+        return String::new();
+    };
+    let mut text = crate::present::flow_label(flow, amount);
+    if let Some(s) = sigma.filter(|s| *s > 0.0) {
+        text.push_str(&format!(" ± {}", crate::present::amount(s)));
+    }
+    if let Some(sink) = shape.and_then(|s| s.stub).and_then(|n| doc.nodes.get(n)) {
+        text.push_str(&format!(" to {}", short_name(&sink.label)));
+    }
+    text
+}
+
+/// A node's name without what follows a colon or an opening bracket ("Shredded: lost in
+/// steel scrap" is "Shredded"; "Landfill & incineration (UK)" is "Landfill &
+/// incineration"): enough to tell a stub's sink, short enough to sit beside it.
+pub fn short_name(label: &str) -> &str {
+    let cut = label.find([':', '(']).unwrap_or(label.len());
+    match label[..cut].trim_end() {
+        "" => label,
+        short => short,
+    }
+}
+
+/// Every flow's label as drawn (`flow_text`).
+pub fn flow_texts(
+    doc: &Document,
+    flows: &[FlowShape],
+    amounts: &[Option<f64>],
+    sigma: impl Fn(usize) -> Option<f64>,
+) -> Vec<String> {
+    (0..doc.flows.len())
+        .map(|f| {
+            flow_text(
+                doc,
+                flows.get(f),
+                f,
+                amounts.get(f).copied().flatten(),
+                sigma(f),
+            )
+        })
         .collect()
 }
 
@@ -375,4 +429,20 @@ pub fn picture_labels(
         reach: PICTURE_LEADER_STEPS,
     };
     place_labels(&layout.flows, &layout.nodes, texts, &how, &mut taken)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_name;
+
+    #[test]
+    fn a_short_name_stops_before_a_colon_or_a_bracket() {
+        assert_eq!(short_name("Shredded: lost in steel scrap"), "Shredded");
+        assert_eq!(
+            short_name("Landfill & incineration (UK)"),
+            "Landfill & incineration"
+        );
+        assert_eq!(short_name("Landfill"), "Landfill");
+        assert_eq!(short_name("(unnamed)"), "(unnamed)");
+    }
 }

@@ -30,7 +30,7 @@ pub mod quality;
 mod rank;
 mod route;
 
-pub use route::shapes;
+pub use route::{Drawing, shapes};
 
 use crate::model::Document;
 
@@ -67,7 +67,7 @@ pub fn arrange(doc: &Document, amounts: &[Option<f64>], options: Options) -> Vec
         for (node, &pos) in trial.nodes.iter_mut().zip(positions) {
             node.pos = pos;
         }
-        let q = quality::measure(trial, &shapes(trial, amounts, true));
+        let q = quality::measure(trial, &shapes(trial, amounts, Drawing::SANKEY));
         (
             q.through_nodes,
             q.crossings,

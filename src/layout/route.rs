@@ -442,11 +442,28 @@ pub fn point_along(points: &[Point], t: f64) -> Point {
     points.last().copied().unwrap_or_default()
 }
 
+/// How a map is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Drawing {
+    /// Flows as wide as their amounts (false: every flow at the minimum width).
+    pub sankey: bool,
+    /// Residues into a sink many processes share, from a process far upstream of it, end
+    /// in a short stub beside the process (`FlowShape::stub`).
+    pub stubs: bool,
+}
+
+impl Drawing {
+    /// A Sankey diagram with every flow drawn to its end.
+    pub const SANKEY: Drawing = Drawing {
+        sankey: true,
+        stubs: false,
+    };
+}
+
 /// Lays out a map as drawn: boxes, flow and loop paths, labels and pins. `amounts` are the
-/// solved flow amounts (for widths and labels); `sankey` false draws every flow at the
-/// minimum width. The steps, in order, one function each.
-pub fn shapes(doc: &Document, amounts: &[Option<f64>], sankey: bool) -> Layout {
-    let frame = Frame::new(doc, amounts, sankey);
+/// solved flow amounts (for widths and labels). The steps, in order, one function each.
+pub fn shapes(doc: &Document, amounts: &[Option<f64>], drawing: Drawing) -> Layout {
+    let frame = Frame::new(doc, amounts, drawing);
     let mut routes = forward_routes(&frame);
     stack_shared_gaps(&frame, &mut routes);
     let channels = loop_channels(&frame, &routes);
@@ -472,13 +489,15 @@ struct Frame<'a> {
     widths: Vec<f64>,
     /// Each flow's (from, to) nodes; none for a flow on a missing node or onto itself.
     ends: Vec<Option<(usize, usize)>>,
+    /// Per flow: the sink it ends in a stub of, if it is drawn as a stub.
+    stub: Vec<Option<usize>>,
     cols: Vec<Column>,
     /// Each node's column.
     col: Vec<usize>,
 }
 
 impl<'a> Frame<'a> {
-    fn new(doc: &'a Document, amounts: &[Option<f64>], sankey: bool) -> Self {
+    fn new(doc: &'a Document, amounts: &[Option<f64>], drawing: Drawing) -> Self {
         let nodes: Vec<Rect> = doc
             .nodes
             .iter()
@@ -488,7 +507,7 @@ impl<'a> Frame<'a> {
         let largest = amounts.iter().flatten().fold(0.0f64, |m, a| m.max(*a));
         let widths: Vec<f64> = (0..doc.flows.len())
             .map(|f| {
-                if sankey {
+                if drawing.sankey {
                     geometry::flow_width(amounts.get(f).copied().flatten(), largest)
                 } else {
                     MIN_WIDTH * 1.5
@@ -505,19 +524,30 @@ impl<'a> Frame<'a> {
             })
             .collect();
         let (cols, col) = columns(&nodes);
+        let stub = if drawing.stubs {
+            stubs(doc, &ends, &col)
+        } else {
+            vec![None; ends.len()]
+        };
         Frame {
             nodes,
             index,
             widths,
             ends,
+            stub,
             cols,
             col,
         }
     }
 
-    /// A flow back to the same or an earlier column.
+    /// A flow back to the same or an earlier column (and not drawn as a stub).
     fn is_loop(&self, f: usize) -> bool {
-        self.ends[f].is_some_and(|(a, b)| self.col[b] <= self.col[a])
+        self.stub[f].is_none() && self.ends[f].is_some_and(|(a, b)| self.col[b] <= self.col[a])
+    }
+
+    /// A forward flow past at least one column (and not drawn as a stub).
+    fn is_long(&self, f: usize) -> bool {
+        self.stub[f].is_none() && self.ends[f].is_some_and(|(a, b)| self.col[b] > self.col[a] + 1)
     }
 
     /// A node's place in its column (0 at the top) and how many the column holds.
@@ -528,6 +558,29 @@ impl<'a> Frame<'a> {
             members.len(),
         )
     }
+}
+
+/// Sinks (waste, export) with inflows from at least this many nodes are shared.
+const SHARED_SINK: usize = 3;
+/// How far a stub runs out of its node.
+const STUB_LENGTH: f64 = 40.0;
+
+/// The flows drawn as stubs: into a shared sink from a node not in the column before it
+/// (they would cross the map), each with its sink.
+fn stubs(doc: &Document, ends: &[Option<(usize, usize)>], col: &[usize]) -> Vec<Option<usize>> {
+    let mut sources: Vec<Vec<usize>> = vec![Vec::new(); doc.nodes.len()];
+    for &(a, b) in ends.iter().flatten() {
+        if !sources[b].contains(&a) {
+            sources[b].push(a);
+        }
+    }
+    let sink = |b: usize| !doc.nodes[b].kind.gives_outflows() && sources[b].len() >= SHARED_SINK;
+    ends.iter()
+        .map(|e| {
+            let (a, b) = (*e)?;
+            (sink(b) && col[b] != col[a] + 1).then_some(b)
+        })
+        .collect()
 }
 
 /// Where the long forward flows cross the columns between their ends.
@@ -554,9 +607,7 @@ fn forward_routes(frame: &Frame<'_>) -> Routes {
     let flow_count = widths.len();
     let mut gaps: Vec<Vec<Gap>> = cols.iter().map(|c| column_gaps(c, nodes)).collect();
     let centre_x: Vec<f64> = cols.iter().map(|c| (c.min_x + c.max_x) / 2.0).collect();
-    let mut long: Vec<usize> = (0..flow_count)
-        .filter(|&f| ends[f].is_some_and(|(a, b)| col[b] > col[a] + 1))
-        .collect();
+    let mut long: Vec<usize> = (0..flow_count).filter(|&f| frame.is_long(f)).collect();
     long.sort_by(|&f, &g| widths[g].total_cmp(&widths[f]).then(f.cmp(&g)));
     let mut via: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); flow_count];
     // On a small map, the heights of the flows between neighbouring columns, so that a
@@ -690,7 +741,7 @@ fn loop_channels(frame: &Frame<'_>, routes: &Routes) -> Channels {
     let mut entering: Vec<Vec<f64>> = vec![Vec::new(); cols.len()];
     for (f, e) in ends.iter().enumerate() {
         let Some((a, b)) = *e else { continue };
-        if col[b] <= col[a] {
+        if col[b] <= col[a] || frame.stub[f].is_some() {
             continue;
         }
         leaving[col[a]].push(nodes[a].center().y);
@@ -828,10 +879,14 @@ fn ports(frame: &Frame<'_>, routes: &Routes, channels: &Channels) -> Vec<[f64; 2
             .copied()
             .unwrap_or_else(|| ends[f].map_or(0.0, |(a, _)| nodes[a].center().y))
     };
+    // A stub runs straight out: among the forward flows as if it went to the right.
     let port_key = |f: usize, out: bool| -> (u8, f64) {
         match lane_of[f] {
             Some((Side::Above, lane)) => (0, lane as f64),
             Some((Side::Below, lane)) => (2, -(lane as f64)),
+            None if frame.stub[f].is_some() => {
+                (1, ends[f].map_or(0.0, |(a, _)| nodes[a].center().y))
+            }
             None => (1, if out { next_y(f) } else { prev_y(f) }),
         }
     };
@@ -839,7 +894,9 @@ fn ports(frame: &Frame<'_>, routes: &Routes, channels: &Channels) -> Vec<[f64; 2
     for (f, e) in ends.iter().enumerate() {
         if let Some((a, b)) = *e {
             sides[a][0].push(f);
-            sides[b][1].push(f);
+            if frame.stub[f].is_none() {
+                sides[b][1].push(f);
+            }
         }
     }
     let mut port_y = vec![[0.0f64; 2]; ends.len()];
@@ -1044,12 +1101,15 @@ fn flow_path(
             label_at: p,
             label: None,
             is_arc: false,
+            stub: None,
             bounds: Rect { min: p, max: p },
         };
     };
     let start = Point::new(frame.nodes[a].max.x, ports[f][0]);
     let end = Point::new(frame.nodes[b].min.x, ports[f][1]);
+    let stub = frame.stub[f];
     let path = match channels.lane_of[f] {
+        _ if stub.is_some() => stub_path(frame, a, start),
         Some(lane) => {
             let run = channels.short[f].unwrap_or_else(|| channel_run(frame, (a, b), lane, depths));
             loop_path(frame, f, (start, end), run, lane.1, turns)
@@ -1057,16 +1117,35 @@ fn flow_path(
         None => forward_path(frame, f, (a, b), (start, end), routes, turns),
     };
     let points = flatten(&path);
-    let bounds = bounding_box(&points).expand(w / 2.0);
-    FlowShape {
+    let mut shape = FlowShape {
         label_at: halfway(&points),
+        bounds: bounding_box(&points).expand(w / 2.0),
         path,
         points,
         width: w,
         label: None,
         is_arc: channels.lane_of[f].is_some(),
-        bounds,
+        stub,
+    };
+    if let Some(mark) = geometry::stub_mark(&shape) {
+        shape.bounds = shape.bounds.union(&mark);
     }
+    shape
+}
+
+/// A stub: straight out of the from node's right side, a short way into the gap after
+/// its column (less where the next column is near).
+fn stub_path(frame: &Frame<'_>, a: usize, start: Point) -> BezPath {
+    let next = frame
+        .cols
+        .get(frame.col[a] + 1)
+        .map_or(f64::INFINITY, |c| c.min_x);
+    let room = (next - start.x) / 2.0 - geometry::STUB_MARK;
+    let end = Point::new(start.x + STUB_LENGTH.min(room.max(TURN)), start.y);
+    let mut path = BezPath::new();
+    path.move_to(kurbo::Point::new(start.x, start.y));
+    path.line_to(kurbo::Point::new(end.x, end.y));
+    path
 }
 
 /// The height a loop runs back at in its channel: clear of everything in the columns it
@@ -1187,12 +1266,7 @@ fn label_places(
     frame: &Frame<'_>,
     flows: &mut [FlowShape],
 ) {
-    let texts: Vec<String> = doc
-        .flows
-        .iter()
-        .enumerate()
-        .map(|(f, flow)| crate::present::flow_label(flow, amounts.get(f).copied().flatten()))
-        .collect();
+    let texts = super::labels::flow_texts(doc, flows, amounts, |_| None);
     let placed = super::labels::place(flows, &frame.nodes, &texts);
     for (shape, label) in flows.iter_mut().zip(placed) {
         if let Some(r) = label {

@@ -26,6 +26,9 @@ pub const MAX_ITERATIONS: usize = 100;
 /// Largest move of any value (in its σ, or in the map's scale for unknowns) at which the
 /// iteration has converged.
 const CONVERGED: f64 = 1e-10;
+/// A Newton step that moves less than this leaves the point within about its square of
+/// the optimum: the next step is the last, and plain.
+const LAST_NEWTON: f64 = 1e-6;
 
 /// The reconciled measurements and unknowns of a map, with what is needed to propagate
 /// uncertainties.
@@ -133,7 +136,9 @@ struct Outcome {
 /// their multipliers), which converge in a few steps where plain linearisation takes
 /// many; a step that moves more than the one before falls back to plain linearisation.
 /// The uncertainties are propagated with the plain linearisation at the optimum, as §10
-/// (and STAN) define them.
+/// (and STAN) define them: once a Newton step moves less than `LAST_NEWTON`, the point is
+/// within round-off of the optimum (the error squares with each Newton step), so the last
+/// step is a plain one and its factorisation is the one propagated with.
 fn iterate(
     problem: &Problem,
     entered: &[f64],
@@ -177,14 +182,19 @@ fn iterate(
             };
         }
         if moved < CONVERGED {
+            // A plain step's system was linearised less than `CONVERGED` from the optimum.
             return Outcome {
-                kkt: factor(&point, false),
+                kkt: if newton {
+                    factor(&point, false)
+                } else {
+                    Some(kkt)
+                },
                 point,
                 converged: true,
                 iterations,
             };
         }
-        newton = moved < last_move;
+        newton = moved < last_move && !(newton && moved < LAST_NEWTON);
         last_move = moved;
     }
     Outcome {

@@ -10,7 +10,6 @@ use super::draw::flow_sigma;
 use super::{Canvas, FlowMeshKey};
 use crate::geometry;
 use crate::layout::labels::{self, FlowLabel, Labelling, Occupied, TextSize};
-use crate::present::{self, flow_label};
 
 /// An amount as drawn in the last frame, for tests and for whoever needs to know where
 /// the text went.
@@ -112,21 +111,9 @@ impl Canvas {
     ) -> (Vec<String>, Vec<Option<FlowLabel>>) {
         let shown = editor.shown();
         let amounts = &shown.analysis.solution.flows;
-        let texts: Vec<String> = shown
-            .working
-            .flows
-            .iter()
-            .enumerate()
-            .map(|(f, flow)| {
-                let mut text = flow_label(flow, amounts.get(f).copied().flatten());
-                if self.options.ranges
-                    && let Some(sigma) = flow_sigma(editor, f).filter(|s| *s > 0.0)
-                {
-                    text.push_str(&format!(" ± {}", present::amount(sigma)));
-                }
-                text
-            })
-            .collect();
+        let texts = labels::flow_texts(&shown.working, &shown.layout.flows, amounts, |f| {
+            flow_sigma(editor, f).filter(|_| self.options.ranges)
+        });
         let layout = &shown.layout;
         let to_map = |r: Rect| geometry::Rect {
             min: self.view.to_canvas(canvas, r.min),

@@ -13,7 +13,7 @@ use super::{FlowMeshKey, GRID};
 use crate::analysis::Severity;
 use crate::geometry::{self, Point};
 use crate::model::Loop;
-use crate::present::{self, flow_label};
+use crate::present;
 
 /// A node title as drawn in the last frame, for tests and for whoever needs to know
 /// where the text went.
@@ -169,7 +169,7 @@ impl Canvas {
     ) -> FlowMeshKey {
         FlowMeshKey {
             revision: editor.shown().revision,
-            sankey: editor.shown().sankey,
+            drawing: editor.shown().drawing,
             dark,
             canvas,
             zoom: self.view.zoom,
@@ -311,6 +311,21 @@ impl Canvas {
                 let corners = head.map(|p| self.view.to_screen(canvas, p)).to_vec();
                 shapes.push(Shape::convex_polygon(corners, colour, Stroke::NONE));
             }
+            // A stub ends in a small mark of its sink, filled as the sink is.
+            if let (Some(mark), Some(sink)) = (geometry::stub_mark(shape), shape.stub) {
+                let r = Rect::from_min_max(
+                    self.view.to_screen(canvas, mark.min),
+                    self.view.to_screen(canvas, mark.max),
+                );
+                let fill = self.node_fill(editor, sink, dark);
+                shapes.push(Shape::rect_filled(r, 2.0, fill));
+                shapes.push(Shape::rect_stroke(
+                    r,
+                    2.0,
+                    Stroke::new(1.5, fill.linear_multiply(0.55).to_opaque()),
+                    egui::StrokeKind::Inside,
+                ));
+            }
         }
         shapes
     }
@@ -341,15 +356,13 @@ impl Canvas {
             let Some(label) = shape.label.filter(|r| r.intersects(&visible)) else {
                 continue;
             };
-            let mut text = flow_label(
-                &editor.shown().working.flows[f],
+            let text = crate::layout::labels::flow_text(
+                &editor.shown().working,
+                Some(shape),
+                f,
                 amounts.get(f).copied().flatten(),
+                flow_sigma(editor, f).filter(|_| self.options.ranges),
             );
-            if self.options.ranges
-                && let Some(sigma) = flow_sigma(editor, f).filter(|s| *s > 0.0)
-            {
-                text.push_str(&format!(" ± {}", present::amount(sigma)));
-            }
             let at = self.view.to_screen(canvas, label.center());
             let galley = painter.layout_no_wrap(text, FontId::proportional(size), label_colour);
             let r = Rect::from_center_size(at, galley.size() + vec2(8.0, 2.0));

@@ -66,7 +66,7 @@ enum Gesture {
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct FlowMeshKey {
     revision: u64,
-    sankey: bool,
+    drawing: crate::layout::Drawing,
     dark: bool,
     canvas: Rect,
     zoom: f32,
