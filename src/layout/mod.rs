@@ -17,7 +17,8 @@
 //! drawn: `route` runs long flows through free gaps of the columns they cross (where they
 //! cross fewest flows, on a small map) and nests the reverse loops by span in a channel
 //! under the chain or over it, whichever side their legs cross less (a loop between
-//! neighbouring nodes goes the short way, beside its ends);
+//! neighbouring nodes goes the short way, beside its ends; in workshop mode a residue into
+//! a shared sink from far upstream ends in a stub beside its stage);
 //! `labels` puts each flow's label where it overlaps nothing, with one notion of occupied
 //! space that the canvas (amounts and pins at screen size) and the exports (leader lines)
 //! share. `quality` counts what makes a picture hard to read, for tests and benchmarks.

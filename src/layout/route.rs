@@ -6,8 +6,10 @@
 //! right side, down (or up) into the channel, back along it and in at the left. Loops nest
 //! by span, shortest innermost, each on the side (under or over the chain) where its legs
 //! cross fewer flows; a loop between nodes of the same or neighbouring columns goes the
-//! short way, through a free gap beside its ends, when there is one. Curves are kept as curves (`kurbo`) and flattened once for drawing
-//! and hit tests.
+//! short way, through a free gap beside its ends, when there is one. With `Drawing::stubs`, a
+//! residue into a sink many stages share, from a stage far upstream of it, ends in a short
+//! stub beside the stage instead. Curves are kept as curves (`kurbo`) and flattened once for
+//! drawing and hit tests.
 
 use std::collections::BTreeMap;
 
@@ -568,13 +570,14 @@ const STUB_LENGTH: f64 = 40.0;
 /// The flows drawn as stubs: into a shared sink from a node not in the column before it
 /// (they would cross the map), each with its sink.
 fn stubs(doc: &Document, ends: &[Option<(usize, usize)>], col: &[usize]) -> Vec<Option<usize>> {
-    let mut sources: Vec<Vec<usize>> = vec![Vec::new(); doc.nodes.len()];
-    for &(a, b) in ends.iter().flatten() {
-        if !sources[b].contains(&a) {
-            sources[b].push(a);
-        }
+    let mut pairs: Vec<(usize, usize)> = ends.iter().flatten().map(|&(a, b)| (b, a)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut sources = vec![0usize; doc.nodes.len()];
+    for &(b, _) in &pairs {
+        sources[b] += 1;
     }
-    let sink = |b: usize| !doc.nodes[b].kind.gives_outflows() && sources[b].len() >= SHARED_SINK;
+    let sink = |b: usize| !doc.nodes[b].kind.gives_outflows() && sources[b] >= SHARED_SINK;
     ends.iter()
         .map(|e| {
             let (a, b) = (*e)?;
