@@ -171,6 +171,11 @@ pub enum Command {
         /// Keep each column's top-to-bottom order (for a map arranged before).
         #[arg(long)]
         keep_order: bool,
+        /// Space rows (or columns) to the shape of the screen the map is shown on, as
+        /// width:height ("16:9") or a ratio ("2.67"); the editor's Arrange uses its
+        /// canvas's.
+        #[arg(long, value_name = "W:H", value_parser = aspect)]
+        aspect: Option<f64>,
         /// Print how readable the result is: crossing flows, flows through nodes,
         /// overlapping and missing flow labels.
         #[arg(long)]
@@ -226,8 +231,14 @@ pub fn run(command: Command) -> ExitCode {
             file,
             output,
             keep_order,
+            aspect,
             report,
-        } => arrange(&file, output.as_deref(), keep_order, report),
+        } => arrange(
+            &file,
+            output.as_deref(),
+            layout::Options { keep_order, aspect },
+            report,
+        ),
         Command::Compare { file, json } => compare(&file, json),
         Command::Roadmap {
             file,
@@ -393,13 +404,31 @@ fn export(
 /// strip above and the legends below.
 const WORKSHOP_MAP_AREA: (f64, f64) = (1280.0, 480.0);
 
-fn arrange(file: &Path, output: Option<&Path>, keep_order: bool, report: bool) -> ExitCode {
+/// A screen's shape, "16:9" or "1.78": its width over its height.
+fn aspect(text: &str) -> Result<f64, String> {
+    let ratio = match text.split_once(':') {
+        Some((w, h)) => {
+            let number = |s: &str| s.trim().parse::<f64>().map_err(|e| format!("{s:?}: {e}"));
+            number(w)? / number(h)?
+        }
+        None => text.trim().parse::<f64>().map_err(|e| e.to_string())?,
+    };
+    if ratio.is_finite() && ratio > 0.0 {
+        Ok(ratio)
+    } else {
+        Err(format!(
+            "{text:?} is not a width:height of positive numbers"
+        ))
+    }
+}
+
+fn arrange(file: &Path, output: Option<&Path>, options: layout::Options, report: bool) -> ExitCode {
     let mut doc = match io::load(file) {
         Ok(doc) => doc,
         Err(e) => return refuse(file, e),
     };
     let amounts = analysis::analyse(&doc).solution.flows;
-    layout::arrange_in_place(&mut doc, &amounts, layout::Options { keep_order });
+    layout::arrange_in_place(&mut doc, &amounts, options);
     let out = output.unwrap_or(file);
     if let Err(e) = io::save(&doc, out) {
         eprintln!("loopmap: {}: {e}", out.display());

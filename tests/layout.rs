@@ -184,7 +184,14 @@ fn keep_order_keeps_each_columns_order_after_a_small_edit() {
     out.nodes.iter_mut().find(|n| n.id == "ev").unwrap().pos[1] = wind[1];
     out.nodes.iter_mut().find(|n| n.id == "wind").unwrap().pos[1] = ev[1];
     let amounts = analyse(&out).solution.flows;
-    layout::arrange_in_place(&mut out, &amounts, Options { keep_order: true });
+    layout::arrange_in_place(
+        &mut out,
+        &amounts,
+        Options {
+            keep_order: true,
+            ..Default::default()
+        },
+    );
     let (ev, wind) = (out.node("ev").unwrap().pos, out.node("wind").unwrap().pos);
     assert_eq!(ev[1] < wind[1], !ev_above, "the hand-made order stays");
 }
@@ -594,4 +601,103 @@ fn a_sink_only_two_stages_feed_keeps_its_flows_whole() {
     let (full, stubbed, _) = with_stubs(&doc);
     assert!(stubbed.flows.iter().all(|s| s.stub.is_none()));
     assert_eq!(full, stubbed);
+}
+
+/// The drawing's width over its height.
+fn shape_of(layout: &Layout) -> f64 {
+    let b = layout.bounds().expect("something drawn");
+    (b.max.x - b.min.x) / (b.max.y - b.min.y)
+}
+
+#[test]
+fn arrange_for_a_16_9_screen_spaces_a_wide_chain_towards_it_and_draws_no_worse() {
+    let ceilings = [
+        ("uk-ndfeb-magnets", 26),
+        ("global-nd", 2),
+        ("ev-motor-loops", 1),
+    ];
+    let target = 16.0 / 9.0;
+    for (name, ceiling) in ceilings {
+        let doc = SAMPLES
+            .iter()
+            .find(|s| s.file_name.starts_with(name))
+            .expect("sample")
+            .load()
+            .expect("loads");
+        let amounts = analyse(&doc).solution.flows;
+        let (compact, compact_shapes) = arranged_with(&doc, &amounts);
+        let mut spaced = doc.clone();
+        let options = Options {
+            aspect: Some(target),
+            ..Default::default()
+        };
+        layout::arrange_in_place(&mut spaced, &amounts, options);
+        let shapes = layout::shapes(&spaced, &amounts, layout::Drawing::SANKEY);
+        let (q, q_compact) = (
+            quality::measure(&spaced, &shapes),
+            quality::measure(&compact, &compact_shapes),
+        );
+        assert!(
+            q.crossings <= q_compact.crossings.min(ceiling),
+            "{name}: {}",
+            q.crossings
+        );
+        assert_eq!(q.through_nodes, 0, "{name}");
+        assert_eq!(q.overlapping_labels, 0, "{name}");
+        // Nearer the screen's shape (or as near, where the room would draw worse).
+        let off = |l: &Layout| (shape_of(l) / target).ln().abs();
+        assert!(
+            off(&shapes) <= off(&compact_shapes) + 1e-9,
+            "{name}: {} against {}",
+            shape_of(&shapes),
+            shape_of(&compact_shapes)
+        );
+        if name == "uk-ndfeb-magnets" {
+            // The UK chain is wide (2.6:1): its rows get room, and the map reads better.
+            assert!(
+                off(&shapes) < off(&compact_shapes) - 0.1,
+                "{}",
+                shape_of(&shapes)
+            );
+        }
+    }
+}
+
+#[test]
+fn loopmap_arrange_takes_the_screen_shape_and_refuses_one_that_is_not() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("uk.loopmap.json");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample_maps/uk-ndfeb-magnets.loopmap.json"),
+        &file,
+    )
+    .expect("copied");
+    assert_cmd::Command::cargo_bin("loopmap")
+        .expect("binary")
+        .args(["arrange", "--aspect", "16:9", file.to_str().unwrap()])
+        .assert()
+        .success();
+    let doc = loopmap::io::load(&file).expect("written");
+    let mut expected = SAMPLES[0].load().expect("the sample");
+    let amounts = analyse(&expected).solution.flows;
+    let options = Options {
+        aspect: Some(16.0 / 9.0),
+        ..Default::default()
+    };
+    layout::arrange_in_place(&mut expected, &amounts, options);
+    assert_eq!(doc.nodes, expected.nodes, "as Arrange for a 16:9 canvas");
+    for bad in ["0:9", "16:0", "wide", "-2"] {
+        let out = assert_cmd::Command::cargo_bin("loopmap")
+            .expect("binary")
+            .args([
+                "arrange",
+                &format!("--aspect={bad}"),
+                file.to_str().unwrap(),
+            ])
+            .assert()
+            .failure();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains("--aspect"), "{bad}: {err}");
+    }
 }

@@ -318,3 +318,25 @@ fn workshop_mode_ends_residues_into_landfill_in_stubs_named_after_it_and_view_sw
     e.run_steps(3);
     assert_eq!(stubs(&e), stubbed, "the same flows as in workshop mode");
 }
+
+#[test]
+fn arrange_in_workshop_mode_spaces_the_map_to_the_projectors_shape() {
+    let mut h = workshop(sample(0));
+    let area = h.state().canvas.canvas_legends().map_area;
+    assert!(area.is_positive());
+    let aspect = f64::from(area.width() / area.height());
+    let ctx = h.ctx.clone();
+    h.state_mut().run(loopmap::app::Command::Arrange, &ctx);
+    h.run_steps(5);
+    let mut expected = sample(0);
+    let amounts = loopmap::analysis::analyse(&expected).solution.flows;
+    let options = loopmap::layout::Options {
+        aspect: Some(aspect),
+        ..Default::default()
+    };
+    loopmap::layout::arrange_in_place(&mut expected, &amounts, options);
+    let positions = |d: &Document| d.nodes.iter().map(|n| n.pos).collect::<Vec<_>>();
+    assert_eq!(positions(h.state().editor.doc()), positions(&expected));
+    // Fitted again, every amount that matters still readable.
+    assert_amounts_readable(&h);
+}

@@ -479,7 +479,10 @@ impl LoopmapApp {
             }
             Command::Rename => self.editor.start_rename(),
             Command::Arrange => self.arrange(crate::layout::Options::default()),
-            Command::ArrangeKeepOrder => self.arrange(crate::layout::Options { keep_order: true }),
+            Command::ArrangeKeepOrder => self.arrange(crate::layout::Options {
+                keep_order: true,
+                ..Default::default()
+            }),
             Command::AddPainPoint => self
                 .editor
                 .add_pain_point(self.editor.anchor_for_selection()),
@@ -759,8 +762,13 @@ impl LoopmapApp {
         }
     }
 
-    /// Lays the map out as a layered Sankey (`layout::arrange`), flow widths as shown.
-    pub fn arrange(&mut self, options: crate::layout::Options) {
+    /// Lays the map out as a layered Sankey (`layout::arrange`), flow widths as shown,
+    /// spaced to the shape of the part of the canvas the map is fitted in.
+    pub fn arrange(&mut self, mut options: crate::layout::Options) {
+        let area = self.canvas.canvas_legends().map_area;
+        if area.is_positive() {
+            options.aspect = Some(f64::from(area.width() / area.height()));
+        }
         let amounts = self.editor.derived().analysis.solution.flows.clone();
         self.editor.edit(None, |doc| {
             crate::layout::arrange_in_place(doc, &amounts, options);

@@ -19,7 +19,15 @@ const ROW_GAP: f64 = 40.0;
 const WAYPOINT_MARGIN: f64 = 10.0;
 const WAYPOINT_GAP: f64 = 5.0;
 
-pub fn positions(net: &Net, ordered: &Ordered) -> Vec<[f64; 2]> {
+/// Room added to the compact spacing: between columns and between the nodes of a column
+/// (to fill the canvas's aspect, `super::arrange`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Spacing {
+    pub column: f64,
+    pub row: f64,
+}
+
+pub fn positions(net: &Net, ordered: &Ordered, spacing: Spacing) -> Vec<[f64; 2]> {
     let columns = &ordered.columns;
     let n = columns.len();
     // x: each gap holds the loops that go down after column c and come up before c + 1.
@@ -33,7 +41,7 @@ pub fn positions(net: &Net, ordered: &Ordered) -> Vec<[f64; 2]> {
             })
             .sum();
         let gap = MIN_COLUMN_GAP.max(2.0 * TURN + turning + 16.0);
-        x[c] = x[c - 1] + NODE_SIZE[0] + gap;
+        x[c] = x[c - 1] + NODE_SIZE[0] + gap + spacing.column;
     }
 
     let half = |item: &Item| match item {
@@ -42,7 +50,7 @@ pub fn positions(net: &Net, ordered: &Ordered) -> Vec<[f64; 2]> {
     };
     let sep = |a: &Item, b: &Item| {
         let between = match (a, b) {
-            (Item::Node(_), Item::Node(_)) => ROW_GAP,
+            (Item::Node(_), Item::Node(_)) => ROW_GAP + spacing.row,
             (Item::Waypoint { .. }, Item::Waypoint { .. }) => WAYPOINT_GAP,
             _ => WAYPOINT_MARGIN,
         };

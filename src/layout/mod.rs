@@ -11,7 +11,8 @@
 //!    (from several starts on a small map, each sifted, the best few then drawn and
 //!    measured, and the best drawing tried with neighbours swapped);
 //! 3. `coords`: compact coordinates, column gaps sized to the loops that turn in them, rows
-//!    straightened by weighted isotonic regression;
+//!    straightened by weighted isotonic regression; given the canvas's shape, Arrange then
+//!    adds room between rows (or columns) towards it (`fill`), where that reads no worse;
 //!
 //! and `shapes` draws any positions (arranged or moved by hand), every time the map is
 //! drawn: `route` runs long flows through free gaps of the columns they cross (where they
@@ -42,12 +43,20 @@ pub fn columns(doc: &Document) -> Vec<usize> {
 }
 
 /// What Arrange may change.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Options {
     /// Keep each column's current top-to-bottom order (for small edits) instead of
     /// choosing the order with the fewest crossings.
     pub keep_order: bool,
+    /// The width / height of the canvas the map is shown on: a chain wider than that gets
+    /// more room between rows, a taller one more between columns, up to the canvas's shape
+    /// (the map is fitted no smaller, and its labels find room). `None`: compact.
+    pub aspect: Option<f64>,
 }
+
+/// The most room `fill` adds between two columns, and between two rows, in map units.
+const MAX_COLUMN_ROOM: f64 = 120.0;
+const MAX_ROW_ROOM: f64 = 72.0;
 
 /// New positions (node centres, in map order) for the whole map. `amounts` are the solved
 /// flow amounts: wide flows weigh more when crossings are counted and need wider gaps.
@@ -55,20 +64,16 @@ pub struct Options {
 pub fn arrange(doc: &Document, amounts: &[Option<f64>], options: Options) -> Vec<[f64; 2]> {
     let net = net::Net::new(doc, amounts);
     let layers = rank::layers(doc, &net);
-    let candidates: Vec<Vec<[f64; 2]>> = order::order(doc, &net, &layers, options)
+    let orders = order::order(doc, &net, &layers, options);
+    let candidates: Vec<Vec<[f64; 2]>> = orders
         .iter()
-        .map(|ordered| coords::positions(&net, ordered))
+        .map(|ordered| coords::positions(&net, ordered, coords::Spacing::default()))
         .collect();
-    if candidates.len() <= 1 {
-        return candidates.into_iter().next().unwrap_or_default();
-    }
     // Drawn, which reads best: no flow through a node, then fewest crossings, labels.
     let mut trial = doc.clone();
     let score = |positions: &Vec<[f64; 2]>, trial: &mut Document| {
-        for (node, &pos) in trial.nodes.iter_mut().zip(positions) {
-            node.pos = pos;
-        }
-        let q = quality::measure(trial, &shapes(trial, amounts, Drawing::SANKEY));
+        let layout = drawn(trial, positions, amounts);
+        let q = quality::measure(trial, &layout);
         (
             q.through_nodes,
             q.crossings,
@@ -76,15 +81,80 @@ pub fn arrange(doc: &Document, amounts: &[Option<f64>], options: Options) -> Vec
             q.unlabelled,
         )
     };
-    let scores: Vec<_> = candidates.iter().map(|c| score(c, &mut trial)).collect();
+    let scores: Vec<_> = if candidates.len() > 1 {
+        candidates.iter().map(|c| score(c, &mut trial)).collect()
+    } else {
+        Vec::new()
+    };
     let best = (0..candidates.len())
-        .min_by_key(|&i| (scores[i], i))
+        .min_by_key(|&i| (scores.get(i), i))
         .unwrap_or(0);
-    let mut positions = candidates.into_iter().nth(best).unwrap_or_default();
-    // Then each node swapped with the one below it in its column (as first arranged)
-    // where the drawing reads better; all nodes are the same size, so a swap keeps the
-    // spacing. This catches what the order's count of crossings cannot see.
-    let mut current = scores[best];
+    let Some(compact) = candidates.into_iter().nth(best) else {
+        return Vec::new();
+    };
+    // Several orders were tried: the best is improved by swaps (one order kept as it is
+    // is not).
+    let several = !scores.is_empty();
+    let improved = |positions: Vec<[f64; 2]>, known: Option<_>, trial: &mut Document| {
+        let current = known.unwrap_or_else(|| score(&positions, trial));
+        if several {
+            swapped_where_better(positions, current, &mut |p| score(p, trial))
+        } else {
+            (positions, current)
+        }
+    };
+    let spacing = options
+        .aspect
+        .map(|aspect| fill(&drawn(&mut trial, &compact, amounts), aspect))
+        .filter(|s| *s != coords::Spacing::default());
+    let (Some(spacing), Some(ordered)) = (spacing, orders.get(best)) else {
+        return if several {
+            improved(compact, scores.get(best).copied(), &mut trial).0
+        } else {
+            compact
+        };
+    };
+    // With room to fill the canvas's shape, unless that draws worse or places fewer
+    // amounts at fit on such a canvas.
+    let (compact, compact_score) = improved(compact, scores.get(best).copied(), &mut trial);
+    let spaced = coords::positions(&net, ordered, spacing);
+    let (spaced, spaced_score) = improved(spaced, None, &mut trial);
+    let aspect = options.aspect.unwrap_or(1.0);
+    let mut at_fit = |positions: &[[f64; 2]]| placed_at_fit(&mut trial, positions, amounts, aspect);
+    if spaced_score <= compact_score && at_fit(&spaced) >= at_fit(&compact) {
+        spaced
+    } else {
+        compact
+    }
+}
+
+/// How many amounts that matter `trial` drawn at `positions` places at fit on a canvas of
+/// this shape (480 pixels high), as workshop mode sizes them.
+fn placed_at_fit(
+    trial: &mut Document,
+    positions: &[[f64; 2]],
+    amounts: &[Option<f64>],
+    aspect: f64,
+) -> usize {
+    let layout = drawn(trial, positions, amounts);
+    let texts = labels::flow_texts(trial, &layout.flows, amounts, |_| None);
+    let area = [FIT_HEIGHT * aspect, FIT_HEIGHT];
+    labels::placed_at_fit(&layout, &texts, amounts, area, (16.0, 14.0)).1
+}
+
+/// The canvas height `placed_at_fit` fits maps into: a projector's, less the strips.
+const FIT_HEIGHT: f64 = 480.0;
+/// A drawing within this of the canvas's shape (a factor, in ln: 22 %) is left compact.
+const NEAR_ENOUGH: f64 = 0.2;
+
+/// Each node swapped with the one below it in its column (as first arranged) where the
+/// drawing reads better (`score` lower); all nodes are the same size, so a swap keeps the
+/// spacing. This catches what the order's count of crossings cannot see.
+fn swapped_where_better<S: PartialOrd + Copy>(
+    mut positions: Vec<[f64; 2]>,
+    mut current: S,
+    score: &mut dyn FnMut(&Vec<[f64; 2]>) -> S,
+) -> (Vec<[f64; 2]>, S) {
     let mut by_column: Vec<usize> = (0..positions.len()).collect();
     by_column.sort_by(|&a, &b| {
         let (p, q) = (positions[a], positions[b]);
@@ -98,13 +168,65 @@ pub fn arrange(doc: &Document, amounts: &[Option<f64>], options: Options) -> Vec
         let mut swapped = positions.clone();
         swapped[a][1] = positions[b][1];
         swapped[b][1] = positions[a][1];
-        let s = score(&swapped, &mut trial);
+        let s = score(&swapped);
         if s < current {
             current = s;
             positions = swapped;
         }
     }
-    positions
+    (positions, current)
+}
+
+/// `trial` drawn with its nodes at `positions`.
+fn drawn(
+    trial: &mut Document,
+    positions: &[[f64; 2]],
+    amounts: &[Option<f64>],
+) -> crate::geometry::Layout {
+    for (node, &pos) in trial.nodes.iter_mut().zip(positions) {
+        node.pos = pos;
+    }
+    shapes(trial, amounts, Drawing::SANKEY)
+}
+
+/// The room to add so that the drawing `layout` takes the shape `aspect` (width / height):
+/// between rows for a chain wider than that, between columns for a taller one, each gap
+/// alike and at most `MAX_*_ROOM`; none when it is near enough already.
+fn fill(layout: &crate::geometry::Layout, aspect: f64) -> coords::Spacing {
+    let Some(b) = layout.bounds() else {
+        return coords::Spacing::default();
+    };
+    let (w, h) = (b.max.x - b.min.x, b.max.y - b.min.y);
+    if !(aspect.is_finite() && aspect > 0.0 && w > 0.0 && h > 0.0)
+        || (w / h / aspect).ln().abs() <= NEAR_ENOUGH
+    {
+        return coords::Spacing::default();
+    }
+    // Columns and the most nodes any column holds, read off the node boxes.
+    let mut xs: Vec<f64> = layout.nodes.iter().map(|r| r.min.x).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+    let mut per_column: foldhash::HashMap<i64, usize> = Default::default();
+    for r in &layout.nodes {
+        *per_column.entry(r.min.x.round() as i64).or_default() += 1;
+    }
+    let rows = per_column.values().copied().max().unwrap_or(1);
+    let (column_gaps, row_gaps) = (xs.len().saturating_sub(1), rows.saturating_sub(1));
+    if w / h > aspect && row_gaps > 0 {
+        let room = (w / aspect - h) / row_gaps as f64;
+        coords::Spacing {
+            column: 0.0,
+            row: room.min(MAX_ROW_ROOM).round(),
+        }
+    } else if w / h < aspect && column_gaps > 0 {
+        let room = (h * aspect - w) / column_gaps as f64;
+        coords::Spacing {
+            column: room.min(MAX_COLUMN_ROOM).round(),
+            row: 0.0,
+        }
+    } else {
+        coords::Spacing::default()
+    }
 }
 
 /// Moves the nodes of `doc` to the positions `arrange` gives.
