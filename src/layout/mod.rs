@@ -202,16 +202,13 @@ fn fill(layout: &crate::geometry::Layout, aspect: f64) -> coords::Spacing {
     {
         return coords::Spacing::default();
     }
-    // Columns and the most nodes any column holds, read off the node boxes.
-    let mut xs: Vec<f64> = layout.nodes.iter().map(|r| r.min.x).collect();
-    xs.sort_by(f64::total_cmp);
-    xs.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+    // The columns (arranged nodes of one column share their x) and the most nodes one holds.
     let mut per_column: foldhash::HashMap<i64, usize> = Default::default();
     for r in &layout.nodes {
         *per_column.entry(r.min.x.round() as i64).or_default() += 1;
     }
     let rows = per_column.values().copied().max().unwrap_or(1);
-    let (column_gaps, row_gaps) = (xs.len().saturating_sub(1), rows.saturating_sub(1));
+    let (column_gaps, row_gaps) = (per_column.len().saturating_sub(1), rows.saturating_sub(1));
     if w / h > aspect && row_gaps > 0 {
         let room = (w / aspect - h) / row_gaps as f64;
         coords::Spacing {
