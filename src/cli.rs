@@ -573,8 +573,7 @@ fn indicators(file: &Path, scenario: Option<&str>, json: bool) -> ExitCode {
     };
     let analysis = analysis::analyse_with_issues(&analysed, &issues);
     if json {
-        let value = present::plain_zeros(analysis.to_json(&analysed));
-        match serde_json::to_string_pretty(&value) {
+        match serde_json::to_string_pretty(&analysis.json(&analysed)) {
             Ok(text) => println!("{text}"),
             Err(e) => return refuse(file, e),
         }

@@ -167,6 +167,20 @@ impl Analysis {
 
     /// The JSON of `loopmap indicators --json` (indicators.md §8), for the map analysed.
     pub fn to_json(&self, doc: &Document) -> Value {
+        serde_json::to_value(self.json(doc)).unwrap_or(Value::Null)
+    }
+
+    /// The same, to serialise as it is written: a large map's uncertainty block is not
+    /// built as a tree first (`uncertainty::Block`). Zeros are written without a sign.
+    pub fn json<'a>(&'a self, doc: &'a Document) -> AnalysisJson<'a> {
+        AnalysisJson {
+            base: crate::present::plain_zeros(self.base_json(doc)),
+            uncertainty: self.uncertainty.as_ref().map(|u| u.block(doc)),
+        }
+    }
+
+    /// Everything but the uncertainty block.
+    fn base_json(&self, doc: &Document) -> Value {
         let flows: Map<String, Value> = doc
             .flows
             .iter()
@@ -215,7 +229,7 @@ impl Analysis {
             (Some(p), Some(_)) => Value::Object(shares(&p.domestic_share)),
             _ => Value::Null,
         };
-        let mut out = json!({
+        json!({
             "status": self.solution.status,
             "messages": self.messages,
             "flows": flows,
@@ -230,10 +244,28 @@ impl Analysis {
                 "domestic_share": domestic,
             },
             "diagnostics": self.diagnostics,
-        });
-        if let (Some(u), Value::Object(map)) = (&self.uncertainty, &mut out) {
-            map.insert("uncertainty".into(), u.to_json(doc));
+        })
+    }
+}
+
+/// The JSON of an analysis as it is written (`Analysis::json`).
+pub struct AnalysisJson<'a> {
+    base: Value,
+    uncertainty: Option<uncertainty::Block<'a>>,
+}
+
+impl serde::Serialize for AnalysisJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let entries = self.base.as_object();
+        let count = entries.map_or(0, |m| m.len()) + usize::from(self.uncertainty.is_some());
+        let mut map = out.serialize_map(Some(count))?;
+        for (key, value) in entries.into_iter().flatten() {
+            map.serialize_entry(key, value)?;
         }
-        out
+        if let Some(u) = &self.uncertainty {
+            map.serialize_entry("uncertainty", u)?;
+        }
+        map.end()
     }
 }

@@ -6,6 +6,7 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::indicators::Sum;
@@ -585,12 +586,15 @@ fn interval(figure: Figure, mut values: Vec<f64>) -> Interval {
 impl Uncertainty {
     /// The `uncertainty` block of `loopmap indicators --json` (indicators.md §10).
     pub fn to_json(&self, doc: &Document) -> Value {
-        let flows: Map<String, Value> = doc
-            .flows
-            .iter()
-            .zip(&self.flow_sigma)
-            .map(|(f, s)| (f.id.clone(), json!({ "sigma": s })))
-            .collect();
+        serde_json::to_value(self.block(doc)).unwrap_or(Value::Null)
+    }
+
+    /// The same block, to serialise as it is written (`Block`).
+    pub fn block<'a>(&'a self, doc: &'a Document) -> Block<'a> {
+        Block { u: self, doc }
+    }
+
+    fn shares_json(&self, doc: &Document) -> Value {
         let shares: Map<String, Value> = self
             .measurements
             .iter()
@@ -602,36 +606,7 @@ impl Uncertainty {
                 )
             })
             .collect();
-        let measurements: Vec<Value> = self
-            .measurements
-            .iter()
-            .map(|m| {
-                json!({
-                    "flow": doc.flows[m.measurement.flow].id,
-                    "what": m.measurement.what.name(),
-                    "entered": m.measurement.entered,
-                    "reconciled": m.reconciled,
-                    "sigma": m.sigma,
-                    "residual": m.residual,
-                })
-            })
-            .collect();
-        let suspects: Vec<&str> = self
-            .suspects
-            .iter()
-            .map(|&i| doc.flows[self.measurements[i].measurement.flow].id.as_str())
-            .collect();
-        json!({
-            "flows": flows,
-            "shares": shares,
-            "measurements": measurements,
-            "test": self.test,
-            "suspects": suspects,
-            "indicators": self.indicators_json(),
-            "supply": self.supply_json(),
-            "provenance": self.provenance_json(),
-            "contributions": self.contributions_json(doc),
-        })
+        Value::Object(shares)
     }
 
     fn indicators_json(&self) -> Value {
@@ -790,4 +765,93 @@ pub fn intervals(
         run.step(50);
     }
     Some(run.intervals())
+}
+
+/// The `uncertainty` block of `loopmap indicators --json`, serialised as it is written:
+/// its two long lists (σ of every flow, every measurement) go straight to the output
+/// rather than into a tree first, a large map having tens of thousands of them. Numbers
+/// are written without a sign on zero, as `present::plain_zeros` writes the rest.
+pub struct Block<'a> {
+    u: &'a Uncertainty,
+    doc: &'a Document,
+}
+
+impl Serialize for Block<'_> {
+    fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        let (u, doc) = (self.u, self.doc);
+        let suspects: Vec<&str> = u
+            .suspects
+            .iter()
+            .map(|&i| doc.flows[u.measurements[i].measurement.flow].id.as_str())
+            .collect();
+        let plain = crate::present::plain_zeros;
+        let mut map = out.serialize_map(Some(9))?;
+        map.serialize_entry("flows", &FlowSigmas(doc, &u.flow_sigma))?;
+        map.serialize_entry("shares", &plain(u.shares_json(doc)))?;
+        map.serialize_entry("measurements", &Measurements(doc, &u.measurements))?;
+        map.serialize_entry("test", &plain(json!(u.test)))?;
+        map.serialize_entry("suspects", &suspects)?;
+        map.serialize_entry("indicators", &plain(u.indicators_json()))?;
+        map.serialize_entry("supply", &plain(u.supply_json()))?;
+        map.serialize_entry("provenance", &plain(u.provenance_json()))?;
+        map.serialize_entry("contributions", &plain(u.contributions_json(doc)))?;
+        map.end()
+    }
+}
+
+/// A number as JSON writes it, 0 for −0.
+fn unsigned_zero(v: Option<f64>) -> Option<f64> {
+    v.map(|v| v + 0.0)
+}
+
+/// `{ flow id: { "sigma": σ } }` in document order.
+struct FlowSigmas<'a>(&'a Document, &'a [Option<f64>]);
+
+impl Serialize for FlowSigmas<'_> {
+    fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        let mut map = out.serialize_map(Some(self.1.len()))?;
+        for (flow, sigma) in self.0.flows.iter().zip(self.1) {
+            map.serialize_entry(&flow.id, &Sigma(unsigned_zero(*sigma)))?;
+        }
+        map.end()
+    }
+}
+
+struct Sigma(Option<f64>);
+
+impl Serialize for Sigma {
+    fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        let mut map = out.serialize_map(Some(1))?;
+        map.serialize_entry("sigma", &self.0)?;
+        map.end()
+    }
+}
+
+/// Every measurement: its flow, what is measured, entered, reconciled, σ, residual.
+struct Measurements<'a>(&'a Document, &'a [Measured]);
+
+impl Serialize for Measurements<'_> {
+    fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        let mut list = out.serialize_seq(Some(self.1.len()))?;
+        for m in self.1 {
+            list.serialize_element(&MeasuredJson(self.0, m))?;
+        }
+        list.end()
+    }
+}
+
+struct MeasuredJson<'a>(&'a Document, &'a Measured);
+
+impl Serialize for MeasuredJson<'_> {
+    fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        let (doc, m) = (self.0, self.1);
+        let mut map = out.serialize_map(Some(6))?;
+        map.serialize_entry("flow", &doc.flows[m.measurement.flow].id)?;
+        map.serialize_entry("what", &m.measurement.what.name())?;
+        map.serialize_entry("entered", &unsigned_zero(Some(m.measurement.entered)))?;
+        map.serialize_entry("reconciled", &unsigned_zero(Some(m.reconciled)))?;
+        map.serialize_entry("sigma", &unsigned_zero(Some(m.sigma)))?;
+        map.serialize_entry("residual", &unsigned_zero(m.residual))?;
+        map.end()
+    }
 }
