@@ -23,6 +23,16 @@ fn scramble(doc: &mut Document, seed: u64) {
     }
 }
 
+/// The sample map whose file name starts with `name`.
+fn sample_map(name: &str) -> Document {
+    SAMPLES
+        .iter()
+        .find(|s| s.file_name.starts_with(name))
+        .expect("a sample of that name")
+        .load()
+        .expect("the samples load")
+}
+
 fn arranged(doc: &Document) -> (Document, Layout) {
     arranged_with(doc, &analyse(doc).solution.flows)
 }
@@ -128,11 +138,7 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
 #[test]
 fn no_order_of_the_columns_crosses_fewer_flows_than_the_arranged_small_samples() {
     for name in ["global-nd", "ev-motor-loops"] {
-        let sample = SAMPLES
-            .iter()
-            .find(|s| s.file_name.starts_with(name))
-            .expect("sample");
-        let doc = sample.load().expect("sample loads");
+        let doc = sample_map(name);
         let amounts = analyse(&doc).solution.flows;
         let (out, shapes) = arranged_with(&doc, &amounts);
         let arranged = quality::measure(&out, &shapes).crossings;
@@ -508,12 +514,7 @@ fn residues_into_a_shared_sink_from_far_upstream_end_in_a_short_stub_beside_thei
         ("uk-ndfeb-magnets", &["landfill", "dissipated"][..]),
         ("ev-motor-loops", &["landfill"][..]),
     ] {
-        let doc = SAMPLES
-            .iter()
-            .find(|s| s.file_name.starts_with(sample))
-            .expect("sample")
-            .load()
-            .expect("loads");
+        let doc = sample_map(sample);
         let (full, stubbed, amounts) = with_stubs(&doc);
         let index = doc.node_index();
         let mut stubs = 0;
@@ -592,12 +593,7 @@ fn residues_into_a_shared_sink_from_far_upstream_end_in_a_short_stub_beside_thei
 
 #[test]
 fn a_sink_only_two_stages_feed_keeps_its_flows_whole() {
-    let doc = SAMPLES
-        .iter()
-        .find(|s| s.file_name.starts_with("global-nd"))
-        .expect("sample")
-        .load()
-        .expect("loads");
+    let doc = sample_map("global-nd");
     let (full, stubbed, _) = with_stubs(&doc);
     assert!(stubbed.flows.iter().all(|s| s.stub.is_none()));
     assert_eq!(full, stubbed);
@@ -618,12 +614,7 @@ fn arrange_for_a_16_9_screen_spaces_a_wide_chain_towards_it_and_draws_no_worse()
     ];
     let target = 16.0 / 9.0;
     for (name, ceiling) in ceilings {
-        let doc = SAMPLES
-            .iter()
-            .find(|s| s.file_name.starts_with(name))
-            .expect("sample")
-            .load()
-            .expect("loads");
+        let doc = sample_map(name);
         let amounts = analyse(&doc).solution.flows;
         let (compact, compact_shapes) = arranged_with(&doc, &amounts);
         let mut spaced = doc.clone();

@@ -6,7 +6,8 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::indicators::Sum;
@@ -809,22 +810,21 @@ struct FlowSigmas<'a>(&'a Document, &'a [Option<f64>]);
 
 impl Serialize for FlowSigmas<'_> {
     fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
-        let mut map = out.serialize_map(Some(self.1.len()))?;
-        for (flow, sigma) in self.0.flows.iter().zip(self.1) {
-            map.serialize_entry(&flow.id, &Sigma(unsigned_zero(*sigma)))?;
-        }
-        map.end()
+        let sigmas = self.0.flows.iter().zip(self.1);
+        out.collect_map(sigmas.map(|(flow, s)| {
+            (
+                &flow.id,
+                Sigma {
+                    sigma: unsigned_zero(*s),
+                },
+            )
+        }))
     }
 }
 
-struct Sigma(Option<f64>);
-
-impl Serialize for Sigma {
-    fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
-        let mut map = out.serialize_map(Some(1))?;
-        map.serialize_entry("sigma", &self.0)?;
-        map.end()
-    }
+#[derive(Serialize)]
+struct Sigma {
+    sigma: Option<f64>,
 }
 
 /// Every measurement: its flow, what is measured, entered, reconciled, σ, residual.
@@ -832,26 +832,23 @@ struct Measurements<'a>(&'a Document, &'a [Measured]);
 
 impl Serialize for Measurements<'_> {
     fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
-        let mut list = out.serialize_seq(Some(self.1.len()))?;
-        for m in self.1 {
-            list.serialize_element(&MeasuredJson(self.0, m))?;
-        }
-        list.end()
+        out.collect_seq(self.1.iter().map(|m| MeasuredJson {
+            flow: &self.0.flows[m.measurement.flow].id,
+            what: m.measurement.what.name(),
+            entered: unsigned_zero(Some(m.measurement.entered)),
+            reconciled: unsigned_zero(Some(m.reconciled)),
+            sigma: unsigned_zero(Some(m.sigma)),
+            residual: unsigned_zero(m.residual),
+        }))
     }
 }
 
-struct MeasuredJson<'a>(&'a Document, &'a Measured);
-
-impl Serialize for MeasuredJson<'_> {
-    fn serialize<S: Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
-        let (doc, m) = (self.0, self.1);
-        let mut map = out.serialize_map(Some(6))?;
-        map.serialize_entry("flow", &doc.flows[m.measurement.flow].id)?;
-        map.serialize_entry("what", &m.measurement.what.name())?;
-        map.serialize_entry("entered", &unsigned_zero(Some(m.measurement.entered)))?;
-        map.serialize_entry("reconciled", &unsigned_zero(Some(m.reconciled)))?;
-        map.serialize_entry("sigma", &unsigned_zero(Some(m.sigma)))?;
-        map.serialize_entry("residual", &unsigned_zero(m.residual))?;
-        map.end()
-    }
+#[derive(Serialize)]
+struct MeasuredJson<'a> {
+    flow: &'a str,
+    what: String,
+    entered: Option<f64>,
+    reconciled: Option<f64>,
+    sigma: Option<f64>,
+    residual: Option<f64>,
 }
